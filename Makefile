@@ -1,0 +1,92 @@
+# matchmaker — `make help` lists every target.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+.DEFAULT_GOAL := help
+.PHONY: help install frontend run serve migrate seed worker test test-sqlite test-postgresql \
+        check lint format typecheck schema schema-check docs docs-check migrations-check bench clean
+
+help: ## List every target
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install the app with its dev tools
+
+frontend: ## Build the front end into frontend/dist (if there is one)
+	@if [ -f frontend/package.json ]; then \
+		cd frontend && (npm ci --no-audit --no-fund || npm install --no-audit --no-fund) && npm run build; \
+	else echo "no front end yet: skipping"; fi
+
+run: install frontend ## Install, build, migrate, seed demo data on first run, serve on :8000
+	$(BIN)/matchmaker migrate
+	$(BIN)/matchmaker seed --scale small --if-empty
+	$(BIN)/matchmaker serve
+
+serve: install ## Serve without rebuilding (MATCHMAKER_* settings apply)
+	$(BIN)/matchmaker serve
+
+migrate: install ## Upgrade the database to the latest migration
+	$(BIN)/matchmaker migrate
+
+seed: install ## Load demo data (SCALE=small|city|province, SEED=N)
+	$(BIN)/matchmaker seed --scale $(or $(SCALE),small) --seed $(or $(SEED),1)
+
+worker: install ## Run the arq worker (needs MATCHMAKER_REDIS_URL)
+	$(BIN)/matchmaker worker
+
+test: install ## Install and run every test, on SQLite and PostgreSQL, with Redis
+	$(BIN)/pytest -q
+	MATCHMAKER_TEST_DB=postgresql MATCHMAKER_TEST_POSTGRES_URL=$(PG_URL) $(BIN)/pytest -q
+
+test-sqlite: install ## Tests on SQLite only
+	$(BIN)/pytest -q
+
+test-postgresql: install ## Tests on PostgreSQL only
+	MATCHMAKER_TEST_DB=postgresql MATCHMAKER_TEST_POSTGRES_URL=$(PG_URL) $(BIN)/pytest -q
+
+check: lint typecheck schema-check docs-check migrations-check ## Every static check CI runs
+
+lint: install ## ruff lint and format check
+	$(BIN)/ruff check src tests migrations
+	$(BIN)/ruff format --check src tests migrations
+
+format: install ## Apply ruff fixes and formatting
+	$(BIN)/ruff check --fix src tests migrations
+	$(BIN)/ruff format src tests migrations
+
+typecheck: install ## mypy --strict on src/ with strawberry's plugin
+	$(BIN)/mypy
+
+schema: install ## Export the GraphQL SDL to schema.graphql
+	$(BIN)/matchmaker export-schema -o schema.graphql
+
+schema-check: install ## Fail if schema.graphql differs from the code
+	@$(BIN)/matchmaker export-schema | diff -u schema.graphql - || (echo "schema.graphql is stale: run make schema" && exit 1)
+
+docs: install ## Regenerate docs/permissions.md from the permissions module
+	$(BIN)/matchmaker permissions-doc -o docs/permissions.md
+
+docs-check: install ## Fail if docs/permissions.md differs from the code
+	@$(BIN)/matchmaker permissions-doc | diff -u docs/permissions.md - || (echo "docs/permissions.md is stale: run make docs" && exit 1)
+
+migrations-check: install ## alembic check: the models match the migrations (on a scratch SQLite)
+	@rm -rf var/check && mkdir -p var/check
+	MATCHMAKER_DATABASE_URL=sqlite:///var/check/check.db $(BIN)/matchmaker migrate
+	MATCHMAKER_DATABASE_URL=sqlite:///var/check/check.db $(BIN)/alembic check
+	@rm -rf var/check
+
+bench: install ## Benchmarks on PostgreSQL (not part of the tests); prints figures
+	MATCHMAKER_BENCH_DATABASE_URL=$(PG_URL) $(PY) -m benchmarks.run
+
+clean: ## Remove the virtual environment, build output and local data
+	rm -rf $(VENV) var frontend/dist frontend/node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,137 @@
+"""Settings, read once from the environment (``MATCHMAKER_*``).
+
+The embedded default needs no variable at all: a SQLite file under ``var/``, jobs run
+in-process, and a secret key generated once into ``var/secret.key``. Production refuses to
+start without an explicit secret key, because losing or guessing it would expose every
+encrypted ID number.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+    TEST = "test"
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or invalid; the message says which and how to fix it."""
+
+
+def _project_var_dir() -> Path:
+    return Path(os.environ.get("MATCHMAKER_VAR_DIR", "var")).resolve()
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    env: Environment = Environment.DEVELOPMENT
+    database_url: str = ""
+    redis_url: str | None = None
+    secret_key: str = ""
+    bind: str = "127.0.0.1:8000"
+    var_dir: Path = field(default_factory=_project_var_dir)
+    session_ttl_hours: int = 24 * 14
+    login_max_failures: int = 5
+    login_window_seconds: int = 15 * 60
+    #: Minimum days between publishing an open tender and its bid deadline (issue: configurable).
+    open_tender_min_days: int = 20
+    public_base_url: str = "http://127.0.0.1:8000"
+    log_level: str = "INFO"
+
+    @property
+    def is_production(self) -> bool:
+        return self.env is Environment.PRODUCTION
+
+    @property
+    def is_test(self) -> bool:
+        return self.env is Environment.TEST
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def bind_host(self) -> str:
+        return self.bind.rsplit(":", 1)[0]
+
+    @property
+    def bind_port(self) -> int:
+        return int(self.bind.rsplit(":", 1)[1])
+
+
+def _read_or_create_dev_secret(var_dir: Path) -> str:
+    path = var_dir / "secret.key"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    env_vars = dict(os.environ if environ is None else environ)
+    raw_env = env_vars.get("MATCHMAKER_ENV", "development")
+    try:
+        env = Environment(raw_env)
+    except ValueError:
+        raise ConfigError(
+            f"MATCHMAKER_ENV={raw_env!r} is not one of development, production, test"
+        ) from None
+    var_dir = Path(env_vars.get("MATCHMAKER_VAR_DIR", "var")).resolve()
+    database_url = env_vars.get("MATCHMAKER_DATABASE_URL") or (
+        f"sqlite+aiosqlite:///{var_dir / 'matchmaker.db'}"
+    )
+    database_url = normalize_database_url(database_url)
+    secret = env_vars.get("MATCHMAKER_SECRET_KEY", "")
+    if not secret:
+        if env is Environment.PRODUCTION:
+            raise ConfigError(
+                "MATCHMAKER_SECRET_KEY must be set in production: it encrypts resident ID "
+                "numbers and signs sessions. Generate one with "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
+            )
+        secret = _read_or_create_dev_secret(var_dir)
+    elif len(secret) < 32:
+        raise ConfigError("MATCHMAKER_SECRET_KEY must be at least 32 characters long")
+    bind = env_vars.get("MATCHMAKER_BIND", "127.0.0.1:8000")
+    if ":" not in bind or not bind.rsplit(":", 1)[1].isdigit():
+        raise ConfigError(f"MATCHMAKER_BIND={bind!r} must look like HOST:PORT")
+    try:
+        min_days = int(env_vars.get("MATCHMAKER_OPEN_TENDER_MIN_DAYS", "20"))
+    except ValueError:
+        raise ConfigError("MATCHMAKER_OPEN_TENDER_MIN_DAYS must be an integer") from None
+    return Settings(
+        env=env,
+        database_url=database_url,
+        redis_url=env_vars.get("MATCHMAKER_REDIS_URL") or None,
+        secret_key=secret,
+        bind=bind,
+        var_dir=var_dir,
+        open_tender_min_days=min_days,
+        public_base_url=env_vars.get("MATCHMAKER_PUBLIC_URL", f"http://{bind}"),
+        log_level=env_vars.get("MATCHMAKER_LOG_LEVEL", "INFO"),
+    )
+
+
+def normalize_database_url(url: str) -> str:
+    """Accept the usual spellings and pick the async drivers we ship with."""
+    if url.startswith(("postgres://", "postgresql://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    if url.startswith("sqlite:///"):
+        return "sqlite+aiosqlite:///" + url.removeprefix("sqlite:///")
+    return url
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

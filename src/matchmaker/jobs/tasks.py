@@ -1,0 +1,3 @@
+"""Importing this module registers every job function."""
+
+from matchmaker.jobs import maintenance  # noqa: F401

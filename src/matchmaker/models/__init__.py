@@ -1,0 +1,32 @@
+"""ORM models, one module per domain. Importing this package registers every table."""
+
+from matchmaker.models.accounts import Account, AuthSession, LoginFailure, RoleGrant
+from matchmaker.models.audit import AuditEvent
+from matchmaker.models.jobs import OutboxJob
+from matchmaker.models.notifications import Notification
+from matchmaker.models.organizations import (
+    Organization,
+    SocialWorker,
+    SocialWorkerMembership,
+    organization_service_regions,
+)
+from matchmaker.models.regions import Region
+from matchmaker.models.volunteers import TeamMembership, Volunteer, VolunteerTeam
+
+__all__ = [
+    "Account",
+    "AuditEvent",
+    "AuthSession",
+    "LoginFailure",
+    "Notification",
+    "Organization",
+    "OutboxJob",
+    "Region",
+    "RoleGrant",
+    "SocialWorker",
+    "SocialWorkerMembership",
+    "TeamMembership",
+    "Volunteer",
+    "VolunteerTeam",
+    "organization_service_regions",
+]

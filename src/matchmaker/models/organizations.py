@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Column, Enum, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from matchmaker.db.base import Base, TimestampMixin, VersionedMixin
+from matchmaker.db.types import BigIntPK, TagSet
+from matchmaker.models.enums import OrganizationKind, WorkerLevel
+
+organization_service_regions = Table(
+    "organization_service_regions",
+    Base.metadata,
+    Column("organization_id", BigIntPK, ForeignKey("organizations.id"), primary_key=True),
+    Column("region_id", BigIntPK, ForeignKey("regions.id"), primary_key=True, index=True),
+)
+
+
+class Organization(TimestampMixin, VersionedMixin, Base):
+    """A social organization (社会组织)."""
+
+    __tablename__ = "organizations"
+
+    name: Mapped[str] = mapped_column(String(200))
+    credit_code: Mapped[str] = mapped_column(String(18), unique=True)
+    kind: Mapped[OrganizationKind] = mapped_column(
+        Enum(OrganizationKind, native_enum=False, length=16)
+    )
+    #: 社会组织评估等级: 0 = not graded, 1..5 = 1A..5A.
+    grade: Mapped[int] = mapped_column(default=0, index=True)
+    region_id: Mapped[int] = mapped_column(BigIntPK, ForeignKey("regions.id"), index=True)
+    categories: Mapped[list[str]] = mapped_column(TagSet(), default=list)
+    legal_representative: Mapped[str] = mapped_column(String(100))
+    contact_name: Mapped[str] = mapped_column(String(100))
+    contact_phone: Mapped[str] = mapped_column(String(20), index=True)
+    address: Mapped[str] = mapped_column(String(255), default="")
+    founded_on: Mapped[dt.date | None]
+    description: Mapped[str] = mapped_column(Text, default="")
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+    __table_args__ = (Index("ix_organizations_legal_representative", "legal_representative"),)
+
+
+class SocialWorker(TimestampMixin, VersionedMixin, Base):
+    """A professional social worker (社工)."""
+
+    __tablename__ = "social_workers"
+
+    account_id: Mapped[int] = mapped_column(BigIntPK, ForeignKey("accounts.id"), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    level: Mapped[WorkerLevel] = mapped_column(
+        Enum(WorkerLevel, native_enum=False, length=16), default=WorkerLevel.NONE
+    )
+    certificate_number: Mapped[str | None] = mapped_column(String(64), unique=True)
+    registration_expires_on: Mapped[dt.date | None]
+    specialties: Mapped[list[str]] = mapped_column(TagSet(), default=list)
+    home_region_id: Mapped[int | None] = mapped_column(
+        BigIntPK, ForeignKey("regions.id"), index=True
+    )
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+
+class SocialWorkerMembership(TimestampMixin, Base):
+    """A social worker's employment by an organization (the organization's staff)."""
+
+    __tablename__ = "social_worker_memberships"
+
+    social_worker_id: Mapped[int] = mapped_column(
+        BigIntPK, ForeignKey("social_workers.id"), index=True
+    )
+    organization_id: Mapped[int] = mapped_column(
+        BigIntPK, ForeignKey("organizations.id"), index=True
+    )
+
+    __table_args__ = (UniqueConstraint("social_worker_id", "organization_id"),)

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from sqlalchemy import Enum, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from matchmaker.db.base import Base, TimestampMixin, VersionedMixin
+from matchmaker.db.types import BigIntPK
+from matchmaker.models.enums import RegionLevel
+
+
+class Region(TimestampMixin, VersionedMixin, Base):
+    """An administrative division. ``path`` is the materialized path of codes, ``/c1/c2/…/``."""
+
+    __tablename__ = "regions"
+
+    code: Mapped[str] = mapped_column(String(15), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    level: Mapped[RegionLevel] = mapped_column(Enum(RegionLevel, native_enum=False, length=16))
+    parent_id: Mapped[int | None] = mapped_column(BigIntPK, ForeignKey("regions.id"), index=True)
+    path: Mapped[str] = mapped_column(String(255))
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+
+    __table_args__ = (
+        Index("ix_regions_path", "path", postgresql_ops={"path": "text_pattern_ops"}),
+    )

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from matchmaker.db.base import Base, TimestampMixin, VersionedMixin
+from matchmaker.db.types import BigIntPK, TagSet
+
+
+class Volunteer(TimestampMixin, VersionedMixin, Base):
+    """A registered volunteer (志愿者). The resident ID is never stored in clear."""
+
+    __tablename__ = "volunteers"
+
+    account_id: Mapped[int] = mapped_column(BigIntPK, ForeignKey("accounts.id"), unique=True)
+    real_name: Mapped[str] = mapped_column(String(100))
+    #: Fernet ciphertext of the resident ID number.
+    id_number_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
+    #: HMAC-SHA256 of the normalised ID number under the secret key: uniqueness without plaintext.
+    id_number_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: Precomputed mask (``3701**********123X``) so lists never touch the ciphertext.
+    id_number_masked: Mapped[str] = mapped_column(String(18))
+    birth_date: Mapped[dt.date]
+    gender: Mapped[str] = mapped_column(String(1))
+    #: Public volunteer number (志愿者编号), unrelated to the ID number.
+    volunteer_number: Mapped[str] = mapped_column(String(20), unique=True)
+    skills: Mapped[list[str]] = mapped_column(TagSet(), default=list)
+    interests: Mapped[list[str]] = mapped_column(TagSet(), default=list)
+    #: Weekly availability: bit (day * 3 + slot), day 0 = Monday, slots morning/afternoon/evening.
+    availability: Mapped[int] = mapped_column(default=0)
+    home_region_id: Mapped[int | None] = mapped_column(
+        BigIntPK, ForeignKey("regions.id"), index=True
+    )
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    max_distance_km: Mapped[int] = mapped_column(default=5)
+    guardian_consent: Mapped[bool] = mapped_column(default=False)
+    total_minutes: Mapped[int] = mapped_column(default=0)
+    star_level: Mapped[int] = mapped_column(default=0)
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+
+class VolunteerTeam(TimestampMixin, VersionedMixin, Base):
+    """A volunteer service team (志愿服务队) of a community or an organization."""
+
+    __tablename__ = "volunteer_teams"
+
+    name: Mapped[str] = mapped_column(String(200))
+    region_id: Mapped[int] = mapped_column(BigIntPK, ForeignKey("regions.id"), index=True)
+    organization_id: Mapped[int | None] = mapped_column(
+        BigIntPK, ForeignKey("organizations.id"), index=True
+    )
+    description: Mapped[str] = mapped_column(String(2000), default="")
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+
+class TeamMembership(TimestampMixin, Base):
+    __tablename__ = "team_memberships"
+
+    team_id: Mapped[int] = mapped_column(BigIntPK, ForeignKey("volunteer_teams.id"), index=True)
+    volunteer_id: Mapped[int] = mapped_column(BigIntPK, ForeignKey("volunteers.id"), index=True)
+
+    __table_args__ = (UniqueConstraint("team_id", "volunteer_id"),)

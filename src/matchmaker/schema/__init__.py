@@ -1,0 +1,71 @@
+"""The composition root: one Query and one Mutation built from per-domain mixins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
+
+from matchmaker.schema.errors import ErrorPolicy
+from matchmaker.schema.mutations.accounts import AccountMutations
+from matchmaker.schema.mutations.regions import RegionMutations
+from matchmaker.schema.queries.accounts import AccountQueries
+from matchmaker.schema.queries.audit import AuditQueries
+from matchmaker.schema.queries.jobs import JobQueries
+from matchmaker.schema.queries.node import NodeQueries
+from matchmaker.schema.queries.regions import RegionQueries
+from matchmaker.schema.types.account import Account, RoleGrant
+from matchmaker.schema.types.audit import AuditEvent
+from matchmaker.schema.types.job import Job
+from matchmaker.schema.types.region import Region
+
+MAX_DEPTH = 10
+MAX_ALIASES = 30
+MAX_TOKENS = 5000
+
+
+@strawberry.type
+class Query(NodeQueries, AccountQueries, RegionQueries, AuditQueries, JobQueries):
+    pass
+
+
+@strawberry.type
+class Mutation(AccountMutations, RegionMutations):
+    pass
+
+
+#: Types reachable only through ``node(id:)`` must be listed so the schema knows them.
+NODE_TYPES: list[type] = [Account, AuditEvent, Job, Region, RoleGrant]
+
+
+def build_schema(*, production: bool = False) -> strawberry.Schema:
+    # Factories, not instances: strawberry builds fresh extensions per request.
+    extensions: list[Any] = [
+        ErrorPolicy,
+        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: ParserCache(maxsize=500),
+        lambda: ValidationCache(maxsize=500),
+    ]
+    if production:
+        extensions.append(DisableIntrospection)
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        types=NODE_TYPES,
+        extensions=extensions,
+        config=StrawberryConfig(auto_camel_case=True),
+    )
+
+
+schema = build_schema()

@@ -1,0 +1,1 @@
+"""Batch functions for per-request DataLoaders (see ``Context.loader``), one module per domain."""

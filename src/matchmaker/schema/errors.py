@@ -1,0 +1,113 @@
+"""Typed errors in payloads, the mutation transaction step, and masking of the unexpected."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any, TypeVar
+
+import strawberry
+from graphql import GraphQLError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from strawberry.extensions import SchemaExtension
+
+from matchmaker.services.context import ServiceContext
+from matchmaker.services.errors import DomainError, ErrorCode
+
+log = logging.getLogger("matchmaker.graphql")
+T = TypeVar("T")
+
+strawberry.enum(ErrorCode, description="Why an operation was refused.")
+
+
+@strawberry.type(
+    description="An expected failure: show `message` (or translate `code`) next to `field`."
+)
+class UserError:
+    code: ErrorCode
+    field: str | None
+    message: str
+
+
+def to_user_error(exc: DomainError) -> UserError:
+    return UserError(code=exc.code, field=exc.field, message=exc.message)
+
+
+async def run_mutation(
+    info: Any, action: Callable[[ServiceContext], Awaitable[T]]
+) -> tuple[T | None, list[UserError]]:
+    """Run one mutation's service call in a savepoint.
+
+    A typed failure rolls back everything the call wrote (the request's other mutations keep
+    theirs) and comes back as data. A lost optimistic-lock race or a constraint violation that
+    slipped past the checks is also reported as a typed error rather than a crash.
+    """
+    ctx = info.context
+    try:
+        async with ctx.session.begin_nested():
+            return await action(ctx.service), []
+    except DomainError as exc:
+        return None, [to_user_error(exc)]
+    except StaleDataError:
+        return None, [
+            UserError(
+                code=ErrorCode.STALE_VERSION,
+                field="version",
+                message="The record was changed by someone else; reload and try again",
+            )
+        ]
+    except IntegrityError:
+        log.warning("integrity error turned into CONFLICT", exc_info=True)
+        return None, [
+            UserError(
+                code=ErrorCode.CONFLICT,
+                field=None,
+                message="The change conflicts with data saved at the same time; try again",
+            )
+        ]
+
+
+MASKED_MESSAGE = "Unexpected error."
+
+
+class ErrorPolicy(SchemaExtension):
+    """Typed errors pass with ``extensions.code``; anything unexpected is masked and logged."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if not result or not result.errors:
+            return
+        request_id = getattr(self.execution_context.context, "request_id", None)
+        processed = []
+        for error in result.errors:
+            original = error.original_error
+            if isinstance(original, DomainError):
+                processed.append(
+                    GraphQLError(
+                        original.message,
+                        nodes=error.nodes,
+                        path=error.path,
+                        original_error=original,
+                        extensions={"code": original.code.value, "field": original.field},
+                    )
+                )
+            elif original is None or isinstance(original, GraphQLError):
+                processed.append(error)  # validation, syntax, limits: safe and useful
+            else:
+                log.error(
+                    "unexpected error in resolver",
+                    exc_info=(type(original), original, original.__traceback__),
+                    extra={"request_id": request_id, "path": error.path},
+                )
+                processed.append(
+                    GraphQLError(
+                        MASKED_MESSAGE,
+                        nodes=error.nodes,
+                        path=error.path,
+                        original_error=None,
+                        extensions={"code": "INTERNAL", "requestId": request_id},
+                    )
+                )
+        result.errors = processed

@@ -1,0 +1,1 @@
+"""Mutation mixins, one module per domain, composed in ``matchmaker.schema``."""

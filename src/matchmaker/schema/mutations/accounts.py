@@ -1,0 +1,196 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from matchmaker.schema.context import Info
+from matchmaker.schema.errors import UserError, run_mutation
+from matchmaker.schema.relay import decode_id
+from matchmaker.schema.types.account import Account, RoleGrant
+from matchmaker.schema.types.enums import AccountStatus, Role
+from matchmaker.services import accounts as account_service
+
+SESSION_COOKIE = "mm_session"
+
+
+def set_session_cookie(info: Info, token: str, expires_at: dt.datetime) -> None:
+    """httpOnly + SameSite=Lax: scripts can't read it and cross-site posts don't carry it."""
+    ctx = info.context
+    ctx.response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=ctx.settings.session_ttl_hours * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=ctx.settings.is_production,
+        path="/",
+    )
+
+
+@strawberry.input
+class LoginInput:
+    login: str = strawberry.field(description="Phone number or username.")
+    password: str
+
+
+@strawberry.type
+class LoginPayload:
+    account: Account | None = None
+    token: str | None = strawberry.field(
+        default=None,
+        description="Session token for API clients (Bearer). Browsers get an httpOnly cookie.",
+    )
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class LogoutPayload:
+    ok: bool
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class ChangePasswordInput:
+    old_password: str
+    new_password: str
+
+
+@strawberry.type
+class AccountPayload:
+    account: Account | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class CreateAccountInput:
+    display_name: str
+    password: str
+    username: str | None = None
+    phone: str | None = None
+
+
+@strawberry.input
+class SetAccountStatusInput:
+    account_id: strawberry.ID
+    status: AccountStatus
+
+
+@strawberry.input
+class GrantRoleInput:
+    account_id: strawberry.ID
+    role: Role
+    region_id: strawberry.ID | None = None
+    organization_id: strawberry.ID | None = None
+
+
+@strawberry.type
+class RoleGrantPayload:
+    grant: RoleGrant | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class RevokeRoleInput:
+    grant_id: strawberry.ID
+
+
+@strawberry.type
+class AccountMutations:
+    @strawberry.mutation(description="Log in by phone or username; sets the session cookie.")
+    async def login(self, info: Info, input: LoginInput) -> LoginPayload:
+        user_agent = info.context.request.headers.get("user-agent")
+        result, errors = await run_mutation(
+            info,
+            lambda sc: account_service.login(
+                sc, login=input.login, password=input.password, user_agent=user_agent
+            ),
+        )
+        if result is None:
+            return LoginPayload(errors=errors)
+        set_session_cookie(info, result.token, result.expires_at)
+        return LoginPayload(
+            account=Account.from_row(result.account, viewer_id=result.account.id),
+            token=result.token,
+        )
+
+    @strawberry.mutation(description="End the current session.")
+    async def logout(self, info: Info) -> LogoutPayload:
+        token = info.context.token
+        ok, errors = await run_mutation(info, lambda sc: account_service.logout(sc, token=token))
+        if ok:
+            info.context.response.delete_cookie(SESSION_COOKIE, path="/")
+        return LogoutPayload(ok=bool(ok), errors=errors)
+
+    @strawberry.mutation
+    async def change_password(self, info: Info, input: ChangePasswordInput) -> AccountPayload:
+        row, errors = await run_mutation(
+            info,
+            lambda sc: account_service.change_password(
+                sc, old_password=input.old_password, new_password=input.new_password
+            ),
+        )
+        viewer = info.context.actor.account_id
+        return AccountPayload(
+            account=Account.from_row(row, viewer_id=viewer) if row else None, errors=errors
+        )
+
+    @strawberry.mutation(description="Platform admins create staff accounts.")
+    async def create_account(self, info: Info, input: CreateAccountInput) -> AccountPayload:
+        row, errors = await run_mutation(
+            info,
+            lambda sc: account_service.create_account(
+                sc,
+                username=input.username,
+                phone=input.phone,
+                password=input.password,
+                display_name=input.display_name,
+            ),
+        )
+        viewer = info.context.actor.account_id
+        return AccountPayload(
+            account=Account.from_row(row, viewer_id=viewer) if row else None, errors=errors
+        )
+
+    @strawberry.mutation
+    async def set_account_status(self, info: Info, input: SetAccountStatusInput) -> AccountPayload:
+        async def action(sc):  # type: ignore[no-untyped-def]
+            return await account_service.set_account_status(
+                sc,
+                account_id=decode_id(input.account_id, "Account", "accountId"),
+                status=input.status,
+            )
+
+        row, errors = await run_mutation(info, action)
+        viewer = info.context.actor.account_id
+        return AccountPayload(
+            account=Account.from_row(row, viewer_id=viewer) if row else None, errors=errors
+        )
+
+    @strawberry.mutation(description="Give an account a role with its scope (platform admins).")
+    async def grant_role(self, info: Info, input: GrantRoleInput) -> RoleGrantPayload:
+        async def action(sc):  # type: ignore[no-untyped-def]
+            return await account_service.grant_role(
+                sc,
+                account_id=decode_id(input.account_id, "Account", "accountId"),
+                role=input.role,
+                region_id=decode_id(input.region_id, "Region", "regionId")
+                if input.region_id
+                else None,
+                organization_id=decode_id(input.organization_id, "Organization", "organizationId")
+                if input.organization_id
+                else None,
+            )
+
+        row, errors = await run_mutation(info, action)
+        return RoleGrantPayload(grant=RoleGrant.from_row(row) if row else None, errors=errors)
+
+    @strawberry.mutation
+    async def revoke_role(self, info: Info, input: RevokeRoleInput) -> RoleGrantPayload:
+        async def action(sc):  # type: ignore[no-untyped-def]
+            return await account_service.revoke_role(
+                sc, grant_id=decode_id(input.grant_id, "RoleGrant", "grantId")
+            )
+
+        row, errors = await run_mutation(info, action)
+        return RoleGrantPayload(grant=RoleGrant.from_row(row) if row else None, errors=errors)

@@ -1,0 +1,1 @@
+"""Query mixins, one module per domain, composed in ``matchmaker.schema``."""

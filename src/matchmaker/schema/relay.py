@@ -1,0 +1,92 @@
+"""Relay plumbing: global ids, the Node interface, connections built from service pages."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Awaitable, Callable
+from typing import Any, Generic, TypeVar
+
+import strawberry
+
+from matchmaker.services.errors import DomainError, ErrorCode
+from matchmaker.services.pagination import Page, encode_cursor
+
+T = TypeVar("T")
+
+#: typename → coroutine(info, pk) returning the object if the caller may see it, else None.
+NODE_RESOLVERS: dict[str, Callable[[Any, int], Awaitable[Any]]] = {}
+
+
+def to_global_id(type_name: str, pk: int) -> str:
+    return base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode()
+
+
+def from_global_id(global_id: str) -> tuple[str, int]:
+    try:
+        type_name, pk = base64.urlsafe_b64decode(global_id.encode()).decode().split(":", 1)
+        return type_name, int(pk)
+    except (ValueError, UnicodeDecodeError):
+        raise DomainError(ErrorCode.INVALID_INPUT, "Malformed id", "id") from None
+
+
+def decode_id(global_id: strawberry.ID | str, expected: str, field: str = "id") -> int:
+    type_name, pk = from_global_id(str(global_id))
+    if type_name != expected:
+        raise DomainError(ErrorCode.INVALID_INPUT, f"Expected a {expected} id", field)
+    return pk
+
+
+def node_resolver(type_name: str) -> Callable[[Callable[[Any, int], Awaitable[Any]]], Any]:
+    def register(fn: Callable[[Any, int], Awaitable[Any]]) -> Any:
+        NODE_RESOLVERS[type_name] = fn
+        return fn
+
+    return register
+
+
+@strawberry.interface(description="An object with a global id, fetchable with `node(id:)`.")
+class Node:
+    pk: strawberry.Private[int]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id(self.__strawberry_definition__.name, self.pk))  # type: ignore[attr-defined]
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[T]):
+    cursor: str
+    node: T
+
+
+@strawberry.type
+class Connection(Generic[T]):
+    edges: list[Edge[T]]
+    page_info: PageInfo
+
+    @strawberry.field
+    def nodes(self) -> list[T]:
+        return [e.node for e in self.edges]
+
+
+def connection(page: Page[Any], convert: Callable[[Any], T]) -> Connection[T]:
+    return Connection(
+        edges=[
+            Edge(cursor=encode_cursor(key), node=convert(item))
+            for key, item in zip(page.keys, page.items, strict=True)
+        ],
+        page_info=PageInfo(
+            has_next_page=page.has_next_page,
+            has_previous_page=page.has_previous_page,
+            start_cursor=page.start_cursor,
+            end_cursor=page.end_cursor,
+        ),
+    )

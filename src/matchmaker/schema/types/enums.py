@@ -1,0 +1,37 @@
+"""Domain enums exposed to GraphQL.
+
+``strawberry.enum`` registers the model enum itself (it returns the same class), so resolvers
+and services share one Python type and mypy sees a real class, not a variable.
+"""
+
+from __future__ import annotations
+
+import strawberry
+
+from matchmaker.models.enums import (
+    AccountStatus,
+    JobStatus,
+    OrganizationKind,
+    RegionLevel,
+    Role,
+    ServiceCategory,
+    WorkerLevel,
+)
+
+strawberry.enum(AccountStatus, description="Whether an account may log in.")
+strawberry.enum(JobStatus, description="State of a background job.")
+strawberry.enum(OrganizationKind, description="登记 (registered) or 备案 (filed with the street).")
+strawberry.enum(RegionLevel, description="Level of an administrative division.")
+strawberry.enum(Role, description="A role a grant gives (DESIGN §2).")
+strawberry.enum(ServiceCategory, description="Service category of projects and profiles.")
+strawberry.enum(WorkerLevel, description="Social worker certification level.")
+
+__all__ = [
+    "AccountStatus",
+    "JobStatus",
+    "OrganizationKind",
+    "RegionLevel",
+    "Role",
+    "ServiceCategory",
+    "WorkerLevel",
+]

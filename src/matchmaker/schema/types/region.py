@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from typing import Self
+
+import strawberry
+
+from matchmaker import models
+from matchmaker.schema.context import Info
+from matchmaker.schema.dataloaders.regions import region_by_id
+from matchmaker.schema.relay import Node, node_resolver
+from matchmaker.schema.types.enums import RegionLevel
+from matchmaker.services import regions as region_service
+
+
+@strawberry.type(description="An administrative division (行政区划) with its national code.")
+class Region(Node):
+    code: str
+    name: str
+    level: RegionLevel
+    path: str
+    latitude: float | None
+    longitude: float | None
+    parent_pk: strawberry.Private[int | None]
+
+    @classmethod
+    def from_row(cls, row: models.Region) -> Self:
+        return cls(
+            pk=row.id,
+            code=row.code,
+            name=row.name,
+            level=row.level,
+            path=row.path,
+            latitude=row.latitude,
+            longitude=row.longitude,
+            parent_pk=row.parent_id,
+        )
+
+    @strawberry.field
+    async def parent(self, info: Info) -> Region | None:
+        if self.parent_pk is None:
+            return None
+        row = await info.context.loader(region_by_id).load(self.parent_pk)
+        return Region.from_row(row) if row else None
+
+
+@node_resolver("Region")
+async def resolve_region(info: Info, pk: int) -> Region | None:
+    row = await region_service.get(info.context.session, pk)
+    return Region.from_row(row) if row else None
+
+
+async def load_region(info: Info, pk: int | None) -> Region | None:
+    if pk is None:
+        return None
+    row = await info.context.loader(region_by_id).load(pk)
+    return Region.from_row(row) if row else None

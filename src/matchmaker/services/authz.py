@@ -1,0 +1,274 @@
+"""Who may do what, in one place.
+
+``POLICY`` maps each capability to the roles that have it and the kind of scope each role's
+grant gives. Services call :func:`require` to get the caller's :class:`Scope` for a
+capability and turn it into SQL with the ``*_clause`` helpers, so a row outside the scope is
+never loaded. ``docs/permissions.md`` is generated from ``POLICY`` and checked in CI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from sqlalchemy import ColumnElement, false, or_, true
+from sqlalchemy.orm import InstrumentedAttribute
+
+from matchmaker.models.enums import Role
+from matchmaker.services.errors import DomainError, ErrorCode
+
+
+class Capability(StrEnum):
+    REGION_READ = "region.read"
+    REGION_MANAGE = "region.manage"
+    ACCOUNT_MANAGE = "account.manage"
+    ROLE_GRANT_MANAGE = "role_grant.manage"
+    ORGANIZATION_READ = "organization.read"
+    ORGANIZATION_CREATE = "organization.create"
+    ORGANIZATION_UPDATE = "organization.update"
+    ORGANIZATION_DEACTIVATE = "organization.deactivate"
+    SOCIAL_WORKER_READ = "social_worker.read"
+    SOCIAL_WORKER_MANAGE = "social_worker.manage"
+    VOLUNTEER_READ = "volunteer.read"
+    VOLUNTEER_UPDATE = "volunteer.update"
+    VOLUNTEER_DEACTIVATE = "volunteer.deactivate"
+    TEAM_READ = "team.read"
+    TEAM_MANAGE = "team.manage"
+    AUDIT_READ = "audit.read"
+    AUDIT_VERIFY = "audit.verify"
+    JOB_READ = "job.read"
+
+
+class ScopeKind(StrEnum):
+    PUBLIC = "public"  # anyone, without login
+    GLOBAL = "global"  # everything
+    REGION = "region"  # the grant's region subtree
+    ORGANIZATION = "organization"  # the grant's organization
+    SELF = "self"  # the caller's own records
+
+
+R = Role
+S = ScopeKind
+_REGIONAL: dict[Role | None, ScopeKind] = {
+    R.BUREAU_OFFICER: S.REGION,
+    R.AUDITOR: S.REGION,
+    R.COMMUNITY_STAFF: S.REGION,
+}
+
+POLICY: dict[Capability, dict[Role | None, ScopeKind]] = {
+    Capability.REGION_READ: {None: S.PUBLIC},
+    Capability.REGION_MANAGE: {R.PLATFORM_ADMIN: S.GLOBAL},
+    Capability.ACCOUNT_MANAGE: {R.PLATFORM_ADMIN: S.GLOBAL},
+    Capability.ROLE_GRANT_MANAGE: {R.PLATFORM_ADMIN: S.GLOBAL},
+    Capability.ORGANIZATION_READ: {
+        R.PLATFORM_ADMIN: S.GLOBAL,
+        **_REGIONAL,
+        R.ORG_ADMIN: S.ORGANIZATION,
+        R.SOCIAL_WORKER: S.ORGANIZATION,
+    },
+    Capability.ORGANIZATION_CREATE: {R.PLATFORM_ADMIN: S.GLOBAL, R.BUREAU_OFFICER: S.REGION},
+    Capability.ORGANIZATION_UPDATE: {
+        R.PLATFORM_ADMIN: S.GLOBAL,
+        R.BUREAU_OFFICER: S.REGION,
+        R.ORG_ADMIN: S.ORGANIZATION,
+    },
+    Capability.ORGANIZATION_DEACTIVATE: {R.PLATFORM_ADMIN: S.GLOBAL, R.BUREAU_OFFICER: S.REGION},
+    Capability.SOCIAL_WORKER_READ: {
+        R.PLATFORM_ADMIN: S.GLOBAL,
+        **_REGIONAL,
+        R.ORG_ADMIN: S.ORGANIZATION,
+        R.SOCIAL_WORKER: S.SELF,
+    },
+    Capability.SOCIAL_WORKER_MANAGE: {
+        R.PLATFORM_ADMIN: S.GLOBAL,
+        R.ORG_ADMIN: S.ORGANIZATION,
+        R.SOCIAL_WORKER: S.SELF,
+    },
+    Capability.VOLUNTEER_READ: {R.PLATFORM_ADMIN: S.GLOBAL, **_REGIONAL, R.VOLUNTEER: S.SELF},
+    Capability.VOLUNTEER_UPDATE: {R.PLATFORM_ADMIN: S.GLOBAL, R.VOLUNTEER: S.SELF},
+    Capability.VOLUNTEER_DEACTIVATE: {
+        R.PLATFORM_ADMIN: S.GLOBAL,
+        R.COMMUNITY_STAFF: S.REGION,
+        R.VOLUNTEER: S.SELF,
+    },
+    Capability.TEAM_READ: {
+        R.PLATFORM_ADMIN: S.GLOBAL,
+        **_REGIONAL,
+        R.ORG_ADMIN: S.ORGANIZATION,
+        R.VOLUNTEER: S.SELF,
+    },
+    Capability.TEAM_MANAGE: {
+        R.PLATFORM_ADMIN: S.GLOBAL,
+        R.COMMUNITY_STAFF: S.REGION,
+        R.ORG_ADMIN: S.ORGANIZATION,
+    },
+    Capability.AUDIT_READ: {R.PLATFORM_ADMIN: S.GLOBAL, R.AUDITOR: S.REGION},
+    Capability.AUDIT_VERIFY: {R.PLATFORM_ADMIN: S.GLOBAL, R.AUDITOR: S.REGION},
+    Capability.JOB_READ: {R.PLATFORM_ADMIN: S.GLOBAL},
+}
+
+#: Which scope kind each role's grant must carry.
+ROLE_SCOPE: dict[Role, ScopeKind] = {
+    R.COMMUNITY_STAFF: S.REGION,
+    R.BUREAU_OFFICER: S.REGION,
+    R.AUDITOR: S.REGION,
+    R.EXPERT: S.REGION,
+    R.ORG_ADMIN: S.ORGANIZATION,
+    R.SOCIAL_WORKER: S.ORGANIZATION,
+    R.VOLUNTEER: S.SELF,
+    R.PLATFORM_ADMIN: S.GLOBAL,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    role: Role
+    region_id: int | None = None
+    region_path: str | None = None
+    organization_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What one capability lets the caller reach. Empty means refused."""
+
+    is_global: bool = False
+    is_public: bool = False
+    region_paths: tuple[str, ...] = ()
+    organization_ids: tuple[int, ...] = ()
+    self_account_id: int | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.is_global
+            or self.is_public
+            or self.region_paths
+            or self.organization_ids
+            or self.self_account_id is not None
+        )
+
+    @property
+    def unrestricted(self) -> bool:
+        return self.is_global or self.is_public
+
+    def covers_region(self, path: str | None) -> bool:
+        if self.unrestricted:
+            return True
+        return path is not None and any(path.startswith(p) for p in self.region_paths)
+
+    def covers_organization(self, organization_id: int | None) -> bool:
+        return self.unrestricted or (
+            organization_id is not None and organization_id in self.organization_ids
+        )
+
+    def covers_self(self, account_id: int | None) -> bool:
+        return self.unrestricted or (account_id is not None and account_id == self.self_account_id)
+
+    # SQL helpers: each returns a boolean clause for the part of the scope it understands.
+    def region_clause(
+        self,
+        path_col: InstrumentedAttribute[str]
+        | InstrumentedAttribute[str | None]
+        | ColumnElement[str],
+    ) -> ColumnElement[bool]:
+        if self.unrestricted:
+            return true()
+        if not self.region_paths:
+            return false()
+        return or_(*(path_col.startswith(p, autoescape=True) for p in _minimal(self.region_paths)))
+
+    def organization_clause(
+        self, org_col: InstrumentedAttribute[int] | ColumnElement[int]
+    ) -> ColumnElement[bool]:
+        if self.unrestricted:
+            return true()
+        if not self.organization_ids:
+            return false()
+        return org_col.in_(self.organization_ids)
+
+    def self_clause(
+        self, account_col: InstrumentedAttribute[int] | ColumnElement[int]
+    ) -> ColumnElement[bool]:
+        if self.unrestricted:
+            return true()
+        if self.self_account_id is None:
+            return false()
+        return account_col == self.self_account_id
+
+
+def _minimal(paths: Iterable[str]) -> list[str]:
+    """Drop paths nested in another path of the list."""
+    ordered = sorted(set(paths), key=len)
+    kept: list[str] = []
+    for p in ordered:
+        if not any(p.startswith(k) for k in kept):
+            kept.append(p)
+    return kept
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """The caller: an account and its grants, or anonymous."""
+
+    account_id: int | None = None
+    grants: tuple[Grant, ...] = field(default_factory=tuple)
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.account_id is not None
+
+    def has_role(self, role: Role) -> bool:
+        return any(g.role is role for g in self.grants)
+
+    def scope(self, capability: Capability) -> Scope:
+        rules = POLICY[capability]
+        if None in rules:
+            return Scope(is_public=True)
+        if not self.is_authenticated:
+            return Scope()
+        is_global = False
+        paths: list[str] = []
+        orgs: list[int] = []
+        self_id: int | None = None
+        for grant in self.grants:
+            kind = rules.get(grant.role)
+            if kind is None:
+                continue
+            if kind is ScopeKind.GLOBAL:
+                is_global = True
+            elif kind is ScopeKind.REGION and grant.region_path:
+                paths.append(grant.region_path)
+            elif kind is ScopeKind.ORGANIZATION and grant.organization_id is not None:
+                orgs.append(grant.organization_id)
+            elif kind is ScopeKind.SELF:
+                self_id = self.account_id
+        return Scope(
+            is_global=is_global,
+            region_paths=tuple(sorted(set(paths))),
+            organization_ids=tuple(sorted(set(orgs))),
+            self_account_id=self_id,
+        )
+
+    def can(self, capability: Capability) -> bool:
+        return not self.scope(capability).is_empty
+
+
+ANONYMOUS = Actor()
+
+
+def require(actor: Actor, capability: Capability) -> Scope:
+    """The caller's scope for ``capability``, or a typed refusal."""
+    scope = actor.scope(capability)
+    if scope.is_empty:
+        if not actor.is_authenticated:
+            raise DomainError(ErrorCode.UNAUTHENTICATED, "Log in first")
+        raise DomainError(ErrorCode.FORBIDDEN, f"Your roles do not allow {capability.value}")
+    return scope
+
+
+def require_authenticated(actor: Actor) -> int:
+    if actor.account_id is None:
+        raise DomainError(ErrorCode.UNAUTHENTICATED, "Log in first")
+    return actor.account_id

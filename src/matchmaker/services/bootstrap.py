@@ -1,0 +1,54 @@
+"""Operations run from the command line, as the system rather than a logged-in user."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from matchmaker.config import Settings
+from matchmaker.db import create_engine, create_session_factory
+from matchmaker.models.enums import Role
+from matchmaker.services import accounts, regions
+from matchmaker.services.authz import Actor, Grant
+from matchmaker.services.context import ServiceContext
+from matchmaker.services.errors import DomainError
+
+#: The actor for command-line operations: a platform admin with no account (audited as such).
+SYSTEM = Actor(account_id=None, grants=(Grant(role=Role.PLATFORM_ADMIN),))
+
+
+def system_context(session: AsyncSession, settings: Settings) -> ServiceContext:
+    return ServiceContext(session=session, actor=SYSTEM, settings=settings, request_id="cli")
+
+
+async def create_platform_admin(
+    settings: Settings, *, username: str, password: str, display_name: str
+) -> int:
+    engine = create_engine(settings.database_url)
+    try:
+        async with create_session_factory(engine)() as session, session.begin():
+            sc = system_context(session, settings)
+            try:
+                account = await accounts.new_account(
+                    sc, username=username, phone=None, password=password, display_name=display_name
+                )
+                await accounts.add_grant(sc, account_id=account.id, role=Role.PLATFORM_ADMIN)
+            except DomainError as exc:
+                raise ValueError(exc.message) from None
+            return account.id
+    finally:
+        await engine.dispose()
+
+
+async def import_regions_file(settings: Settings, path: Path) -> regions.ImportReport:
+    content = path.read_text(encoding="utf-8")  # noqa: ASYNC240  (CLI, nothing else running)
+    engine = create_engine(settings.database_url)
+    try:
+        async with create_session_factory(engine)() as session, session.begin():
+            try:
+                return await regions.import_csv(system_context(session, settings), text=content)
+            except DomainError as exc:
+                raise ValueError(exc.message) from None
+    finally:
+        await engine.dispose()

@@ -1,0 +1,21 @@
+"""What every service function receives: the session, the caller, the settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from matchmaker.config import Settings
+from matchmaker.services.authz import Actor
+from matchmaker.services.ratelimit import LoginLimiter
+
+
+@dataclass(slots=True)
+class ServiceContext:
+    session: AsyncSession
+    actor: Actor
+    settings: Settings
+    request_id: str | None = None
+    client_ip: str | None = None
+    login_limiter: LoginLimiter | None = None

@@ -1,0 +1,35 @@
+"""argon2id password hashing."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from matchmaker.config import get_settings
+
+
+@lru_cache(maxsize=1)
+def _hasher() -> PasswordHasher:
+    if get_settings().is_test:
+        # Cheap parameters so the suite can create hundreds of accounts; never in production.
+        return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    return PasswordHasher()  # argon2id, RFC 9106 low-memory profile
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher().verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+#: A real hash to verify against when the login name is unknown, so timing doesn't tell.
+@lru_cache(maxsize=1)
+def dummy_hash() -> str:
+    return hash_password("not-a-real-password")

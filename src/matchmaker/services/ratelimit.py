@@ -1,0 +1,117 @@
+"""Failed-login limits, shared across processes: Redis when configured, else the database.
+
+Failures are counted per account name and per client address in a sliding window. They are
+written outside the request's transaction, because the failed login itself is rolled back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Protocol
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from matchmaker import clock
+from matchmaker.models import LoginFailure
+
+#: Failures allowed per window, per kind of key.
+LIMITS = {"account": 5, "address": 20}
+
+
+class LoginLimiter(Protocol):
+    async def blocked(self, keys: dict[str, str]) -> bool: ...
+    async def record_failure(self, keys: dict[str, str]) -> None: ...
+    async def reset(self, keys: dict[str, str]) -> None: ...
+
+
+class DatabaseLimiter:
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession], window_seconds: int):
+        self._factory = session_factory
+        self._window = dt.timedelta(seconds=window_seconds)
+
+    async def blocked(self, keys: dict[str, str]) -> bool:
+        since = clock.now() - self._window
+        async with self._factory() as session:
+            for kind, key in keys.items():
+                count = await session.scalar(
+                    select(func.count())
+                    .select_from(LoginFailure)
+                    .where(LoginFailure.key == key, LoginFailure.at >= since)
+                )
+                if (count or 0) >= LIMITS[kind]:
+                    return True
+        return False
+
+    async def record_failure(self, keys: dict[str, str]) -> None:
+        async with self._factory() as session, session.begin():
+            session.add_all(LoginFailure(key=key, at=clock.now()) for key in keys.values())
+
+    async def reset(self, keys: dict[str, str]) -> None:
+        account_key = keys.get("account")
+        if account_key is None:
+            return
+        async with self._factory() as session, session.begin():
+            await session.execute(delete(LoginFailure).where(LoginFailure.key == account_key))
+
+
+class RedisLimiter:
+    """Fixed windows keyed by window start; INCR + EXPIRE are atomic enough for a limit."""
+
+    def __init__(self, redis: Any, window_seconds: int):
+        self._redis = redis
+        self._window = window_seconds
+
+    def _bucket(self, key: str) -> str:
+        start = int(clock.now().timestamp()) // self._window
+        return f"mm:login:{key}:{start}"
+
+    async def blocked(self, keys: dict[str, str]) -> bool:
+        for kind, key in keys.items():
+            value = await self._redis.get(self._bucket(key))
+            if value is not None and int(value) >= LIMITS[kind]:
+                return True
+        return False
+
+    async def record_failure(self, keys: dict[str, str]) -> None:
+        pipe = self._redis.pipeline()
+        for key in keys.values():
+            bucket = self._bucket(key)
+            pipe.incr(bucket)
+            pipe.expire(bucket, self._window * 2)
+        await pipe.execute()
+
+    async def reset(self, keys: dict[str, str]) -> None:
+        account_key = keys.get("account")
+        if account_key is not None:
+            await self._redis.delete(self._bucket(account_key))
+
+
+def login_keys(login: str, address: str | None) -> dict[str, str]:
+    keys = {"account": f"account:{login.strip().lower()}"}
+    if address:
+        keys["address"] = f"address:{address}"
+    return keys
+
+
+class FallbackLimiter:
+    """Redis first; if Redis is unreachable, the database, so logins keep working and limited."""
+
+    def __init__(self, primary: LoginLimiter, fallback: LoginLimiter) -> None:
+        self._primary = primary
+        self._fallback = fallback
+
+    async def _call(self, name: str, keys: dict[str, str]) -> Any:
+        try:
+            return await getattr(self._primary, name)(keys)
+        except Exception:
+            return await getattr(self._fallback, name)(keys)
+
+    async def blocked(self, keys: dict[str, str]) -> bool:
+        return bool(await self._call("blocked", keys))
+
+    async def record_failure(self, keys: dict[str, str]) -> None:
+        await self._call("record_failure", keys)
+
+    async def reset(self, keys: dict[str, str]) -> None:
+        await self._call("reset", keys)

@@ -1,0 +1,269 @@
+"""The Starlette application: /graphql, health, metrics, and the built front end."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from redis.asyncio import ConnectionPool
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from starlette.applications import Starlette
+from starlette.background import BackgroundTask
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
+from strawberry.asgi import GraphQL
+
+from matchmaker import clock
+from matchmaker.config import Settings, get_settings
+from matchmaker.db import create_engine, create_session_factory
+from matchmaker.db.migrate import current_revision, head_revision
+from matchmaker.jobs.outbox import SCHEDULED_FLAG
+from matchmaker.jobs.relay import relay_once
+from matchmaker.jobs.runner import InProcessRunner
+from matchmaker.schema import build_schema
+from matchmaker.schema.context import Context
+from matchmaker.schema.mutations.accounts import SESSION_COOKIE
+from matchmaker.services.accounts import actor_for_token
+from matchmaker.services.ratelimit import (
+    DatabaseLimiter,
+    FallbackLimiter,
+    LoginLimiter,
+    RedisLimiter,
+)
+from matchmaker.web.metrics import JOBS_RELAYED, REGISTRY
+
+log = logging.getLogger("matchmaker.web")
+FRONTEND_DIST = Path(__file__).resolve().parents[3] / "frontend" / "dist"
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    engine: AsyncEngine
+    session_factory: async_sessionmaker[AsyncSession]
+    graphql: MatchmakerGraphQL
+    limiter: LoginLimiter
+    runner: InProcessRunner | None = None
+    redis: Any = None
+    tasks: set[Any] = field(default_factory=set)
+
+    async def after_commit_with_jobs(self) -> None:
+        """Hand new jobs over now rather than at the next poll."""
+        if self.runner is not None:
+            self.runner.kick()
+        elif self.redis is not None:
+            try:
+                JOBS_RELAYED.inc(await relay_once(self.session_factory, self.redis))
+            except Exception:
+                log.warning(
+                    "relay after commit failed; the worker's relay will pick up", exc_info=True
+                )
+
+
+class MatchmakerGraphQL(GraphQL[Context, None]):
+    async def get_context(self, request: Request, response: Response) -> Context:  # type: ignore[override]
+        session, actor, token = request.state.mm
+        state: AppState = request.app.state.mm
+        return Context(
+            request=request,
+            response=response,
+            session=session,
+            actor=actor,
+            settings=state.settings,
+            request_id=request.state.request_id,
+            token=token,
+            login_limiter=state.limiter,
+        )
+
+
+def session_token(request: Request) -> str | None:
+    auth = request.headers.get("authorization", "")
+    if auth.lower().startswith("bearer "):
+        return auth[7:].strip() or None
+    return request.cookies.get(SESSION_COOKIE)
+
+
+async def graphql_endpoint(request: Request) -> Response:
+    state: AppState = request.app.state.mm
+    if request.method == "POST":
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type != "application/json":
+            # No form posts: a cross-site form can't send JSON without a CORS preflight (CSRF).
+            return JSONResponse(
+                {
+                    "errors": [
+                        {
+                            "message": "Send GraphQL as JSON (Content-Type: application/json)",
+                            "extensions": {"code": "UNSUPPORTED_MEDIA_TYPE"},
+                        }
+                    ]
+                },
+                status_code=415,
+            )
+    async with state.session_factory() as session:
+        token = session_token(request)
+        actor = await actor_for_token(session, token)
+        request.state.mm = (session, actor, token)
+        response = await state.graphql.run(request)
+        if session.in_transaction():
+            await session.commit()
+        scheduled = bool(session.info.pop(SCHEDULED_FLAG, False))
+    if scheduled:
+        response.background = BackgroundTask(state.after_commit_with_jobs)
+    return response
+
+
+async def healthz(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> Response:
+    state: AppState = request.app.state.mm
+    try:
+        async with state.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+    except Exception as exc:
+        return JSONResponse({"status": "unavailable", "database": repr(exc)}, status_code=503)
+    head = head_revision(state.settings.database_url)
+    current = await current_revision(state.engine)
+    if current != head:
+        return JSONResponse(
+            {"status": "unavailable", "migrations": {"current": current, "head": head}},
+            status_code=503,
+        )
+    return JSONResponse({"status": "ok", "migrations": {"current": current}})
+
+
+async def metrics(request: Request) -> Response:
+    return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
+
+
+async def test_clock(request: Request) -> Response:
+    """Only routed when MATCHMAKER_ENV=test: end-to-end runs move the app's clock with this."""
+    if request.method == "POST":
+        body = await request.json()
+        if body.get("reset"):
+            clock.reset()
+        if "advance_seconds" in body:
+            clock.advance(dt.timedelta(seconds=float(body["advance_seconds"])))
+        if "set" in body:
+            clock.freeze(dt.datetime.fromisoformat(body["set"]))
+        state: AppState = request.app.state.mm
+        if state.runner is not None:
+            state.runner.kick()
+    return JSONResponse({"now": clock.now().isoformat()})
+
+
+class SpaStaticFiles(StaticFiles):
+    """Serve the built front end; unknown paths get index.html so client routes work."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        try:
+            response = await super().get_response(path, scope)
+        except Exception:
+            response = None
+        if response is None or response.status_code == 404:
+            return await super().get_response("index.html", scope)
+        return response
+
+
+NO_FRONTEND = (
+    '<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>matchmaker</title>'
+    "<body><h1>matchmaker</h1><p>前端尚未构建 (the front end is not built). "
+    'API: <a href="/graphql">/graphql</a></p></body></html>'
+)
+
+
+def create_app(settings: Settings | None = None, *, background_jobs: bool = True) -> Starlette:
+    """Build the app. ``background_jobs=False`` (tests) leaves in-process jobs to explicit
+    ``runner.run_due()`` calls instead of a polling task."""
+    settings = settings or get_settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        engine = create_engine(settings.database_url)
+        factory = create_session_factory(engine)
+        db_limiter = DatabaseLimiter(factory, settings.login_window_seconds)
+        redis = None
+        limiter: LoginLimiter = db_limiter
+        if settings.redis_url:
+            from arq.connections import ArqRedis
+
+            # Lazy pool: the app starts (and serves) while Redis is down; jobs wait in the outbox.
+            redis = ArqRedis(connection_pool=ConnectionPool.from_url(settings.redis_url))
+            limiter = FallbackLimiter(
+                RedisLimiter(redis, settings.login_window_seconds), db_limiter
+            )
+        graphql = MatchmakerGraphQL(
+            build_schema(production=settings.is_production),
+            graphql_ide=None if settings.is_production else "graphiql",
+        )
+        state = AppState(
+            settings=settings,
+            engine=engine,
+            session_factory=factory,
+            graphql=graphql,
+            limiter=limiter,
+            redis=redis,
+        )
+        if redis is None:
+            import matchmaker.jobs.tasks
+
+            state.runner = InProcessRunner(factory, settings)
+            if background_jobs:
+                state.runner.start()
+        else:
+            import matchmaker.jobs.tasks  # noqa: F401
+        app.state.mm = state
+        log.info(
+            "matchmaker started",
+            extra={
+                "database": engine.url.render_as_string(hide_password=True),
+                "jobs": "redis" if redis else "in-process",
+            },
+        )
+        try:
+            yield
+        finally:
+            if state.runner is not None:
+                await state.runner.stop()
+            if redis is not None:
+                await redis.aclose()
+            await engine.dispose()
+            log.info("matchmaker stopped")
+
+    routes: list[Any] = [
+        Route("/graphql", graphql_endpoint, methods=["GET", "POST"]),
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        Route("/metrics", metrics),
+    ]
+    if settings.is_test:
+        routes.append(Route("/__test__/clock", test_clock, methods=["GET", "POST"]))
+    if (FRONTEND_DIST / "index.html").exists():
+        routes.append(Mount("/", SpaStaticFiles(directory=FRONTEND_DIST, html=True)))
+    else:
+        routes.append(Route("/", lambda request: HTMLResponse(NO_FRONTEND)))
+
+    from starlette.middleware import Middleware
+
+    from matchmaker.web.middleware import RequestContextMiddleware
+
+    return Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        middleware=[Middleware(RequestContextMiddleware)],
+    )
+
+
+__all__ = ["create_app"]

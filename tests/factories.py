@@ -1,0 +1,116 @@
+"""Small builders for test data, going through the services where rules matter."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from matchmaker.config import Settings
+from matchmaker.models import Account, Region, RoleGrant
+from matchmaker.models.enums import RegionLevel, Role
+from matchmaker.services import accounts
+from matchmaker.services.bootstrap import system_context
+from matchmaker.services.validation import credit_code_check_char, id_check_digit
+
+_seq = itertools.count(1)
+PASSWORD = "passw0rd-test"
+
+
+def valid_credit_code(n: int) -> str:
+    """A checksum-valid unified social credit code (5 = social organization, 1 = civil affairs)."""
+    body = f"51370100MJ{n:07d}"[:17]
+    body = body.replace("I", "J").replace("O", "0")
+    return body + credit_code_check_char(body)
+
+
+def valid_id_number(n: int, birth: str = "19900101", region: str = "370102") -> str:
+    body = f"{region}{birth}{n % 1000:03d}"
+    return body + id_check_digit(body)
+
+
+async def region(
+    session: AsyncSession, code: str, name: str, level: RegionLevel, parent: Region | None
+) -> Region:
+    r = Region(
+        code=code,
+        name=name,
+        level=level,
+        parent_id=parent.id if parent else None,
+        path=(parent.path if parent else "/") + code + "/",
+    )
+    session.add(r)
+    await session.flush()
+    return r
+
+
+@dataclass
+class World:
+    """Province → city → district → two streets → two communities each."""
+
+    province: Region
+    city: Region
+    district: Region
+    street_a: Region
+    street_b: Region
+    community_a1: Region
+    community_a2: Region
+    community_b1: Region
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+async def world(session: AsyncSession) -> World:
+    province = await region(session, "370000000000", "山东省", RegionLevel.PROVINCE, None)
+    city = await region(session, "370100000000", "济南市", RegionLevel.CITY, province)
+    district = await region(session, "370102000000", "历下区", RegionLevel.DISTRICT, city)
+    street_a = await region(session, "370102001000", "解放路街道", RegionLevel.STREET, district)
+    street_b = await region(session, "370102002000", "千佛山街道", RegionLevel.STREET, district)
+    a1 = await region(session, "370102001001", "朝山街社区", RegionLevel.COMMUNITY, street_a)
+    a2 = await region(session, "370102001002", "新东门社区", RegionLevel.COMMUNITY, street_a)
+    b1 = await region(session, "370102002001", "佛山苑社区", RegionLevel.COMMUNITY, street_b)
+    await session.commit()
+    return World(province, city, district, street_a, street_b, a1, a2, b1)
+
+
+@dataclass
+class Login:
+    account: Account
+    token: str
+    grant: RoleGrant | None
+
+
+async def account(
+    session: AsyncSession,
+    settings: Settings,
+    *,
+    role: Role | None = None,
+    region: Region | None = None,
+    organization_id: int | None = None,
+    username: str | None = None,
+    phone: str | None = None,
+    password: str = PASSWORD,
+) -> Login:
+    """An account with one role grant and a live session token, committed."""
+    sc = system_context(session, settings)
+    n = next(_seq)
+    acct = await accounts.new_account(
+        sc,
+        username=username or f"user{n}",
+        phone=phone,
+        password=password,
+        display_name=f"测试用户{n}",
+    )
+    grant = None
+    if role is not None:
+        grant = await accounts.add_grant(
+            sc,
+            account_id=acct.id,
+            role=role,
+            region_id=region.id if region else None,
+            organization_id=organization_id,
+        )
+    result = await accounts.open_session(sc, acct, user_agent="pytest")
+    await session.commit()
+    return Login(account=acct, token=result.token, grant=grant)
