@@ -33,6 +33,7 @@ class Context:
     request_id: str
     token: str | None = None
     login_limiter: LoginLimiter | None = None
+    deferred: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     _loaders: dict[BatchFn, DataLoader[Any, Any]] = field(default_factory=dict)
 
     @property
@@ -44,6 +45,7 @@ class Context:
             request_id=self.request_id,
             client_ip=self.request.client.host if self.request.client else None,
             login_limiter=self.login_limiter,
+            deferred=self.deferred,
         )
 
     def loader(self, batch: BatchFn) -> DataLoader[Any, Any]:

@@ -162,7 +162,7 @@ async def login(
     login = login.strip()
     keys = login_keys(login, sc.client_ip)
     limiter = sc.login_limiter
-    if limiter is not None and await limiter.blocked(keys):
+    if limiter is not None and await limiter.blocked(keys, sc.session):
         raise DomainError(
             ErrorCode.RATE_LIMITED, "Too many failed logins; try again in 15 minutes", "login"
         )
@@ -172,12 +172,12 @@ async def login(
     ok = verify_password(account.password_hash if account else dummy_hash(), password)
     if account is None or not ok:
         if limiter is not None:
-            await limiter.record_failure(keys)
+            sc.defer(lambda: limiter.record_failure(keys))
         raise DomainError(ErrorCode.INVALID_CREDENTIALS, "Wrong login or password", "password")
     if account.status is not AccountStatus.ACTIVE:
         raise DomainError(ErrorCode.ACCOUNT_DISABLED, "This account is disabled", "login")
     if limiter is not None:
-        await limiter.reset(keys)
+        sc.defer(lambda: limiter.reset(keys))
     result = await open_session(sc, account, user_agent=user_agent)
     await audit.record(sc, action="account.login", subject_type="Account", subject_id=account.id)
     return result

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,3 +20,8 @@ class ServiceContext:
     request_id: str | None = None
     client_ip: str | None = None
     login_limiter: LoginLimiter | None = None
+    #: Work to do after the request's transaction has ended, committed or not.
+    deferred: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+
+    def defer(self, action: Callable[[], Awaitable[None]]) -> None:
+        self.deferred.append(action)

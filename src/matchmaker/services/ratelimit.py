@@ -1,7 +1,8 @@
 """Failed-login limits, shared across processes: Redis when configured, else the database.
 
 Failures are counted per account name and per client address in a sliding window. They are
-written outside the request's transaction, because the failed login itself is rolled back.
+written after the request's transaction has ended (``ServiceContext.defer``), because the
+failed login itself is rolled back and, on SQLite, a second writer would wait on the first.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ LIMITS = {"account": 5, "address": 20}
 
 
 class LoginLimiter(Protocol):
-    async def blocked(self, keys: dict[str, str]) -> bool: ...
+    async def blocked(self, keys: dict[str, str], session: AsyncSession) -> bool: ...
     async def record_failure(self, keys: dict[str, str]) -> None: ...
     async def reset(self, keys: dict[str, str]) -> None: ...
 
@@ -30,17 +31,17 @@ class DatabaseLimiter:
         self._factory = session_factory
         self._window = dt.timedelta(seconds=window_seconds)
 
-    async def blocked(self, keys: dict[str, str]) -> bool:
+    async def blocked(self, keys: dict[str, str], session: AsyncSession) -> bool:
+        """Read in the request's own transaction (a second one would wait on it in SQLite)."""
         since = clock.now() - self._window
-        async with self._factory() as session:
-            for kind, key in keys.items():
-                count = await session.scalar(
-                    select(func.count())
-                    .select_from(LoginFailure)
-                    .where(LoginFailure.key == key, LoginFailure.at >= since)
-                )
-                if (count or 0) >= LIMITS[kind]:
-                    return True
+        for kind, key in keys.items():
+            count = await session.scalar(
+                select(func.count())
+                .select_from(LoginFailure)
+                .where(LoginFailure.key == key, LoginFailure.at >= since)
+            )
+            if (count or 0) >= LIMITS[kind]:
+                return True
         return False
 
     async def record_failure(self, keys: dict[str, str]) -> None:
@@ -66,7 +67,7 @@ class RedisLimiter:
         start = int(clock.now().timestamp()) // self._window
         return f"mm:login:{key}:{start}"
 
-    async def blocked(self, keys: dict[str, str]) -> bool:
+    async def blocked(self, keys: dict[str, str], session: AsyncSession) -> bool:
         for kind, key in keys.items():
             value = await self._redis.get(self._bucket(key))
             if value is not None and int(value) >= LIMITS[kind]:
@@ -101,14 +102,14 @@ class FallbackLimiter:
         self._primary = primary
         self._fallback = fallback
 
-    async def _call(self, name: str, keys: dict[str, str]) -> Any:
+    async def _call(self, name: str, *args: Any) -> Any:
         try:
-            return await getattr(self._primary, name)(keys)
+            return await getattr(self._primary, name)(*args)
         except Exception:
-            return await getattr(self._fallback, name)(keys)
+            return await getattr(self._fallback, name)(*args)
 
-    async def blocked(self, keys: dict[str, str]) -> bool:
-        return bool(await self._call("blocked", keys))
+    async def blocked(self, keys: dict[str, str], session: AsyncSession) -> bool:
+        return bool(await self._call("blocked", keys, session))
 
     async def record_failure(self, keys: dict[str, str]) -> None:
         await self._call("record_failure", keys)

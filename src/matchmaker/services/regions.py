@@ -47,25 +47,24 @@ def code_problem(code: str, level: RegionLevel) -> str | None:
     )
     if province == "00":
         return "the province segment can't be 00"
-    checks: dict[RegionLevel, list[tuple[bool, str]]] = {
-        RegionLevel.PROVINCE: [(code[2:] == "0" * 10, "a province code ends in 10 zeros")],
-        RegionLevel.CITY: [(city != "00" and code[4:] == "0" * 8, "a city code is PPCC00000000")],
-        RegionLevel.DISTRICT: [
-            (county != "00" and code[6:] == "0" * 6, "a district code is PPCCDD000000")
-        ],
-        RegionLevel.STREET: [
-            (community == "000", "a street code ends in 000"),
-            (1 <= int(street) <= 199, "the street segment is 001–099 (街道) or 100–199 (镇)"),
-        ],
-        RegionLevel.COMMUNITY: [
-            (1 <= int(street) <= 199, "the street segment is 001–199"),
-            (1 <= int(community) <= 399, "the community segment is 001–199 (社区) or 200–399 (村)"),
-        ],
-        RegionLevel.GRID: [(1 <= int(code[12:]) <= 999, "the grid segment is 001–999")],
-    }
-    for ok, why in checks[level]:
-        if not ok:
-            return why
+    if level is RegionLevel.PROVINCE and code[2:] != "0" * 10:
+        return "a province code ends in 10 zeros"
+    if level is RegionLevel.CITY and (city == "00" or code[4:] != "0" * 8):
+        return "a city code is PPCC00000000"
+    if level is RegionLevel.DISTRICT and (county == "00" or code[6:] != "0" * 6):
+        return "a district code is PPCCDD000000"
+    if level is RegionLevel.STREET:
+        if community != "000":
+            return "a street code ends in 000"
+        if not 1 <= int(street) <= 199:
+            return "the street segment is 001–099 (街道) or 100–199 (镇)"
+    if level is RegionLevel.COMMUNITY:
+        if not 1 <= int(street) <= 199:
+            return "the street segment is 001–199"
+        if not 1 <= int(community) <= 399:
+            return "the community segment is 001–199 (社区) or 200–399 (村)"
+    if level is RegionLevel.GRID and not 1 <= int(code[12:]) <= 999:
+        return "the grid segment is 001–999"
     return None
 
 

@@ -83,6 +83,7 @@ class MatchmakerGraphQL(GraphQL[Context, None]):
             request_id=request.state.request_id,
             token=token,
             login_limiter=state.limiter,
+            deferred=request.state.deferred,
         )
 
 
@@ -114,10 +115,16 @@ async def graphql_endpoint(request: Request) -> Response:
         token = session_token(request)
         actor = await actor_for_token(session, token)
         request.state.mm = (session, actor, token)
+        request.state.deferred = []
         response = await state.graphql.run(request)
         if session.in_transaction():
             await session.commit()
         scheduled = bool(session.info.pop(SCHEDULED_FLAG, False))
+    for action in request.state.deferred:
+        try:
+            await action()
+        except Exception:
+            log.exception("deferred action failed")
     if scheduled:
         response.background = BackgroundTask(state.after_commit_with_jobs)
     return response
