@@ -38,6 +38,25 @@ class Capability(StrEnum):
     AUDIT_READ = "audit.read"
     AUDIT_VERIFY = "audit.verify"
     JOB_READ = "job.read"
+    # procurement (issue 3)
+    NEED_READ = "need.read"
+    NEED_MANAGE = "need.manage"
+    PROJECT_READ = "project.read"  # published projects and award announcements: public
+    PROJECT_PIPELINE_READ = "project.pipeline_read"  # every state, drafts included, in scope
+    PROJECT_MANAGE = "project.manage"
+    PROJECT_APPROVE = "project.approve"
+    BID_READ = "bid.read"
+    BID_SUBMIT = "bid.submit"
+    EVALUATOR_ASSIGN = "evaluator.assign"
+    EVALUATE = "evaluate"
+    AWARD_CONFIRM = "award.confirm"
+    CONTRACT_READ = "contract.read"
+    CONTRACT_MANAGE = "contract.manage"
+    PAYMENT_RECORD = "payment.record"
+    REPORT_SUBMIT = "report.submit"
+    REPORT_REVIEW = "report.review"
+    PERFORMANCE_EVALUATE = "performance.evaluate"
+    TRACK_RECORD_READ = "track_record.read"
 
 
 class ScopeKind(StrEnum):
@@ -107,6 +126,47 @@ POLICY: dict[Capability, dict[Role | None, ScopeKind]] = {
     # The chain is one sequence: verifying it reveals no record, so any auditor may run it.
     Capability.AUDIT_VERIFY: {R.PLATFORM_ADMIN: S.GLOBAL, R.AUDITOR: S.GLOBAL},
     Capability.JOB_READ: {R.PLATFORM_ADMIN: S.GLOBAL},
+    # procurement (issue 3). Writes on the money path belong to the roles that own them; the
+    # platform admin manages accounts, not purchases, so it only reads.
+    Capability.NEED_READ: {R.PLATFORM_ADMIN: S.GLOBAL, **_REGIONAL},
+    Capability.NEED_MANAGE: {R.COMMUNITY_STAFF: S.REGION},
+    Capability.PROJECT_READ: {None: S.PUBLIC},
+    Capability.PROJECT_PIPELINE_READ: {R.PLATFORM_ADMIN: S.GLOBAL, **_REGIONAL},
+    Capability.PROJECT_MANAGE: {R.COMMUNITY_STAFF: S.REGION},
+    Capability.PROJECT_APPROVE: {R.BUREAU_OFFICER: S.REGION},
+    # Sealed fields are decided separately (services.bids.may_read_sealed), whatever the scope.
+    Capability.BID_READ: {
+        R.PLATFORM_ADMIN: S.GLOBAL,
+        **_REGIONAL,
+        R.EXPERT: S.REGION,
+        R.ORG_ADMIN: S.ORGANIZATION,
+        R.SOCIAL_WORKER: S.ORGANIZATION,
+    },
+    Capability.BID_SUBMIT: {R.ORG_ADMIN: S.ORGANIZATION},
+    Capability.EVALUATOR_ASSIGN: {R.BUREAU_OFFICER: S.REGION},
+    # Scoring also needs an evaluator assignment on the project.
+    Capability.EVALUATE: {
+        R.COMMUNITY_STAFF: S.REGION,
+        R.BUREAU_OFFICER: S.REGION,
+        R.EXPERT: S.REGION,
+    },
+    Capability.AWARD_CONFIRM: {R.BUREAU_OFFICER: S.REGION},
+    Capability.CONTRACT_READ: {
+        R.PLATFORM_ADMIN: S.GLOBAL,
+        **_REGIONAL,
+        R.ORG_ADMIN: S.ORGANIZATION,
+        R.SOCIAL_WORKER: S.ORGANIZATION,
+    },
+    Capability.CONTRACT_MANAGE: {R.BUREAU_OFFICER: S.REGION},
+    Capability.PAYMENT_RECORD: {R.BUREAU_OFFICER: S.REGION},
+    Capability.REPORT_SUBMIT: {R.ORG_ADMIN: S.ORGANIZATION, R.SOCIAL_WORKER: S.ORGANIZATION},
+    Capability.REPORT_REVIEW: {R.COMMUNITY_STAFF: S.REGION},
+    Capability.PERFORMANCE_EVALUATE: {R.BUREAU_OFFICER: S.REGION},
+    Capability.TRACK_RECORD_READ: {
+        R.PLATFORM_ADMIN: S.GLOBAL,
+        **_REGIONAL,
+        R.ORG_ADMIN: S.ORGANIZATION,
+    },
 }
 
 #: Which scope kind each role's grant must carry.
