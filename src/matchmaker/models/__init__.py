@@ -27,18 +27,32 @@ from matchmaker.models.procurement import (
     Score,
 )
 from matchmaker.models.regions import Region
+from matchmaker.models.volunteering import (
+    Activity,
+    Attendance,
+    Certificate,
+    HoursDispute,
+    ServiceRecord,
+    Shift,
+    Signup,
+    VolunteerTotalChange,
+)
 from matchmaker.models.volunteers import TeamMembership, Volunteer, VolunteerTeam
 
 __all__ = [
     "Account",
+    "Activity",
+    "Attendance",
     "AuditEvent",
     "AuthSession",
     "Bid",
     "BidTeamMember",
+    "Certificate",
     "Contract",
     "EvaluationCriterion",
     "Evaluator",
     "EvidenceFile",
+    "HoursDispute",
     "LoginFailure",
     "Milestone",
     "Need",
@@ -53,10 +67,14 @@ __all__ = [
     "Region",
     "RoleGrant",
     "Score",
+    "ServiceRecord",
+    "Shift",
+    "Signup",
     "SocialWorker",
     "SocialWorkerMembership",
     "TeamMembership",
     "Volunteer",
     "VolunteerTeam",
+    "VolunteerTotalChange",
     "organization_service_regions",
 ]
