@@ -8,9 +8,11 @@ picked it up:
 2. *run* (own transaction): lock the row, skip if another delivery already finished it, run the
    job function, and mark it ``DONE`` in the same transaction as the job's effect.
 
-A duplicate delivery therefore either waits on the row lock and then sees ``DONE``, or finds it
-``DONE`` straight away. A failure rolls the effect back and re-queues with backoff until
-``max_attempts``, then the row is ``FAILED`` with the error kept for admins.
+A duplicate delivery therefore either waits on the row lock and then sees ``DONE``, finds it
+``DONE`` straight away, or finds it ``RUNNING`` under another delivery and leaves it alone (a
+``RUNNING`` row whose worker died is recovered after :data:`STALE_RUNNING_AFTER`). A failure
+rolls the effect back and re-queues with backoff until ``max_attempts``, then the row is
+``FAILED`` with the error kept for admins.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import logging
 import traceback
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from matchmaker import clock
@@ -30,6 +32,7 @@ from matchmaker.config import Settings
 from matchmaker.db.engine import dialect_name
 from matchmaker.jobs.outbox import schedule
 from matchmaker.jobs.registry import JOBS, JobContext, JobSpec
+from matchmaker.jobs.relay import STALE_RUNNING_AFTER
 from matchmaker.models import OutboxJob
 from matchmaker.models.enums import JobStatus
 
@@ -41,6 +44,10 @@ async def _lock(session: AsyncSession, job_id: int) -> OutboxJob | None:
     if dialect_name(session) == "postgresql":
         stmt = stmt.with_for_update()
     return await session.scalar(stmt)
+
+
+def _stale(row: OutboxJob, now: dt.datetime) -> bool:
+    return row.started_at is None or row.started_at < now - STALE_RUNNING_AFTER
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -55,6 +62,11 @@ async def execute(
         row = await _lock(session, job_id)
         if row is None or row.status in (JobStatus.DONE, JobStatus.FAILED):
             return row.status if row else None
+        now = clock.now()
+        if row.status is JobStatus.RUNNING and not _stale(row, now):
+            return None  # another delivery is running it right now
+        if row.run_at > now:
+            return None  # an early duplicate of a retry that is waiting out its backoff
         spec = JOBS.get(row.name)
         if spec is None:
             row.status = JobStatus.FAILED
@@ -69,8 +81,8 @@ async def execute(
     try:
         async with session_factory() as session, session.begin():
             row = await _lock(session, job_id)
-            if row is None or row.status is JobStatus.DONE:
-                return JobStatus.DONE if row else None
+            if row is None or row.status is not JobStatus.RUNNING:
+                return row.status if row else None
             result = await spec.func(
                 JobContext(session=session, settings=settings, job_id=job_id, args=args)
             )
@@ -84,8 +96,8 @@ async def execute(
         log.exception("job failed", extra={"job": spec.name, "job_id": job_id})
         async with session_factory() as session, session.begin():
             row = await _lock(session, job_id)
-            if row is None or row.status is JobStatus.DONE:
-                return JobStatus.DONE if row else None
+            if row is None or row.status is not JobStatus.RUNNING:
+                return row.status if row else None
             row.last_error = "".join(traceback.format_exception_only(exc)).strip()[:4000]
             if row.attempts >= row.max_attempts:
                 row.status = JobStatus.FAILED
@@ -98,9 +110,18 @@ async def execute(
 
 
 async def due_job_ids(session: AsyncSession, *, limit: int = 100) -> list[int]:
+    """Queued jobs that are due, and running ones whose runner died (see ``execute``)."""
+    now = clock.now()
     rows = await session.scalars(
         select(OutboxJob.id)
-        .where(OutboxJob.status == JobStatus.QUEUED, OutboxJob.run_at <= clock.now())
+        .where(
+            OutboxJob.run_at <= now,
+            or_(
+                OutboxJob.status == JobStatus.QUEUED,
+                (OutboxJob.status == JobStatus.RUNNING)
+                & (OutboxJob.started_at < now - STALE_RUNNING_AFTER),
+            ),
+        )
         .order_by(OutboxJob.run_at, OutboxJob.id)
         .limit(limit)
     )
@@ -161,12 +182,16 @@ class InProcessRunner:
             self._last_cron_minute = minute
             await schedule_due_cron_jobs(self._session_factory)
         ran = 0
+        seen: set[int] = set()
         while True:
             async with self._session_factory() as session:
-                ids = await due_job_ids(session)
+                ids = [i for i in await due_job_ids(session) if i not in seen]
             if not ids:
                 return ran
             for job_id in ids:
+                # Once per pass: a job that stays due (another runner holds it) waits for the
+                # next pass instead of spinning here.
+                seen.add(job_id)
                 await execute(self._session_factory, self._settings, job_id)
                 ran += 1
 

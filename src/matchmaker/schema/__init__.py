@@ -17,15 +17,19 @@ from strawberry.schema.config import StrawberryConfig
 
 from matchmaker.schema.errors import ErrorPolicy
 from matchmaker.schema.mutations.accounts import AccountMutations
+from matchmaker.schema.mutations.jobs import JobMutations
+from matchmaker.schema.mutations.notifications import NotificationMutations
 from matchmaker.schema.mutations.regions import RegionMutations
 from matchmaker.schema.queries.accounts import AccountQueries
 from matchmaker.schema.queries.audit import AuditQueries
 from matchmaker.schema.queries.jobs import JobQueries
 from matchmaker.schema.queries.node import NodeQueries
+from matchmaker.schema.queries.notifications import NotificationQueries
 from matchmaker.schema.queries.regions import RegionQueries
 from matchmaker.schema.types.account import Account, RoleGrant
 from matchmaker.schema.types.audit import AuditEvent
 from matchmaker.schema.types.job import Job
+from matchmaker.schema.types.notification import Notification
 from matchmaker.schema.types.region import Region
 
 MAX_DEPTH = 10
@@ -34,17 +38,19 @@ MAX_TOKENS = 5000
 
 
 @strawberry.type
-class Query(NodeQueries, AccountQueries, RegionQueries, AuditQueries, JobQueries):
+class Query(
+    NodeQueries, AccountQueries, RegionQueries, AuditQueries, JobQueries, NotificationQueries
+):
     pass
 
 
 @strawberry.type
-class Mutation(AccountMutations, RegionMutations):
+class Mutation(AccountMutations, RegionMutations, NotificationMutations, JobMutations):
     pass
 
 
 #: Types reachable only through ``node(id:)`` must be listed so the schema knows them.
-NODE_TYPES: list[type] = [Account, AuditEvent, Job, Region, RoleGrant]
+NODE_TYPES: list[type] = [Account, AuditEvent, Job, Notification, Region, RoleGrant]
 
 
 def build_schema(*, production: bool = False) -> strawberry.Schema:

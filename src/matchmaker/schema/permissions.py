@@ -23,6 +23,8 @@ OPERATIONS: dict[str, Capability | None] = {
     "verifyAuditChain": C.AUDIT_VERIFY,
     "jobs": C.JOB_READ,
     "job": C.JOB_READ,
+    "myNotifications": None,  # the caller's own, login required
+    "unreadNotificationCount": None,
     # mutations
     "login": None,
     "logout": None,
@@ -34,4 +36,6 @@ OPERATIONS: dict[str, Capability | None] = {
     "createRegion": C.REGION_MANAGE,
     "renameRegion": C.REGION_MANAGE,
     "importRegions": C.REGION_MANAGE,
+    "markNotificationsRead": None,
+    "runJob": C.JOB_RUN,
 }

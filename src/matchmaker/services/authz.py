@@ -38,6 +38,7 @@ class Capability(StrEnum):
     AUDIT_READ = "audit.read"
     AUDIT_VERIFY = "audit.verify"
     JOB_READ = "job.read"
+    JOB_RUN = "job.run"
     # procurement (issue 3)
     NEED_READ = "need.read"
     NEED_MANAGE = "need.manage"
@@ -126,6 +127,7 @@ POLICY: dict[Capability, dict[Role | None, ScopeKind]] = {
     # The chain is one sequence: verifying it reveals no record, so any auditor may run it.
     Capability.AUDIT_VERIFY: {R.PLATFORM_ADMIN: S.GLOBAL, R.AUDITOR: S.GLOBAL},
     Capability.JOB_READ: {R.PLATFORM_ADMIN: S.GLOBAL},
+    Capability.JOB_RUN: {R.PLATFORM_ADMIN: S.GLOBAL},
     # procurement (issue 3). Writes on the money path belong to the roles that own them; the
     # platform admin manages accounts, not purchases, so it only reads.
     Capability.NEED_READ: {R.PLATFORM_ADMIN: S.GLOBAL, **_REGIONAL},

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Self
+
+import strawberry
+
+from matchmaker import models
+from matchmaker.schema.context import Info
+from matchmaker.schema.relay import Node, node_resolver, to_global_id
+from matchmaker.services import notifications as notification_service
+
+
+@strawberry.type(description="An in-app message to the logged-in account.")
+class Notification(Node):
+    kind: str = strawberry.field(
+        description="Stable code the front end translates, e.g. `bids.opened`."
+    )
+    title: str
+    body: str
+    subject_type: str | None
+    subject_pk: strawberry.Private[int | None]
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+
+    @strawberry.field(description="Global id of the record the message is about, if any.")
+    def subject_id(self) -> strawberry.ID | None:
+        if self.subject_type is None or self.subject_pk is None:
+            return None
+        return strawberry.ID(to_global_id(self.subject_type, self.subject_pk))
+
+    @strawberry.field
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+    @classmethod
+    def from_row(cls, row: models.Notification) -> Self:
+        return cls(
+            pk=row.id,
+            kind=row.kind,
+            title=row.title,
+            body=row.body,
+            subject_type=row.subject_type,
+            subject_pk=row.subject_id,
+            created_at=row.created_at,
+            read_at=row.read_at,
+        )
+
+
+@node_resolver("Notification")
+async def resolve_notification(info: Info, pk: int) -> Notification | None:
+    row = await notification_service.get_mine(info.context.service, pk)
+    return Notification.from_row(row) if row else None
