@@ -1,0 +1,21 @@
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+// The dev server proxies the API to a locally running `matchmaker serve` (port 8000).
+export default defineConfig({
+  plugins: [react()],
+  server: {
+    proxy: {
+      '/graphql': 'http://127.0.0.1:8000',
+      '/files': 'http://127.0.0.1:8000',
+      '/__test__': 'http://127.0.0.1:8000',
+    },
+  },
+  build: {
+    chunkSizeWarningLimit: 2500,
+  },
+  test: {
+    environment: 'jsdom',
+    include: ['src/**/*.test.{ts,tsx}'],
+  },
+});
