@@ -76,6 +76,10 @@ def build_worker(settings: Settings, **overrides: Any) -> Worker:
         max_tries = 5
         job_timeout = 300
         health_check_interval = 30
+        # On SIGTERM/SIGINT stop taking jobs and let running ones finish (a deploy shouldn't
+        # cut a job off mid-way; if one overruns, it is cancelled and rolled back, then retried
+        # once its RUNNING row goes stale).
+        job_completion_wait = 20
 
     return create_worker(
         WorkerSettings,  # type: ignore[arg-type]
