@@ -126,13 +126,26 @@ class ChainReport:
     checked: int
     first_broken_id: int | None
     reason: str | None
+    #: The last row walked and its hash: kept by the nightly job as the next run's anchor.
+    last_id: int | None = None
+    head_hash: str | None = None
 
 
-async def verify_chain(session: AsyncSession, *, batch: int = 5000) -> ChainReport:
-    """Walk the whole chain in id order; report the first row that does not verify."""
+async def verify_chain(
+    session: AsyncSession, *, batch: int = 5000, anchor: tuple[int, str] | None = None
+) -> ChainReport:
+    """Walk the whole chain in id order; report the first row that does not verify.
+
+    Changing a row breaks that row (its content no longer matches its hash, or its
+    ``prev_hash`` no longer matches the row before); deleting a row breaks the row after it.
+    Deleting rows at the *end* leaves a shorter chain that still verifies, so callers that
+    remember an earlier head pass it as ``anchor`` (id, hash): if that row is gone or changed,
+    the chain is reported broken there.
+    """
     prev = GENESIS
     checked = 0
     last_id = 0
+    anchor_seen = anchor is None
     while True:
         rows = (
             await session.execute(
@@ -143,12 +156,26 @@ async def verify_chain(session: AsyncSession, *, batch: int = 5000) -> ChainRepo
             )
         ).all()
         if not rows:
-            return ChainReport(ok=True, checked=checked, first_broken_id=None, reason=None)
+            if not anchor_seen:
+                assert anchor is not None
+                return ChainReport(
+                    False, checked, anchor[0], "a previously verified row is missing or changed"
+                )
+            return ChainReport(
+                ok=True,
+                checked=checked,
+                first_broken_id=None,
+                reason=None,
+                last_id=last_id or None,
+                head_hash=None if prev == GENESIS else prev,
+            )
         for row in rows:
             if row.prev_hash != prev:
                 return ChainReport(False, checked, row.id, "previous hash does not match")
             if _digest(prev, row) != row.hash:
                 return ChainReport(False, checked, row.id, "content does not match its hash")
+            if anchor is not None and row.id == anchor[0]:
+                anchor_seen = row.hash == anchor[1]
             prev = row.hash
             checked += 1
             last_id = row.id
