@@ -69,15 +69,23 @@ def _ensure_sqlite_dir(settings: Settings) -> None:
 
 
 def cmd_seed(args: argparse.Namespace) -> None:
-    from matchmaker.seed import run_seed
+    from matchmaker.seed import SeedError, run_seed
 
     settings = _settings()
     configure_logging("WARNING")
-    asyncio.run(
-        run_seed(
-            settings, scale=args.scale, seed=args.seed, if_empty=args.if_empty, quiet=args.quiet
+    try:
+        asyncio.run(
+            run_seed(
+                settings,
+                scale=args.scale,
+                seed=args.seed,
+                if_empty=args.if_empty,
+                quiet=args.quiet,
+            )
         )
-    )
+    except SeedError as exc:
+        print(f"matchmaker seed: {exc}", file=sys.stderr)
+        raise SystemExit(1) from None
 
 
 def cmd_create_admin(args: argparse.Namespace) -> None:
