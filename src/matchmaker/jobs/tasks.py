@@ -1,3 +1,6 @@
 """Importing this module registers every job function."""
 
-from matchmaker.jobs import maintenance  # noqa: F401
+from matchmaker.jobs import (
+    maintenance,  # noqa: F401
+    volunteering,  # noqa: F401
+)

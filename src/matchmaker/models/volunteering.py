@@ -236,8 +236,6 @@ class ServiceRecord(TimestampMixin, VersionedMixin, Base):
         BigIntPK, ForeignKey("service_records.id"), unique=True
     )
     corrects_id: Mapped[int | None] = mapped_column(BigIntPK, ForeignKey("service_records.id"))
-    #: True on an original once it has been reversed: excluded from overlap checks.
-    is_reversed: Mapped[bool] = mapped_column(default=False)
     submitted_by_account_id: Mapped[int | None] = mapped_column(BigIntPK)
     decided_by_account_id: Mapped[int | None] = mapped_column(BigIntPK)
     decided_at: Mapped[dt.datetime | None]

@@ -20,17 +20,20 @@ from matchmaker.schema.mutations.accounts import AccountMutations
 from matchmaker.schema.mutations.jobs import JobMutations
 from matchmaker.schema.mutations.notifications import NotificationMutations
 from matchmaker.schema.mutations.regions import RegionMutations
+from matchmaker.schema.mutations.volunteering import VolunteeringMutations
 from matchmaker.schema.queries.accounts import AccountQueries
 from matchmaker.schema.queries.audit import AuditQueries
 from matchmaker.schema.queries.jobs import JobQueries
 from matchmaker.schema.queries.node import NodeQueries
 from matchmaker.schema.queries.notifications import NotificationQueries
 from matchmaker.schema.queries.regions import RegionQueries
+from matchmaker.schema.queries.volunteering import VolunteeringQueries
 from matchmaker.schema.types.account import Account, RoleGrant
 from matchmaker.schema.types.audit import AuditEvent
 from matchmaker.schema.types.job import Job
 from matchmaker.schema.types.notification import Notification
 from matchmaker.schema.types.region import Region
+from matchmaker.schema.types.volunteering_nodes import VOLUNTEERING_NODE_TYPES
 
 MAX_DEPTH = 10
 MAX_ALIASES = 30
@@ -39,18 +42,28 @@ MAX_TOKENS = 5000
 
 @strawberry.type
 class Query(
-    NodeQueries, AccountQueries, RegionQueries, AuditQueries, JobQueries, NotificationQueries
+    NodeQueries,
+    AccountQueries,
+    RegionQueries,
+    AuditQueries,
+    JobQueries,
+    NotificationQueries,
+    VolunteeringQueries,
 ):
     pass
 
 
 @strawberry.type
-class Mutation(AccountMutations, RegionMutations, NotificationMutations, JobMutations):
+class Mutation(
+    AccountMutations, RegionMutations, NotificationMutations, JobMutations, VolunteeringMutations
+):
     pass
 
 
 #: Types reachable only through ``node(id:)`` must be listed so the schema knows them.
 NODE_TYPES: list[type] = [Account, AuditEvent, Job, Notification, Region, RoleGrant]
+
+NODE_TYPES += VOLUNTEERING_NODE_TYPES
 
 
 def build_schema(*, production: bool = False) -> strawberry.Schema:

@@ -59,6 +59,17 @@ class Capability(StrEnum):
     PERFORMANCE_EVALUATE = "performance.evaluate"
     TRACK_RECORD_READ = "track_record.read"
 
+    # volunteering (issue 4)
+    ACTIVITY_READ = "activity.read"
+    ACTIVITY_MANAGE = "activity.manage"
+    VOLUNTEERING_PARTICIPATE = "volunteering.participate"
+    HOURS_READ = "hours.read"
+    HOURS_APPROVE = "hours.approve"
+    CERTIFICATE_REQUEST = "certificate.request"
+    CERTIFICATE_READ = "certificate.read"
+    CERTIFICATE_REVOKE = "certificate.revoke"
+    CERTIFICATE_VERIFY = "certificate.verify"
+
 
 class ScopeKind(StrEnum):
     PUBLIC = "public"  # anyone, without login
@@ -127,6 +138,33 @@ POLICY: dict[Capability, dict[Role | None, ScopeKind]] = {
     # The chain is one sequence: verifying it reveals no record, so any auditor may run it.
     Capability.AUDIT_VERIFY: {R.PLATFORM_ADMIN: S.GLOBAL, R.AUDITOR: S.GLOBAL},
     Capability.JOB_READ: {R.PLATFORM_ADMIN: S.GLOBAL},
+    # Volunteering (issue 4). Activities are public notices; organizing is for community staff
+    # (their communities) and social workers (their organization's projects); on top of the
+    # scope, only an activity's own organizer manages it and certifies its hours
+    # ("谁组织谁记录，谁记录谁证明"), so platform admins don't approve hours.
+    Capability.ACTIVITY_READ: {None: S.PUBLIC},
+    Capability.ACTIVITY_MANAGE: {R.COMMUNITY_STAFF: S.REGION, R.SOCIAL_WORKER: S.ORGANIZATION},
+    Capability.VOLUNTEERING_PARTICIPATE: {R.VOLUNTEER: S.SELF},
+    Capability.HOURS_READ: {
+        R.PLATFORM_ADMIN: S.GLOBAL,
+        **_REGIONAL,
+        R.SOCIAL_WORKER: S.ORGANIZATION,
+        R.VOLUNTEER: S.SELF,
+    },
+    Capability.HOURS_APPROVE: {R.COMMUNITY_STAFF: S.REGION, R.SOCIAL_WORKER: S.ORGANIZATION},
+    Capability.CERTIFICATE_REQUEST: {
+        R.COMMUNITY_STAFF: S.REGION,
+        R.SOCIAL_WORKER: S.ORGANIZATION,
+        R.VOLUNTEER: S.SELF,
+    },
+    Capability.CERTIFICATE_READ: {
+        R.PLATFORM_ADMIN: S.GLOBAL,
+        **_REGIONAL,
+        R.SOCIAL_WORKER: S.ORGANIZATION,
+        R.VOLUNTEER: S.SELF,
+    },
+    Capability.CERTIFICATE_REVOKE: {R.PLATFORM_ADMIN: S.GLOBAL, R.BUREAU_OFFICER: S.REGION},
+    Capability.CERTIFICATE_VERIFY: {None: S.PUBLIC},
     Capability.JOB_RUN: {R.PLATFORM_ADMIN: S.GLOBAL},
     # procurement (issue 3). Writes on the money path belong to the roles that own them; the
     # platform admin manages accounts, not purchases, so it only reads.

@@ -1,0 +1,548 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from matchmaker.schema.context import Info
+from matchmaker.schema.errors import UserError, run_mutation
+from matchmaker.schema.relay import decode_id
+from matchmaker.schema.types.activity import Activity
+from matchmaker.schema.types.attendance import Attendance
+from matchmaker.schema.types.certificate import Certificate
+from matchmaker.schema.types.enums import ServiceCategory
+from matchmaker.schema.types.hours_dispute import HoursDispute
+from matchmaker.schema.types.service_record import ServiceRecord
+from matchmaker.schema.types.shift import Shift
+from matchmaker.schema.types.signup import Signup
+from matchmaker.services import activities as activity_service
+from matchmaker.services import attendance as attendance_service
+from matchmaker.services import certificates as certificate_service
+from matchmaker.services import hours as hours_service
+from matchmaker.services import signups as signup_service
+from matchmaker.services.context import ServiceContext
+from matchmaker.services.errors import invalid
+
+MAX_IDS = hours_service.MAX_BATCH
+
+
+@strawberry.input
+class ShiftInput:
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    capacity: int
+
+
+def _spec(s: ShiftInput) -> activity_service.ShiftSpec:
+    return activity_service.ShiftSpec(starts_at=s.starts_at, ends_at=s.ends_at, capacity=s.capacity)
+
+
+@strawberry.input
+class CreateActivityInput:
+    title: str
+    place_name: str
+    category: ServiceCategory
+    shifts: list[ShiftInput]
+    description: str = ""
+    region_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The community, for a community activity."
+    )
+    project_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The project, for an activity of a project you run."
+    )
+    latitude: float | None = None
+    longitude: float | None = None
+    checkin_radius_m: int | None = None
+    required_skills: list[str] = strawberry.field(default_factory=list)
+    min_age: int = 0
+
+
+@strawberry.type
+class ActivityPayload:
+    activity: Activity | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class AddShiftInput:
+    activity_id: strawberry.ID
+    shift: ShiftInput
+
+
+@strawberry.type
+class ShiftPayload:
+    shift: Shift | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class CancelActivityInput:
+    activity_id: strawberry.ID
+    reason: str
+    version: int
+
+
+@strawberry.input
+class SignUpInput:
+    shift_id: strawberry.ID
+
+
+@strawberry.input
+class SignupIdInput:
+    signup_id: strawberry.ID
+
+
+@strawberry.input
+class SetNoShowInput:
+    signup_id: strawberry.ID
+    no_show: bool = strawberry.field(description="false corrects an earlier no-show.")
+
+
+@strawberry.type
+class SignupPayload:
+    signup: Signup | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class CheckInInput:
+    shift_id: strawberry.ID
+    code: str
+    latitude: float | None = None
+    longitude: float | None = None
+    idempotency_key: str | None = strawberry.field(
+        default=None, description="Send the same key when retrying: one check-in results."
+    )
+
+
+@strawberry.input
+class CheckOutInput:
+    shift_id: strawberry.ID
+    code: str
+
+
+@strawberry.type
+class AttendancePayload:
+    attendance: Attendance | None = None
+    record: ServiceRecord | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class ShiftIdInput:
+    shift_id: strawberry.ID
+
+
+@strawberry.type
+class CheckOutRosterPayload:
+    checked_out: int = 0
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class SubmitServiceRecordInput:
+    activity_id: strawberry.ID
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    description: str
+    shift_id: strawberry.ID | None = None
+    idempotency_key: str | None = None
+
+
+@strawberry.input
+class UpdateServiceRecordInput:
+    record_id: strawberry.ID
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    description: str
+    version: int
+
+
+@strawberry.type
+class ServiceRecordPayload:
+    record: ServiceRecord | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class DecideServiceRecordsInput:
+    record_ids: list[strawberry.ID]
+    note: str | None = None
+
+
+@strawberry.type
+class ServiceRecordsPayload:
+    records: list[ServiceRecord] = strawberry.field(default_factory=list)
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class CorrectServiceRecordInput:
+    record_id: strawberry.ID
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    reason: str
+
+
+@strawberry.type
+class CorrectionPayload:
+    reversal: ServiceRecord | None = None
+    correction: ServiceRecord | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class DisputeServiceRecordInput:
+    record_id: strawberry.ID
+    reason: str
+
+
+@strawberry.input
+class ResolveHoursDisputeInput:
+    dispute_id: strawberry.ID
+    upheld: bool
+    note: str
+    corrected_starts_at: dt.datetime | None = None
+    corrected_ends_at: dt.datetime | None = None
+
+
+@strawberry.type
+class HoursDisputePayload:
+    dispute: HoursDispute | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class RequestCertificateInput:
+    period_start: dt.date
+    period_end: dt.date
+    volunteer_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Organizers: the volunteer. Volunteers leave it out."
+    )
+
+
+@strawberry.input
+class RevokeCertificateInput:
+    certificate_id: strawberry.ID
+    reason: str
+
+
+@strawberry.type
+class CertificatePayload:
+    certificate: Certificate | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+def _ids(ids: list[strawberry.ID], type_name: str, field: str) -> list[int]:
+    if len(ids) > MAX_IDS:
+        raise invalid(field, f"At most {MAX_IDS} ids")
+    return [decode_id(i, type_name, field) for i in ids]
+
+
+@strawberry.type
+class VolunteeringMutations:
+    @strawberry.mutation(
+        description="Create an activity with its shifts: community staff for a community in "
+        "their grant, social workers for a project their organization runs."
+    )
+    async def create_activity(self, info: Info, input: CreateActivityInput) -> ActivityPayload:
+        async def action(sc: ServiceContext):  # type: ignore[no-untyped-def]
+            return await activity_service.create_activity(
+                sc,
+                title=input.title,
+                description=input.description,
+                region_id=decode_id(input.region_id, "Region", "regionId")
+                if input.region_id
+                else None,
+                project_id=decode_id(input.project_id, "Project", "projectId")
+                if input.project_id
+                else None,
+                place_name=input.place_name,
+                latitude=input.latitude,
+                longitude=input.longitude,
+                checkin_radius_m=input.checkin_radius_m,
+                category=input.category,
+                required_skills=input.required_skills,
+                min_age=input.min_age,
+                shifts=[_spec(s) for s in input.shifts],
+            )
+
+        row, errors = await run_mutation(info, action)
+        return ActivityPayload(activity=Activity.from_row(row) if row else None, errors=errors)
+
+    @strawberry.mutation(description="Add a shift to an activity you organize.")
+    async def add_shift(self, info: Info, input: AddShiftInput) -> ShiftPayload:
+        row, errors = await run_mutation(
+            info,
+            lambda sc: activity_service.add_shift(
+                sc,
+                activity_id=decode_id(input.activity_id, "Activity", "activityId"),
+                spec=_spec(input.shift),
+            ),
+        )
+        return ShiftPayload(shift=Shift.from_row(row) if row else None, errors=errors)
+
+    @strawberry.mutation(description="Cancel an activity you organize; everyone is notified.")
+    async def cancel_activity(self, info: Info, input: CancelActivityInput) -> ActivityPayload:
+        row, errors = await run_mutation(
+            info,
+            lambda sc: activity_service.cancel_activity(
+                sc,
+                activity_id=decode_id(input.activity_id, "Activity", "activityId"),
+                reason=input.reason,
+                version=input.version,
+            ),
+        )
+        return ActivityPayload(activity=Activity.from_row(row) if row else None, errors=errors)
+
+    @strawberry.mutation(description="Sign up for a shift; when it is full, join its waitlist.")
+    async def sign_up(self, info: Info, input: SignUpInput) -> SignupPayload:
+        row, errors = await run_mutation(
+            info,
+            lambda sc: signup_service.sign_up(
+                sc, shift_id=decode_id(input.shift_id, "Shift", "shiftId")
+            ),
+        )
+        return SignupPayload(signup=Signup.from_row(row) if row else None, errors=errors)
+
+    @strawberry.mutation(description="Leave a shift, the waitlist, or decline an offer.")
+    async def cancel_signup(self, info: Info, input: SignupIdInput) -> SignupPayload:
+        row, errors = await run_mutation(
+            info,
+            lambda sc: signup_service.cancel_signup(
+                sc, signup_id=decode_id(input.signup_id, "Signup", "signupId")
+            ),
+        )
+        return SignupPayload(signup=Signup.from_row(row) if row else None, errors=errors)
+
+    @strawberry.mutation(description="Accept a place offered from the waitlist, before it expires.")
+    async def accept_signup_offer(self, info: Info, input: SignupIdInput) -> SignupPayload:
+        row, errors = await run_mutation(
+            info,
+            lambda sc: signup_service.accept_offer(
+                sc, signup_id=decode_id(input.signup_id, "Signup", "signupId")
+            ),
+        )
+        return SignupPayload(signup=Signup.from_row(row) if row else None, errors=errors)
+
+    @strawberry.mutation(description="Mark a no-show (or correct one) on a shift you organize.")
+    async def set_no_show(self, info: Info, input: SetNoShowInput) -> SignupPayload:
+        row, errors = await run_mutation(
+            info,
+            lambda sc: signup_service.set_no_show(
+                sc,
+                signup_id=decode_id(input.signup_id, "Signup", "signupId"),
+                no_show=input.no_show,
+            ),
+        )
+        return SignupPayload(signup=Signup.from_row(row) if row else None, errors=errors)
+
+    @strawberry.mutation(description="Check in with the shift's current code.")
+    async def check_in(self, info: Info, input: CheckInInput) -> AttendancePayload:
+        row, errors = await run_mutation(
+            info,
+            lambda sc: attendance_service.check_in(
+                sc,
+                shift_id=decode_id(input.shift_id, "Shift", "shiftId"),
+                code=input.code,
+                latitude=input.latitude,
+                longitude=input.longitude,
+                idempotency_key=input.idempotency_key,
+            ),
+        )
+        return AttendancePayload(
+            attendance=Attendance.from_row(row) if row else None, errors=errors
+        )
+
+    @strawberry.mutation(description="Check out with the shift's current code.")
+    async def check_out(self, info: Info, input: CheckOutInput) -> AttendancePayload:
+        result, errors = await run_mutation(
+            info,
+            lambda sc: attendance_service.check_out(
+                sc, shift_id=decode_id(input.shift_id, "Shift", "shiftId"), code=input.code
+            ),
+        )
+        if result is None:
+            return AttendancePayload(errors=errors)
+        attendance, record = result
+        return AttendancePayload(
+            attendance=Attendance.from_row(attendance),
+            record=ServiceRecord.from_row(record) if record else None,
+        )
+
+    @strawberry.mutation(description="Check out everyone still checked in (the organizer).")
+    async def check_out_roster(self, info: Info, input: ShiftIdInput) -> CheckOutRosterPayload:
+        rows, errors = await run_mutation(
+            info,
+            lambda sc: attendance_service.check_out_roster(
+                sc, shift_id=decode_id(input.shift_id, "Shift", "shiftId")
+            ),
+        )
+        return CheckOutRosterPayload(checked_out=len(rows or []), errors=errors)
+
+    @strawberry.mutation(description="Report hours for the organizer's approval (volunteers).")
+    async def submit_service_record(
+        self, info: Info, input: SubmitServiceRecordInput
+    ) -> ServiceRecordPayload:
+        row, errors = await run_mutation(
+            info,
+            lambda sc: hours_service.submit_manual_record(
+                sc,
+                activity_id=decode_id(input.activity_id, "Activity", "activityId"),
+                shift_id=decode_id(input.shift_id, "Shift", "shiftId") if input.shift_id else None,
+                starts_at=input.starts_at,
+                ends_at=input.ends_at,
+                description=input.description,
+                idempotency_key=input.idempotency_key,
+            ),
+        )
+        return ServiceRecordPayload(
+            record=ServiceRecord.from_row(row) if row else None, errors=errors
+        )
+
+    @strawberry.mutation(description="Edit your pending manual record. Decided ones can't change.")
+    async def update_service_record(
+        self, info: Info, input: UpdateServiceRecordInput
+    ) -> ServiceRecordPayload:
+        row, errors = await run_mutation(
+            info,
+            lambda sc: hours_service.update_manual_record(
+                sc,
+                record_id=decode_id(input.record_id, "ServiceRecord", "recordId"),
+                starts_at=input.starts_at,
+                ends_at=input.ends_at,
+                description=input.description,
+                version=input.version,
+            ),
+        )
+        return ServiceRecordPayload(
+            record=ServiceRecord.from_row(row) if row else None, errors=errors
+        )
+
+    @strawberry.mutation(
+        description="Approve pending records of activities you organize (all or none)."
+    )
+    async def approve_service_records(
+        self, info: Info, input: DecideServiceRecordsInput
+    ) -> ServiceRecordsPayload:
+        rows, errors = await run_mutation(
+            info,
+            lambda sc: hours_service.decide_records(
+                sc,
+                record_ids=_ids(input.record_ids, "ServiceRecord", "recordIds"),
+                approve=True,
+                note=input.note,
+            ),
+        )
+        return ServiceRecordsPayload(
+            records=[ServiceRecord.from_row(r) for r in rows or []], errors=errors
+        )
+
+    @strawberry.mutation(description="Reject pending records, with a reason (all or none).")
+    async def reject_service_records(
+        self, info: Info, input: DecideServiceRecordsInput
+    ) -> ServiceRecordsPayload:
+        rows, errors = await run_mutation(
+            info,
+            lambda sc: hours_service.decide_records(
+                sc,
+                record_ids=_ids(input.record_ids, "ServiceRecord", "recordIds"),
+                approve=False,
+                note=input.note,
+            ),
+        )
+        return ServiceRecordsPayload(
+            records=[ServiceRecord.from_row(r) for r in rows or []], errors=errors
+        )
+
+    @strawberry.mutation(
+        description="Correct an approved record: a reversing record plus a corrected one."
+    )
+    async def correct_service_record(
+        self, info: Info, input: CorrectServiceRecordInput
+    ) -> CorrectionPayload:
+        pair, errors = await run_mutation(
+            info,
+            lambda sc: hours_service.correct_record(
+                sc,
+                record_id=decode_id(input.record_id, "ServiceRecord", "recordId"),
+                starts_at=input.starts_at,
+                ends_at=input.ends_at,
+                reason=input.reason,
+            ),
+        )
+        if pair is None:
+            return CorrectionPayload(errors=errors)
+        return CorrectionPayload(
+            reversal=ServiceRecord.from_row(pair[0]), correction=ServiceRecord.from_row(pair[1])
+        )
+
+    @strawberry.mutation(description="Dispute one of your records, with a reason.")
+    async def dispute_service_record(
+        self, info: Info, input: DisputeServiceRecordInput
+    ) -> HoursDisputePayload:
+        row, errors = await run_mutation(
+            info,
+            lambda sc: hours_service.dispute_record(
+                sc,
+                record_id=decode_id(input.record_id, "ServiceRecord", "recordId"),
+                reason=input.reason,
+            ),
+        )
+        return HoursDisputePayload(
+            dispute=HoursDispute.from_row(row) if row else None, errors=errors
+        )
+
+    @strawberry.mutation(description="Resolve a dispute about an activity you organize.")
+    async def resolve_hours_dispute(
+        self, info: Info, input: ResolveHoursDisputeInput
+    ) -> HoursDisputePayload:
+        row, errors = await run_mutation(
+            info,
+            lambda sc: hours_service.resolve_dispute(
+                sc,
+                dispute_id=decode_id(input.dispute_id, "HoursDispute", "disputeId"),
+                upheld=input.upheld,
+                note=input.note,
+                corrected_starts_at=input.corrected_starts_at,
+                corrected_ends_at=input.corrected_ends_at,
+            ),
+        )
+        return HoursDisputePayload(
+            dispute=HoursDispute.from_row(row) if row else None, errors=errors
+        )
+
+    @strawberry.mutation(description="Request a service certificate for a period.")
+    async def request_certificate(
+        self, info: Info, input: RequestCertificateInput
+    ) -> CertificatePayload:
+        row, errors = await run_mutation(
+            info,
+            lambda sc: certificate_service.request_certificate(
+                sc,
+                volunteer_id=decode_id(input.volunteer_id, "Volunteer", "volunteerId")
+                if input.volunteer_id
+                else None,
+                period_start=input.period_start,
+                period_end=input.period_end,
+            ),
+        )
+        return CertificatePayload(
+            certificate=Certificate.from_row(row) if row else None, errors=errors
+        )
+
+    @strawberry.mutation(description="Revoke a certificate (bureau in scope, platform admins).")
+    async def revoke_certificate(
+        self, info: Info, input: RevokeCertificateInput
+    ) -> CertificatePayload:
+        row, errors = await run_mutation(
+            info,
+            lambda sc: certificate_service.revoke(
+                sc,
+                certificate_id=decode_id(input.certificate_id, "Certificate", "certificateId"),
+                reason=input.reason,
+            ),
+        )
+        return CertificatePayload(
+            certificate=Certificate.from_row(row) if row else None, errors=errors
+        )

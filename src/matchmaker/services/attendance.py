@@ -1,0 +1,255 @@
+"""Check-in and check-out with the shift's rotating code; closing forgotten check-outs.
+
+Check-in opens 30 minutes before the shift and needs the current code (±1 step) and, where
+the activity sets a radius, a position inside it. An idempotency key makes a retried request
+(a phone on a bad network) return the first request's row instead of a second one: requests of
+one volunteer are serialised on the volunteer row, and ``(volunteer_id, idempotency_key)`` is
+unique as a backstop.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from matchmaker import clock
+from matchmaker.models import Activity, Attendance, ServiceRecord, Shift, Signup
+from matchmaker.models.volunteering import ActivityStatus, CheckoutBy, SignupStatus
+from matchmaker.services import audit, hours
+from matchmaker.services.activities import (
+    code_is_valid,
+    distance_m,
+    lock_shift,
+    my_volunteer,
+    organized_activity,
+)
+from matchmaker.services.context import ServiceContext
+from matchmaker.services.errors import DomainError, ErrorCode, invalid, not_found
+
+CHECKIN_OPENS_BEFORE = dt.timedelta(minutes=30)
+ATTENDANCE_FIELDS = (
+    "shift_id",
+    "volunteer_id",
+    "checked_in_at",
+    "checked_out_at",
+    "checkout_by",
+)
+
+
+def _check_key(key: str | None) -> str | None:
+    if key is None:
+        return None
+    key = key.strip()
+    if not 8 <= len(key) <= 100:
+        raise invalid("idempotencyKey", "An idempotency key has 8 to 100 characters")
+    return key
+
+
+async def check_in(
+    sc: ServiceContext,
+    *,
+    shift_id: int,
+    code: str,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    idempotency_key: str | None = None,
+) -> Attendance:
+    key = _check_key(idempotency_key)
+    volunteer = await my_volunteer(sc, lock=True)
+    if key is not None:
+        earlier = await sc.session.scalar(
+            select(Attendance).where(
+                Attendance.volunteer_id == volunteer.id, Attendance.idempotency_key == key
+            )
+        )
+        if earlier is not None:
+            if earlier.shift_id != shift_id:
+                raise invalid(
+                    "idempotencyKey", "This key was used for another shift", ErrorCode.CONFLICT
+                )
+            return earlier
+    shift = await sc.session.get(Shift, shift_id)
+    if shift is None:
+        raise not_found("Shift")
+    activity = await sc.session.get(Activity, shift.activity_id)
+    assert activity is not None
+    if activity.status is ActivityStatus.CANCELLED or shift.is_cancelled:
+        raise DomainError(ErrorCode.ACTIVITY_CANCELLED, "The activity is cancelled")
+    now = clock.now()
+    if not shift.starts_at - CHECKIN_OPENS_BEFORE <= now < shift.ends_at:
+        raise DomainError(
+            ErrorCode.CHECKIN_NOT_OPEN,
+            "Check-in opens 30 minutes before the shift and closes at its end",
+            "shiftId",
+        )
+    if not code_is_valid(shift.secret, code, now):
+        raise DomainError(ErrorCode.INVALID_CHECKIN_CODE, "Wrong or expired code", "code")
+    if activity.checkin_radius_m is not None and activity.latitude is not None:
+        if latitude is None or longitude is None:
+            raise DomainError(
+                ErrorCode.LOCATION_REQUIRED, "This activity checks your location", "latitude"
+            )
+        assert activity.longitude is not None
+        away = distance_m(latitude, longitude, activity.latitude, activity.longitude)
+        if away > activity.checkin_radius_m:
+            raise DomainError(
+                ErrorCode.OUTSIDE_RADIUS,
+                f"You are {away:.0f} m away; check in within {activity.checkin_radius_m} m",
+                "latitude",
+            )
+    signup = await sc.session.scalar(
+        select(Signup).where(Signup.shift_id == shift.id, Signup.volunteer_id == volunteer.id)
+    )
+    if signup is None or signup.status not in (SignupStatus.CONFIRMED, SignupStatus.NO_SHOW):
+        raise DomainError(
+            ErrorCode.NOT_SIGNED_UP, "You don't hold a place on this shift", "shiftId"
+        )
+    if await sc.session.scalar(
+        select(Attendance.id).where(
+            Attendance.shift_id == shift.id, Attendance.volunteer_id == volunteer.id
+        )
+    ):
+        raise DomainError(ErrorCode.ALREADY_CHECKED_IN, "You are checked in already", "shiftId")
+    attendance = Attendance(
+        shift_id=shift.id,
+        volunteer_id=volunteer.id,
+        signup_id=signup.id,
+        checked_in_at=now,
+        checkin_latitude=latitude,
+        checkin_longitude=longitude,
+        idempotency_key=key,
+    )
+    sc.session.add(attendance)
+    # A late arrival marked as a no-show is simply present after all.
+    signup.status = SignupStatus.ATTENDED
+    await sc.session.flush()
+    await audit.record(
+        sc,
+        action="attendance.check_in",
+        subject_type="Attendance",
+        subject_id=attendance.id,
+        after=audit.snapshot(attendance, ATTENDANCE_FIELDS),
+        region_path=activity.region_path,
+    )
+    # Closes this shift's forgotten check-outs at its end (keyed: one job per shift).
+    from matchmaker.jobs.outbox import schedule
+
+    await schedule(
+        sc.session,
+        "close_forgotten_checkouts",
+        {"shift_id": shift.id},
+        key=f"close_checkouts:{shift.id}",
+        run_at=shift.ends_at,
+    )
+    return attendance
+
+
+async def _close(
+    sc: ServiceContext,
+    attendance: Attendance,
+    shift: Shift,
+    activity: Activity,
+    *,
+    at: dt.datetime,
+    by: CheckoutBy,
+) -> ServiceRecord | None:
+    before = audit.snapshot(attendance, ATTENDANCE_FIELDS)
+    attendance.checked_out_at = max(at, attendance.checked_in_at)
+    attendance.checkout_by = by
+    await sc.session.flush()
+    await audit.record(
+        sc,
+        action="attendance.check_out",
+        subject_type="Attendance",
+        subject_id=attendance.id,
+        before=before,
+        after=audit.snapshot(attendance, ATTENDANCE_FIELDS),
+        region_path=activity.region_path,
+    )
+    return await hours.record_from_attendance(
+        sc, attendance, shift, activity, needs_review=by is CheckoutBy.SYSTEM
+    )
+
+
+async def check_out(
+    sc: ServiceContext, *, shift_id: int, code: str
+) -> tuple[Attendance, ServiceRecord | None]:
+    """Check out with the current code; the pending service record is created now."""
+    volunteer = await my_volunteer(sc, lock=True)
+    attendance = await sc.session.scalar(
+        select(Attendance).where(
+            Attendance.shift_id == shift_id, Attendance.volunteer_id == volunteer.id
+        )
+    )
+    if attendance is None:
+        raise DomainError(ErrorCode.NOT_CHECKED_IN, "You are not checked in", "shiftId")
+    if attendance.checked_out_at is not None:
+        record = await sc.session.scalar(
+            select(ServiceRecord).where(ServiceRecord.attendance_id == attendance.id)
+        )
+        return attendance, record  # a retried check-out: same answer, nothing new
+    shift = await sc.session.get(Shift, shift_id)
+    assert shift is not None
+    if not code_is_valid(shift.secret, code, clock.now()):
+        raise DomainError(ErrorCode.INVALID_CHECKIN_CODE, "Wrong or expired code", "code")
+    activity = await sc.session.get(Activity, shift.activity_id)
+    assert activity is not None
+    record = await _close(sc, attendance, shift, activity, at=clock.now(), by=CheckoutBy.VOLUNTEER)
+    return attendance, record
+
+
+async def check_out_roster(sc: ServiceContext, *, shift_id: int) -> list[Attendance]:
+    """The organizer checks out everyone still checked in (at now, or the shift's end)."""
+    shift = await lock_shift(sc.session, shift_id)
+    if shift is None:
+        raise not_found("Shift")
+    activity = await organized_activity(sc, shift.activity_id)
+    open_rows = list(
+        await sc.session.scalars(
+            select(Attendance)
+            .where(Attendance.shift_id == shift.id, Attendance.checked_out_at.is_(None))
+            .order_by(Attendance.id)
+        )
+    )
+    at = min(clock.now(), shift.ends_at)
+    for attendance in open_rows:
+        await _close(sc, attendance, shift, activity, at=at, by=CheckoutBy.ORGANIZER)
+    return open_rows
+
+
+async def close_forgotten_checkouts(sc: ServiceContext, *, shift_id: int) -> int:
+    """At the shift's end: close whatever is still open, marked for the organizer's review."""
+    shift = await lock_shift(sc.session, shift_id)
+    if shift is None or shift.ends_at > clock.now():
+        return 0
+    activity = await sc.session.get(Activity, shift.activity_id)
+    assert activity is not None
+    open_rows = list(
+        await sc.session.scalars(
+            select(Attendance)
+            .where(Attendance.shift_id == shift.id, Attendance.checked_out_at.is_(None))
+            .order_by(Attendance.id)
+        )
+    )
+    for attendance in open_rows:
+        await _close(sc, attendance, shift, activity, at=shift.ends_at, by=CheckoutBy.SYSTEM)
+    shift.checkouts_closed_at = clock.now()
+    return len(open_rows)
+
+
+async def shifts_with_forgotten_checkouts(sc: ServiceContext, *, limit: int = 500) -> list[int]:
+    """Ended shifts not swept yet (the cron safety net behind the per-shift job)."""
+    now = clock.now()
+    return list(
+        await sc.session.scalars(
+            select(Shift.id)
+            .where(
+                Shift.ends_at <= now,
+                Shift.ends_at > now - dt.timedelta(days=7),
+                Shift.checkouts_closed_at.is_(None),
+            )
+            .order_by(Shift.ends_at)
+            .limit(limit)
+        )
+    )

@@ -1,0 +1,414 @@
+"""Signups, the waitlist and promotion offers.
+
+Capacity is protected three ways: every change to a shift's places happens under the shift's
+row lock (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite serialises writers with BEGIN
+IMMEDIATE), the decision and the counter change are made under that lock, and the database
+refuses ``confirmed_count > capacity`` (CHECK constraint) as a backstop. Waitlist positions come
+from a per-shift counter under the same lock, so arrival order is lock order.
+
+Lock order is always volunteer row → shift row → audit chain, so two requests never wait on
+each other in opposite orders.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Any
+
+from sqlalchemy import Select, and_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from matchmaker import clock
+from matchmaker.config import Settings
+from matchmaker.models import Activity, Shift, Signup, Volunteer
+from matchmaker.models.volunteering import HOLDS_PLACE, ActivityStatus, SignupStatus
+from matchmaker.services import audit, notifications
+from matchmaker.services.activities import (
+    lock_shift,
+    my_volunteer,
+    organized_activity,
+    organizer_clause,
+)
+from matchmaker.services.authz import Capability, require
+from matchmaker.services.context import ServiceContext
+from matchmaker.services.errors import DomainError, ErrorCode, not_found
+from matchmaker.services.validation import age_on
+
+SIGNUP_FIELDS = ("shift_id", "volunteer_id", "status", "waitlist_position", "offer_expires_at")
+ACTIVE = (*HOLDS_PLACE, SignupStatus.WAITLISTED)
+DEFAULT_OFFER_MINUTES = 120
+
+
+def offer_window(settings: Settings) -> dt.timedelta:
+    """How long a promoted volunteer has to accept (``MATCHMAKER_WAITLIST_OFFER_MINUTES``)."""
+    minutes = getattr(settings, "waitlist_offer_minutes", None)
+    if minutes is None:
+        minutes = int(os.environ.get("MATCHMAKER_WAITLIST_OFFER_MINUTES", DEFAULT_OFFER_MINUTES))
+    return dt.timedelta(minutes=int(minutes))
+
+
+async def _overlapping_place(
+    session: AsyncSession,
+    volunteer_id: int,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    *,
+    exclude_shift_id: int,
+) -> Signup | None:
+    return await session.scalar(
+        select(Signup)
+        .where(
+            Signup.volunteer_id == volunteer_id,
+            Signup.shift_id != exclude_shift_id,
+            Signup.status.in_((SignupStatus.CONFIRMED, SignupStatus.OFFERED)),
+            Signup.starts_at < ends_at,
+            Signup.ends_at > starts_at,
+        )
+        .limit(1)
+    )
+
+
+async def _notify(
+    session: AsyncSession,
+    volunteer_id: int,
+    kind: str,
+    title: str,
+    body: str,
+    signup: Signup,
+    key: str,
+) -> None:
+    account_id = await session.scalar(
+        select(Volunteer.account_id).where(Volunteer.id == volunteer_id)
+    )
+    if account_id is not None:
+        await notifications.notify(
+            session,
+            account_id=account_id,
+            kind=kind,
+            title=title,
+            body=body,
+            subject_type="Signup",
+            subject_id=signup.id,
+            dedupe_key=key,
+        )
+
+
+async def sign_up(sc: ServiceContext, *, shift_id: int) -> Signup:
+    volunteer = await my_volunteer(sc, lock=True)
+    shift = await lock_shift(sc.session, shift_id)
+    if shift is None:
+        raise not_found("Shift")
+    activity = await sc.session.get(Activity, shift.activity_id)
+    assert activity is not None
+    if activity.status is ActivityStatus.CANCELLED or shift.is_cancelled:
+        raise DomainError(ErrorCode.ACTIVITY_CANCELLED, "The activity is cancelled", "shiftId")
+    now = clock.now()
+    if shift.starts_at <= now:
+        raise DomainError(ErrorCode.SHIFT_STARTED, "The shift has started already", "shiftId")
+    start_day = shift.starts_at.astimezone(clock.SHANGHAI).date()
+    if activity.min_age and age_on(volunteer.birth_date, start_day) < activity.min_age:
+        raise DomainError(
+            ErrorCode.AGE_REQUIREMENT,
+            f"Volunteers must be at least {activity.min_age} years old",
+            "shiftId",
+        )
+    missing = set(activity.required_skills) - set(volunteer.skills)
+    if missing:
+        raise DomainError(
+            ErrorCode.SKILLS_REQUIRED,
+            f"This activity needs the skills: {', '.join(sorted(missing))}",
+            "shiftId",
+        )
+    existing = await sc.session.scalar(
+        select(Signup).where(Signup.shift_id == shift.id, Signup.volunteer_id == volunteer.id)
+    )
+    if existing is not None and existing.status in ACTIVE:
+        raise DomainError(ErrorCode.ALREADY_SIGNED_UP, "You signed up for this shift already")
+    before = audit.snapshot(existing, SIGNUP_FIELDS) if existing else None
+
+    has_place = shift.confirmed_count < shift.capacity
+    if has_place and await _overlapping_place(
+        sc.session, volunteer.id, shift.starts_at, shift.ends_at, exclude_shift_id=shift.id
+    ):
+        raise DomainError(
+            ErrorCode.SHIFT_OVERLAP, "You have another shift at the same time", "shiftId"
+        )
+    signup = existing or Signup(
+        shift_id=shift.id,
+        volunteer_id=volunteer.id,
+        starts_at=shift.starts_at,
+        ends_at=shift.ends_at,
+    )
+    signup.offer_expires_at = None
+    if has_place:
+        signup.status = SignupStatus.CONFIRMED
+        signup.waitlist_position = None
+        shift.confirmed_count += 1
+    else:
+        shift.waitlist_seq += 1
+        signup.status = SignupStatus.WAITLISTED
+        signup.waitlist_position = shift.waitlist_seq
+    if existing is None:
+        sc.session.add(signup)
+    await sc.session.flush()
+    await audit.record(
+        sc,
+        action="signup.create",
+        subject_type="Signup",
+        subject_id=signup.id,
+        before=before,
+        after=audit.snapshot(signup, SIGNUP_FIELDS),
+        region_path=activity.region_path,
+    )
+    if signup.status is SignupStatus.CONFIRMED:
+        await _notify(
+            sc.session,
+            volunteer.id,
+            "signup.confirmed",
+            "报名成功",
+            f"您已报名「{activity.title}」，请按时参加。",
+            signup,
+            f"signup.confirmed:{signup.id}:{signup.updated_at.isoformat()}",
+        )
+    return signup
+
+
+async def promote_waitlist(sc: ServiceContext, shift: Shift, activity: Activity) -> list[Signup]:
+    """Offer free places to the first waitlisted volunteers (the shift must be locked)."""
+    promoted: list[Signup] = []
+    now = clock.now()
+    if shift.is_cancelled or shift.starts_at <= now:
+        return promoted
+    while shift.confirmed_count < shift.capacity:
+        nxt = await sc.session.scalar(
+            select(Signup)
+            .where(Signup.shift_id == shift.id, Signup.status == SignupStatus.WAITLISTED)
+            .order_by(Signup.waitlist_position)
+            .limit(1)
+        )
+        if nxt is None:
+            break
+        before = audit.snapshot(nxt, SIGNUP_FIELDS)
+        nxt.status = SignupStatus.OFFERED
+        nxt.offer_expires_at = min(now + offer_window(sc.settings), shift.starts_at)
+        shift.confirmed_count += 1
+        await sc.session.flush()
+        await audit.record(
+            sc,
+            action="signup.offer",
+            subject_type="Signup",
+            subject_id=nxt.id,
+            before=before,
+            after=audit.snapshot(nxt, SIGNUP_FIELDS),
+            region_path=activity.region_path,
+        )
+        deadline = nxt.offer_expires_at.astimezone(clock.SHANGHAI).strftime("%m-%d %H:%M")
+        await _notify(
+            sc.session,
+            nxt.volunteer_id,
+            "signup.offer",
+            "候补转正机会",
+            f"「{activity.title}」有空位了，请在 {deadline} 前确认。",
+            nxt,
+            f"signup.offer:{nxt.id}:{nxt.offer_expires_at.isoformat()}",
+        )
+        promoted.append(nxt)
+    return promoted
+
+
+async def _release(sc: ServiceContext, signup: Signup, status: SignupStatus, action: str) -> None:
+    """Move a signup out of the shift (cancel/expire) and pass its place on. Shift is locked."""
+    shift = await lock_shift(sc.session, signup.shift_id)
+    assert shift is not None
+    activity = await sc.session.get(Activity, shift.activity_id)
+    assert activity is not None
+    before = audit.snapshot(signup, SIGNUP_FIELDS)
+    held = signup.status in HOLDS_PLACE
+    signup.status = status
+    signup.offer_expires_at = None
+    if held:
+        shift.confirmed_count -= 1
+    await sc.session.flush()
+    await audit.record(
+        sc,
+        action=action,
+        subject_type="Signup",
+        subject_id=signup.id,
+        before=before,
+        after=audit.snapshot(signup, SIGNUP_FIELDS),
+        region_path=activity.region_path,
+    )
+    if held:
+        await promote_waitlist(sc, shift, activity)
+
+
+async def _own_signup(sc: ServiceContext, signup_id: int) -> tuple[Volunteer, Signup]:
+    volunteer = await my_volunteer(sc, lock=True)
+    signup = await sc.session.scalar(
+        select(Signup)
+        .where(Signup.id == signup_id, Signup.volunteer_id == volunteer.id)
+        .execution_options(populate_existing=True)
+    )
+    if signup is None:
+        raise not_found("Signup")
+    return volunteer, signup
+
+
+async def cancel_signup(sc: ServiceContext, *, signup_id: int) -> Signup:
+    """The volunteer leaves a shift (or the waitlist, or declines an offer) before it starts."""
+    _, signup = await _own_signup(sc, signup_id)
+    if signup.status not in (
+        SignupStatus.CONFIRMED,
+        SignupStatus.WAITLISTED,
+        SignupStatus.OFFERED,
+    ):
+        raise DomainError(
+            ErrorCode.INVALID_STATE, f"A {signup.status.value} signup can't be cancelled"
+        )
+    if signup.starts_at <= clock.now():
+        raise DomainError(ErrorCode.SHIFT_STARTED, "The shift has started already")
+    await _release(sc, signup, SignupStatus.CANCELLED, "signup.cancel")
+    return signup
+
+
+async def accept_offer(sc: ServiceContext, *, signup_id: int) -> Signup:
+    volunteer, signup = await _own_signup(sc, signup_id)
+    shift = await lock_shift(sc.session, signup.shift_id)
+    assert shift is not None
+    if signup.status is not SignupStatus.OFFERED:
+        raise DomainError(ErrorCode.INVALID_STATE, "There is no open offer for this signup")
+    if signup.offer_expires_at is None or signup.offer_expires_at <= clock.now():
+        raise DomainError(ErrorCode.OFFER_EXPIRED, "The offer has expired")
+    if await _overlapping_place(
+        sc.session, volunteer.id, signup.starts_at, signup.ends_at, exclude_shift_id=shift.id
+    ):
+        raise DomainError(ErrorCode.SHIFT_OVERLAP, "You have another shift at the same time")
+    activity = await sc.session.get(Activity, shift.activity_id)
+    assert activity is not None
+    before = audit.snapshot(signup, SIGNUP_FIELDS)
+    signup.status = SignupStatus.CONFIRMED
+    signup.waitlist_position = None
+    signup.offer_expires_at = None
+    await sc.session.flush()
+    await audit.record(
+        sc,
+        action="signup.accept_offer",
+        subject_type="Signup",
+        subject_id=signup.id,
+        before=before,
+        after=audit.snapshot(signup, SIGNUP_FIELDS),
+        region_path=activity.region_path,
+    )
+    await _notify(
+        sc.session,
+        volunteer.id,
+        "signup.confirmed",
+        "报名成功",
+        f"您已确认参加「{activity.title}」。",
+        signup,
+        f"signup.confirmed:{signup.id}:{signup.updated_at.isoformat()}",
+    )
+    return signup
+
+
+async def expire_offers(sc: ServiceContext, *, limit: int = 200) -> list[int]:
+    """Expire offers past their deadline and pass each place on (job). Returns signup ids."""
+    due = list(
+        await sc.session.scalars(
+            select(Signup.id)
+            .where(Signup.status == SignupStatus.OFFERED, Signup.offer_expires_at <= clock.now())
+            .order_by(Signup.offer_expires_at)
+            .limit(limit)
+        )
+    )
+    expired: list[int] = []
+    for signup_id in due:
+        shift_id = await sc.session.scalar(select(Signup.shift_id).where(Signup.id == signup_id))
+        if shift_id is None:
+            continue
+        await lock_shift(sc.session, shift_id)
+        signup = await sc.session.scalar(
+            select(Signup).where(Signup.id == signup_id).execution_options(populate_existing=True)
+        )
+        if signup is None or signup.status is not SignupStatus.OFFERED:
+            continue
+        await _release(sc, signup, SignupStatus.EXPIRED, "signup.offer_expired")
+        expired.append(signup.id)
+    return expired
+
+
+async def set_no_show(sc: ServiceContext, *, signup_id: int, no_show: bool) -> Signup:
+    """The organizer marks a no-show after the shift starts, or corrects one."""
+    signup = await sc.session.get(Signup, signup_id)
+    if signup is None:
+        raise not_found("Signup")
+    shift = await lock_shift(sc.session, signup.shift_id)
+    assert shift is not None
+    activity = await organized_activity(sc, shift.activity_id)
+    if shift.starts_at > clock.now():
+        raise DomainError(ErrorCode.INVALID_STATE, "No-shows are marked once the shift starts")
+    wanted_from = SignupStatus.CONFIRMED if no_show else SignupStatus.NO_SHOW
+    if signup.status is not wanted_from:
+        raise DomainError(
+            ErrorCode.INVALID_STATE,
+            f"A {signup.status.value} signup can't be {'marked' if no_show else 'un-marked'} "
+            "as a no-show",
+        )
+    before = audit.snapshot(signup, SIGNUP_FIELDS)
+    signup.status = SignupStatus.NO_SHOW if no_show else SignupStatus.CONFIRMED
+    await sc.session.flush()
+    await audit.record(
+        sc,
+        action="signup.no_show" if no_show else "signup.no_show_corrected",
+        subject_type="Signup",
+        subject_id=signup.id,
+        before=before,
+        after=audit.snapshot(signup, SIGNUP_FIELDS),
+        region_path=activity.region_path,
+    )
+    return signup
+
+
+# --- reads -----------------------------------------------------------------------------------
+
+
+def my_signups_statement(
+    sc: ServiceContext, *, status: SignupStatus | None = None, upcoming: bool = False
+) -> Select[Any]:
+    require(sc.actor, Capability.VOLUNTEERING_PARTICIPATE)
+    stmt = select(Signup).join(Volunteer, Volunteer.id == Signup.volunteer_id)
+    stmt = stmt.where(Volunteer.account_id == sc.actor.account_id)
+    if status is not None:
+        stmt = stmt.where(Signup.status == status)
+    if upcoming:
+        stmt = stmt.where(Signup.ends_at > clock.now())
+    return stmt
+
+
+def roster_statement(
+    sc: ServiceContext, *, shift_id: int, status: SignupStatus | None = None
+) -> Select[Any]:
+    """A shift's signups: its organizer, and readers of hours in its scope (auditors…)."""
+    manage = sc.actor.scope(Capability.ACTIVITY_MANAGE)
+    read = require(sc.actor, Capability.HOURS_READ)
+    visible = organizer_clause(manage, sc.actor) | read.region_clause(Activity.region_path)
+    if read.organization_ids:
+        visible = visible | Activity.organization_id.in_(read.organization_ids)
+    stmt = (
+        select(Signup)
+        .join(Shift, Shift.id == Signup.shift_id)
+        .join(Activity, Activity.id == Shift.activity_id)
+        .where(Signup.shift_id == shift_id, visible)
+    )
+    if status is not None:
+        stmt = stmt.where(Signup.status == status)
+    return stmt
+
+
+def my_signup_for_shifts_statement(account_id: int, shift_ids: list[int]) -> Select[Any]:
+    return (
+        select(Signup)
+        .join(Volunteer, Volunteer.id == Signup.volunteer_id)
+        .where(and_(Volunteer.account_id == account_id, Signup.shift_id.in_(shift_ids)))
+    )
