@@ -39,7 +39,9 @@ class Settings:
     bind: str = "127.0.0.1:8000"
     var_dir: Path = field(default_factory=_project_var_dir)
     session_ttl_hours: int = 24 * 14
+    #: Failed logins allowed per account name, and per client address, in the window.
     login_max_failures: int = 5
+    login_max_failures_per_address: int = 20
     login_window_seconds: int = 15 * 60
     #: Minimum days between publishing an open tender and its bid deadline (issue: configurable).
     open_tender_min_days: int = 20
@@ -106,21 +108,49 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     bind = env_vars.get("MATCHMAKER_BIND", "127.0.0.1:8000")
     if ":" not in bind or not bind.rsplit(":", 1)[1].isdigit():
         raise ConfigError(f"MATCHMAKER_BIND={bind!r} must look like HOST:PORT")
-    try:
-        min_days = int(env_vars.get("MATCHMAKER_OPEN_TENDER_MIN_DAYS", "20"))
-    except ValueError:
-        raise ConfigError("MATCHMAKER_OPEN_TENDER_MIN_DAYS must be an integer") from None
+    log_level = env_vars.get("MATCHMAKER_LOG_LEVEL", "INFO").upper()
+    if log_level not in _LOG_LEVELS:
+        raise ConfigError(
+            f"MATCHMAKER_LOG_LEVEL={log_level!r} is not one of {', '.join(_LOG_LEVELS)}"
+        )
+    redis_url = env_vars.get("MATCHMAKER_REDIS_URL") or None
+    if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError(
+            f"MATCHMAKER_REDIS_URL={redis_url!r} must start with redis:// or rediss://"
+        )
     return Settings(
         env=env,
         database_url=database_url,
-        redis_url=env_vars.get("MATCHMAKER_REDIS_URL") or None,
+        redis_url=redis_url,
         secret_key=secret,
         bind=bind,
         var_dir=var_dir,
-        open_tender_min_days=min_days,
+        session_ttl_hours=_positive_int(env_vars, "MATCHMAKER_SESSION_TTL_HOURS", 24 * 14),
+        login_max_failures=_positive_int(env_vars, "MATCHMAKER_LOGIN_MAX_FAILURES", 5),
+        login_max_failures_per_address=_positive_int(
+            env_vars, "MATCHMAKER_LOGIN_MAX_FAILURES_PER_ADDRESS", 20
+        ),
+        login_window_seconds=_positive_int(env_vars, "MATCHMAKER_LOGIN_WINDOW_SECONDS", 15 * 60),
+        open_tender_min_days=_positive_int(env_vars, "MATCHMAKER_OPEN_TENDER_MIN_DAYS", 20),
         public_base_url=env_vars.get("MATCHMAKER_PUBLIC_URL", f"http://{bind}"),
-        log_level=env_vars.get("MATCHMAKER_LOG_LEVEL", "INFO"),
+        log_level=log_level,
     )
+
+
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def _positive_int(env_vars: dict[str, str], name: str, default: int) -> int:
+    raw = env_vars.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} must be a whole number") from None
+    if value <= 0:
+        raise ConfigError(f"{name}={raw!r} must be positive")
+    return value
 
 
 def normalize_database_url(url: str) -> str:

@@ -1,23 +1,32 @@
 """Failed-login limits, shared across processes: Redis when configured, else the database.
 
-Failures are counted per account name and per client address in a sliding window. They are
-written after the request's transaction has ended (``ServiceContext.defer``), because the
-failed login itself is rolled back and, on SQLite, a second writer would wait on the first.
+Failures are counted per account name and per client address in a sliding window (both
+backends keep one entry per failure with its time, so the window really slides instead of
+resetting on a boundary). They are written after the request's transaction has ended
+(``ServiceContext.defer``), because the failed login itself is rolled back and, on SQLite, a
+second writer would wait on the first.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any, Protocol
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from matchmaker import clock
+from matchmaker.config import Settings
 from matchmaker.models import LoginFailure
 
-#: Failures allowed per window, per kind of key.
-LIMITS = {"account": 5, "address": 20}
+
+def limits_for(settings: Settings) -> dict[str, int]:
+    """Failures allowed per window, per kind of key."""
+    return {
+        "account": settings.login_max_failures,
+        "address": settings.login_max_failures_per_address,
+    }
 
 
 class LoginLimiter(Protocol):
@@ -27,9 +36,15 @@ class LoginLimiter(Protocol):
 
 
 class DatabaseLimiter:
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession], window_seconds: int):
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        window_seconds: int,
+        limits: dict[str, int],
+    ):
         self._factory = session_factory
         self._window = dt.timedelta(seconds=window_seconds)
+        self._limits = limits
 
     async def blocked(self, keys: dict[str, str], session: AsyncSession) -> bool:
         """Read in the request's own transaction (a second one would wait on it in SQLite)."""
@@ -40,7 +55,7 @@ class DatabaseLimiter:
                 .select_from(LoginFailure)
                 .where(LoginFailure.key == key, LoginFailure.at >= since)
             )
-            if (count or 0) >= LIMITS[kind]:
+            if (count or 0) >= self._limits[kind]:
                 return True
         return False
 
@@ -57,35 +72,39 @@ class DatabaseLimiter:
 
 
 class RedisLimiter:
-    """Fixed windows keyed by window start; INCR + EXPIRE are atomic enough for a limit."""
+    """One sorted set per key, scored by failure time: count the scores inside the window."""
 
-    def __init__(self, redis: Any, window_seconds: int):
+    def __init__(self, redis: Any, window_seconds: int, limits: dict[str, int]):
         self._redis = redis
         self._window = window_seconds
+        self._limits = limits
 
-    def _bucket(self, key: str) -> str:
-        start = int(clock.now().timestamp()) // self._window
-        return f"mm:login:{key}:{start}"
+    @staticmethod
+    def _name(key: str) -> str:
+        return f"mm:login:{key}"
 
     async def blocked(self, keys: dict[str, str], session: AsyncSession) -> bool:
+        now = clock.now().timestamp()
         for kind, key in keys.items():
-            value = await self._redis.get(self._bucket(key))
-            if value is not None and int(value) >= LIMITS[kind]:
+            count = await self._redis.zcount(self._name(key), now - self._window, "+inf")
+            if int(count) >= self._limits[kind]:
                 return True
         return False
 
     async def record_failure(self, keys: dict[str, str]) -> None:
-        pipe = self._redis.pipeline()
+        now = clock.now().timestamp()
+        pipe = self._redis.pipeline(transaction=True)
         for key in keys.values():
-            bucket = self._bucket(key)
-            pipe.incr(bucket)
-            pipe.expire(bucket, self._window * 2)
+            name = self._name(key)
+            pipe.zadd(name, {uuid.uuid4().hex: now})
+            pipe.zremrangebyscore(name, "-inf", now - self._window)
+            pipe.expire(name, self._window)
         await pipe.execute()
 
     async def reset(self, keys: dict[str, str]) -> None:
         account_key = keys.get("account")
         if account_key is not None:
-            await self._redis.delete(self._bucket(account_key))
+            await self._redis.delete(self._name(account_key))
 
 
 def login_keys(login: str, address: str | None) -> dict[str, str]:

@@ -21,6 +21,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
+from cross_web import HTTPException
 from strawberry.asgi import GraphQL
 
 from matchmaker import clock
@@ -39,6 +40,7 @@ from matchmaker.services.ratelimit import (
     FallbackLimiter,
     LoginLimiter,
     RedisLimiter,
+    limits_for,
 )
 from matchmaker.web.metrics import JOBS_RELAYED, REGISTRY
 
@@ -94,29 +96,34 @@ def session_token(request: Request) -> str | None:
     return request.cookies.get(SESSION_COOKIE)
 
 
+def _error_response(message: str, code: str, status: int) -> Response:
+    return JSONResponse(
+        {"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status
+    )
+
+
 async def graphql_endpoint(request: Request) -> Response:
     state: AppState = request.app.state.mm
     if request.method == "POST":
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type != "application/json":
             # No form posts: a cross-site form can't send JSON without a CORS preflight (CSRF).
-            return JSONResponse(
-                {
-                    "errors": [
-                        {
-                            "message": "Send GraphQL as JSON (Content-Type: application/json)",
-                            "extensions": {"code": "UNSUPPORTED_MEDIA_TYPE"},
-                        }
-                    ]
-                },
-                status_code=415,
+            return _error_response(
+                "Send GraphQL as JSON (Content-Type: application/json)",
+                "UNSUPPORTED_MEDIA_TYPE",
+                415,
             )
     async with state.session_factory() as session:
         token = session_token(request)
         actor = await actor_for_token(session, token)
         request.state.mm = (session, actor, token)
         request.state.deferred = []
-        response = await state.graphql.run(request)
+        try:
+            response = await state.graphql.run(request)
+        except HTTPException as exc:
+            # Refused before execution (a mutation over GET, a body that isn't GraphQL):
+            # nothing ran, so nothing is committed.
+            return _error_response(exc.reason, "BAD_REQUEST", exc.status_code)
         if session.in_transaction():
             await session.commit()
         scheduled = bool(session.info.pop(SCHEDULED_FLAG, False))
@@ -200,7 +207,8 @@ def create_app(settings: Settings | None = None, *, background_jobs: bool = True
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         engine = create_engine(settings.database_url)
         factory = create_session_factory(engine)
-        db_limiter = DatabaseLimiter(factory, settings.login_window_seconds)
+        limits = limits_for(settings)
+        db_limiter = DatabaseLimiter(factory, settings.login_window_seconds, limits)
         redis = None
         limiter: LoginLimiter = db_limiter
         if settings.redis_url:
@@ -209,7 +217,7 @@ def create_app(settings: Settings | None = None, *, background_jobs: bool = True
             # Lazy pool: the app starts (and serves) while Redis is down; jobs wait in the outbox.
             redis = ArqRedis(connection_pool=ConnectionPool.from_url(settings.redis_url))
             limiter = FallbackLimiter(
-                RedisLimiter(redis, settings.login_window_seconds), db_limiter
+                RedisLimiter(redis, settings.login_window_seconds, limits), db_limiter
             )
         graphql = MatchmakerGraphQL(
             build_schema(production=settings.is_production),
