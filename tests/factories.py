@@ -114,3 +114,46 @@ async def account(
     result = await accounts.open_session(sc, acct, user_agent="pytest")
     await session.commit()
     return Login(account=acct, token=result.token, grant=grant)
+
+
+_volunteer_seq = itertools.count(1)
+
+
+async def volunteer(
+    session: AsyncSession,
+    settings: Settings,
+    *,
+    home: Region,
+    login: Login | None = None,
+    real_name: str = "张三",
+    id_number: str | None = None,
+    skills: list[str] | None = None,
+    interests: list[str] | None = None,
+    guardian_consent: bool = False,
+) -> tuple[Login, Any]:
+    """A volunteer profile (through the service), for ``login`` or a new account; committed.
+
+    Returns the login and the ``Volunteer`` row.
+    """
+    from matchmaker.models.enums import ServiceCategory
+    from matchmaker.services import volunteers
+    from matchmaker.services.authz import Actor
+
+    n = next(_volunteer_seq)
+    if login is None:
+        login = await account(session, settings, phone=f"139{n:08d}")
+    sc = system_context(session, settings)
+    sc.actor = Actor(account_id=login.account.id, grants=())
+    row = await volunteers.become_volunteer(
+        sc,
+        profile=volunteers.ProfileInput(
+            real_name=real_name,
+            id_number=id_number or valid_id_number(500 + n % 500, birth="19900101"),
+            home_region_id=home.id,
+            skills=skills or [],
+            interests=[ServiceCategory(i) for i in interests or []],
+            guardian_consent=guardian_consent,
+        ),
+    )
+    await session.commit()
+    return login, row

@@ -67,3 +67,15 @@ class JobStatus(StrEnum):
     RUNNING = "RUNNING"
     DONE = "DONE"
     FAILED = "FAILED"
+
+
+class DaySlot(StrEnum):
+    """A part of the day in a volunteer's weekly availability (bit ``day * 3 + position``)."""
+
+    MORNING = "MORNING"
+    AFTERNOON = "AFTERNOON"
+    EVENING = "EVENING"
+
+    @property
+    def position(self) -> int:
+        return list(DaySlot).index(self)

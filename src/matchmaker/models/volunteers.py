@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from matchmaker.db.base import Base, TimestampMixin, VersionedMixin
@@ -30,9 +30,7 @@ class Volunteer(TimestampMixin, VersionedMixin, Base):
     interests: Mapped[list[str]] = mapped_column(TagSet(), default=list)
     #: Weekly availability: bit (day * 3 + slot), day 0 = Monday, slots morning/afternoon/evening.
     availability: Mapped[int] = mapped_column(default=0)
-    home_region_id: Mapped[int | None] = mapped_column(
-        BigIntPK, ForeignKey("regions.id"), index=True
-    )
+    home_region_id: Mapped[int] = mapped_column(BigIntPK, ForeignKey("regions.id"), index=True)
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
     max_distance_km: Mapped[int] = mapped_column(default=5)
@@ -40,6 +38,13 @@ class Volunteer(TimestampMixin, VersionedMixin, Base):
     total_minutes: Mapped[int] = mapped_column(default=0)
     star_level: Mapped[int] = mapped_column(default=0)
     is_active: Mapped[bool] = mapped_column(default=True)
+
+    __table_args__ = (
+        CheckConstraint("availability >= 0 AND availability < 2097152", name="availability_bits"),
+        CheckConstraint("max_distance_km >= 0", name="max_distance_nonnegative"),
+        CheckConstraint("total_minutes >= 0", name="total_minutes_nonnegative"),
+        CheckConstraint("star_level BETWEEN 0 AND 5", name="star_level_range"),
+    )
 
 
 class VolunteerTeam(TimestampMixin, VersionedMixin, Base):
@@ -54,6 +59,8 @@ class VolunteerTeam(TimestampMixin, VersionedMixin, Base):
     )
     description: Mapped[str] = mapped_column(String(2000), default="")
     is_active: Mapped[bool] = mapped_column(default=True)
+
+    __table_args__ = (UniqueConstraint("region_id", "name"),)
 
 
 class TeamMembership(TimestampMixin, Base):

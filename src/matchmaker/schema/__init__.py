@@ -21,6 +21,7 @@ from matchmaker.schema.mutations.jobs import JobMutations
 from matchmaker.schema.mutations.notifications import NotificationMutations
 from matchmaker.schema.mutations.regions import RegionMutations
 from matchmaker.schema.mutations.volunteering import VolunteeringMutations
+from matchmaker.schema.mutations.volunteers import VolunteerMutations
 from matchmaker.schema.queries.accounts import AccountQueries
 from matchmaker.schema.queries.audit import AuditQueries
 from matchmaker.schema.queries.jobs import JobQueries
@@ -28,11 +29,14 @@ from matchmaker.schema.queries.node import NodeQueries
 from matchmaker.schema.queries.notifications import NotificationQueries
 from matchmaker.schema.queries.regions import RegionQueries
 from matchmaker.schema.queries.volunteering import VolunteeringQueries
+from matchmaker.schema.queries.volunteers import VolunteerQueries
 from matchmaker.schema.types.account import Account, RoleGrant
 from matchmaker.schema.types.audit import AuditEvent
 from matchmaker.schema.types.job import Job
 from matchmaker.schema.types.notification import Notification
 from matchmaker.schema.types.region import Region
+from matchmaker.schema.types.volunteer import Volunteer
+from matchmaker.schema.types.volunteer_team import VolunteerTeam
 from matchmaker.schema.types.volunteering_nodes import VOLUNTEERING_NODE_TYPES
 
 MAX_DEPTH = 10
@@ -49,19 +53,34 @@ class Query(
     JobQueries,
     NotificationQueries,
     VolunteeringQueries,
+    VolunteerQueries,
 ):
     pass
 
 
 @strawberry.type
 class Mutation(
-    AccountMutations, RegionMutations, NotificationMutations, JobMutations, VolunteeringMutations
+    AccountMutations,
+    RegionMutations,
+    NotificationMutations,
+    JobMutations,
+    VolunteeringMutations,
+    VolunteerMutations,
 ):
     pass
 
 
 #: Types reachable only through ``node(id:)`` must be listed so the schema knows them.
-NODE_TYPES: list[type] = [Account, AuditEvent, Job, Notification, Region, RoleGrant]
+NODE_TYPES: list[type] = [
+    Account,
+    AuditEvent,
+    Job,
+    Notification,
+    Region,
+    RoleGrant,
+    Volunteer,
+    VolunteerTeam,
+]
 
 NODE_TYPES += VOLUNTEERING_NODE_TYPES
 

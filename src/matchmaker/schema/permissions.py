@@ -34,6 +34,9 @@ OPERATIONS: dict[str, Capability | None] = {
     "hoursDisputes": C.HOURS_READ,
     "certificates": C.CERTIFICATE_READ,
     "verifyCertificate": C.CERTIFICATE_VERIFY,
+    "myVolunteerProfile": None,  # the caller's own profile, or null
+    "volunteers": C.VOLUNTEER_READ,
+    "volunteerTeams": C.TEAM_READ,
     # mutations
     # volunteering (issue 4)
     "createActivity": C.ACTIVITY_MANAGE,
@@ -67,4 +70,13 @@ OPERATIONS: dict[str, Capability | None] = {
     "importRegions": C.REGION_MANAGE,
     "markNotificationsRead": None,
     "runJob": C.JOB_RUN,
+    "registerVolunteer": None,  # public self-registration
+    "becomeVolunteer": None,  # any logged-in account without a volunteer profile
+    "updateVolunteerProfile": C.VOLUNTEER_UPDATE,
+    "setVolunteerActive": C.VOLUNTEER_DEACTIVATE,
+    "createVolunteerTeam": C.TEAM_MANAGE,
+    "updateVolunteerTeam": C.TEAM_MANAGE,
+    "setVolunteerTeamActive": C.TEAM_MANAGE,
+    "addVolunteerTeamMember": C.TEAM_MANAGE,
+    "removeVolunteerTeamMember": C.TEAM_MANAGE,
 }

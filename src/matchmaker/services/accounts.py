@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,10 +28,17 @@ from matchmaker.services.crypto import new_token, token_hash
 from matchmaker.services.errors import DomainError, ErrorCode, invalid, not_found
 from matchmaker.services.passwords import dummy_hash, hash_password, verify_password
 from matchmaker.services.ratelimit import login_keys
-from matchmaker.services.validation import is_valid_phone
+from matchmaker.services.validation import is_valid_phone, mask_phone
 
 USERNAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{2,31}$")
 ACCOUNT_FIELDS = ("username", "phone", "display_name", "status")
+
+
+def _audit_snapshot(account: Account) -> dict[str, Any]:
+    """The account as the audit log keeps it: the phone masked (PIPL), never in clear."""
+    state = audit.snapshot(account, ACCOUNT_FIELDS)
+    state["phone"] = mask_phone(account.phone)
+    return state
 
 
 def check_password(password: str, field: str = "password") -> None:
@@ -87,7 +95,7 @@ async def new_account(
         action="account.create",
         subject_type="Account",
         subject_id=account.id,
-        after=audit.snapshot(account, ACCOUNT_FIELDS),
+        after=_audit_snapshot(account),
     )
     return account
 
@@ -113,7 +121,7 @@ async def set_account_status(
     account = await sc.session.get(Account, account_id)
     if account is None:
         raise not_found("Account")
-    before = audit.snapshot(account, ACCOUNT_FIELDS)
+    before = _audit_snapshot(account)
     account.status = status
     if status is AccountStatus.DISABLED:
         await sc.session.execute(delete(AuthSession).where(AuthSession.account_id == account_id))
@@ -124,7 +132,7 @@ async def set_account_status(
         subject_type="Account",
         subject_id=account.id,
         before=before,
-        after=audit.snapshot(account, ACCOUNT_FIELDS),
+        after=_audit_snapshot(account),
     )
     return account
 

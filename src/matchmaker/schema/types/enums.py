@@ -10,6 +10,7 @@ import strawberry
 
 from matchmaker.models.enums import (
     AccountStatus,
+    DaySlot,
     JobStatus,
     OrganizationKind,
     RegionLevel,
@@ -19,6 +20,7 @@ from matchmaker.models.enums import (
 )
 
 strawberry.enum(AccountStatus, description="Whether an account may log in.")
+strawberry.enum(DaySlot, description="Morning, afternoon or evening in weekly availability.")
 strawberry.enum(JobStatus, description="State of a background job.")
 strawberry.enum(OrganizationKind, description="登记 (registered) or 备案 (filed with the street).")
 strawberry.enum(RegionLevel, description="Level of an administrative division.")
@@ -28,6 +30,7 @@ strawberry.enum(WorkerLevel, description="Social worker certification level.")
 
 __all__ = [
     "AccountStatus",
+    "DaySlot",
     "JobStatus",
     "OrganizationKind",
     "RegionLevel",
