@@ -9,7 +9,8 @@ PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 .DEFAULT_GOAL := help
 .PHONY: help install frontend run serve migrate seed worker test test-sqlite test-postgresql \
-        check lint format typecheck schema schema-check docs docs-check migrations-check bench clean
+        check lint format typecheck schema schema-check docs docs-check migrations-check bench clean \
+        frontend-deps frontend-codegen frontend-check frontend-test e2e browser
 
 help: ## List every target
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
@@ -22,10 +23,35 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP) ## Create .venv and install the app with its dev tools
 
-frontend: ## Build the front end into frontend/dist (if there is one)
-	@if [ -f frontend/package.json ]; then \
-		cd frontend && (npm ci --no-audit --no-fund || npm install --no-audit --no-fund) && npm run build; \
-	else echo "no front end yet: skipping"; fi
+FRONTEND_STAMP := frontend/node_modules/.installed
+
+$(FRONTEND_STAMP): frontend/package.json frontend/package-lock.json
+	@# npm ci refuses some lock files this registry produces (platform-specific optional
+	@# packages missing); npm install from the same lock is the fallback.
+	cd frontend && (npm ci --no-audit --no-fund || npm install --no-audit --no-fund)
+	@touch $(FRONTEND_STAMP)
+
+frontend-deps: $(FRONTEND_STAMP) ## Install the front end's npm packages (npm ci)
+
+frontend: frontend-deps ## Build the front end into frontend/dist (served by the app)
+	cd frontend && npm run build
+
+frontend-codegen: frontend-deps ## Regenerate the front end's GraphQL types from schema.graphql
+	cd frontend && npm run codegen
+
+frontend-check: frontend-deps ## Fail if the generated GraphQL types are stale; type-check the front end
+	cd frontend && npm run codegen-check && npm run typecheck
+
+frontend-test: frontend-deps ## Vitest component tests (validation rules, error catalogue)
+	cd frontend && npm test
+
+browser: ## Install Debian's Chromium (and CJK fonts) for the end-to-end tests when missing
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi 'noto.*cjk'; then \
+		apt-get update && apt-get install -y chromium fonts-noto-cjk; \
+	fi
+
+e2e: install frontend browser ## End-to-end tests in headless Chromium against the real app (fresh DB)
+	cd frontend && npm run e2e
 
 run: install frontend ## Install, build, migrate, seed demo data on first run, serve on :8000
 	$(BIN)/matchmaker migrate
@@ -44,9 +70,11 @@ seed: install ## Load demo data (SCALE=small|city|province, SEED=N)
 worker: install ## Run the arq worker (needs MATCHMAKER_REDIS_URL)
 	$(BIN)/matchmaker worker
 
-test: install ## Install and run every test, on SQLite and PostgreSQL, with Redis
+test: install ## Install and run every test, on SQLite and PostgreSQL, with Redis; front end and E2E
 	$(BIN)/pytest -q
 	MATCHMAKER_TEST_DB=postgresql MATCHMAKER_TEST_POSTGRES_URL=$(PG_URL) $(BIN)/pytest -q
+	$(MAKE) frontend-test
+	$(MAKE) e2e
 
 test-sqlite: install ## Tests on SQLite only
 	$(BIN)/pytest -q
@@ -54,7 +82,7 @@ test-sqlite: install ## Tests on SQLite only
 test-postgresql: install ## Tests on PostgreSQL only
 	MATCHMAKER_TEST_DB=postgresql MATCHMAKER_TEST_POSTGRES_URL=$(PG_URL) $(BIN)/pytest -q
 
-check: lint typecheck schema-check docs-check migrations-check ## Every static check CI runs
+check: lint typecheck schema-check docs-check migrations-check frontend-check ## Every static check CI runs
 
 lint: install ## ruff lint and format check
 	$(BIN)/ruff check src tests migrations

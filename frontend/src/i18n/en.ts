@@ -130,6 +130,8 @@ export const en: Record<MessageKey, string> = {
   'home.roleIntro.PLATFORM_ADMIN': 'Manage regions, accounts and role grants; watch background jobs.',
   'home.scope': 'Scope: {scope}',
   'home.scopeSelf': 'yourself',
+  'home.scopeAll': 'the whole platform',
+  'home.scopeOrganization': 'your organization',
   'home.quickLinks': 'Quick links',
   'validation.idNumber.format': 'An ID number has 18 characters (the last may be X)',
   'validation.idNumber.birthDate': 'The birth date in this ID number is not valid',

@@ -129,6 +129,8 @@ export const zh = {
   'home.roleIntro.PLATFORM_ADMIN': '管理行政区划、账户和身份授权，查看后台任务。',
   'home.scope': '管辖范围：{scope}',
   'home.scopeSelf': '本人',
+  'home.scopeAll': '全平台',
+  'home.scopeOrganization': '本机构',
   'home.quickLinks': '常用功能',
   'validation.idNumber.format': '身份证号应为 18 位（最后一位可为 X）',
   'validation.idNumber.birthDate': '身份证号中的出生日期无效',

@@ -84,7 +84,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
                 {desktop ? me.displayName : null}
               </Button>
             </Dropdown>
-          ) : (
+          ) : location.pathname === '/login' ? null : (
             <Button type="primary" size="small" onClick={() => navigate('/login')}>
               {t('shell.login')}
             </Button>

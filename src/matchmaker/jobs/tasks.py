@@ -2,5 +2,6 @@
 
 from matchmaker.jobs import (
     maintenance,  # noqa: F401
+    procurement,  # noqa: F401
     volunteering,  # noqa: F401
 )

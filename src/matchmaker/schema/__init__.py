@@ -19,6 +19,7 @@ from matchmaker.schema.errors import ErrorPolicy
 from matchmaker.schema.mutations.accounts import AccountMutations
 from matchmaker.schema.mutations.jobs import JobMutations
 from matchmaker.schema.mutations.notifications import NotificationMutations
+from matchmaker.schema.mutations.procurement import ProcurementMutations
 from matchmaker.schema.mutations.regions import RegionMutations
 from matchmaker.schema.mutations.volunteering import VolunteeringMutations
 from matchmaker.schema.mutations.volunteers import VolunteerMutations
@@ -27,6 +28,7 @@ from matchmaker.schema.queries.audit import AuditQueries
 from matchmaker.schema.queries.jobs import JobQueries
 from matchmaker.schema.queries.node import NodeQueries
 from matchmaker.schema.queries.notifications import NotificationQueries
+from matchmaker.schema.queries.procurement import ProcurementQueries
 from matchmaker.schema.queries.regions import RegionQueries
 from matchmaker.schema.queries.volunteering import VolunteeringQueries
 from matchmaker.schema.queries.volunteers import VolunteerQueries
@@ -34,6 +36,8 @@ from matchmaker.schema.types.account import Account, RoleGrant
 from matchmaker.schema.types.audit import AuditEvent
 from matchmaker.schema.types.job import Job
 from matchmaker.schema.types.notification import Notification
+from matchmaker.schema.types.procurement_enums import FEN_SCALAR, Fen
+from matchmaker.schema.types.procurement_nodes import PROCUREMENT_NODE_TYPES
 from matchmaker.schema.types.region import Region
 from matchmaker.schema.types.volunteer import Volunteer
 from matchmaker.schema.types.volunteer_team import VolunteerTeam
@@ -52,6 +56,7 @@ class Query(
     AuditQueries,
     JobQueries,
     NotificationQueries,
+    ProcurementQueries,
     VolunteeringQueries,
     VolunteerQueries,
 ):
@@ -63,6 +68,7 @@ class Mutation(
     AccountMutations,
     RegionMutations,
     NotificationMutations,
+    ProcurementMutations,
     JobMutations,
     VolunteeringMutations,
     VolunteerMutations,
@@ -82,6 +88,7 @@ NODE_TYPES: list[type] = [
     VolunteerTeam,
 ]
 
+NODE_TYPES += PROCUREMENT_NODE_TYPES
 NODE_TYPES += VOLUNTEERING_NODE_TYPES
 
 
@@ -102,7 +109,7 @@ def build_schema(*, production: bool = False) -> strawberry.Schema:
         mutation=Mutation,
         types=NODE_TYPES,
         extensions=extensions,
-        config=StrawberryConfig(auto_camel_case=True),
+        config=StrawberryConfig(auto_camel_case=True, scalar_map={Fen: FEN_SCALAR}),
     )
 
 

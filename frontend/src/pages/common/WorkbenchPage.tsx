@@ -14,7 +14,13 @@ export function WorkbenchPage() {
     return <Typography.Paragraph>{t('login.noGrant')}</Typography.Paragraph>;
   }
   const links = NAV[activeGrant.role].filter((i) => i.path !== '/app');
-  const scope = activeGrant.region ? activeGrant.region.name : t('home.scopeSelf');
+  const scope = activeGrant.region
+    ? activeGrant.region.name
+    : activeGrant.role === 'PLATFORM_ADMIN'
+      ? t('home.scopeAll')
+      : activeGrant.organizationId
+        ? t('home.scopeOrganization')
+        : t('home.scopeSelf');
   return (
     <div data-testid={`workbench-${activeGrant.role}`}>
       <Typography.Title level={2} style={{ marginTop: 0 }}>

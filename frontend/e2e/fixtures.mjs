@@ -1,0 +1,59 @@
+// Data the end-to-end tests need but are not about, made through the API as the platform admin.
+import { ADMIN } from './harness.mjs';
+
+const REGIONS_CSV = [
+  'code,name,level,parent_code',
+  '370000000000,山东省,PROVINCE,',
+  '370100000000,济南市,CITY,370000000000',
+  '370102000000,历下区,DISTRICT,370100000000',
+  '370102001000,解放路街道,STREET,370102000000',
+  '370102001001,解放路社区,COMMUNITY,370102001000',
+  '370102001002,文化东路社区,COMMUNITY,370102001000',
+  '370102002000,千佛山街道,STREET,370102000000',
+  '370102002001,千佛山社区,COMMUNITY,370102002000',
+].join('\n');
+
+const ERR = 'errors { code field message }';
+
+export const PASSWORD = 'E2e-pass-word-2026';
+
+/** The people of the story, one account per role. */
+export const PEOPLE = {
+  bureau: { username: 'bureau', displayName: '王科长', role: 'BUREAU_OFFICER', region: '370102000000' },
+  auditor: { username: 'auditor', displayName: '审计员刘', role: 'AUDITOR', region: '370102000000' },
+  community: { username: 'community', displayName: '李主任', role: 'COMMUNITY_STAFF', region: '370102001001' },
+  orgAdmin: { username: 'orgadmin', displayName: '张理事长', role: 'ORG_ADMIN', region: null },
+  worker: { username: 'worker', displayName: '陈社工', role: 'SOCIAL_WORKER', region: null },
+};
+
+export async function seedWorld(app) {
+  const admin = await app.login(ADMIN.login, ADMIN.password);
+  await app.mutate(
+    'importRegions',
+    `mutation($input: ImportRegionsInput!) { importRegions(input: $input) { created ${ERR} } }`,
+    { input: { csv: REGIONS_CSV } },
+    admin,
+  );
+  const regions = {};
+  const data = await app.gql('{ regions(first: 100) { nodes { id code name } } }', {}, admin);
+  for (const r of data.regions.nodes) regions[r.code] = r;
+  const accounts = {};
+  for (const [key, person] of Object.entries(PEOPLE)) {
+    const created = await app.mutate(
+      'createAccount',
+      `mutation($input: CreateAccountInput!) { createAccount(input: $input) { account { id } ${ERR} } }`,
+      { input: { displayName: person.displayName, username: person.username, password: PASSWORD } },
+      admin,
+    );
+    accounts[key] = { ...person, id: created.account.id };
+    if (person.region) {
+      await app.mutate(
+        'grantRole',
+        `mutation($input: GrantRoleInput!) { grantRole(input: $input) { grant { id } ${ERR} } }`,
+        { input: { accountId: created.account.id, role: person.role, regionId: regions[person.region].id } },
+        admin,
+      );
+    }
+  }
+  return { admin, regions, accounts };
+}

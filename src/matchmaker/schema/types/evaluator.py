@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from typing import Self
+
+import strawberry
+
+from matchmaker import models
+from matchmaker.schema.relay import Node, to_global_id
+
+
+@strawberry.type(description="A member of a project's evaluation panel (评标委员会).")
+class Evaluator(Node):
+    account_pk: strawberry.Private[int]
+    project_pk: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: models.Evaluator) -> Self:
+        return cls(pk=row.id, account_pk=row.account_id, project_pk=row.project_id)
+
+    @strawberry.field
+    def account_id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id("Account", self.account_pk))
+
+    @strawberry.field
+    def project_id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id("Project", self.project_pk))

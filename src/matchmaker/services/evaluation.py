@@ -1,0 +1,368 @@
+"""Evaluation and award (评标、定标).
+
+Scores are integers in hundredths of a point. The formula (DESIGN §3, issue 3):
+
+* price score = lowest valid price / bid price × price weight (rounded half up to 0.01);
+* technical score = mean over evaluators of the sum of their criterion scores;
+* total = price score + technical score; rank by total, ties to the lower price, then the
+  earlier submission.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from matchmaker import clock
+from matchmaker.models import (
+    Account,
+    Bid,
+    EvaluationCriterion,
+    Evaluator,
+    Organization,
+    Project,
+    Region,
+    RoleGrant,
+    Score,
+)
+from matchmaker.models.enums import Role
+from matchmaker.models.procurement import BidStatus, ProjectStatus
+from matchmaker.services import audit
+from matchmaker.services.authz import Capability, require
+from matchmaker.services.context import ServiceContext
+from matchmaker.services.errors import DomainError, ErrorCode, invalid, not_found
+from matchmaker.services.projects import (
+    expect_state,
+    load_in_scope,
+    notify_many,
+    org_admin_ids,
+)
+
+EVALUATOR_ROLES = (Role.COMMUNITY_STAFF, Role.BUREAU_OFFICER, Role.EXPERT)
+
+
+def price_score_centi(lowest_fen: int, price_fen: int, price_weight: int) -> int:
+    """lowest / price × weight, in hundredths, rounded half up — exact integer arithmetic."""
+    numerator = lowest_fen * price_weight * 100
+    return (2 * numerator + price_fen) // (2 * price_fen)
+
+
+def mean_centi(values: list[int]) -> int:
+    """Mean rounded half up."""
+    if not values:
+        return 0
+    return (2 * sum(values) + len(values)) // (2 * len(values))
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    bid: Bid
+    price_score_centi: int
+    technical_score_centi: int
+    total_score_centi: int
+    rank: int
+
+
+async def _conflicted_orgs(session: AsyncSession, account_id: int, project_id: int) -> list[int]:
+    """Bidding organizations in which the account holds a role grant."""
+    rows = await session.scalars(
+        select(Bid.organization_id)
+        .join(RoleGrant, RoleGrant.organization_id == Bid.organization_id)
+        .where(
+            Bid.project_id == project_id,
+            Bid.status != BidStatus.WITHDRAWN,
+            RoleGrant.account_id == account_id,
+        )
+    )
+    return sorted(set(rows))
+
+
+async def assign_evaluator(sc: ServiceContext, *, project_id: int, account_id: int) -> Evaluator:
+    """Put an account on the project's evaluation panel (bureau officer)."""
+    scope = require(sc.actor, Capability.EVALUATOR_ASSIGN)
+    session = sc.session
+    project, path = await load_in_scope(session, project_id, scope, for_update=True)
+    expect_state(project, ProjectStatus.OPEN_FOR_BIDS, ProjectStatus.BIDS_OPENED)
+    account = await session.get(Account, account_id)
+    roles = set(
+        await session.scalars(select(RoleGrant.role).where(RoleGrant.account_id == account_id))
+    )
+    if account is None or not roles & set(EVALUATOR_ROLES):
+        raise invalid(
+            "accountId",
+            "Evaluators are community staff, bureau officers or invited experts",
+            ErrorCode.NOT_FOUND,
+        )
+    if await _conflicted_orgs(session, account_id, project.id):
+        raise invalid(
+            "accountId",
+            "This person holds a role in a bidding organization",
+            ErrorCode.EVALUATOR_CONFLICT,
+        )
+    if await session.scalar(
+        select(Evaluator.id).where(
+            Evaluator.project_id == project.id, Evaluator.account_id == account_id
+        )
+    ):
+        raise invalid("accountId", "Already on the panel", ErrorCode.CONFLICT)
+    evaluator = Evaluator(
+        project_id=project.id, account_id=account_id, assigned_by_id=sc.actor.account_id
+    )
+    session.add(evaluator)
+    await session.flush()
+    await audit.record(
+        sc,
+        action="evaluator.assign",
+        subject_type="Evaluator",
+        subject_id=evaluator.id,
+        after={"project_id": project.id, "account_id": account_id},
+        region_path=path,
+    )
+    return evaluator
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreSpec:
+    bid_id: int
+    criterion_id: int
+    score_centi: int
+
+
+async def submit_scores(
+    sc: ServiceContext, *, project_id: int, scores: list[ScoreSpec]
+) -> list[Score]:
+    """An evaluator's technical scores for the opened bids (replaces earlier ones)."""
+    scope = require(sc.actor, Capability.EVALUATE)
+    session = sc.session
+    project, path = await load_in_scope(session, project_id, scope, for_update=True)
+    evaluator = await session.scalar(
+        select(Evaluator).where(
+            Evaluator.project_id == project.id, Evaluator.account_id == sc.actor.account_id
+        )
+    )
+    if evaluator is None:
+        raise DomainError(
+            ErrorCode.NOT_AN_EVALUATOR, "You are not on this project's panel", "projectId"
+        )
+    expect_state(project, ProjectStatus.BIDS_OPENED)
+    assert sc.actor.account_id is not None
+    if await _conflicted_orgs(session, sc.actor.account_id, project.id):
+        raise DomainError(
+            ErrorCode.EVALUATOR_CONFLICT,
+            "You hold a role in a bidding organization",
+            "projectId",
+        )
+    if not scores or len(scores) > 2000:
+        raise invalid("scores", "Give 1 to 2000 scores")
+    criteria = {
+        c.id: c
+        for c in await session.scalars(
+            select(EvaluationCriterion).where(EvaluationCriterion.project_id == project.id)
+        )
+    }
+    bid_ids = set(
+        await session.scalars(
+            select(Bid.id).where(Bid.project_id == project.id, Bid.status == BidStatus.OPENED)
+        )
+    )
+    seen: set[tuple[int, int]] = set()
+    for s in scores:
+        criterion = criteria.get(s.criterion_id)
+        if criterion is None or s.bid_id not in bid_ids:
+            raise invalid("scores", "Score only this project's opened bids on its criteria")
+        if not 0 <= s.score_centi <= criterion.weight * 100:
+            raise invalid(
+                "scores",
+                f"A score on “{criterion.name}” is 0 to {criterion.weight}",
+            )
+        if (s.bid_id, s.criterion_id) in seen:
+            raise invalid("scores", "A bid is scored twice on one criterion")
+        seen.add((s.bid_id, s.criterion_id))
+    existing = {
+        (row.bid_id, row.criterion_id): row
+        for row in await session.scalars(select(Score).where(Score.evaluator_id == evaluator.id))
+    }
+    saved = []
+    for s in scores:
+        row = existing.get((s.bid_id, s.criterion_id))
+        if row is None:
+            row = Score(evaluator_id=evaluator.id, bid_id=s.bid_id, criterion_id=s.criterion_id)
+            session.add(row)
+        row.score_centi = s.score_centi
+        saved.append(row)
+    await session.flush()
+    await audit.record(
+        sc,
+        action="evaluation.score",
+        subject_type="Project",
+        subject_id=project.id,
+        after={
+            "evaluator_id": evaluator.id,
+            "scores": [
+                {"bid_id": s.bid_id, "criterion_id": s.criterion_id, "score_centi": s.score_centi}
+                for s in scores
+            ],
+        },
+        region_path=path,
+    )
+    return saved
+
+
+async def ranking(session: AsyncSession, project: Project) -> list[Ranked]:
+    """Rank the opened bids by the formula; empty technical scores count as 0."""
+    bids = list(
+        await session.scalars(
+            select(Bid).where(
+                Bid.project_id == project.id,
+                Bid.status.in_([BidStatus.OPENED, BidStatus.AWARDED, BidStatus.LOST]),
+            )
+        )
+    )
+    if not bids:
+        return []
+    lowest = min(b.price_fen for b in bids)
+    evaluator_ids = list(
+        await session.scalars(select(Evaluator.id).where(Evaluator.project_id == project.id))
+    )
+    sums: dict[tuple[int, int], int] = {}
+    for score in await session.scalars(select(Score).where(Score.bid_id.in_([b.id for b in bids]))):
+        key = (score.bid_id, score.evaluator_id)
+        sums[key] = sums.get(key, 0) + score.score_centi
+    rows = []
+    for b in bids:
+        price = price_score_centi(lowest, b.price_fen, project.price_weight)
+        tech = mean_centi([sums.get((b.id, e), 0) for e in evaluator_ids])
+        rows.append((b, price, tech, price + tech))
+    rows.sort(key=lambda r: (-r[3], r[0].price_fen, r[0].submitted_at, r[0].id))
+    return [
+        Ranked(bid=b, price_score_centi=p, technical_score_centi=t, total_score_centi=tot, rank=i)
+        for i, (b, p, t, tot) in enumerate(rows, start=1)
+    ]
+
+
+async def confirm_award(sc: ServiceContext, *, project_id: int) -> Project:
+    """BIDS_OPENED → AWARDED to the top-ranked bid, once every evaluator has scored every bid
+    on every criterion (bureau officer)."""
+    scope = require(sc.actor, Capability.AWARD_CONFIRM)
+    session = sc.session
+    project, path = await load_in_scope(session, project_id, scope, for_update=True)
+    expect_state(project, ProjectStatus.BIDS_OPENED)
+    evaluator_ids = list(
+        await session.scalars(select(Evaluator.id).where(Evaluator.project_id == project.id))
+    )
+    if not evaluator_ids:
+        raise DomainError(ErrorCode.SCORES_INCOMPLETE, "No evaluator is assigned", "projectId")
+    bid_ids = list(
+        await session.scalars(
+            select(Bid.id).where(Bid.project_id == project.id, Bid.status == BidStatus.OPENED)
+        )
+    )
+    if not bid_ids:
+        raise DomainError(ErrorCode.INVALID_STATE, "There is no valid bid to award", "projectId")
+    n_criteria = len(
+        list(
+            await session.scalars(
+                select(EvaluationCriterion.id).where(EvaluationCriterion.project_id == project.id)
+            )
+        )
+    )
+    n_scores = len(
+        list(
+            await session.scalars(
+                select(Score.id).where(
+                    Score.evaluator_id.in_(evaluator_ids), Score.bid_id.in_(bid_ids)
+                )
+            )
+        )
+    )
+    if n_scores < len(evaluator_ids) * len(bid_ids) * n_criteria:
+        raise DomainError(
+            ErrorCode.SCORES_INCOMPLETE,
+            "Every evaluator must score every bid on every criterion first",
+            "projectId",
+        )
+    ranked = await ranking(session, project)
+    winner = ranked[0]
+    for r in ranked:
+        r.bid.price_score_centi = r.price_score_centi
+        r.bid.technical_score_centi = r.technical_score_centi
+        r.bid.total_score_centi = r.total_score_centi
+        r.bid.rank = r.rank
+        r.bid.status = BidStatus.AWARDED if r is winner else BidStatus.LOST
+    project.status = ProjectStatus.AWARDED
+    project.awarded_bid_id = winner.bid.id
+    project.awarded_at = clock.now()
+    project.awarded_by_id = sc.actor.account_id
+    await session.flush()
+    await audit.record(
+        sc,
+        action="project.award",
+        subject_type="Project",
+        subject_id=project.id,
+        before={"status": ProjectStatus.BIDS_OPENED.value},
+        after={
+            "status": project.status.value,
+            "winner_bid_id": winner.bid.id,
+            "winner_organization_id": winner.bid.organization_id,
+            "price_fen": winner.bid.price_fen,
+            "ranking": [
+                {
+                    "bid_id": r.bid.id,
+                    "price_score_centi": r.price_score_centi,
+                    "technical_score_centi": r.technical_score_centi,
+                    "total_score_centi": r.total_score_centi,
+                    "rank": r.rank,
+                }
+                for r in ranked
+            ],
+        },
+        region_path=path,
+    )
+    org = await session.get(Organization, winner.bid.organization_id)
+    recipients: list[int | None] = [project.created_by_id]
+    for r in ranked:
+        recipients.extend(await org_admin_ids(session, r.bid.organization_id))
+    await notify_many(
+        session,
+        recipients,
+        kind="project.awarded",
+        title="中标结果",
+        body=f"「{project.title}」中标单位：{org.name if org else ''}",
+        subject_type="Project",
+        subject_id=project.id,
+        dedupe=f"project.awarded:{project.id}",
+    )
+    return project
+
+
+async def ranking_for(sc: ServiceContext, *, project_id: int) -> list[Ranked]:
+    """The current ranking, to the regional roles in scope once bids are opened."""
+    scope = require(sc.actor, Capability.BID_READ)
+    if not (scope.is_global or scope.region_paths):
+        raise not_found("Project")
+    project, _ = await load_in_scope(sc.session, project_id, scope)
+    if project.opened_at is None:
+        return []
+    return await ranking(sc.session, project)
+
+
+def evaluators_statement(sc: ServiceContext, *, project_id: int) -> Select[Any]:
+    scope = require(sc.actor, Capability.PROJECT_PIPELINE_READ)
+    return select(Evaluator).where(
+        Evaluator.project_id == project_id,
+        Evaluator.project_id.in_(
+            select(Project.id)
+            .join(Region, Region.id == Project.region_id)
+            .where(scope.region_clause(Region.path))
+        ),
+    )
+
+
+def announcements_statement() -> Select[Any]:
+    """Awarded projects (中标公示): public. Winner and price come from the awarded bid."""
+    return select(Project).where(
+        Project.awarded_at.is_not(None), Project.awarded_bid_id.is_not(None)
+    )

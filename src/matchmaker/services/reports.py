@@ -1,0 +1,309 @@
+"""Progress reports per milestone, their evidence files, and their review by the community.
+
+Volunteer hours in a report come from the hours ledger (``services.hours``) at submission,
+never from the form. Evidence files live in the database, at most 10 MB each, and their type
+is decided by their bytes (magic numbers, and the inner layout of Office files), not by the
+name or the declared type alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from matchmaker import clock
+from matchmaker.models import (
+    Contract,
+    EvidenceFile,
+    Milestone,
+    ProgressReport,
+    Project,
+)
+from matchmaker.models.procurement import MilestoneStatus, ProjectStatus, ReportStatus
+from matchmaker.services import audit, hours
+from matchmaker.services.authz import Capability, require
+from matchmaker.services.context import ServiceContext
+from matchmaker.services.contracts import contract_scope_clause
+from matchmaker.services.errors import DomainError, ErrorCode, invalid, not_found
+from matchmaker.services.projects import (
+    expect_state,
+    load_in_scope,
+    notify_many,
+    region_path_of,
+)
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_FILES = 10
+PDF = "application/pdf"
+JPEG = "image/jpeg"
+PNG = "image/png"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ALLOWED_TYPES = (PDF, JPEG, PNG, DOCX, XLSX)
+
+
+def sniff_content_type(data: bytes) -> str | None:
+    """The allowed type the bytes really are, or None."""
+    if data.startswith(b"%PDF-"):
+        return PDF
+    if data.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                names = set(z.namelist())
+        except (zipfile.BadZipFile, ValueError):
+            return None
+        if "[Content_Types].xml" not in names:
+            return None
+        if "word/document.xml" in names:
+            return DOCX
+        if "xl/workbook.xml" in names:
+            return XLSX
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class FileSpec:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+def check_file(f: FileSpec) -> str:
+    if len(f.data) == 0:
+        raise invalid("files", f"{f.filename} is empty", ErrorCode.FILE_TYPE_NOT_ALLOWED)
+    if len(f.data) > MAX_FILE_BYTES:
+        raise invalid("files", f"{f.filename} is larger than 10 MB", ErrorCode.FILE_TOO_LARGE)
+    name = f.filename.strip()
+    if not 1 <= len(name) <= 255 or "/" in name or "\\" in name:
+        raise invalid("files", "A file name is 1 to 255 characters without slashes")
+    sniffed = sniff_content_type(f.data)
+    if sniffed is None or sniffed != f.content_type:
+        raise invalid(
+            "files",
+            f"{name}: only PDF, JPEG, PNG, DOCX and XLSX files whose content matches their type",
+            ErrorCode.FILE_TYPE_NOT_ALLOWED,
+        )
+    return sniffed
+
+
+async def _milestone_period(
+    session: AsyncSession, contract: Contract, milestone: Milestone
+) -> tuple[dt.datetime, dt.datetime]:
+    """From the day after the previous milestone's due date (or the contract start) to the end
+    of this one's due date, in Beijing time."""
+    previous_due = await session.scalar(
+        select(Milestone.due_date)
+        .where(Milestone.contract_id == contract.id, Milestone.sequence < milestone.sequence)
+        .order_by(Milestone.sequence.desc())
+        .limit(1)
+    )
+    start_day = previous_due + dt.timedelta(days=1) if previous_due else contract.start_date
+    end_day = milestone.due_date + dt.timedelta(days=1)
+
+    def midnight(d: dt.date) -> dt.datetime:
+        return dt.datetime.combine(d, dt.time(), tzinfo=clock.SHANGHAI).astimezone(dt.UTC)
+
+    return midnight(start_day), midnight(end_day)
+
+
+async def submit_report(
+    sc: ServiceContext,
+    *,
+    milestone_id: int,
+    narrative: str,
+    activities_held: int,
+    beneficiaries_served: int,
+    files: list[FileSpec],
+) -> ProgressReport:
+    """The organization reports on a milestone (organization admin or social worker)."""
+    scope = require(sc.actor, Capability.REPORT_SUBMIT)
+    session = sc.session
+    row = (
+        await session.execute(
+            select(Milestone, Contract)
+            .join(Contract, Contract.id == Milestone.contract_id)
+            .where(
+                Milestone.id == milestone_id,
+                scope.organization_clause(Contract.organization_id),
+            )
+        )
+    ).first()
+    if row is None:
+        raise not_found("Milestone")
+    milestone, contract = row
+    project = await session.get(Project, contract.project_id)
+    assert project is not None
+    expect_state(project, ProjectStatus.IN_PROGRESS)
+    if milestone.status is not MilestoneStatus.PENDING:
+        raise DomainError(
+            ErrorCode.INVALID_STATE,
+            "This milestone's report is under review or accepted already",
+            "milestoneId",
+        )
+    narrative = narrative.strip()
+    if not 1 <= len(narrative) <= 20000:
+        raise invalid("narrative", "The narrative is 1 to 20000 characters")
+    if activities_held < 0 or activities_held > 100000:
+        raise invalid("activitiesHeld", "Activities held is 0 to 100000")
+    if beneficiaries_served < 0 or beneficiaries_served > 10_000_000:
+        raise invalid("beneficiariesServed", "Beneficiaries served can't be negative")
+    if len(files) > MAX_FILES:
+        raise invalid("files", f"At most {MAX_FILES} files per report")
+    checked = [(f, check_file(f)) for f in files]
+    start, end = await _milestone_period(session, contract, milestone)
+    minutes = await hours.approved_minutes_for_project(
+        session, project_id=project.id, start=start, end=end
+    )
+    report = ProgressReport(
+        milestone_id=milestone.id,
+        organization_id=contract.organization_id,
+        narrative=narrative,
+        activities_held=activities_held,
+        beneficiaries_served=beneficiaries_served,
+        volunteer_minutes=minutes,
+        status=ReportStatus.SUBMITTED,
+        submitted_by_id=sc.actor.account_id,
+        submitted_at=clock.now(),
+    )
+    session.add(report)
+    await session.flush()
+    for f, content_type in checked:
+        session.add(
+            EvidenceFile(
+                report_id=report.id,
+                filename=f.filename.strip(),
+                content_type=content_type,
+                size=len(f.data),
+                sha256=hashlib.sha256(f.data).hexdigest(),
+                data=f.data,
+                uploaded_by_id=sc.actor.account_id,
+            )
+        )
+    milestone.status = MilestoneStatus.REPORTED
+    await session.flush()
+    await audit.record(
+        sc,
+        action="report.submit",
+        subject_type="ProgressReport",
+        subject_id=report.id,
+        after={
+            "milestone_id": milestone.id,
+            "activities_held": activities_held,
+            "beneficiaries_served": beneficiaries_served,
+            "volunteer_minutes": minutes,
+            "files": [
+                {"name": f.filename, "sha256": hashlib.sha256(f.data).hexdigest()} for f in files
+            ],
+        },
+        region_path=await region_path_of(session, project),
+    )
+    return report
+
+
+async def _review(
+    sc: ServiceContext, *, report_id: int, accept: bool, reason: str | None
+) -> ProgressReport:
+    scope = require(sc.actor, Capability.REPORT_REVIEW)
+    session = sc.session
+    report = await session.get(ProgressReport, report_id)
+    if report is None:
+        raise not_found("Progress report")
+    milestone = await session.get(Milestone, report.milestone_id)
+    assert milestone is not None
+    contract = await session.get(Contract, milestone.contract_id)
+    assert contract is not None
+    project, path = await load_in_scope(session, contract.project_id, scope, for_update=True)
+    if report.status is not ReportStatus.SUBMITTED:
+        raise DomainError(ErrorCode.INVALID_STATE, "The report is reviewed already", "reportId")
+    if not accept:
+        reason = (reason or "").strip()
+        if not 1 <= len(reason) <= 2000:
+            raise invalid("reason", "Say why the report is returned (1–2000 characters)")
+    now = clock.now()
+    report.status = ReportStatus.ACCEPTED if accept else ReportStatus.RETURNED
+    report.reviewed_at = now
+    report.reviewed_by_id = sc.actor.account_id
+    report.return_reason = None if accept else reason
+    if accept:
+        milestone.status = MilestoneStatus.ACCEPTED
+        milestone.accepted_at = now
+        milestone.accepted_by_id = sc.actor.account_id
+    else:
+        milestone.status = MilestoneStatus.PENDING
+    await session.flush()
+    await audit.record(
+        sc,
+        action="report.accept" if accept else "report.return",
+        subject_type="ProgressReport",
+        subject_id=report.id,
+        before={"status": ReportStatus.SUBMITTED.value},
+        after={
+            "status": report.status.value,
+            "milestone_id": milestone.id,
+            "milestone_status": milestone.status.value,
+            "reason": report.return_reason,
+        },
+        region_path=path,
+    )
+    await notify_many(
+        session,
+        [report.submitted_by_id],
+        kind="report.accepted" if accept else "report.returned",
+        title="进度报告已验收" if accept else "进度报告被退回",
+        body=f"「{project.title}」第 {milestone.sequence} 期报告"
+        + ("已验收。" if accept else f"被退回：{reason}"),
+        subject_type="ProgressReport",
+        subject_id=report.id,
+        dedupe=f"report.reviewed:{report.id}",
+    )
+    return report
+
+
+async def accept_report(sc: ServiceContext, *, report_id: int) -> ProgressReport:
+    """Accept a report; the milestone becomes payable (community staff)."""
+    return await _review(sc, report_id=report_id, accept=True, reason=None)
+
+
+async def return_report(sc: ServiceContext, *, report_id: int, reason: str) -> ProgressReport:
+    """Return a report with a reason; the organization reports again (community staff)."""
+    return await _review(sc, report_id=report_id, accept=False, reason=reason)
+
+
+def reports_statement(sc: ServiceContext, *, milestone_id: int | None = None) -> Select[Any]:
+    scope = require(sc.actor, Capability.CONTRACT_READ)
+    stmt = select(ProgressReport).where(
+        ProgressReport.milestone_id.in_(
+            select(Milestone.id)
+            .join(Contract, Contract.id == Milestone.contract_id)
+            .where(contract_scope_clause(scope))
+        )
+    )
+    if milestone_id is not None:
+        stmt = stmt.where(ProgressReport.milestone_id == milestone_id)
+    return stmt
+
+
+async def get_evidence(sc: ServiceContext, *, file_id: int) -> EvidenceFile:
+    """An evidence file, if the caller may read its contract."""
+    if sc.actor.scope(Capability.CONTRACT_READ).is_empty:
+        raise not_found("File")
+    f = await sc.session.scalar(
+        select(EvidenceFile).where(
+            EvidenceFile.id == file_id,
+            EvidenceFile.report_id.in_(reports_statement(sc).with_only_columns(ProgressReport.id)),
+        )
+    )
+    if f is None:
+        raise not_found("File")
+    return f
