@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 from typing import Any
 
@@ -205,8 +206,8 @@ async def seed_social_workers(ctx: SeedContext) -> None:
         return
     registered = [o for o in orgs if o.registered]
     rng.shuffle(registered)
-    demo = [orgs[0]] * 5
-    weights = [(3 + o.grade) if o.registered else 1 for o in orgs]
+    cum_weights = list(itertools.accumulate((3 + o.grade) if o.registered else 1 for o in orgs))
+    first_employers = [orgs[0]] * 5 + registered
     n = ctx.scale.social_workers
     account_ids = await ctx.writer.ids(ACCOUNTS, n)
     worker_ids = await ctx.writer.ids(WORKERS, n)
@@ -215,11 +216,13 @@ async def seed_social_workers(ctx: SeedContext) -> None:
     memberships: list[dict[str, Any]] = []
     grants: list[dict[str, Any]] = []
     for i, (account_id, worker_id) in enumerate(zip(account_ids, worker_ids, strict=True)):
-        first = (demo + registered)[i] if i < len(demo) + len(registered) else None
-        org = first or rng.choices(orgs, weights=weights)[0]
+        if i < len(first_employers):
+            org = first_employers[i]
+        else:
+            org = rng.choices(orgs, cum_weights=cum_weights)[0]
         employers = [org]
         if rng.random() < 0.125:
-            other = rng.choices(orgs, weights=weights)[0]
+            other = rng.choices(orgs, cum_weights=cum_weights)[0]
             if other is not org:
                 employers.append(other)
         gender = rng.choice("MF")
