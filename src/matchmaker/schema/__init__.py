@@ -15,7 +15,7 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 
-from matchmaker.schema.errors import ErrorPolicy
+from matchmaker.schema.errors import ErrorPolicy, MatchmakerSchema
 from matchmaker.schema.mutations.accounts import AccountMutations
 from matchmaker.schema.mutations.jobs import JobMutations
 from matchmaker.schema.mutations.notifications import NotificationMutations
@@ -104,7 +104,7 @@ def build_schema(*, production: bool = False) -> strawberry.Schema:
     ]
     if production:
         extensions.append(DisableIntrospection)
-    return strawberry.Schema(
+    return MatchmakerSchema(
         query=Query,
         mutation=Mutation,
         types=NODE_TYPES,

@@ -71,6 +71,17 @@ async def run_mutation(
 MASKED_MESSAGE = "Unexpected error."
 
 
+class MatchmakerSchema(strawberry.Schema):
+    """strawberry logs every error of a result; we log only the unexpected ones.
+
+    Typed refusals (``DomainError``) and invalid documents are the client's business, not
+    server errors; :class:`ErrorPolicy` logs the unexpected ones once, with the request id.
+    """
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        return None
+
+
 class ErrorPolicy(SchemaExtension):
     """Typed errors pass with ``extensions.code``; anything unexpected is masked and logged."""
 

@@ -1,0 +1,234 @@
+"""The HTTP surface: health, readiness, metrics, GraphQL guards, error masking, test hooks."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+import io
+import json
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy.orm import RelationshipProperty
+
+from matchmaker import clock
+from matchmaker.config import Environment, Settings
+from matchmaker.db import Base
+from matchmaker.db.migrate import upgrade
+from matchmaker.logging import JsonFormatter
+from matchmaker.models.enums import Role
+from tests import factories
+from tests.scratch_db import scratch_database
+
+
+@pytest.fixture
+async def app_factory(settings: Settings, engine: Any) -> AsyncIterator[Any]:
+    from matchmaker.web import create_app
+
+    opened: list[tuple[Any, httpx.AsyncClient]] = []
+
+    async def build(**changes: Any) -> httpx.AsyncClient:
+        app = create_app(dataclasses.replace(settings, **changes), background_jobs=False)
+        lifespan = app.router.lifespan_context(app)
+        await lifespan.__aenter__()
+        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t")
+        opened.append((lifespan, client))
+        return client
+
+    yield build
+    for lifespan, client in reversed(opened):
+        await client.aclose()
+        await lifespan.__aexit__(None, None, None)
+
+
+async def _post(client: httpx.AsyncClient, query: str, **kw: Any) -> dict[str, Any]:
+    response = await client.post("/graphql", json={"query": query}, **kw)
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+# --- health, readiness, metrics ---------------------------------------------------------------
+
+
+async def test_healthz_answers_ok(http):
+    response = await http.get("/healthz")
+    assert (response.status_code, response.json()) == (200, {"status": "ok"})
+
+
+async def test_readyz_is_503_until_migrations_reach_head_then_200(app_factory, tmp_path):
+    async with scratch_database(tmp_path) as url:
+        client = await app_factory(database_url=url)
+        before = await client.get("/readyz")
+        assert before.status_code == 503
+        assert before.json()["migrations"]["current"] is None
+        await asyncio.to_thread(upgrade, url, "head")
+        after = await client.get("/readyz")
+        assert (after.status_code, after.json()["status"]) == (200, "ok")
+
+
+async def test_readyz_is_503_when_the_database_is_unreachable(app_factory, tmp_path):
+    client = await app_factory(database_url="postgresql+psycopg://nobody@127.0.0.1:1/none")
+    response = await client.get("/readyz")
+    assert response.status_code == 503 and response.json()["status"] == "unavailable"
+
+
+async def test_metrics_are_prometheus_text(http):
+    await http.get("/healthz")
+    response = await http.get("/metrics")
+    assert response.headers["content-type"].startswith("text/plain")
+    assert 'matchmaker_http_requests_total{route="/healthz",status="200"}' in response.text
+
+
+# --- request ids and logs ---------------------------------------------------------------------
+
+
+async def test_a_safe_request_id_is_echoed_and_a_missing_one_is_generated(http):
+    given = await http.get("/healthz", headers={"x-request-id": "abc-123"})
+    assert given.headers["x-request-id"] == "abc-123"
+    made = await http.get("/healthz", headers={"x-request-id": "bad id\twith spaces"})
+    assert made.headers["x-request-id"] != "bad id\twith spaces"
+    assert len(made.headers["x-request-id"]) == 32
+
+
+@pytest.fixture
+def json_log() -> Any:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    root.addHandler(handler)
+    previous = root.level
+    root.setLevel(logging.INFO)
+
+    def lines() -> list[dict[str, Any]]:
+        return [json.loads(line) for line in stream.getvalue().splitlines() if line.strip()]
+
+    yield lines
+    root.removeHandler(handler)
+    root.setLevel(previous)
+
+
+async def test_an_unexpected_resolver_error_is_masked_and_logged_as_json_with_the_request_id(
+    http, session, settings, monkeypatch, json_log
+):
+    from matchmaker.services import notifications
+
+    async def broken(sc: Any) -> int:
+        raise RuntimeError("connection string postgres://secret@db")
+
+    monkeypatch.setattr(notifications, "unread_count", broken)
+    user = await factories.account(session, settings, role=Role.VOLUNTEER)
+    body = await _post(
+        http,
+        "{ unreadNotificationCount }",
+        headers={"Authorization": f"Bearer {user.token}", "x-request-id": "req-boom"},
+    )
+    (error,) = body["errors"]
+    assert error["message"] == "Unexpected error."
+    assert error["extensions"] == {"code": "INTERNAL", "requestId": "req-boom"}
+    assert "secret" not in json.dumps(body)
+    logged = [e for e in json_log() if e.get("request_id") == "req-boom"]
+    assert [e["message"] for e in logged] == ["unexpected error in resolver"]
+    assert "RuntimeError: connection string" in logged[0]["exception"]
+
+
+async def test_typed_refusals_pass_through_with_their_code_and_are_not_logged_as_errors(
+    http, json_log
+):
+    body = await _post(http, "{ jobs(first: 1) { edges { node { id } } } }")
+    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert not [e for e in json_log() if e["level"] == "ERROR"]
+
+
+# --- GraphQL guards --------------------------------------------------------------------------
+
+
+async def _session_alive(gql: Any, token: str) -> bool:
+    return (await gql("{ me { id } }", token=token))["me"] is not None
+
+
+async def test_a_too_deep_query_is_refused_before_execution(http):
+    deep = "{ regions(first: 1) { edges { node " + "{ parent " * 9 + "{ id }" + " }" * 9 + " } } }"
+    body = await _post(http, deep)
+    assert body["data"] is None
+    assert "exceeds maximum operation depth" in body["errors"][0]["message"]
+
+
+async def test_too_many_aliases_are_refused_and_nothing_runs(http, gql, session, settings):
+    user = await factories.account(session, settings, role=Role.VOLUNTEER)
+    mutation = "mutation { " + " ".join(f"a{i}: logout {{ ok }}" for i in range(31)) + " }"
+    body = await _post(http, mutation, headers={"Authorization": f"Bearer {user.token}"})
+    assert body["data"] is None and "aliases" in body["errors"][0]["message"]
+    assert await _session_alive(gql, user.token)
+
+
+async def test_too_many_tokens_are_refused_and_nothing_runs(http, gql, session, settings):
+    user = await factories.account(session, settings, role=Role.VOLUNTEER)
+    mutation = "mutation { logout { " + "ok " * 5000 + "} }"
+    body = await _post(http, mutation, headers={"Authorization": f"Bearer {user.token}"})
+    assert body["data"] is None and "token" in body["errors"][0]["message"].lower()
+    assert await _session_alive(gql, user.token)
+
+
+async def test_a_page_over_100_is_page_too_large(gql):
+    body = await gql("{ regions(first: 101) { edges { node { id } } } }", expect_errors=True)
+    assert body["errors"][0]["extensions"]["code"] == "PAGE_TOO_LARGE"
+
+
+INTROSPECTION = "{ __schema { queryType { name } } }"
+
+
+async def test_introspection_works_outside_production(http):
+    body = await _post(http, INTROSPECTION)
+    assert body["data"]["__schema"]["queryType"]["name"] == "Query"
+
+
+async def test_introspection_is_off_in_production(app_factory):
+    client = await app_factory(env=Environment.PRODUCTION)
+    body = await _post(client, INTROSPECTION)
+    assert body.get("data") is None and body["errors"]
+
+
+async def test_graphiql_is_served_outside_production_only(http, app_factory):
+    page = await http.get("/graphql", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and "graphiql" in page.text.lower()
+    production = await app_factory(env=Environment.PRODUCTION)
+    refused = await production.get("/graphql", headers={"Accept": "text/html"})
+    assert "graphiql" not in refused.text.lower()
+
+
+# --- the test clock --------------------------------------------------------------------------
+
+
+async def test_the_test_clock_endpoint_moves_the_clock(http):
+    before = clock.now()
+    response = await http.post("/__test__/clock", json={"advance_seconds": 3600})
+    assert response.status_code == 200
+    assert clock.now() - before >= dt.timedelta(hours=1)
+    await http.post("/__test__/clock", json={"set": "2026-05-01T08:00:00+08:00"})
+    assert clock.now() == dt.datetime(2026, 5, 1, 0, 0, tzinfo=dt.UTC)
+
+
+async def test_the_test_clock_endpoint_does_not_exist_outside_the_test_environment(app_factory):
+    client = await app_factory(env=Environment.DEVELOPMENT)
+    before = clock.now()
+    response = await client.post("/__test__/clock", json={"advance_seconds": 86400})
+    assert response.status_code in (404, 405)
+    assert clock.now() - before < dt.timedelta(hours=1)
+
+
+# --- models ----------------------------------------------------------------------------------
+
+
+def test_every_relationship_is_lazy_raise():
+    eager_or_lazy = [
+        f"{mapper.class_.__name__}.{rel.key} (lazy={rel.lazy!r})"
+        for mapper in Base.registry.mappers
+        for rel in mapper.relationships
+        if isinstance(rel, RelationshipProperty) and rel.lazy != "raise"
+    ]
+    assert eager_or_lazy == []
