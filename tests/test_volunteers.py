@@ -14,6 +14,8 @@ from matchmaker.models.enums import DaySlot, Role
 from matchmaker.schema.relay import to_global_id
 from matchmaker.services import volunteers as volunteer_service
 from matchmaker.services.authz import Actor, Grant
+from matchmaker.services.context import ServiceContext
+from matchmaker.services.errors import DomainError, ErrorCode
 from matchmaker.services.validation import id_check_digit, mask_id_number
 from tests import factories
 
@@ -197,6 +199,42 @@ async def test_an_id_number_registered_already_is_refused_even_with_a_lower_case
 
     assert [(e["code"], e["field"]) for e in again["errors"]] == [("ID_NUMBER_TAKEN", "idNumber")]
     assert await count(session, Account) == 1
+    assert await count(session, Volunteer) == 1
+
+
+@pytest.mark.postgres_only
+async def test_a_registration_that_loses_a_race_for_an_id_number_gets_id_number_taken(
+    session, session_factory, settings, monkeypatch
+):
+    """The competitor commits between this registration's duplicate check and its insert."""
+    world = await factories.world(session)
+    winner = await factories.account(session, settings)
+    loser = await factories.account(session, settings)
+    number = factories.valid_id_number(9)
+    profile = volunteer_service.ProfileInput(
+        real_name="王五", id_number=number, home_region_id=world.community_a1.id
+    )
+    allocate_number = volunteer_service._new_volunteer_number
+
+    async def competitor_commits_first(own_session):
+        monkeypatch.setattr(volunteer_service, "_new_volunteer_number", allocate_number)
+        async with session_factory() as other:
+            await volunteer_service.become_volunteer(
+                ServiceContext(other, Actor(account_id=winner.account.id), settings),
+                profile=profile,
+            )
+            await other.commit()
+        return await allocate_number(own_session)
+
+    monkeypatch.setattr(volunteer_service, "_new_volunteer_number", competitor_commits_first)
+    async with session_factory() as mine:
+        with pytest.raises(DomainError) as refused:
+            await volunteer_service.become_volunteer(
+                ServiceContext(mine, Actor(account_id=loser.account.id), settings), profile=profile
+            )
+        await mine.rollback()
+
+    assert refused.value.code is ErrorCode.ID_NUMBER_TAKEN
     assert await count(session, Volunteer) == 1
 
 
@@ -562,6 +600,66 @@ async def test_community_staff_see_the_real_name_but_masked_id_phone_and_no_coor
     assert node["phone"] == login.account.phone[:3] + "****" + login.account.phone[-4:]
     assert (node["latitude"], node["longitude"]) == (None, None)
     assert node["age"] == 36
+
+
+@pytest.mark.parametrize(
+    ("role", "scope"),
+    [(Role.PLATFORM_ADMIN, None), (Role.BUREAU_OFFICER, "district"), (Role.AUDITOR, "street_a")],
+)
+async def test_officials_in_scope_see_name_and_age_but_a_masked_id_and_phone_through_node(
+    gql, session, settings, role, scope
+):
+    world = await factories.world(session)
+    number = factories.valid_id_number(3)
+    login, row = await factories.volunteer(
+        session, settings, home=world.community_a1, real_name="欧阳娜娜", id_number=number
+    )
+    official = await factories.account(
+        session, settings, role=role, region=getattr(world, scope) if scope else None
+    )
+
+    data = await gql(
+        f"query($id: ID!) {{ node(id: $id) {{ ... on Volunteer {{ {VOLUNTEER_FIELDS} }} }} }}",
+        {"id": to_global_id("Volunteer", row.id)},
+        token=official.token,
+    )
+
+    node = data["node"]
+    assert (node["realName"], node["age"]) == ("欧阳娜娜", 36)
+    assert node["idNumber"] == mask_id_number(number)
+    assert node["phone"] != login.account.phone and "****" in node["phone"]
+    assert node["latitude"] is None
+
+
+async def test_a_fellow_team_member_sees_another_member_masked(gql, session, settings):
+    world = await factories.world(session)
+    team = VolunteerTeam(name="朝山街志愿服务队", region_id=world.community_a1.id)
+    session.add(team)
+    await session.commit()
+    me, mine = await factories.volunteer(session, settings, home=world.community_a1)
+    _, other = await factories.volunteer(
+        session, settings, home=world.community_a1, real_name="李娜"
+    )
+    session.add_all([TeamMembership(team_id=team.id, volunteer_id=v.id) for v in (mine, other)])
+    await session.commit()
+
+    data = await gql(
+        "{ myVolunteerProfile { teams { members { volunteerNumber realName idNumber isMe } } } }",
+        token=me.token,
+    )
+
+    members = {m["volunteerNumber"]: m for m in data["myVolunteerProfile"]["teams"][0]["members"]}
+    assert members[other.volunteer_number]["realName"] == "李*"
+    assert members[other.volunteer_number]["idNumber"] == other.id_number_masked
+    assert members[mine.volunteer_number]["isMe"] is True
+    assert members[mine.volunteer_number]["realName"] == "张三"
+
+
+async def test_the_account_display_name_of_a_registrant_does_not_reveal_the_real_name(gql, session):
+    world = await factories.world(session)
+    result = await register(gql, world, realName="李小梅")
+    data = await gql("{ me { displayName } }", token=result["token"])
+    assert data["me"]["displayName"] == "李**"
 
 
 async def test_the_volunteer_sees_their_own_data_in_full_through_node(gql, session, settings):

@@ -15,6 +15,7 @@ from enum import Enum
 from typing import Any
 
 from sqlalchemy import Select, String, or_, select, type_coerce
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -267,7 +268,16 @@ async def _create_profile(sc: ServiceContext, *, account_id: int, data: ProfileI
         is_active=True,
     )
     sc.session.add(volunteer)
-    await sc.session.flush()
+    try:
+        await sc.session.flush()
+    except IntegrityError as exc:
+        # Two registrations of one ID number at once: the unique index decides, and the loser
+        # gets the same answer as if it had come second.
+        if "id_number_hash" in str(exc.orig):
+            raise invalid(
+                "idNumber", "This ID number is already registered", ErrorCode.ID_NUMBER_TAKEN
+            ) from None
+        raise
     has_grant = await sc.session.scalar(
         select(RoleGrant.id).where(
             RoleGrant.account_id == account_id, RoleGrant.role == Role.VOLUNTEER
