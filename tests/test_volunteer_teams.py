@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from matchmaker.models import AuditEvent, Organization, TeamMembership, VolunteerTeam
 from matchmaker.models.enums import OrganizationKind, Role
@@ -393,3 +393,38 @@ async def test_roles_without_team_read_are_refused(gql, session, settings):
         "{ volunteerTeams(first: 5) { nodes { id } } }", token=expert.token, expect_errors=True
     )
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_listing_teams_with_members_takes_the_same_number_of_statements_for_any_page_size(
+    app, gql, session, settings
+):
+    world = await factories.world(session)
+    for i in range(12):
+        team = await team_row(session, name=f"服务队{i}", region=world.community_a1)
+        _, member = await factories.volunteer(session, settings, home=world.community_a2)
+        session.add(TeamMembership(team_id=team.id, volunteer_id=member.id))
+    await session.commit()
+    login = await staff(session, settings, world.street_a)
+    statements: list[str] = []
+
+    def count_statement(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    engine = app.state.mm.engine.sync_engine
+    query = """query($n: Int!) { volunteerTeams(first: $n) { nodes {
+        name memberCount region { code } members { realName phone homeRegion { code } teams { name } }
+    } } }"""
+    event.listen(engine, "before_cursor_execute", count_statement)
+    try:
+        small = await gql(query, {"n": 2}, token=login.token)
+        small_count = len(statements)
+        statements.clear()
+        large = await gql(query, {"n": 12}, token=login.token)
+        large_count = len(statements)
+    finally:
+        event.remove(engine, "before_cursor_execute", count_statement)
+
+    assert len(small["volunteerTeams"]["nodes"]) == 2
+    assert len(large["volunteerTeams"]["nodes"]) == 12
+    assert all(len(n["members"]) == 1 for n in large["volunteerTeams"]["nodes"])
+    assert small_count == large_count
