@@ -118,8 +118,10 @@ async def my_volunteer(sc: ServiceContext, *, lock: bool = False) -> Volunteer:
     if lock and dialect_name(sc.session) == "postgresql":
         stmt = stmt.with_for_update()
     volunteer = await sc.session.scalar(stmt)
-    if volunteer is None or not volunteer.is_active:
+    if volunteer is None:
         raise DomainError(ErrorCode.NOT_A_VOLUNTEER, "Register as a volunteer first")
+    if not volunteer.is_active:
+        raise DomainError(ErrorCode.FORBIDDEN, "Your volunteer profile is deactivated")
     return volunteer
 
 
@@ -151,13 +153,22 @@ def is_organizer(scope: Scope, actor: Actor, activity: Activity) -> bool:
     )
 
 
+def in_manage_scope(scope: Scope, activity: Activity) -> bool:
+    """Inside the caller's grant (their region, or their organization's project)."""
+    if activity.project_id is None:
+        return scope.covers_region(activity.region_path)
+    return activity.organization_id is not None and scope.covers_organization(
+        activity.organization_id
+    )
+
+
 async def organized_activity(
     sc: ServiceContext, activity_id: int, capability: Capability = Capability.ACTIVITY_MANAGE
 ) -> Activity:
     """The activity, if the caller organizes it: NOT_FOUND when out of sight, else NOT_ORGANIZER."""
     scope = require(sc.actor, capability)
     activity = await sc.session.get(Activity, activity_id)
-    if activity is None:
+    if activity is None or not in_manage_scope(scope, activity):
         raise not_found("Activity")
     if not is_organizer(scope, sc.actor, activity):
         raise DomainError(
@@ -273,11 +284,9 @@ async def create_activity(
             raise not_found("Project")
         organization_id = await running_organization_id(sc.session, project_id)
         if organization_id is None or organization_id not in scope.organization_ids:
-            raise DomainError(
-                ErrorCode.NOT_ORGANIZER,
-                "Only social workers of the organization running the project create its activities",
-                "projectId",
-            )
+            # Only the running organization's social workers organize a project's activities;
+            # to anyone else the project is out of reach.
+            raise not_found("Project")
         region = await sc.session.get(Region, project.region_id)
     else:
         region = await sc.session.get(Region, region_id)

@@ -395,6 +395,11 @@ def roster_statement(
     visible = organizer_clause(manage, sc.actor) | read.region_clause(Activity.region_path)
     if read.organization_ids:
         visible = visible | Activity.organization_id.in_(read.organization_ids)
+    if read.self_account_id is not None:
+        # A volunteer sees their own line of the roster, nobody else's.
+        visible = visible | Signup.volunteer_id.in_(
+            select(Volunteer.id).where(Volunteer.account_id == read.self_account_id)
+        )
     stmt = (
         select(Signup)
         .join(Shift, Shift.id == Signup.shift_id)
