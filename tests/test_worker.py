@@ -165,3 +165,44 @@ def test_the_worker_refuses_to_start_without_redis(settings):
     )
     assert result.returncode == 2
     assert "MATCHMAKER_REDIS_URL is not set" in result.stderr
+
+
+async def _arq(redis_url: str) -> Any:
+    from arq.connections import ArqRedis
+    from redis.asyncio import ConnectionPool
+
+    return ArqRedis(connection_pool=ConnectionPool.from_url(redis_url, socket_connect_timeout=2))
+
+
+async def test_the_relay_hands_a_due_row_over_once(session_factory, redis_url):
+    from matchmaker.jobs import schedule
+    from matchmaker.jobs.relay import relay_once
+
+    async with session_factory() as s, s.begin():
+        await schedule(s, "expire_sessions", {})
+    redis = await _arq(redis_url)
+    try:
+        assert await relay_once(session_factory, redis) == 1
+        assert await relay_once(session_factory, redis) == 0
+        assert await redis.zcard("arq:queue") == 1
+    finally:
+        await redis.aclose()
+    async with session_factory() as s:
+        row = await s.scalar(select(OutboxJob))
+    assert row is not None and row.status is JobStatus.QUEUED and row.enqueued_at is not None
+
+
+async def test_the_relay_leaves_rows_untouched_while_redis_is_down(session_factory):
+    from matchmaker.jobs import schedule
+    from matchmaker.jobs.relay import relay_once
+
+    async with session_factory() as s, s.begin():
+        await schedule(s, "expire_sessions", {})
+    redis = await _arq("redis://127.0.0.1:1/0")
+    try:
+        assert await relay_once(session_factory, redis) == 0
+    finally:
+        await redis.aclose()
+    async with session_factory() as s:
+        row = await s.scalar(select(OutboxJob))
+    assert row is not None and row.enqueued_at is None

@@ -11,11 +11,10 @@ import datetime as dt
 import logging
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from matchmaker import clock
-from matchmaker.db.engine import dialect_name
 from matchmaker.models import OutboxJob
 from matchmaker.models.enums import JobStatus
 
@@ -33,47 +32,61 @@ RUN_FUNCTION = "run_outbox_job"
 async def relay_once(
     session_factory: async_sessionmaker[AsyncSession], redis: Any, *, limit: int = 500
 ) -> int:
-    """Enqueue due outbox rows into arq; returns how many were handed over."""
+    """Enqueue due outbox rows into arq; returns how many were handed over.
+
+    Redis is never called inside a database transaction: on SQLite an open transaction holds
+    the write lock, and a slow or unreachable Redis must not stall every request. Two relays
+    racing over the same rows produce the same arq job ids (:func:`arq_job_id`), and arq keeps
+    one job per id; a duplicate that slipped through would still run once (runner.execute).
+    """
     now = clock.now()
-    async with session_factory() as session, session.begin():
-        stmt = (
-            select(OutboxJob)
-            .where(
-                OutboxJob.run_at <= now,
-                or_(
-                    (OutboxJob.status == JobStatus.QUEUED)
-                    & or_(
-                        OutboxJob.enqueued_at.is_(None),
-                        OutboxJob.enqueued_at < now - REDELIVER_AFTER,
-                    ),
-                    (OutboxJob.status == JobStatus.RUNNING)
-                    & (OutboxJob.started_at < now - STALE_RUNNING_AFTER),
-                ),
+    async with session_factory() as session:
+        rows = (await session.execute(_due(now, limit))).all()
+    handed: list[int] = []
+    for row in rows:
+        try:
+            await redis.enqueue_job(
+                RUN_FUNCTION, row.id, _job_id=arq_job_id(row.id, row.attempts, row.enqueued_at)
             )
-            .order_by(OutboxJob.run_at, OutboxJob.id)
-            .limit(limit)
-        )
-        if dialect_name(session) == "postgresql":
-            stmt = stmt.with_for_update(skip_locked=True)
-        rows = (await session.scalars(stmt)).all()
-        handed = 0
-        for row in rows:
-            try:
-                await redis.enqueue_job(
-                    RUN_FUNCTION,
-                    row.id,
-                    _job_id=f"outbox:{row.id}:{row.attempts}:{handed_key(row)}",
-                )
-            except Exception:
-                log.warning("redis unavailable; outbox rows wait for the next relay", exc_info=True)
-                break
-            if row.status is JobStatus.RUNNING:
-                row.status = JobStatus.QUEUED
-            row.enqueued_at = now
-            handed += 1
-        return handed
+        except Exception:
+            log.warning("redis unavailable; outbox rows wait for the next relay", exc_info=True)
+            break
+        handed.append(row.id)
+    if handed:
+        async with session_factory() as session, session.begin():
+            await session.execute(
+                update(OutboxJob)
+                .where(OutboxJob.id.in_(handed), _due_clause(now))
+                .values(status=JobStatus.QUEUED, enqueued_at=now)
+            )
+    return len(handed)
 
 
-def handed_key(row: OutboxJob) -> str:
+def _due_clause(now: dt.datetime) -> ColumnElement[bool]:
+    return and_(
+        OutboxJob.run_at <= now,
+        or_(
+            (OutboxJob.status == JobStatus.QUEUED)
+            & or_(
+                OutboxJob.enqueued_at.is_(None),
+                OutboxJob.enqueued_at < now - REDELIVER_AFTER,
+            ),
+            (OutboxJob.status == JobStatus.RUNNING)
+            & (OutboxJob.started_at < now - STALE_RUNNING_AFTER),
+        ),
+    )
+
+
+def _due(now: dt.datetime, limit: int) -> Select[int, int, dt.datetime | None]:
+    return (
+        select(OutboxJob.id, OutboxJob.attempts, OutboxJob.enqueued_at)
+        .where(_due_clause(now))
+        .order_by(OutboxJob.run_at, OutboxJob.id)
+        .limit(limit)
+    )
+
+
+def arq_job_id(job_id: int, attempts: int, enqueued_at: dt.datetime | None) -> str:
     """Distinguishes re-deliveries, so arq's job-id uniqueness doesn't swallow them."""
-    return row.enqueued_at.isoformat() if row.enqueued_at else "first"
+    handed = enqueued_at.isoformat() if enqueued_at else "first"
+    return f"outbox:{job_id}:{attempts}:{handed}"

@@ -215,7 +215,11 @@ def create_app(settings: Settings | None = None, *, background_jobs: bool = True
             from arq.connections import ArqRedis
 
             # Lazy pool: the app starts (and serves) while Redis is down; jobs wait in the outbox.
-            redis = ArqRedis(connection_pool=ConnectionPool.from_url(settings.redis_url))
+            redis = ArqRedis(
+                connection_pool=ConnectionPool.from_url(
+                    settings.redis_url, socket_connect_timeout=2, socket_timeout=5
+                )
+            )
             limiter = FallbackLimiter(
                 RedisLimiter(redis, settings.login_window_seconds, limits), db_limiter
             )
