@@ -123,6 +123,7 @@ async def community_activity(
             select(Shift).where(Shift.activity_id == activity.id).order_by(Shift.starts_at)
         )
     )
+    await session.commit()
     return activity, rows
 
 
