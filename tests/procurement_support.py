@@ -229,6 +229,19 @@ async def make_project(
             EvaluationCriterion(project_id=project.id, position=2, name="团队能力", weight=30),
         ]
     )
+    if status is ProjectStatus.OPEN_FOR_BIDS:
+        # As publishing does: the opening job waits for the deadline.
+        from matchmaker.jobs.outbox import schedule
+        from matchmaker.services.bids import deadline_key
+
+        assert project.bid_deadline is not None
+        await schedule(
+            session,
+            "open_bids",
+            {"project_id": project.id},
+            key=deadline_key(project.id, project.bid_deadline),
+            run_at=project.bid_deadline,
+        )
     await session.commit()
     return project
 

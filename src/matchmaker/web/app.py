@@ -42,6 +42,7 @@ from matchmaker.services.ratelimit import (
     RedisLimiter,
     limits_for,
 )
+from matchmaker.web.files import evidence_file
 from matchmaker.web.metrics import JOBS_RELAYED, REGISTRY
 
 log = logging.getLogger("matchmaker.web")
@@ -266,6 +267,7 @@ def create_app(settings: Settings | None = None, *, background_jobs: bool = True
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics),
+        Route("/files/{file_id:int}", evidence_file),
     ]
     if settings.is_test:
         routes.append(Route("/__test__/clock", test_clock, methods=["GET", "POST"]))

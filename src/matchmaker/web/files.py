@@ -1,0 +1,47 @@
+"""``GET /files/{id}``: download an evidence file, scoped like the report it belongs to."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from matchmaker.services import reports as report_service
+from matchmaker.services.accounts import actor_for_token
+from matchmaker.services.context import ServiceContext
+from matchmaker.services.errors import DomainError
+
+if TYPE_CHECKING:
+    from matchmaker.web.app import AppState
+
+
+async def evidence_file(request: Request) -> Response:
+    from matchmaker.web.app import session_token
+
+    state: AppState = request.app.state.mm
+    try:
+        file_id = int(request.path_params["file_id"])
+    except (KeyError, ValueError):
+        return JSONResponse({"error": "not found"}, status_code=404)
+    async with state.session_factory() as session:
+        actor = await actor_for_token(session, session_token(request))
+        sc = ServiceContext(session=session, actor=actor, settings=state.settings)
+        try:
+            f = await report_service.get_evidence(sc, file_id=file_id)
+        except DomainError:
+            # Missing and out of scope look the same.
+            return JSONResponse({"error": "not found"}, status_code=404)
+        data, content_type, name = f.data, f.content_type, f.filename
+        await session.rollback()
+    return Response(
+        content=data,
+        media_type=content_type,
+        headers={
+            # Always a download, never rendered inline in our origin.
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}",
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+        },
+    )
