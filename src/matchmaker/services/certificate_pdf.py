@@ -83,7 +83,7 @@ def render_pdf(
     y -= 6 * mm
     pdf.setFont(font, 11)
     for item in content:
-        if y < 70 * mm:
+        if y < 90 * mm:
             pdf.drawString(20 * mm, y, "……（其余服务见平台记录）")
             y -= 7 * mm
             break
@@ -94,8 +94,8 @@ def render_pdf(
         pdf.drawString(20 * mm, y, "（此期间无已认证的服务记录）")
 
     pdf.setFont(font, 12)
-    pdf.drawRightString(width - 20 * mm, 55 * mm, f"出具单位：{issuer}")
-    pdf.drawRightString(width - 20 * mm, 47 * mm, f"出具日期：{issued_on:%Y年%m月%d日}")
+    pdf.drawRightString(width - 20 * mm, 78 * mm, f"出具单位：{issuer}")
+    pdf.drawRightString(width - 20 * mm, 70 * mm, f"出具日期：{issued_on:%Y年%m月%d日}")
 
     widget = qr.QrCodeWidget(verify_url)
     x1, y1, x2, y2 = widget.getBounds()
@@ -104,8 +104,12 @@ def render_pdf(
     drawing.add(widget)
     renderPDF.draw(drawing, pdf, 20 * mm, 25 * mm)
     pdf.setFont(font, 9)
-    pdf.drawString(20 * mm, 20 * mm, f"扫码或访问验证页面核验，验证码：{code}")
-    pdf.drawString(20 * mm, 15 * mm, verify_url)
+    pdf.drawString(60 * mm, 45 * mm, "扫码或访问以下地址核验本证明，验证码：")
+    # ASCII in a standard font: the code and the address stay copyable from the PDF.
+    pdf.setFont("Helvetica-Bold", 12)
+    pdf.drawString(60 * mm, 38 * mm, code)
+    pdf.setFont("Helvetica", 8)
+    pdf.drawString(60 * mm, 32 * mm, verify_url)
 
     pdf.showPage()
     pdf.save()

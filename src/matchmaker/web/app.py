@@ -42,6 +42,7 @@ from matchmaker.services.ratelimit import (
     RedisLimiter,
     limits_for,
 )
+from matchmaker.web.certificates import certificate_pdf
 from matchmaker.web.files import evidence_file
 from matchmaker.web.metrics import JOBS_RELAYED, REGISTRY
 
@@ -267,6 +268,7 @@ def create_app(settings: Settings | None = None, *, background_jobs: bool = True
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics),
+        Route("/certificates/{certificate_id:int}.pdf", certificate_pdf),
         Route("/files/{file_id:int}", evidence_file),
     ]
     if settings.is_test:
