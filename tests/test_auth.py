@@ -334,3 +334,31 @@ async def test_create_admin_refuses_a_weak_password_and_creates_nothing(
     assert exit_info.value.code == 1
     assert "Password must be" in capsys.readouterr().err
     assert await _count(session_factory, Account) == 0
+
+
+async def test_a_login_is_audited_as_done_by_the_account(gql, session, settings, session_factory):
+    user = await factories.account(session, settings, role=Role.VOLUNTEER, username="lihua")
+    await _login(gql, "lihua")
+    async with session_factory() as s:
+        actors = list(
+            await s.scalars(
+                select(AuditEvent.actor_account_id).where(AuditEvent.action == "account.login")
+            )
+        )
+    assert actors == [user.account.id]
+
+
+async def test_changing_the_password_ends_the_other_sessions_but_keeps_this_one(
+    gql, session, settings
+):
+    await factories.account(session, settings, role=Role.VOLUNTEER, username="lihua")
+    here = (await _login(gql, "lihua"))["token"]
+    elsewhere = (await _login(gql, "lihua"))["token"]
+    data = await gql(
+        "mutation($i: ChangePasswordInput!) { changePassword(input: $i) { errors { code } } }",
+        {"i": {"oldPassword": PASSWORD, "newPassword": "new-passw0rd"}},
+        token=here,
+    )
+    assert data["changePassword"]["errors"] == []
+    assert (await gql(ME, token=here))["me"] is not None
+    assert (await gql(ME, token=elsewhere))["me"] is None

@@ -274,3 +274,12 @@ async def test_run_job_refuses_jobs_that_are_not_periodic_and_writes_nothing(
     assert data["runJob"] == {"job": None, "errors": [{"code": "INVALID_INPUT", "field": "name"}]}
     async with session_factory() as s:
         assert await s.scalar(select(func.count()).select_from(OutboxJob)) == 0
+
+
+async def test_a_job_scheduled_in_a_rolled_back_transaction_does_not_exist(session_factory):
+    async with session_factory() as s:
+        await s.begin()
+        await schedule(s, "test_insert_row", {"tag": "never"})
+        await s.rollback()
+    async with session_factory() as s:
+        assert await s.scalar(select(func.count()).select_from(OutboxJob)) == 0

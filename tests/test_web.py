@@ -232,3 +232,59 @@ def test_every_relationship_is_lazy_raise():
         if isinstance(rel, RelationshipProperty) and rel.lazy != "raise"
     ]
     assert eager_or_lazy == []
+
+
+@pytest.mark.slow
+def test_serve_starts_answers_and_stops_cleanly_on_sigterm(settings, tmp_path):
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    import matchmaker
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MATCHMAKER_")}
+    env.update(
+        MATCHMAKER_ENV="test",
+        MATCHMAKER_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'serve.db'}",
+        MATCHMAKER_SECRET_KEY=settings.secret_key,
+        MATCHMAKER_VAR_DIR=str(tmp_path),
+        MATCHMAKER_BIND=f"127.0.0.1:{port}",
+        PYTHONPATH=str(Path(matchmaker.__file__).resolve().parents[1]),
+    )
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).with_name("matchmaker")), "serve"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        for _ in range(150):  # ≤ 30 s for the server to come up
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None, proc.communicate()[1].decode()
+                time.sleep(0.2)
+        else:
+            raise AssertionError("server did not come up")
+        assert response.json() == {"status": "ok"}
+        assert response.headers["x-request-id"]
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    # uvicorn re-raises SIGTERM after its graceful shutdown, as process managers expect.
+    assert proc.returncode in (0, -signal.SIGTERM), err.decode()
+    messages = [
+        json.loads(line)["message"] for line in err.decode().splitlines() if line.startswith("{")
+    ]
+    assert "matchmaker started" in messages and "matchmaker stopped" in messages

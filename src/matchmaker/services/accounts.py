@@ -187,7 +187,13 @@ async def login(
     if limiter is not None:
         sc.defer(lambda: limiter.reset(keys))
     result = await open_session(sc, account, user_agent=user_agent)
-    await audit.record(sc, action="account.login", subject_type="Account", subject_id=account.id)
+    await audit.record(
+        sc,
+        action="account.login",
+        subject_type="Account",
+        subject_id=account.id,
+        actor_id=account.id,
+    )
     return result
 
 
@@ -203,7 +209,10 @@ async def logout(sc: ServiceContext, *, token: str | None) -> bool:
     return True
 
 
-async def change_password(sc: ServiceContext, *, old_password: str, new_password: str) -> Account:
+async def change_password(
+    sc: ServiceContext, *, old_password: str, new_password: str, current_token: str | None = None
+) -> Account:
+    """Change the caller's password and end their other sessions (a thief's included)."""
     account_id = require_authenticated(sc.actor)
     account = await sc.session.get(Account, account_id)
     assert account is not None
@@ -211,6 +220,10 @@ async def change_password(sc: ServiceContext, *, old_password: str, new_password
         raise DomainError(ErrorCode.INVALID_CREDENTIALS, "Wrong current password", "oldPassword")
     check_password(new_password, "newPassword")
     account.password_hash = hash_password(new_password)
+    others = delete(AuthSession).where(AuthSession.account_id == account_id)
+    if current_token:
+        others = others.where(AuthSession.token_hash != token_hash(current_token))
+    await sc.session.execute(others)
     await sc.session.flush()
     await audit.record(sc, action="account.password", subject_type="Account", subject_id=account_id)
     return account

@@ -98,13 +98,18 @@ async def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     region_path: str | None = None,
+    actor_id: int | None = None,
 ) -> AuditEvent:
-    """Append one event in the caller's transaction."""
+    """Append one event in the caller's transaction.
+
+    ``actor_id`` names the actor when the caller is not yet the actor (a login is done by the
+    account logging in, though the request was anonymous).
+    """
     session = sc.session
     prev = await _last_hash(session)
     event = AuditEvent(
         at=clock.now(),
-        actor_account_id=sc.actor.account_id,
+        actor_account_id=actor_id if actor_id is not None else sc.actor.account_id,
         action=action,
         subject_type=subject_type,
         subject_id=subject_id,

@@ -127,7 +127,10 @@ class AccountMutations:
         row, errors = await run_mutation(
             info,
             lambda sc: account_service.change_password(
-                sc, old_password=input.old_password, new_password=input.new_password
+                sc,
+                old_password=input.old_password,
+                new_password=input.new_password,
+                current_token=info.context.token,
             ),
         )
         viewer = info.context.actor.account_id
