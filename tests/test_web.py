@@ -288,3 +288,59 @@ def test_serve_starts_answers_and_stops_cleanly_on_sigterm(settings, tmp_path):
         json.loads(line)["message"] for line in err.decode().splitlines() if line.startswith("{")
     ]
     assert "matchmaker started" in messages and "matchmaker stopped" in messages
+
+
+async def test_masked_errors_are_counted_in_the_metrics(http, session, settings, monkeypatch):
+    from matchmaker.services import notifications
+
+    async def broken(sc: Any) -> int:
+        raise RuntimeError("boom")
+
+    def count(text: str) -> float:
+        for line in text.splitlines():
+            if line.startswith("matchmaker_graphql_unexpected_errors_total "):
+                return float(line.split()[1])
+        return 0.0
+
+    monkeypatch.setattr(notifications, "unread_count", broken)
+    user = await factories.account(session, settings, role=Role.VOLUNTEER)
+    before = count((await http.get("/metrics")).text)
+    await _post(
+        http, "{ unreadNotificationCount }", headers={"Authorization": f"Bearer {user.token}"}
+    )
+    assert count((await http.get("/metrics")).text) == before + 1
+
+
+async def test_a_failed_commit_is_a_masked_500_and_nothing_is_kept(
+    http, session, settings, session_factory, monkeypatch
+):
+    from sqlalchemy import func, select
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from matchmaker.models import Notification
+    from matchmaker.services.notifications import notify
+
+    user = await factories.account(session, settings, role=Role.VOLUNTEER)
+    await notify(session, account_id=user.account.id, kind="test.msg", title="消息")
+    await session.commit()
+
+    async def failing_commit(self: AsyncSession) -> None:
+        raise RuntimeError("could not serialize access")
+
+    monkeypatch.setattr(AsyncSession, "commit", failing_commit)
+    response = await http.post(
+        "/graphql",
+        json={"query": "mutation { markNotificationsRead(input: {}) { marked } }"},
+        headers={"Authorization": f"Bearer {user.token}", "x-request-id": "req-commit"},
+    )
+    monkeypatch.undo()
+    assert response.status_code == 500
+    assert response.json()["errors"][0]["extensions"] == {
+        "code": "INTERNAL",
+        "requestId": "req-commit",
+    }
+    async with session_factory() as s:
+        unread = await s.scalar(
+            select(func.count()).select_from(Notification).where(Notification.read_at.is_(None))
+        )
+    assert unread == 1

@@ -14,6 +14,7 @@ from strawberry.extensions import SchemaExtension
 
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.errors import DomainError, ErrorCode
+from matchmaker.web.metrics import GRAPHQL_ERRORS
 
 log = logging.getLogger("matchmaker.graphql")
 T = TypeVar("T")
@@ -107,6 +108,7 @@ class ErrorPolicy(SchemaExtension):
             elif original is None or isinstance(original, GraphQLError):
                 processed.append(error)  # validation, syntax, limits: safe and useful
             else:
+                GRAPHQL_ERRORS.inc()
                 log.error(
                     "unexpected error in resolver",
                     exc_info=(type(original), original, original.__traceback__),

@@ -33,6 +33,7 @@ from matchmaker.jobs.relay import relay_once
 from matchmaker.jobs.runner import InProcessRunner
 from matchmaker.schema import build_schema
 from matchmaker.schema.context import Context
+from matchmaker.schema.errors import MASKED_MESSAGE
 from matchmaker.schema.mutations.accounts import SESSION_COOKIE
 from matchmaker.services.accounts import actor_for_token
 from matchmaker.services.ratelimit import (
@@ -44,7 +45,7 @@ from matchmaker.services.ratelimit import (
 )
 from matchmaker.web.certificates import certificate_pdf
 from matchmaker.web.files import evidence_file
-from matchmaker.web.metrics import JOBS_RELAYED, REGISTRY
+from matchmaker.web.metrics import GRAPHQL_ERRORS, JOBS_RELAYED, REGISTRY
 
 log = logging.getLogger("matchmaker.web")
 FRONTEND_DIST = Path(__file__).resolve().parents[3] / "frontend" / "dist"
@@ -127,7 +128,28 @@ async def graphql_endpoint(request: Request) -> Response:
             # nothing ran, so nothing is committed.
             return _error_response(exc.reason, "BAD_REQUEST", exc.status_code)
         if session.in_transaction():
-            await session.commit()
+            try:
+                await session.commit()
+            except Exception:
+                # The computed response may report writes that did not happen: don't send it.
+                log.exception("commit failed")
+                GRAPHQL_ERRORS.inc()
+                response = JSONResponse(
+                    {
+                        "data": None,
+                        "errors": [
+                            {
+                                "message": MASKED_MESSAGE,
+                                "extensions": {
+                                    "code": "INTERNAL",
+                                    "requestId": request.state.request_id,
+                                },
+                            }
+                        ],
+                    },
+                    status_code=500,
+                )
+                session.info.pop(SCHEDULED_FLAG, None)
         scheduled = bool(session.info.pop(SCHEDULED_FLAG, False))
     for action in request.state.deferred:
         try:
