@@ -14,7 +14,6 @@ from strawberry.extensions import SchemaExtension
 
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.errors import DomainError, ErrorCode
-from matchmaker.web.metrics import GRAPHQL_ERRORS
 
 log = logging.getLogger("matchmaker.graphql")
 T = TypeVar("T")
@@ -87,6 +86,9 @@ class ErrorPolicy(SchemaExtension):
     """Typed errors pass with ``extensions.code``; anything unexpected is masked and logged."""
 
     def on_operation(self) -> Iterator[None]:
+        # Imported here: matchmaker.web imports the schema, so a top-level import would cycle.
+        from matchmaker.web.metrics import GRAPHQL_ERRORS
+
         yield
         result = self.execution_context.result
         if not result or not result.errors:
