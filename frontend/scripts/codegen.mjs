@@ -4,7 +4,7 @@
 import { codegen } from '@graphql-codegen/core';
 import * as operationsPlugin from '@graphql-codegen/typescript-operations';
 import * as typedDocumentNodePlugin from '@graphql-codegen/typed-document-node';
-import { buildSchema, parse, printSchema } from 'graphql';
+import { buildSchema, parse, printSchema, validate, concatAST } from 'graphql';
 import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +19,13 @@ const documents = readdirSync(opsDir)
   .filter((f) => f.endsWith('.graphql'))
   .sort()
   .map((f) => ({ location: f, document: parse(readFileSync(join(opsDir, f), 'utf8')) }));
+
+// Every operation must be valid against the committed schema (fields that don't exist fail here).
+const problems = validate(schema, concatAST(documents.map((d) => d.document)));
+if (problems.length) {
+  for (const p of problems) console.error(`invalid operation: ${p.message}`);
+  process.exit(1);
+}
 
 const config = {
   enumsAsTypes: true,

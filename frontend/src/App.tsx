@@ -3,6 +3,7 @@ import { App as AntApp, ConfigProvider } from 'antd';
 import zhCN from 'antd/locale/zh_CN';
 import enUS from 'antd/locale/en_US';
 import { I18nProvider, useI18n } from './i18n';
+import type { Role } from './api/generated';
 import { SessionProvider } from './auth/session';
 import { AppLayout } from './shell/AppLayout';
 import { ErrorBoundary } from './components/ErrorBoundary';
@@ -16,6 +17,23 @@ import { AccountsPage } from './pages/admin/AccountsPage';
 import { RegionsPage } from './pages/admin/RegionsPage';
 import { JobsPage } from './pages/admin/JobsPage';
 import { AuditLogPage } from './pages/auditor/AuditLogPage';
+import { NotificationsPage } from './pages/common/NotificationsPage';
+import { VerifyPage } from './pages/public/VerifyPage';
+import { RegisterPage } from './pages/volunteer/RegisterPage';
+import { ActivitiesPage } from './pages/volunteer/ActivitiesPage';
+import { ActivityDetailPage } from './pages/volunteer/ActivityDetailPage';
+import { MySignupsPage } from './pages/volunteer/MySignupsPage';
+import { CheckinPage } from './pages/volunteer/CheckinPage';
+import { MyHoursPage } from './pages/volunteer/MyHoursPage';
+import { CertificatesPage } from './pages/volunteer/CertificatesPage';
+import { ProfilePage } from './pages/volunteer/ProfilePage';
+import { OrganizeActivitiesPage } from './pages/organizer/OrganizeActivitiesPage';
+import { CreateActivityPage } from './pages/organizer/CreateActivityPage';
+import { ShiftScreenPage } from './pages/organizer/ShiftScreenPage';
+import { HoursApprovalPage } from './pages/organizer/HoursApprovalPage';
+import { DisputesPage } from './pages/organizer/DisputesPage';
+
+const ORGANIZERS: Role[] = ['COMMUNITY_STAFF', 'SOCIAL_WORKER'];
 
 function Routed() {
   return (
@@ -29,6 +47,21 @@ function Routed() {
         <Route path="/app/admin/regions" element={<RequireLogin roles={['PLATFORM_ADMIN']}><RegionsPage /></RequireLogin>} />
         <Route path="/app/admin/jobs" element={<RequireLogin roles={['PLATFORM_ADMIN']}><JobsPage /></RequireLogin>} />
         <Route path="/app/audit" element={<RequireLogin roles={['AUDITOR', 'PLATFORM_ADMIN']}><AuditLogPage /></RequireLogin>} />
+        <Route path="/verify" element={<VerifyPage />} />
+        <Route path="/register" element={<RegisterPage />} />
+        <Route path="/activities" element={<ActivitiesPage />} />
+        <Route path="/activities/:id" element={<ActivityDetailPage />} />
+        <Route path="/checkin" element={<RequireLogin><CheckinPage /></RequireLogin>} />
+        <Route path="/app/notifications" element={<RequireLogin><NotificationsPage /></RequireLogin>} />
+        <Route path="/app/volunteer/signups" element={<RequireLogin><MySignupsPage /></RequireLogin>} />
+        <Route path="/app/volunteer/hours" element={<RequireLogin><MyHoursPage /></RequireLogin>} />
+        <Route path="/app/volunteer/certificates" element={<RequireLogin><CertificatesPage /></RequireLogin>} />
+        <Route path="/app/volunteer/profile" element={<RequireLogin><ProfilePage /></RequireLogin>} />
+        <Route path="/app/activities" element={<RequireLogin roles={ORGANIZERS}><OrganizeActivitiesPage /></RequireLogin>} />
+        <Route path="/app/activities/new" element={<RequireLogin roles={['COMMUNITY_STAFF']}><CreateActivityPage /></RequireLogin>} />
+        <Route path="/app/shifts/:id" element={<RequireLogin roles={ORGANIZERS}><ShiftScreenPage /></RequireLogin>} />
+        <Route path="/app/hours" element={<RequireLogin roles={ORGANIZERS}><HoursApprovalPage /></RequireLogin>} />
+        <Route path="/app/disputes" element={<RequireLogin roles={[...ORGANIZERS, 'AUDITOR']}><DisputesPage /></RequireLogin>} />
         <Route path="*" element={<NotFoundPage />} />
       </Routes>
     </AppLayout>

@@ -1,6 +1,8 @@
 import type { MessageKey } from './zh';
+import { volunteeringEn } from './volunteering';
 
 export const en: Record<MessageKey, string> = {
+  ...volunteeringEn,
   'app.name': 'Four-Party Linkage Platform',
   'app.tagline': 'Communities · social organizations · social workers · volunteers',
   'common.loading': 'Loading…',
@@ -61,6 +63,7 @@ export const en: Record<MessageKey, string> = {
   'public.verifyUnavailable': 'Certificate verification is not available yet.',
   'notifications.title': 'Notifications',
   'notifications.markAllRead': 'Mark all read',
+  'notifications.all': 'All',
   'notifications.unread': 'Unread',
   'notifications.read': 'Read',
   'notifications.markRead': 'Mark read',

@@ -1,5 +1,8 @@
 // Chinese (default) UI strings. en.ts must have exactly the same keys (checked by the compiler).
+import { volunteeringZh } from './volunteering';
+
 export const zh = {
+  ...volunteeringZh,
   'app.name': '四社联动服务平台',
   'app.tagline': '社区 · 社会组织 · 社会工作者 · 志愿者 联动',
   'common.loading': '加载中…',
@@ -60,6 +63,7 @@ export const zh = {
   'public.verifyUnavailable': '证明核验服务尚未开通。',
   'notifications.title': '消息通知',
   'notifications.markAllRead': '全部标为已读',
+  'notifications.all': '全部',
   'notifications.unread': '未读',
   'notifications.read': '已读',
   'notifications.markRead': '标为已读',

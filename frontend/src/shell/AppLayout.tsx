@@ -46,7 +46,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
         {t('shell.skipToContent')}
       </a>
       <Header className="mm-header">
-        {!desktop && me && (
+        {!desktop && (
           <Button
             type="text"
             aria-label={t('shell.menu')}
@@ -92,7 +92,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
         </Space>
       </Header>
       <Layout>
-        {desktop && me && (
+        {desktop && (
           <Sider width={220} theme="light" className="mm-sider">
             <nav aria-label={t('shell.menu')}>{menu}</nav>
           </Sider>

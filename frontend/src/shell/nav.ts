@@ -6,25 +6,49 @@ export interface NavItem {
   label: MessageKey;
 }
 
+const NOTIFICATIONS: NavItem = { path: '/app/notifications', label: 'nav.notifications' };
+const HOME: NavItem = { path: '/app', label: 'shell.workbench' };
+
+const ORGANIZER: NavItem[] = [
+  HOME,
+  { path: '/app/activities', label: 'nav.organize' },
+  { path: '/app/hours', label: 'nav.hoursApproval' },
+  { path: '/app/disputes', label: 'nav.disputes' },
+  { path: '/activities', label: 'nav.activities' },
+  NOTIFICATIONS,
+];
+
 /** The menu each role sees. Only screens whose API exists are listed. */
 export const NAV: Record<Role, NavItem[]> = {
   PLATFORM_ADMIN: [
-    { path: '/app', label: 'shell.workbench' },
+    HOME,
     { path: '/app/admin/accounts', label: 'admin.accounts' },
     { path: '/app/admin/regions', label: 'admin.regions' },
     { path: '/app/admin/jobs', label: 'admin.jobs' },
     { path: '/app/audit', label: 'audit.title' },
+    NOTIFICATIONS,
   ],
-  AUDITOR: [
-    { path: '/app', label: 'shell.workbench' },
-    { path: '/app/audit', label: 'audit.title' },
+  AUDITOR: [HOME, { path: '/app/audit', label: 'audit.title' }, { path: '/app/disputes', label: 'nav.disputes' }, NOTIFICATIONS],
+  BUREAU_OFFICER: [HOME, { path: '/activities', label: 'nav.activities' }, NOTIFICATIONS],
+  COMMUNITY_STAFF: ORGANIZER,
+  ORG_ADMIN: [HOME, { path: '/activities', label: 'nav.activities' }, NOTIFICATIONS],
+  SOCIAL_WORKER: ORGANIZER,
+  EXPERT: [HOME, NOTIFICATIONS],
+  VOLUNTEER: [
+    HOME,
+    { path: '/activities', label: 'nav.activities' },
+    { path: '/app/volunteer/signups', label: 'nav.mySignups' },
+    { path: '/checkin', label: 'nav.checkin' },
+    { path: '/app/volunteer/hours', label: 'nav.myHours' },
+    { path: '/app/volunteer/certificates', label: 'nav.certificates' },
+    { path: '/app/volunteer/profile', label: 'nav.profile' },
+    NOTIFICATIONS,
   ],
-  BUREAU_OFFICER: [{ path: '/app', label: 'shell.workbench' }],
-  COMMUNITY_STAFF: [{ path: '/app', label: 'shell.workbench' }],
-  ORG_ADMIN: [{ path: '/app', label: 'shell.workbench' }],
-  SOCIAL_WORKER: [{ path: '/app', label: 'shell.workbench' }],
-  EXPERT: [{ path: '/app', label: 'shell.workbench' }],
-  VOLUNTEER: [{ path: '/app', label: 'shell.workbench' }],
 };
 
-export const PUBLIC_NAV: NavItem[] = [{ path: '/', label: 'shell.publicHome' }];
+export const PUBLIC_NAV: NavItem[] = [
+  { path: '/', label: 'shell.publicHome' },
+  { path: '/activities', label: 'public.activities' },
+  { path: '/verify', label: 'public.verify' },
+  { path: '/register', label: 'public.register' },
+];

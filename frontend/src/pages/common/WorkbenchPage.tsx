@@ -4,6 +4,7 @@ import { useI18n } from '../../i18n';
 import { useSession } from '../../auth/session';
 import { NAV } from '../../shell/nav';
 import { grantLabel } from '../../shell/RoleSwitch';
+import { VolunteerHome } from '../volunteer/VolunteerHome';
 
 /** The main page of the active role: who you act as, your scope, and where to go next. */
 export function WorkbenchPage() {
@@ -13,6 +14,7 @@ export function WorkbenchPage() {
   if (!activeGrant) {
     return <Typography.Paragraph>{t('login.noGrant')}</Typography.Paragraph>;
   }
+  if (activeGrant.role === 'VOLUNTEER') return <VolunteerHome name={me.displayName} />;
   const links = NAV[activeGrant.role].filter((i) => i.path !== '/app');
   const scope = activeGrant.region
     ? activeGrant.region.name
