@@ -214,7 +214,6 @@ async def make_project(
         service_start=dt.date(2027, 1, 1),
         service_end=dt.date(2027, 12, 31),
         min_grade=min_grade,
-        worker_requirements={},
         volunteer_plan="",
         price_weight=30,
         status=status,

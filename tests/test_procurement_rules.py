@@ -688,3 +688,27 @@ async def test_milestones_due_in_seven_days_are_reminded_once(session, settings,
         )
     )
     assert kinds == [c.bidders[0].admin.account.id]
+
+
+OPEN_FOR_ORG = """query($o: ID!) { openProjectsForOrganization(organizationId: $o, first: 50) {
+  nodes { id } } }"""
+
+
+async def test_an_organization_sees_the_open_projects_it_qualifies_for(gql, session, settings):
+    clock.freeze(START)
+    c = await city(session, settings, bidders=1)  # grade 4, one SOCIAL_WORKER-level worker
+    fits = await _open_project(session, c, min_grade=4)
+    fits.worker_requirements = {"SOCIAL_WORKER": 1}
+    too_senior = await _open_project(session, c)
+    too_senior.worker_requirements = {"SENIOR": 1}
+    too_high_grade = await _open_project(session, c, min_grade=5)
+    closed = await make_project(session, c.community, status=ProjectStatus.DRAFT)
+    await session.commit()
+    body = await gql(
+        OPEN_FOR_ORG,
+        {"o": gid("Organization", c.bidders[0].org.id)},
+        token=c.bidders[0].admin.token,
+    )
+    ids = {n["id"] for n in body["openProjectsForOrganization"]["nodes"]}
+    assert ids == {gid("Project", fits.id)}
+    assert not ids & {gid("Project", p.id) for p in (too_senior, too_high_grade, closed)}

@@ -121,8 +121,11 @@ class Project(TimestampMixin, VersionedMixin, Base):
     service_end: Mapped[dt.date]
     #: 社会组织评估等级 required: 0 = none, 1..5 = 1A..5A.
     min_grade: Mapped[int] = mapped_column(default=0)
-    #: ``{"SOCIAL_WORKER": 2, "SENIOR": 1}``: how many social workers at or above each level.
-    worker_requirements: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    #: How many social workers at or above each certification level the project needs
+    #: (columns rather than JSON, so "open projects an organization qualifies for" is SQL).
+    workers_assistant: Mapped[int] = mapped_column(default=0)
+    workers_social_worker: Mapped[int] = mapped_column(default=0)
+    workers_senior: Mapped[int] = mapped_column(default=0)
     volunteer_plan: Mapped[str] = mapped_column(Text, default="")
     #: Weight of the price score; the technical criteria's weights make up the rest of 100.
     price_weight: Mapped[int] = mapped_column(default=30)
@@ -146,8 +149,28 @@ class Project(TimestampMixin, VersionedMixin, Base):
     awarded_by_id: Mapped[int | None] = mapped_column(BigIntPK, ForeignKey("accounts.id"))
     completed_at: Mapped[dt.datetime | None]
 
+    @property
+    def worker_requirements(self) -> dict[str, int]:
+        """``{"SOCIAL_WORKER": 2, "SENIOR": 1}``: only the levels that are required."""
+        counts = {
+            "ASSISTANT": self.workers_assistant or 0,
+            "SOCIAL_WORKER": self.workers_social_worker or 0,
+            "SENIOR": self.workers_senior or 0,
+        }
+        return {k: v for k, v in counts.items() if v}
+
+    @worker_requirements.setter
+    def worker_requirements(self, value: dict[str, int]) -> None:
+        self.workers_assistant = int(value.get("ASSISTANT", 0))
+        self.workers_social_worker = int(value.get("SOCIAL_WORKER", 0))
+        self.workers_senior = int(value.get("SENIOR", 0))
+
     __table_args__ = (
         CheckConstraint("budget_ceiling_fen > 0", name="budget_positive"),
+        CheckConstraint(
+            "workers_assistant >= 0 AND workers_social_worker >= 0 AND workers_senior >= 0",
+            name="workers_non_negative",
+        ),
         CheckConstraint("price_weight >= 0 AND price_weight <= 100", name="price_weight_range"),
         CheckConstraint("service_end >= service_start", name="period_order"),
     )

@@ -28,6 +28,8 @@ from matchmaker.models import (
     ProjectNeed,
     Region,
     RoleGrant,
+    SocialWorker,
+    SocialWorkerMembership,
 )
 from matchmaker.models.enums import RegionLevel, Role, ServiceCategory, WorkerLevel
 from matchmaker.models.procurement import (
@@ -69,7 +71,9 @@ PROJECT_FIELDS = (
     "service_start",
     "service_end",
     "min_grade",
-    "worker_requirements",
+    "workers_assistant",
+    "workers_social_worker",
+    "workers_senior",
     "price_weight",
     "status",
     "bid_deadline",
@@ -373,7 +377,6 @@ async def create_project(sc: ServiceContext, *, region_id: int, spec: ProjectSpe
         region_id=region.id,
         status=ProjectStatus.DRAFT,
         created_by_id=sc.actor.account_id,
-        worker_requirements={},
     )
     await _apply_spec(sc, project, spec, region.path)
     await _audit(sc, "project.create", project, region.path)
@@ -646,10 +649,29 @@ async def qualifying_open_statement(sc: ServiceContext, *, organization_id: int)
     org = await sc.session.get(Organization, organization_id)
     if org is None or not org.is_active:
         raise not_found("Organization")
+    levels = list(
+        await sc.session.scalars(
+            select(SocialWorker.level)
+            .join(
+                SocialWorkerMembership, SocialWorkerMembership.social_worker_id == SocialWorker.id
+            )
+            .where(
+                SocialWorkerMembership.organization_id == organization_id,
+                SocialWorker.is_active.is_(True),
+            )
+        )
+    )
+
+    def at_least(level: WorkerLevel) -> int:
+        return sum(1 for lvl in levels if lvl.rank >= level.rank)
+
     return select(Project).where(
         Project.status == ProjectStatus.OPEN_FOR_BIDS,
         Project.bid_deadline > clock.now(),
         Project.min_grade <= org.grade,
+        Project.workers_assistant <= at_least(WorkerLevel.ASSISTANT),
+        Project.workers_social_worker <= at_least(WorkerLevel.SOCIAL_WORKER),
+        Project.workers_senior <= at_least(WorkerLevel.SENIOR),
     )
 
 
