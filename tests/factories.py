@@ -116,6 +116,79 @@ async def account(
     return Login(account=acct, token=result.token, grant=grant)
 
 
+_org_seq = itertools.count(100)
+
+
+async def organization(
+    session: AsyncSession,
+    settings: Settings,
+    *,
+    region: Region,
+    name: str | None = None,
+    grade: int = 0,
+    categories: list[str] | None = None,
+    kind: str = "REGISTERED",
+    legal_representative: str = "王建国",
+    contact_phone: str = "13900000000",
+) -> Any:
+    """An organization based in ``region``, committed (rows only: services are under test)."""
+    from matchmaker.models import Organization
+    from matchmaker.models.enums import OrganizationKind
+
+    n = next(_org_seq)
+    org = Organization(
+        name=name or f"测试社工服务中心{n}",
+        credit_code=valid_credit_code(n),
+        kind=OrganizationKind(kind),
+        grade=grade,
+        region_id=region.id,
+        categories=categories or [],
+        legal_representative=legal_representative,
+        contact_name="李梅",
+        contact_phone=contact_phone,
+    )
+    session.add(org)
+    await session.commit()
+    return org
+
+
+async def social_worker(
+    session: AsyncSession,
+    settings: Settings,
+    *,
+    organization_id: int,
+    name: str = "李四",
+    level: str = "NONE",
+    certificate_number: str | None = None,
+    specialties: list[str] | None = None,
+    home: Region | None = None,
+    phone: str | None = None,
+) -> tuple[Login, Any]:
+    """A social worker on an organization's staff, with the SOCIAL_WORKER grant, committed.
+
+    Returns the worker's login and the ``SocialWorker`` row.
+    """
+    from matchmaker.models import SocialWorker, SocialWorkerMembership
+    from matchmaker.models.enums import WorkerLevel
+
+    login = await account(
+        session, settings, role=Role.SOCIAL_WORKER, organization_id=organization_id, phone=phone
+    )
+    worker = SocialWorker(
+        account_id=login.account.id,
+        name=name,
+        level=WorkerLevel(level),
+        certificate_number=certificate_number,
+        specialties=specialties or [],
+        home_region_id=home.id if home else None,
+    )
+    session.add(worker)
+    await session.flush()
+    session.add(SocialWorkerMembership(social_worker_id=worker.id, organization_id=organization_id))
+    await session.commit()
+    return login, worker
+
+
 _volunteer_seq = itertools.count(1)
 
 

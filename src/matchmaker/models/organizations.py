@@ -1,13 +1,44 @@
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 
-from sqlalchemy import Column, Enum, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Enum,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from matchmaker.db.base import Base, TimestampMixin, VersionedMixin
 from matchmaker.db.types import BigIntPK, TagSet
 from matchmaker.models.enums import OrganizationKind, WorkerLevel
+
+
+class OrganizationGrade(StrEnum):
+    """社会组织评估等级 as the API shows it; stored as the integer ``rank`` (0 = none, 5 = 5A)."""
+
+    NONE = "NONE"
+    A1 = "A1"
+    A2 = "A2"
+    A3 = "A3"
+    A4 = "A4"
+    A5 = "A5"
+
+    @property
+    def rank(self) -> int:
+        return list(OrganizationGrade).index(self)
+
+    @classmethod
+    def of(cls, rank: int) -> OrganizationGrade:
+        return list(cls)[rank]
+
 
 organization_service_regions = Table(
     "organization_service_regions",
@@ -39,7 +70,10 @@ class Organization(TimestampMixin, VersionedMixin, Base):
     description: Mapped[str] = mapped_column(Text, default="")
     is_active: Mapped[bool] = mapped_column(default=True)
 
-    __table_args__ = (Index("ix_organizations_legal_representative", "legal_representative"),)
+    __table_args__ = (
+        Index("ix_organizations_legal_representative", "legal_representative"),
+        CheckConstraint("grade BETWEEN 0 AND 5", name="grade_range"),
+    )
 
 
 class SocialWorker(TimestampMixin, VersionedMixin, Base):
@@ -59,6 +93,12 @@ class SocialWorker(TimestampMixin, VersionedMixin, Base):
         BigIntPK, ForeignKey("regions.id"), index=True
     )
     is_active: Mapped[bool] = mapped_column(default=True)
+
+    __table_args__ = (
+        CheckConstraint(
+            "level = 'NONE' OR certificate_number IS NOT NULL", name="certified_has_number"
+        ),
+    )
 
 
 class SocialWorkerMembership(TimestampMixin, Base):

@@ -19,6 +19,7 @@ from matchmaker.schema.errors import ErrorPolicy, MatchmakerSchema
 from matchmaker.schema.mutations.accounts import AccountMutations
 from matchmaker.schema.mutations.jobs import JobMutations
 from matchmaker.schema.mutations.notifications import NotificationMutations
+from matchmaker.schema.mutations.organizations import OrganizationMutations
 from matchmaker.schema.mutations.procurement import ProcurementMutations
 from matchmaker.schema.mutations.regions import RegionMutations
 from matchmaker.schema.mutations.volunteering import VolunteeringMutations
@@ -28,6 +29,7 @@ from matchmaker.schema.queries.audit import AuditQueries
 from matchmaker.schema.queries.jobs import JobQueries
 from matchmaker.schema.queries.node import NodeQueries
 from matchmaker.schema.queries.notifications import NotificationQueries
+from matchmaker.schema.queries.organizations import OrganizationQueries
 from matchmaker.schema.queries.procurement import ProcurementQueries
 from matchmaker.schema.queries.regions import RegionQueries
 from matchmaker.schema.queries.volunteering import VolunteeringQueries
@@ -36,9 +38,11 @@ from matchmaker.schema.types.account import Account, RoleGrant
 from matchmaker.schema.types.audit import AuditEvent
 from matchmaker.schema.types.job import Job
 from matchmaker.schema.types.notification import Notification
+from matchmaker.schema.types.organization import Organization
 from matchmaker.schema.types.procurement_enums import FEN_SCALAR, Fen
 from matchmaker.schema.types.procurement_nodes import PROCUREMENT_NODE_TYPES
 from matchmaker.schema.types.region import Region
+from matchmaker.schema.types.social_worker import SocialWorker
 from matchmaker.schema.types.volunteer import Volunteer
 from matchmaker.schema.types.volunteer_team import VolunteerTeam
 from matchmaker.schema.types.volunteering_nodes import VOLUNTEERING_NODE_TYPES
@@ -59,6 +63,7 @@ class Query(
     ProcurementQueries,
     VolunteeringQueries,
     VolunteerQueries,
+    OrganizationQueries,
 ):
     pass
 
@@ -72,6 +77,7 @@ class Mutation(
     JobMutations,
     VolunteeringMutations,
     VolunteerMutations,
+    OrganizationMutations,
 ):
     pass
 
@@ -86,6 +92,8 @@ NODE_TYPES: list[type] = [
     RoleGrant,
     Volunteer,
     VolunteerTeam,
+    Organization,
+    SocialWorker,
 ]
 
 NODE_TYPES += PROCUREMENT_NODE_TYPES

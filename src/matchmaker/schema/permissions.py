@@ -23,6 +23,9 @@ OPERATIONS: dict[str, Capability | None] = {
     "verifyAuditChain": C.AUDIT_VERIFY,
     "jobs": C.JOB_READ,
     "job": C.JOB_READ,
+    "organizations": C.ORGANIZATION_READ,
+    "socialWorkers": C.SOCIAL_WORKER_READ,
+    "myOrganizations": None,  # the caller's own organizations, from their grants
     "myNotifications": None,  # the caller's own, login required
     "unreadNotificationCount": None,
     # volunteering (issue 4)
@@ -102,6 +105,14 @@ OPERATIONS: dict[str, Capability | None] = {
     "createRegion": C.REGION_MANAGE,
     "renameRegion": C.REGION_MANAGE,
     "importRegions": C.REGION_MANAGE,
+    "createOrganization": C.ORGANIZATION_CREATE,
+    "updateOrganization": C.ORGANIZATION_UPDATE,
+    "setOrganizationActive": C.ORGANIZATION_DEACTIVATE,
+    "createSocialWorker": C.ORGANIZATION_STAFF_MANAGE,
+    "addStaffMember": C.ORGANIZATION_STAFF_MANAGE,
+    "removeStaffMember": C.ORGANIZATION_STAFF_MANAGE,
+    "updateSocialWorker": C.SOCIAL_WORKER_MANAGE,
+    "setSocialWorkerActive": C.SOCIAL_WORKER_MANAGE,
     "markNotificationsRead": None,
     "runJob": C.JOB_RUN,
     "registerVolunteer": None,  # public self-registration

@@ -28,6 +28,7 @@ class Capability(StrEnum):
     ORGANIZATION_CREATE = "organization.create"
     ORGANIZATION_UPDATE = "organization.update"
     ORGANIZATION_DEACTIVATE = "organization.deactivate"
+    ORGANIZATION_STAFF_MANAGE = "organization.staff.manage"
     SOCIAL_WORKER_READ = "social_worker.read"
     SOCIAL_WORKER_MANAGE = "social_worker.manage"
     VOLUNTEER_READ = "volunteer.read"
@@ -105,6 +106,8 @@ POLICY: dict[Capability, dict[Role | None, ScopeKind]] = {
         R.ORG_ADMIN: S.ORGANIZATION,
     },
     Capability.ORGANIZATION_DEACTIVATE: {R.PLATFORM_ADMIN: S.GLOBAL, R.BUREAU_OFFICER: S.REGION},
+    # Creating social workers and adding/removing staff: the organization hires, nobody else.
+    Capability.ORGANIZATION_STAFF_MANAGE: {R.PLATFORM_ADMIN: S.GLOBAL, R.ORG_ADMIN: S.ORGANIZATION},
     Capability.SOCIAL_WORKER_READ: {
         R.PLATFORM_ADMIN: S.GLOBAL,
         **_REGIONAL,

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Self
+from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
 
@@ -12,6 +12,9 @@ from matchmaker.schema.types.region import Region, load_region
 from matchmaker.services import accounts as account_service
 from matchmaker.services.authz import Capability
 from matchmaker.services.validation import mask_phone
+
+if TYPE_CHECKING:
+    from matchmaker.schema.types.organization import Organization
 
 
 @strawberry.type(description="A role held by an account, with its scope.")
@@ -37,6 +40,17 @@ class RoleGrant(Node):
         if self.organization_pk is None:
             return None
         return strawberry.ID(to_global_id("Organization", self.organization_pk))
+
+    @strawberry.field(
+        description="The organization this grant is scoped to, when you may read it. The "
+        "grant's holder always may: the grant itself gives them the organization."
+    )
+    async def organization(
+        self, info: Info
+    ) -> Annotated[Organization, strawberry.lazy("matchmaker.schema.types.organization")] | None:
+        from matchmaker.schema.types.organization import load_organization
+
+        return await load_organization(info, self.organization_pk)
 
 
 @strawberry.type(description="A login account. The phone number is masked except to its owner.")

@@ -18,6 +18,7 @@ from matchmaker.models.enums import (
     ServiceCategory,
     WorkerLevel,
 )
+from matchmaker.models.organizations import OrganizationGrade
 
 strawberry.enum(AccountStatus, description="Whether an account may log in.")
 strawberry.enum(DaySlot, description="Morning, afternoon or evening in weekly availability.")
@@ -27,11 +28,13 @@ strawberry.enum(RegionLevel, description="Level of an administrative division.")
 strawberry.enum(Role, description="A role a grant gives (DESIGN §2).")
 strawberry.enum(ServiceCategory, description="Service category of projects and profiles.")
 strawberry.enum(WorkerLevel, description="Social worker certification level.")
+strawberry.enum(OrganizationGrade, description="社会组织评估等级: none or 1A–5A.")
 
 __all__ = [
     "AccountStatus",
     "DaySlot",
     "JobStatus",
+    "OrganizationGrade",
     "OrganizationKind",
     "RegionLevel",
     "Role",

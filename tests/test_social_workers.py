@@ -1,0 +1,449 @@
+"""Social workers: hiring, certification and registration rules, scope on every path, staff."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+
+from matchmaker import clock
+from matchmaker.models import (
+    Account,
+    AuditEvent,
+    RoleGrant,
+    SocialWorker,
+    SocialWorkerMembership,
+)
+from matchmaker.models.enums import Role
+from matchmaker.schema.relay import to_global_id
+from matchmaker.services.social_workers import registration_expiry
+from tests import factories
+
+CREATE = """
+mutation($i: CreateSocialWorkerInput!) {
+  createSocialWorker(input: $i) {
+    socialWorker { id name level certificateNumber registrationExpiresOn registrationValid
+                   specialties homeRegion { name } organizations { name } version }
+    errors { code field }
+  }
+}
+"""
+UPDATE = """
+mutation($i: UpdateSocialWorkerInput!) {
+  updateSocialWorker(input: $i) {
+    socialWorker { level certificateNumber specialties version }
+    errors { code field }
+  }
+}
+"""
+LIST = """
+query($region: ID, $minLevel: WorkerLevel, $specialty: ServiceCategory, $org: ID,
+      $text: String, $inactive: Boolean! = false) {
+  socialWorkers(first: 50, regionId: $region, minLevel: $minLevel, specialty: $specialty,
+                organizationId: $org, text: $text, includeInactive: $inactive) {
+    edges { node { name } }
+  }
+}
+"""
+NODE = "query($id: ID!) { node(id: $id) { ... on SocialWorker { name organizations { name } } } }"
+STAFF = "query($id: ID!) { node(id: $id) { ... on Organization { staff { name } } } }"
+ADD = """
+mutation($i: AddStaffMemberInput!) {
+  addStaffMember(input: $i) { organization { staffCount } socialWorker { name } errors { code } }
+}
+"""
+REMOVE = """
+mutation($i: RemoveStaffMemberInput!) {
+  removeStaffMember(input: $i) { organization { staffCount } errors { code } }
+}
+"""
+
+
+def gid(type_name: str, pk: int) -> str:
+    return to_global_id(type_name, pk)
+
+
+async def count(session, model) -> int:  # type: ignore[no-untyped-def]
+    return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+@pytest.fixture
+async def world(session):
+    return await factories.world(session)
+
+
+@pytest.fixture
+async def org_a(session, settings, world):
+    return await factories.organization(session, settings, region=world.street_a, name="甲机构")
+
+
+@pytest.fixture
+async def org_b(session, settings, world):
+    return await factories.organization(session, settings, region=world.street_b, name="乙机构")
+
+
+@pytest.fixture
+async def org_admin(session, settings, org_a):
+    return await factories.account(session, settings, role=Role.ORG_ADMIN, organization_id=org_a.id)
+
+
+@pytest.fixture
+async def staff_a(session, settings, world):
+    return await factories.account(
+        session, settings, role=Role.COMMUNITY_STAFF, region=world.street_a
+    )
+
+
+def worker_input(org, **overrides: object) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    data: dict[str, object] = {
+        "organizationId": gid("Organization", org.id),
+        "name": "陈晨",
+        "phone": "13712345678",
+        "password": "passw0rd-initial",
+        "level": "SOCIAL_WORKER",
+        "certificateNumber": "sw2021370100123",
+        "specialties": ["ELDERLY"],
+    }
+    data.update(overrides)
+    return data
+
+
+# --- create -----------------------------------------------------------------------------------
+
+
+async def test_org_admin_hires_a_new_social_worker_who_can_log_in(
+    gql, session, world, org_a, org_admin
+):
+    data = await gql(
+        CREATE,
+        {"i": worker_input(org_a, homeRegionId=gid("Region", world.community_a1.id))},
+        token=org_admin.token,
+    )
+    payload = data["createSocialWorker"]
+    assert payload["errors"] == []
+    worker = payload["socialWorker"]
+    assert worker["certificateNumber"] == "SW2021370100123"
+    assert worker["organizations"] == [{"name": "甲机构"}]
+    assert worker["homeRegion"] == {"name": "朝山街社区"}
+    login = await gql(
+        'mutation { login(input: {login: "13712345678", password: "passw0rd-initial"}) '
+        "{ token errors { code } } }"
+    )
+    token = login["login"]["token"]
+    assert token
+    mine = await gql("{ myOrganizations { name } }", token=token)
+    assert mine["myOrganizations"] == [{"name": "甲机构"}]
+    grant = await session.scalar(select(RoleGrant).where(RoleGrant.role == Role.SOCIAL_WORKER))
+    assert grant is not None and grant.organization_id == org_a.id
+
+
+async def test_certified_level_needs_a_certificate_number_and_nothing_is_written(
+    gql, session, org_a, org_admin
+):
+    before_accounts = await count(session, Account)
+    await session.commit()  # end the read so SQLite lets the request write
+    data = await gql(
+        CREATE, {"i": worker_input(org_a, certificateNumber=None)}, token=org_admin.token
+    )
+    assert data["createSocialWorker"]["errors"] == [
+        {"code": "INVALID_INPUT", "field": "certificateNumber"}
+    ]
+    assert await count(session, SocialWorker) == 0
+    assert await count(session, Account) == before_accounts
+
+
+async def test_certificate_number_taken_is_refused_and_no_account_is_left_behind(
+    gql, session, settings, org_a, org_admin
+):
+    await factories.social_worker(
+        session,
+        settings,
+        organization_id=org_a.id,
+        level="ASSISTANT",
+        certificate_number="SW2021370100123",
+    )
+    before_accounts = await count(session, Account)
+    before_events = await count(session, AuditEvent)
+    await session.commit()  # end the read so SQLite lets the request write
+    data = await gql(CREATE, {"i": worker_input(org_a)}, token=org_admin.token)
+    assert data["createSocialWorker"]["errors"][0]["code"] == "CERTIFICATE_NUMBER_TAKEN"
+    assert await count(session, SocialWorker) == 1
+    assert await count(session, Account) == before_accounts
+    assert await count(session, AuditEvent) == before_events
+
+
+async def test_org_admin_cannot_hire_into_another_organization(gql, session, org_b, org_admin):
+    data = await gql(CREATE, {"i": worker_input(org_b)}, token=org_admin.token)
+    assert data["createSocialWorker"]["errors"][0]["code"] == "NOT_FOUND"
+    assert await count(session, SocialWorker) == 0
+
+
+# --- registration -----------------------------------------------------------------------------
+
+
+def test_registration_lasts_three_years():
+    assert registration_expiry(dt.date(2023, 3, 15)) == dt.date(2026, 3, 14)
+    assert registration_expiry(dt.date(2024, 2, 29)) == dt.date(2027, 2, 27)
+
+
+async def test_registration_valid_is_computed_for_today_in_shanghai(gql, org_a, org_admin):
+    clock.freeze(dt.datetime(2026, 3, 14, 15, 30, tzinfo=dt.UTC))  # 2026-03-14 23:30 in China
+    data = await gql(
+        CREATE, {"i": worker_input(org_a, registeredOn="2023-03-15")}, token=org_admin.token
+    )
+    worker = data["createSocialWorker"]["socialWorker"]
+    assert worker["registrationExpiresOn"] == "2026-03-14"
+    assert worker["registrationValid"] is True
+    clock.advance(dt.timedelta(hours=1))  # 2026-03-15 00:30 in China
+    node = await gql(
+        "query($id: ID!) { node(id: $id) { ... on SocialWorker { registrationValid } } }",
+        {"id": worker["id"]},
+        token=org_admin.token,
+    )
+    assert node["node"]["registrationValid"] is False
+
+
+# --- update -----------------------------------------------------------------------------------
+
+
+async def test_social_worker_updates_their_own_profile(gql, session, settings, org_a):
+    login, worker = await factories.social_worker(session, settings, organization_id=org_a.id)
+    data = await gql(
+        UPDATE,
+        {
+            "i": {
+                "socialWorkerId": gid("SocialWorker", worker.id),
+                "version": 1,
+                "level": "ASSISTANT",
+                "certificateNumber": "A-0001",
+                "specialties": ["FAMILY", "PSYCHOLOGICAL"],
+            }
+        },
+        token=login.token,
+    )
+    assert data["updateSocialWorker"] == {
+        "socialWorker": {
+            "level": "ASSISTANT",
+            "certificateNumber": "A-0001",
+            "specialties": ["FAMILY", "PSYCHOLOGICAL"],
+            "version": 2,
+        },
+        "errors": [],
+    }
+
+
+async def test_stale_version_is_refused(gql, session, settings, org_a, org_admin):
+    _, worker = await factories.social_worker(session, settings, organization_id=org_a.id)
+    change = {"socialWorkerId": gid("SocialWorker", worker.id), "version": 1}
+    await gql(UPDATE, {"i": {**change, "specialties": ["FAMILY"]}}, token=org_admin.token)
+    data = await gql(UPDATE, {"i": {**change, "specialties": ["ELDERLY"]}}, token=org_admin.token)
+    assert data["updateSocialWorker"]["errors"][0]["code"] == "STALE_VERSION"
+
+
+async def test_a_social_worker_cannot_update_a_colleague(gql, session, settings, org_a):
+    login, _ = await factories.social_worker(session, settings, organization_id=org_a.id)
+    _, colleague = await factories.social_worker(session, settings, organization_id=org_a.id)
+    data = await gql(
+        UPDATE,
+        {"i": {"socialWorkerId": gid("SocialWorker", colleague.id), "version": 1, "name": "改"}},
+        token=login.token,
+    )
+    assert data["updateSocialWorker"]["errors"][0]["code"] == "NOT_FOUND"
+
+
+# --- scope ------------------------------------------------------------------------------------
+
+
+async def test_community_staff_cannot_reach_another_streets_social_worker(
+    gql, session, settings, world, org_a, org_b, staff_a
+):
+    _, mine = await factories.social_worker(
+        session, settings, organization_id=org_a.id, name="甲社工"
+    )
+    _, theirs = await factories.social_worker(
+        session, settings, organization_id=org_b.id, name="乙社工", home=world.community_b1
+    )
+    listed = await gql(LIST, {}, token=staff_a.token)
+    assert [e["node"]["name"] for e in listed["socialWorkers"]["edges"]] == ["甲社工"]
+    hidden = await gql(NODE, {"id": gid("SocialWorker", theirs.id)}, token=staff_a.token)
+    assert hidden["node"] is None
+    staff = await gql(STAFF, {"id": gid("Organization", org_b.id)}, token=staff_a.token)
+    assert staff["node"] is None
+    staff = await gql(STAFF, {"id": gid("Organization", org_a.id)}, token=staff_a.token)
+    assert staff["node"]["staff"] == [{"name": "甲社工"}]
+    data = await gql(
+        UPDATE,
+        {"i": {"socialWorkerId": gid("SocialWorker", theirs.id), "version": 1, "name": "改"}},
+        token=staff_a.token,
+    )
+    assert data["updateSocialWorker"]["errors"][0]["code"] == "FORBIDDEN"
+    assert mine.id != theirs.id
+
+
+async def test_worker_organizations_show_only_those_the_viewer_may_read(
+    gql, session, settings, world, org_a, org_b, staff_a
+):
+    _, worker = await factories.social_worker(
+        session, settings, organization_id=org_a.id, home=world.community_a1
+    )
+    session.add(SocialWorkerMembership(social_worker_id=worker.id, organization_id=org_b.id))
+    await session.commit()
+    data = await gql(NODE, {"id": gid("SocialWorker", worker.id)}, token=staff_a.token)
+    assert data["node"]["organizations"] == [{"name": "甲机构"}]
+
+
+async def test_region_roles_see_workers_living_in_their_region(
+    gql, session, settings, world, org_b, staff_a
+):
+    await factories.social_worker(
+        session, settings, organization_id=org_b.id, name="住在甲", home=world.community_a2
+    )
+    listed = await gql(LIST, {}, token=staff_a.token)
+    assert [e["node"]["name"] for e in listed["socialWorkers"]["edges"]] == ["住在甲"]
+
+
+async def test_org_admin_sees_only_their_staff(gql, session, settings, org_a, org_b, org_admin):
+    await factories.social_worker(session, settings, organization_id=org_a.id, name="本机构")
+    await factories.social_worker(session, settings, organization_id=org_b.id, name="他机构")
+    listed = await gql(LIST, {}, token=org_admin.token)
+    assert [e["node"]["name"] for e in listed["socialWorkers"]["edges"]] == ["本机构"]
+
+
+# --- list filters -----------------------------------------------------------------------------
+
+
+async def test_list_filters_by_level_specialty_organization_region_and_text(
+    gql, session, settings, world, org_a, org_b
+):
+    admin = await factories.account(session, settings, role=Role.PLATFORM_ADMIN)
+    await factories.social_worker(
+        session,
+        settings,
+        organization_id=org_a.id,
+        name="高级甲",
+        level="SENIOR",
+        certificate_number="S-0001",
+        specialties=["ELDERLY"],
+    )
+    await factories.social_worker(
+        session,
+        settings,
+        organization_id=org_b.id,
+        name="助理乙",
+        level="ASSISTANT",
+        certificate_number="A-0002",
+        specialties=["FAMILY"],
+    )
+
+    async def names(**variables: object) -> list[str]:
+        data = await gql(LIST, variables, token=admin.token)
+        return sorted(e["node"]["name"] for e in data["socialWorkers"]["edges"])
+
+    assert await names(minLevel="SOCIAL_WORKER") == ["高级甲"]
+    assert await names(specialty="FAMILY") == ["助理乙"]
+    assert await names(org=gid("Organization", org_b.id)) == ["助理乙"]
+    assert await names(region=gid("Region", world.street_a.id)) == ["高级甲"]
+    assert await names(text="a-000") == ["助理乙"]
+
+
+# --- staff ------------------------------------------------------------------------------------
+
+
+async def test_org_admin_hires_an_existing_worker_by_phone_and_name(
+    gql, session, settings, org_a, org_b, org_admin
+):
+    _, worker = await factories.social_worker(
+        session, settings, organization_id=org_b.id, name="王五", phone="13611112222"
+    )
+    data = await gql(
+        ADD,
+        {
+            "i": {
+                "organizationId": gid("Organization", org_a.id),
+                "phone": "13611112222",
+                "name": "王五",
+            }
+        },
+        token=org_admin.token,
+    )
+    assert data["addStaffMember"] == {
+        "organization": {"staffCount": 1},
+        "socialWorker": {"name": "王五"},
+        "errors": [],
+    }
+    again = await gql(
+        ADD,
+        {
+            "i": {
+                "organizationId": gid("Organization", org_a.id),
+                "phone": "13611112222",
+                "name": "王五",
+            }
+        },
+        token=org_admin.token,
+    )
+    assert again["addStaffMember"]["errors"] == [{"code": "ALREADY_MEMBER"}]
+    assert worker.id
+
+
+async def test_hiring_by_id_needs_a_worker_the_caller_can_already_see(
+    gql, session, settings, org_a, org_b, org_admin
+):
+    _, worker = await factories.social_worker(session, settings, organization_id=org_b.id)
+    data = await gql(
+        ADD,
+        {
+            "i": {
+                "organizationId": gid("Organization", org_a.id),
+                "socialWorkerId": gid("SocialWorker", worker.id),
+            }
+        },
+        token=org_admin.token,
+    )
+    assert data["addStaffMember"]["errors"] == [{"code": "NOT_FOUND"}]
+    assert await count(session, SocialWorkerMembership) == 1
+
+
+async def test_removing_a_staff_member_revokes_their_grant_for_the_organization(
+    gql, session, settings, org_a, org_admin
+):
+    login, worker = await factories.social_worker(session, settings, organization_id=org_a.id)
+    data = await gql(
+        REMOVE,
+        {
+            "i": {
+                "organizationId": gid("Organization", org_a.id),
+                "socialWorkerId": gid("SocialWorker", worker.id),
+            }
+        },
+        token=org_admin.token,
+    )
+    assert data["removeStaffMember"] == {"organization": {"staffCount": 0}, "errors": []}
+    mine = await gql("{ myOrganizations { name } }", token=login.token)
+    assert mine["myOrganizations"] == []
+    hidden = await gql(
+        "query($id: ID!) { node(id: $id) { id } }",
+        {"id": gid("Organization", org_a.id)},
+        token=login.token,
+    )
+    assert hidden["node"] is None
+
+
+async def test_deactivated_workers_leave_the_list_and_the_staff(
+    gql, session, settings, org_a, org_admin
+):
+    _, worker = await factories.social_worker(session, settings, organization_id=org_a.id)
+    data = await gql(
+        "mutation($i: SetSocialWorkerActiveInput!) { setSocialWorkerActive(input: $i) "
+        "{ socialWorker { isActive } errors { code } } }",
+        {"i": {"socialWorkerId": gid("SocialWorker", worker.id), "active": False}},
+        token=org_admin.token,
+    )
+    assert data["setSocialWorkerActive"]["socialWorker"] == {"isActive": False}
+    listed = await gql(LIST, {}, token=org_admin.token)
+    assert listed["socialWorkers"]["edges"] == []
+    listed = await gql(LIST, {"inactive": True}, token=org_admin.token)
+    assert len(listed["socialWorkers"]["edges"]) == 1
+    staff = await gql(STAFF, {"id": gid("Organization", org_a.id)}, token=org_admin.token)
+    assert staff["node"]["staff"] == []
