@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import itertools
 from dataclasses import dataclass
@@ -14,7 +15,6 @@ from matchmaker import clock
 from matchmaker.config import Settings
 from matchmaker.models import Activity, AuditEvent, Region, Shift, Volunteer
 from matchmaker.models.enums import RegionLevel, Role, ServiceCategory
-from matchmaker.schema.relay import to_global_id
 from matchmaker.services import accounts, activities, crypto
 from matchmaker.services.activities import ShiftSpec, current_code
 from matchmaker.services.context import ServiceContext
@@ -128,7 +128,8 @@ async def community_activity(
 
 
 def gid(type_name: str, pk: int) -> str:
-    return to_global_id(type_name, pk)
+    """A Relay global id (same encoding as ``matchmaker.schema.relay.to_global_id``)."""
+    return base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode()
 
 
 def code_now(shift: Shift) -> str:
@@ -164,3 +165,43 @@ APPROVE = """mutation($i: DecideServiceRecordsInput!) { approveServiceRecords(in
   records { id status } errors { code field message } } }"""
 REJECT = """mutation($i: DecideServiceRecordsInput!) { rejectServiceRecords(input: $i) {
   records { id status } errors { code field message } } }"""
+
+
+async def many_volunteers(
+    session: AsyncSession, n: int, region: Region, *, start: int = 0
+) -> list[tuple[int, int]]:
+    """``n`` (account id, volunteer id) pairs inserted directly: no password hashing, no
+    sessions (the concurrency tests call the services with a hand-built actor)."""
+    from matchmaker.models import Account
+
+    accounts_ = [
+        Account(username=f"bulk{start + i}", password_hash="x", display_name=f"志愿者{start + i}")
+        for i in range(n)
+    ]
+    session.add_all(accounts_)
+    await session.flush()
+    vols = [
+        Volunteer(
+            account_id=a.id,
+            real_name=f"志愿者{start + i}",
+            id_number_encrypted=b"x",
+            id_number_hash=f"bulk-hash-{start + i}",
+            id_number_masked="3701**********0000",
+            birth_date=dt.date(1990, 1, 1),
+            gender="F",
+            volunteer_number=f"B{start + i:010d}",
+            skills=[],
+            interests=[],
+            home_region_id=region.id,
+        )
+        for i, a in enumerate(accounts_)
+    ]
+    session.add_all(vols)
+    await session.commit()
+    return [(a.id, v.id) for a, v in zip(accounts_, vols, strict=True)]
+
+
+def volunteer_actor(account_id: int) -> Any:
+    from matchmaker.services.authz import Actor, Grant
+
+    return Actor(account_id=account_id, grants=(Grant(role=Role.VOLUNTEER),))
