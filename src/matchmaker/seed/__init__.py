@@ -39,6 +39,7 @@ from matchmaker.seed.demo import (
     seed_demo_logins,
 )
 from matchmaker.seed.organizations import seed_organizations, seed_social_workers
+from matchmaker.seed.procurement import seed_procurement
 from matchmaker.seed.regions import seed_regions
 from matchmaker.seed.volunteers import seed_volunteers
 from matchmaker.services import audit
@@ -52,6 +53,7 @@ STEPS: list[tuple[str, Step]] = [
     ("volunteers", seed_volunteers),
     ("staff", seed_staff),
     ("demo_logins", seed_demo_logins),
+    ("procurement", seed_procurement),
     # Procurement (projects, bids, contracts) and volunteering (activities, shifts, hours)
     # add their steps here, after the ones they build on.
 ]

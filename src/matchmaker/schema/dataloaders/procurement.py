@@ -17,6 +17,7 @@ from matchmaker.models import (
     BidTeamMember,
     Contract,
     EvaluationCriterion,
+    Evaluator,
     EvidenceFile,
     Milestone,
     Need,
@@ -237,3 +238,22 @@ async def evaluation_by_project(
     )
     by_project = {r.project_id: r for r in rows}
     return [by_project.get(k) for k in keys]
+
+
+async def evaluators_by_project(ctx: Context, keys: Sequence[int]) -> list[list[Evaluator]]:
+    """The panel, to the regional roles who see the project's pipeline."""
+    sc = ctx.service
+    if sc.actor.scope(Capability.PROJECT_PIPELINE_READ).is_empty:
+        return [[] for _ in keys]
+    scope = sc.actor.scope(Capability.PROJECT_PIPELINE_READ)
+    rows = await ctx.session.scalars(
+        select(Evaluator)
+        .join(Project, Project.id == Evaluator.project_id)
+        .join(Region, Region.id == Project.region_id)
+        .where(Evaluator.project_id.in_(set(keys)), scope.region_clause(Region.path))
+        .order_by(Evaluator.id)
+    )
+    grouped: dict[int, list[Evaluator]] = defaultdict(list)
+    for r in rows:
+        grouped[r.project_id].append(r)
+    return [grouped.get(k, []) for k in keys]

@@ -14,12 +14,14 @@ from matchmaker.schema.dataloaders.procurement import (
     contract_by_project,
     criteria_by_project,
     evaluation_by_project,
+    evaluators_by_project,
     needs_by_project,
     organization_name_by_id,
 )
 from matchmaker.schema.relay import Node, node_resolver, to_global_id
 from matchmaker.schema.types.bid import Bid, bid_views
 from matchmaker.schema.types.enums import ServiceCategory, WorkerLevel
+from matchmaker.schema.types.evaluator import Evaluator
 from matchmaker.schema.types.need import Need
 from matchmaker.schema.types.procurement_enums import (
     Fen,
@@ -152,6 +154,11 @@ class Project(Node):
     async def bids(self, info: Info) -> list[Bid]:
         rows = await info.context.loader(bids_by_project).load(self.pk)
         return await bid_views(info, rows)
+
+    @strawberry.field(description="The evaluation panel (regional roles in scope).")
+    async def evaluators(self, info: Info) -> list[Evaluator]:
+        rows = await info.context.loader(evaluators_by_project).load(self.pk)
+        return [Evaluator.from_row(r) for r in rows]
 
     @strawberry.field(description="The award announcement, once awarded (public).")
     async def award(self, info: Info) -> AwardAnnouncement | None:
