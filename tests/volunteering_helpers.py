@@ -205,3 +205,55 @@ def volunteer_actor(account_id: int) -> Any:
     from matchmaker.services.authz import Actor, Grant
 
     return Actor(account_id=account_id, grants=(Grant(role=Role.VOLUNTEER),))
+
+
+async def running_project(session: AsyncSession, region: Region, organization_id: int) -> Any:
+    """A project IN_PROGRESS whose award went to ``organization_id`` (its running organization)."""
+    from matchmaker.models import Bid, Project
+    from matchmaker.models.procurement import FundingSource, ProcurementMethod, ProjectStatus
+
+    project = Project(
+        region_id=region.id,
+        title="社区居家养老服务项目",
+        category=ServiceCategory.ELDERLY,
+        funding_source=FundingSource.GOVERNMENT_PURCHASE,
+        budget_ceiling_fen=30_000_000,
+        procurement_method=ProcurementMethod.OPEN_TENDER,
+        service_start=dt.date(2026, 1, 1),
+        service_end=dt.date(2026, 12, 31),
+        status=ProjectStatus.IN_PROGRESS,
+    )
+    session.add(project)
+    await session.flush()
+    bid = Bid(
+        project_id=project.id,
+        organization_id=organization_id,
+        price_fen=25_000_000,
+        technical_proposal="服务方案",
+        submitted_at=clock.now() - dt.timedelta(days=30),
+    )
+    session.add(bid)
+    await session.flush()
+    project.awarded_bid_id = bid.id
+    await session.commit()
+    return project
+
+
+async def organization(session: AsyncSession, region: Region, n: int) -> Any:
+    from matchmaker.models import Organization
+    from matchmaker.models.enums import OrganizationKind
+
+    org = Organization(
+        name=f"阳光社工服务中心{n}",
+        credit_code=factories.valid_credit_code(100 + n),
+        kind=OrganizationKind.REGISTERED,
+        grade=4,
+        region_id=region.id,
+        categories=["ELDERLY"],
+        legal_representative=f"法人{n}",
+        contact_name="联系人",
+        contact_phone=f"1380000{n:04d}",
+    )
+    session.add(org)
+    await session.commit()
+    return org
