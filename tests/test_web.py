@@ -9,12 +9,14 @@ import io
 import json
 import logging
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy.orm import RelationshipProperty
 
+import matchmaker
 from matchmaker import clock
 from matchmaker.config import Environment, Settings
 from matchmaker.db import Base
@@ -344,3 +346,49 @@ async def test_a_failed_commit_is_a_masked_500_and_nothing_is_kept(
             select(func.count()).select_from(Notification).where(Notification.read_at.is_(None))
         )
     assert unread == 1
+
+
+# --- code rules the platform relies on --------------------------------------------------------
+
+SRC_ROOT = Path(matchmaker.__file__).resolve().parent
+
+
+def _calls(path: Any) -> list[tuple[str, int]]:
+    """``(dotted call name, line)`` for every call in a module, e.g. ``session.commit``."""
+    import ast
+
+    found: list[tuple[str, int]] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call):
+            parts: list[str] = []
+            target: ast.AST = node.func
+            while isinstance(target, ast.Attribute):
+                parts.append(target.attr)
+                target = target.value
+            if isinstance(target, ast.Name):
+                parts.append(target.id)
+            found.append((".".join(reversed(parts)), node.lineno))
+    return found
+
+
+def test_services_and_resolvers_never_commit():
+    offenders = [
+        f"{path.relative_to(SRC_ROOT)}:{line}"
+        for folder in ("services", "schema")
+        for path in sorted((SRC_ROOT / folder).rglob("*.py"))
+        for name, line in _calls(path)
+        if name.endswith(".commit") and path.name != "bootstrap.py"
+    ]
+    assert offenders == [], "services flush; the request (or job runner) commits once"
+
+
+def test_nothing_reads_the_system_clock_but_the_clock_module():
+    forbidden = ("datetime.now", "datetime.utcnow", "date.today", "time.time", "dt.datetime.now")
+    offenders = [
+        f"{path.relative_to(SRC_ROOT)}:{line} {name}"
+        for path in sorted(SRC_ROOT.rglob("*.py"))
+        if path.name != "clock.py"
+        for name, line in _calls(path)
+        if name in forbidden or name.endswith((".datetime.now", ".date.today"))
+    ]
+    assert offenders == [], "use matchmaker.clock.now() / clock.today_shanghai()"
