@@ -23,6 +23,7 @@ from matchmaker.models import (
     EvidenceFile,
     Notification,
     Payment,
+    PerformanceEvaluation,
     Project,
     RoleGrant,
     Score,
@@ -712,3 +713,140 @@ async def test_an_organization_sees_the_open_projects_it_qualifies_for(gql, sess
     ids = {n["id"] for n in body["openProjectsForOrganization"]["nodes"]}
     assert ids == {gid("Project", fits.id)}
     assert not ids & {gid("Project", p.id) for p in (too_senior, too_high_grade, closed)}
+
+
+NODE = """query($id: ID!) { node(id: $id) { id } }"""
+
+
+async def test_contract_records_resolve_by_id_only_within_scope(gql, session, settings):
+    clock.freeze(START)
+    c = await city(session, settings, bidders=2)
+    contract, milestones = await _payable(session, c)
+    payment = Payment(
+        contract_id=contract.id,
+        milestone_id=milestones[0].id,
+        amount_fen=100,
+        paid_on=dt.date(2026, 3, 1),
+        voucher_number="PZ-N",
+    )
+    session.add(payment)
+    await session.commit()
+    ids = [
+        gid("Contract", contract.id),
+        gid("Milestone", milestones[0].id),
+        gid("Payment", payment.id),
+    ]
+    for login in (c.bidders[0].admin, c.staff, c.bureau, c.auditor, c.admin):
+        for global_id in ids:
+            assert (await gql(NODE, {"id": global_id}, token=login.token))["node"] is not None
+    for login in (c.bidders[1].admin, c.volunteer, None):
+        for global_id in ids:
+            token = login.token if login else None
+            assert (await gql(NODE, {"id": global_id}, token=token))["node"] is None
+
+
+NEED = """mutation($i: RecordNeedInput!) { recordNeed(input: $i) { need { id } errors { code field } } }"""
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"peopleAffected": 0}, "peopleAffected"),
+        ({"description": "  "}, "description"),
+        ({"targetGroup": ""}, "targetGroup"),
+    ],
+)
+async def test_a_bad_need_is_refused_and_nothing_is_written(
+    gql, session, settings, overrides, field
+):
+    from matchmaker.models import Need
+
+    clock.freeze(START)
+    c = await city(session, settings, bidders=0)
+    inp = {
+        "regionId": gid("Region", c.community.id),
+        "category": "ELDERLY",
+        "targetGroup": "老人",
+        "description": "助餐",
+        "peopleAffected": 5,
+        **overrides,
+    }
+    body = await gql(NEED, {"i": inp}, token=c.staff.token)
+    assert body["recordNeed"]["errors"] == [{"code": "INVALID_INPUT", "field": field}]
+    assert await count(session, Need) == 0
+
+
+async def test_a_need_is_recorded_only_for_a_community(gql, session, settings):
+    clock.freeze(START)
+    c = await city(session, settings, bidders=0)
+    body = await gql(
+        NEED,
+        {
+            "i": {
+                "regionId": gid("Region", c.world.street_a.id),
+                "category": "ELDERLY",
+                "targetGroup": "老人",
+                "description": "助餐",
+                "peopleAffected": 5,
+            }
+        },
+        token=c.staff.token,
+    )
+    assert body["recordNeed"]["errors"] == [{"code": "INVALID_INPUT", "field": "regionId"}]
+
+
+async def test_a_score_above_the_criterion_weight_is_refused(session, settings):
+    c, project, bids = await _ranked(session, settings, [(100_000, [0, 0])])
+    criterion = await session.scalar(
+        select(EvaluationCriterion).where(EvaluationCriterion.project_id == project.id).limit(1)
+    )
+    sc = await ctx(session, settings, c.expert)
+    with pytest.raises(DomainError) as exc:
+        await evaluation_service.submit_scores(
+            sc,
+            project_id=project.id,
+            scores=[
+                evaluation_service.ScoreSpec(bids[0].id, criterion.id, criterion.weight * 100 + 1)
+            ],
+        )
+    assert exc.value.code == "INVALID_INPUT"
+
+
+async def test_awarding_before_every_score_is_in_is_refused(session, settings):
+    clock.freeze(START)
+    c = await city(session, settings, bidders=1)
+    project = await make_project(session, c.community, status=ProjectStatus.BIDS_OPENED)
+    await make_bid(session, project, c.bidders[0].org, price_fen=100_000, opened=True)
+    session.add(Evaluator(project_id=project.id, account_id=c.expert.account.id))
+    await session.commit()
+    sc = await ctx(session, settings, c.bureau)
+    with pytest.raises(DomainError) as exc:
+        await evaluation_service.confirm_award(sc, project_id=project.id)
+    assert exc.value.code == "SCORES_INCOMPLETE"
+
+
+EVALUATE = """mutation($i: EvaluatePerformanceInput!) { evaluatePerformance(input: $i) {
+  evaluation { id } errors { code field } } }"""
+
+
+async def test_a_performance_evaluation_whose_maxima_are_not_100_is_refused(gql, session, settings):
+    clock.freeze(START)
+    c = await city(session, settings, bidders=1)
+    contract, _ = await _payable(session, c)
+    project = await session.get(Project, contract.project_id)
+    project.status = ProjectStatus.COMPLETED
+    await session.commit()
+    body = await gql(
+        EVALUATE,
+        {
+            "i": {
+                "projectId": gid("Project", project.id),
+                "criteria": [{"name": "成效", "score": 50, "max": 60}],
+            }
+        },
+        token=c.bureau.token,
+    )
+    assert body["evaluatePerformance"]["errors"] == [
+        {"code": "INVALID_WEIGHTS", "field": "criteria"}
+    ]
+    assert await count(session, PerformanceEvaluation) == 0

@@ -521,3 +521,38 @@ async def contract_region_path(session: AsyncSession, contract: Contract) -> str
     project = await session.get(Project, contract.project_id)
     assert project is not None
     return await region_path_of(session, project)
+
+
+async def get_milestone(sc: ServiceContext, milestone_id: int) -> Milestone | None:
+    if sc.actor.scope(Capability.CONTRACT_READ).is_empty:
+        return None
+    row: Milestone | None = await sc.session.scalar(
+        select(Milestone).where(
+            Milestone.id == milestone_id,
+            Milestone.contract_id.in_(contracts_statement(sc).with_only_columns(Contract.id)),
+        )
+    )
+    return row
+
+
+async def get_payment(sc: ServiceContext, payment_id: int) -> Payment | None:
+    if sc.actor.scope(Capability.CONTRACT_READ).is_empty:
+        return None
+    row: Payment | None = await sc.session.scalar(
+        payments_statement(sc).where(Payment.id == payment_id)
+    )
+    return row
+
+
+async def get_performance_evaluation(
+    sc: ServiceContext, evaluation_id: int
+) -> PerformanceEvaluation | None:
+    """Performance evaluations are public, like the project they conclude."""
+    from matchmaker.services.projects import visible_clause
+
+    row: PerformanceEvaluation | None = await sc.session.scalar(
+        select(PerformanceEvaluation)
+        .join(Project, Project.id == PerformanceEvaluation.project_id)
+        .where(PerformanceEvaluation.id == evaluation_id, visible_clause(sc))
+    )
+    return row

@@ -366,3 +366,17 @@ def announcements_statement() -> Select[Any]:
     return select(Project).where(
         Project.awarded_at.is_not(None), Project.awarded_bid_id.is_not(None)
     )
+
+
+async def get_evaluator(sc: ServiceContext, evaluator_id: int) -> Evaluator | None:
+    if sc.actor.scope(Capability.PROJECT_PIPELINE_READ).is_empty:
+        return None
+    project_id = await sc.session.scalar(
+        select(Evaluator.project_id).where(Evaluator.id == evaluator_id)
+    )
+    if project_id is None:
+        return None
+    row: Evaluator | None = await sc.session.scalar(
+        evaluators_statement(sc, project_id=project_id).where(Evaluator.id == evaluator_id)
+    )
+    return row

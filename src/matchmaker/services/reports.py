@@ -307,3 +307,12 @@ async def get_evidence(sc: ServiceContext, *, file_id: int) -> EvidenceFile:
     if f is None:
         raise not_found("File")
     return f
+
+
+async def get_report(sc: ServiceContext, report_id: int) -> ProgressReport | None:
+    if sc.actor.scope(Capability.CONTRACT_READ).is_empty:
+        return None
+    row: ProgressReport | None = await sc.session.scalar(
+        reports_statement(sc).where(ProgressReport.id == report_id)
+    )
+    return row

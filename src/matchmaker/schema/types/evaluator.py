@@ -5,7 +5,9 @@ from typing import Self
 import strawberry
 
 from matchmaker import models
-from matchmaker.schema.relay import Node, to_global_id
+from matchmaker.schema.context import Info
+from matchmaker.schema.relay import Node, node_resolver, to_global_id
+from matchmaker.services import evaluation as evaluation_service
 
 
 @strawberry.type(description="A member of a project's evaluation panel (评标委员会).")
@@ -24,3 +26,9 @@ class Evaluator(Node):
     @strawberry.field
     def project_id(self) -> strawberry.ID:
         return strawberry.ID(to_global_id("Project", self.project_pk))
+
+
+@node_resolver("Evaluator")
+async def resolve_evaluator(info: Info, pk: int) -> Evaluator | None:
+    row = await evaluation_service.get_evaluator(info.context.service, pk)
+    return Evaluator.from_row(row) if row else None

@@ -8,10 +8,11 @@ import strawberry
 from matchmaker import models
 from matchmaker.schema.context import Info
 from matchmaker.schema.dataloaders.procurement import payments_by_milestone, reports_by_milestone
-from matchmaker.schema.relay import Node
+from matchmaker.schema.relay import Node, node_resolver
 from matchmaker.schema.types.payment import Payment
 from matchmaker.schema.types.procurement_enums import Fen, MilestoneStatus
 from matchmaker.schema.types.progress_report import ProgressReport
+from matchmaker.services import contracts as contract_service
 
 
 @strawberry.type(description="A contract milestone: deliverables, due date, share of the amount.")
@@ -54,3 +55,9 @@ class Milestone(Node):
     async def payments(self, info: Info) -> list[Payment]:
         rows = await info.context.loader(payments_by_milestone).load(self.pk)
         return [Payment.from_row(r) for r in rows]
+
+
+@node_resolver("Milestone")
+async def resolve_milestone(info: Info, pk: int) -> Milestone | None:
+    row = await contract_service.get_milestone(info.context.service, pk)
+    return Milestone.from_row(row) if row else None

@@ -6,8 +6,10 @@ from typing import Self
 import strawberry
 
 from matchmaker import models
-from matchmaker.schema.relay import Node, to_global_id
+from matchmaker.schema.context import Info
+from matchmaker.schema.relay import Node, node_resolver, to_global_id
 from matchmaker.schema.types.procurement_enums import Fen
+from matchmaker.services import contracts as contract_service
 
 
 @strawberry.type(description="Money paid by the bureau against an accepted milestone.")
@@ -38,3 +40,9 @@ class Payment(Node):
     @strawberry.field
     def contract_id(self) -> strawberry.ID:
         return strawberry.ID(to_global_id("Contract", self.contract_pk))
+
+
+@node_resolver("Payment")
+async def resolve_payment(info: Info, pk: int) -> Payment | None:
+    row = await contract_service.get_payment(info.context.service, pk)
+    return Payment.from_row(row) if row else None

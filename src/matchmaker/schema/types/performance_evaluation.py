@@ -6,7 +6,9 @@ from typing import Self
 import strawberry
 
 from matchmaker import models
-from matchmaker.schema.relay import Node, to_global_id
+from matchmaker.schema.context import Info
+from matchmaker.schema.relay import Node, node_resolver, to_global_id
+from matchmaker.services import contracts as contract_service
 
 
 @strawberry.type
@@ -47,3 +49,9 @@ class PerformanceEvaluation(Node):
     @strawberry.field
     def project_id(self) -> strawberry.ID:
         return strawberry.ID(to_global_id("Project", self.project_pk))
+
+
+@node_resolver("PerformanceEvaluation")
+async def resolve_performance_evaluation(info: Info, pk: int) -> PerformanceEvaluation | None:
+    row = await contract_service.get_performance_evaluation(info.context.service, pk)
+    return PerformanceEvaluation.from_row(row) if row else None

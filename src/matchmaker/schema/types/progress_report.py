@@ -8,8 +8,9 @@ import strawberry
 from matchmaker import models
 from matchmaker.schema.context import Info
 from matchmaker.schema.dataloaders.procurement import evidence_by_report
-from matchmaker.schema.relay import Node, to_global_id
+from matchmaker.schema.relay import Node, node_resolver, to_global_id
 from matchmaker.schema.types.procurement_enums import ReportStatus
+from matchmaker.services import reports as report_service
 
 
 @strawberry.type(description="An evidence file; download it from `url` (scoped like the report).")
@@ -69,3 +70,9 @@ class ProgressReport(Node):
             )
             for r in rows
         ]
+
+
+@node_resolver("ProgressReport")
+async def resolve_report(info: Info, pk: int) -> ProgressReport | None:
+    row = await report_service.get_report(info.context.service, pk)
+    return ProgressReport.from_row(row) if row else None
