@@ -243,3 +243,26 @@ async def test_verification_is_refused_to_roles_without_audit_rights(gql, sessio
     volunteer = await factories.account(session, settings, role=Role.VOLUNTEER)
     body = await gql(VERIFY, token=volunteer.token, expect_errors=True)
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_an_audit_event_is_fetchable_by_node_id_only_within_the_auditors_region(
+    gql, session, settings, session_factory
+):
+    w = await factories.world(session)
+    auditor = await factories.account(session, settings, role=Role.AUDITOR, region=w.street_a)
+    for code, region in (("in", w.community_a1), ("out", w.community_b1)):
+        async with session_factory() as s, s.begin():
+            await audit.record(
+                system_context(s, settings),
+                action=f"test.{code}",
+                subject_type="Test",
+                subject_id=None,
+                region_path=region.path,
+            )
+    (inside,) = await _events(session_factory, action="test.in")
+    (outside,) = await _events(session_factory, action="test.out")
+    query = "query($id: ID!) { node(id: $id) { ... on AuditEvent { action } } }"
+    seen = await gql(query, {"id": to_global_id("AuditEvent", inside.id)}, token=auditor.token)
+    assert seen["node"] == {"action": "test.in"}
+    hidden = await gql(query, {"id": to_global_id("AuditEvent", outside.id)}, token=auditor.token)
+    assert hidden["node"] is None

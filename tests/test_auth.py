@@ -362,3 +362,17 @@ async def test_changing_the_password_ends_the_other_sessions_but_keeps_this_one(
     assert data["changePassword"]["errors"] == []
     assert (await gql(ME, token=here))["me"] is not None
     assert (await gql(ME, token=elsewhere))["me"] is None
+
+
+async def test_an_account_is_fetchable_by_node_id_by_itself_and_account_managers_only(
+    gql, session, settings
+):
+    admin = await factories.account(session, settings, role=Role.PLATFORM_ADMIN)
+    user = await factories.account(session, settings, role=Role.VOLUNTEER, phone="13912345678")
+    other = await factories.account(session, settings, role=Role.VOLUNTEER)
+    query = "query($id: ID!) { node(id: $id) { ... on Account { phone } } }"
+    variables = {"id": to_global_id("Account", user.account.id)}
+    assert (await gql(query, variables, token=user.token))["node"] == {"phone": "13912345678"}
+    assert (await gql(query, variables, token=admin.token))["node"] == {"phone": "139****5678"}
+    assert (await gql(query, variables, token=other.token))["node"] is None
+    assert (await gql(query, variables))["node"] is None

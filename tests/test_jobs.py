@@ -283,3 +283,18 @@ async def test_a_job_scheduled_in_a_rolled_back_transaction_does_not_exist(sessi
         await s.rollback()
     async with session_factory() as s:
         assert await s.scalar(select(func.count()).select_from(OutboxJob)) == 0
+
+
+NODE = "query($id: ID!) { node(id: $id) { id ... on Job { name status } } }"
+
+
+async def test_a_job_is_fetchable_by_node_id_by_platform_admins_only(
+    gql, session, settings, session_factory
+):
+    admin = await factories.account(session, settings, role=Role.PLATFORM_ADMIN)
+    volunteer = await factories.account(session, settings, role=Role.VOLUNTEER)
+    job_id = await _schedule(session_factory, "test_insert_row", {"tag": "node"})
+    gid = to_global_id("Job", job_id)
+    seen = await gql(NODE, {"id": gid}, token=admin.token)
+    assert seen["node"] == {"id": gid, "name": "test_insert_row", "status": "QUEUED"}
+    assert (await gql(NODE, {"id": gid}, token=volunteer.token))["node"] is None

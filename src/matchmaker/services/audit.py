@@ -200,3 +200,10 @@ def readable_events(scope: Scope) -> Any:
 
 def events_statement(sc: ServiceContext) -> Any:
     return readable_events(require(sc.actor, Capability.AUDIT_READ))
+
+
+async def get_event(sc: ServiceContext, event_id: int) -> AuditEvent | None:
+    """One event, if it lies in the caller's audit scope (else None, like a missing one)."""
+    stmt = events_statement(sc).where(AuditEvent.id == event_id)
+    result: AuditEvent | None = await sc.session.scalar(stmt)
+    return result

@@ -6,7 +6,7 @@ import strawberry
 
 from matchmaker import models
 from matchmaker.schema.context import Info
-from matchmaker.schema.relay import Node
+from matchmaker.schema.relay import Node, node_resolver
 from matchmaker.schema.types.enums import AccountStatus, Role
 from matchmaker.schema.types.region import Region, load_region
 from matchmaker.services import accounts as account_service
@@ -85,3 +85,9 @@ class Account(Node):
             return []
         rows = await account_service.grants_of(ctx.session, self.pk)
         return [RoleGrant.from_row(r) for r in rows]
+
+
+@node_resolver("Account")
+async def resolve_account(info: Info, pk: int) -> Account | None:
+    row = await account_service.get_visible_account(info.context.service, pk)
+    return Account.from_row(row, viewer_id=info.context.actor.account_id) if row else None

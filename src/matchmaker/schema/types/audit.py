@@ -7,7 +7,9 @@ import strawberry
 from strawberry.scalars import JSON
 
 from matchmaker import models
-from matchmaker.schema.relay import Node
+from matchmaker.schema.context import Info
+from matchmaker.schema.relay import Node, node_resolver
+from matchmaker.services import audit as audit_service
 
 
 @strawberry.type(description="One entry of the append-only, hash-chained audit log.")
@@ -48,3 +50,9 @@ class AuditChainReport:
     checked: int
     first_broken_id: int | None
     reason: str | None
+
+
+@node_resolver("AuditEvent")
+async def resolve_audit_event(info: Info, pk: int) -> AuditEvent | None:
+    row = await audit_service.get_event(info.context.service, pk)
+    return AuditEvent.from_row(row) if row else None

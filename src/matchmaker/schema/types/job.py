@@ -7,8 +7,10 @@ import strawberry
 from strawberry.scalars import JSON
 
 from matchmaker import models
-from matchmaker.schema.relay import Node
+from matchmaker.schema.context import Info
+from matchmaker.schema.relay import Node, node_resolver
 from matchmaker.schema.types.enums import JobStatus
+from matchmaker.services import jobs as job_service
 
 
 @strawberry.type(description="A background job from the outbox, with its state.")
@@ -41,3 +43,9 @@ class Job(Node):
             last_error=row.last_error,
             result=cast(JSON | None, row.result),
         )
+
+
+@node_resolver("Job")
+async def resolve_job(info: Info, pk: int) -> Job | None:
+    row = await job_service.get_job(info.context.service, pk)  # refusal → node() gives null
+    return Job.from_row(row)
