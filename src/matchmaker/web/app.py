@@ -170,8 +170,10 @@ async def readyz(request: Request) -> Response:
     try:
         async with state.engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
-    except Exception as exc:
-        return JSONResponse({"status": "unavailable", "database": repr(exc)}, status_code=503)
+    except Exception:
+        # Details (host, user, driver message) go to the log, not to whoever asks.
+        log.warning("readiness: database unreachable", exc_info=True)
+        return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
     head = head_revision(state.settings.database_url)
     current = await current_revision(state.engine)
     if current != head:
