@@ -8,7 +8,6 @@ Audit events about bids carry the fact and the ids, never the sealed content, un
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,12 +32,15 @@ from matchmaker.services.authz import Actor, Capability, require
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.errors import DomainError, ErrorCode, invalid, not_found
 from matchmaker.services.projects import (
+    deadline_key,
     expect_state,
     load_in_scope,
     notify_many,
     org_admin_ids,
     region_path_of,
 )
+
+__all__ = ["deadline_key", "may_read_sealed", "open_bids", "submit_bid", "withdraw_bid"]
 
 MIN_OPEN_TENDER_BIDS = 3
 MAX_TEAM = 50
@@ -378,7 +380,3 @@ async def open_bids(
         dedupe=f"bids.opened:{project.id}:{now.isoformat()}",
     )
     return OpeningResult(project.id, len(live), project.status, True)
-
-
-def deadline_key(project_id: int, deadline: dt.datetime) -> str:
-    return f"open_bids:{project_id}:{deadline.isoformat()}"

@@ -39,7 +39,6 @@ from matchmaker.services.projects import (
     load_in_scope,
     notify_many,
     org_admin_ids,
-    region_path_of,
 )
 
 FULL_SHARE_BP = 10000
@@ -509,18 +508,6 @@ def payments_statement(sc: ServiceContext, *, contract_id: int | None = None) ->
     if contract_id is not None:
         stmt = stmt.where(Payment.contract_id == contract_id)
     return stmt
-
-
-def milestones_due_statement(on: dt.date) -> Select[Any]:
-    return select(Milestone).where(
-        Milestone.due_date == on, Milestone.status == MilestoneStatus.PENDING
-    )
-
-
-async def contract_region_path(session: AsyncSession, contract: Contract) -> str:
-    project = await session.get(Project, contract.project_id)
-    assert project is not None
-    return await region_path_of(session, project)
 
 
 async def get_milestone(sc: ServiceContext, milestone_id: int) -> Milestone | None:

@@ -33,7 +33,7 @@ from matchmaker.models.procurement import BidStatus, ProjectStatus
 from matchmaker.services import audit
 from matchmaker.services.authz import Capability, require
 from matchmaker.services.context import ServiceContext
-from matchmaker.services.errors import DomainError, ErrorCode, invalid, not_found
+from matchmaker.services.errors import DomainError, ErrorCode, invalid
 from matchmaker.services.projects import (
     expect_state,
     load_in_scope,
@@ -336,17 +336,6 @@ async def confirm_award(sc: ServiceContext, *, project_id: int) -> Project:
         dedupe=f"project.awarded:{project.id}",
     )
     return project
-
-
-async def ranking_for(sc: ServiceContext, *, project_id: int) -> list[Ranked]:
-    """The current ranking, to the regional roles in scope once bids are opened."""
-    scope = require(sc.actor, Capability.BID_READ)
-    if not (scope.is_global or scope.region_paths):
-        raise not_found("Project")
-    project, _ = await load_in_scope(sc.session, project_id, scope)
-    if project.opened_at is None:
-        return []
-    return await ranking(sc.session, project)
 
 
 def evaluators_statement(sc: ServiceContext, *, project_id: int) -> Select[Any]:

@@ -133,6 +133,11 @@ async def region_path_of(session: AsyncSession, project: Project) -> str:
     return path or ""
 
 
+def deadline_key(project_id: int, deadline: dt.datetime) -> str:
+    """The opening job's key: one per project and deadline, however often it is scheduled."""
+    return f"open_bids:{project_id}:{deadline.isoformat()}"
+
+
 def expect_state(project: Project, *states: ProjectStatus) -> None:
     if project.status not in states:
         allowed = ", ".join(s.value for s in states)
@@ -476,8 +481,8 @@ async def publish_project(
     """Approved PENDING_APPROVAL → OPEN_FOR_BIDS, scheduling the opening at the deadline."""
     scope = require(sc.actor, Capability.PROJECT_MANAGE)
     project, path = await load_in_scope(sc.session, project_id, scope, for_update=True)
-    expect_state(project, ProjectStatus.PENDING_APPROVAL, ProjectStatus.FAILED)
-    if project.status is ProjectStatus.PENDING_APPROVAL and project.approved_at is None:
+    expect_state(project, ProjectStatus.PENDING_APPROVAL)
+    if project.approved_at is None:
         raise DomainError(
             ErrorCode.INVALID_STATE, "The bureau has not approved the project yet", "status"
         )
@@ -514,12 +519,11 @@ async def _open_for_bids(
     project.opened_by_id = None
     project.opened_by_job_id = None
     await sc.session.flush()
-    deadline_iso = project.bid_deadline.isoformat()
     await schedule(
         sc.session,
         "open_bids",
         {"project_id": project.id},
-        key=f"open_bids:{project.id}:{deadline_iso}",
+        key=deadline_key(project.id, project.bid_deadline),
         run_at=project.bid_deadline,
     )
     await _audit(
