@@ -35,6 +35,8 @@ def cmd_serve(args: argparse.Namespace) -> None:
         log_config=None,
         proxy_headers=True,
         workers=None,
+        # On SIGTERM, give open requests this long to finish before closing them.
+        timeout_graceful_shutdown=30,
     )
 
 
