@@ -41,6 +41,7 @@ from matchmaker.seed.demo import (
 from matchmaker.seed.organizations import seed_organizations, seed_social_workers
 from matchmaker.seed.procurement import seed_procurement
 from matchmaker.seed.regions import seed_regions
+from matchmaker.seed.volunteering import seed_volunteering
 from matchmaker.seed.volunteers import seed_volunteers
 from matchmaker.services import audit
 from matchmaker.services.bootstrap import system_context
@@ -54,6 +55,7 @@ STEPS: list[tuple[str, Step]] = [
     ("staff", seed_staff),
     ("demo_logins", seed_demo_logins),
     ("procurement", seed_procurement),
+    ("volunteering", seed_volunteering),
     # Procurement (projects, bids, contracts) and volunteering (activities, shifts, hours)
     # add their steps here, after the ones they build on.
 ]
