@@ -446,3 +446,50 @@ async def test_organization_list_makes_the_same_number_of_queries_for_10_and_50(
     ten, fifty = await run(10), await run(50)
     assert ten == fifty
     assert fifty <= 10, statements
+
+
+@pytest.mark.postgres_only
+async def test_a_registration_that_loses_a_race_for_a_credit_code_gets_credit_code_taken(
+    session, session_factory, settings, monkeypatch
+):
+    """The competitor commits between this registration's duplicate check and its insert."""
+    from matchmaker.models.enums import OrganizationKind
+    from matchmaker.services import organizations as org_service
+    from matchmaker.services.authz import Actor, Grant
+    from matchmaker.services.context import ServiceContext
+    from matchmaker.services.errors import DomainError
+
+    world = await factories.world(session)
+    admin = await factories.account(session, settings, role=Role.PLATFORM_ADMIN)
+    actor = Actor(account_id=admin.account.id, grants=(Grant(role=Role.PLATFORM_ADMIN),))
+    region_id = world.street_a.id
+    code = factories.valid_credit_code(21)
+    check = org_service._credit_code
+
+    async def register(own: object) -> object:
+        return await org_service.create_organization(
+            ServiceContext(own, actor, settings),  # type: ignore[arg-type]
+            name="机构",
+            credit_code=code,
+            kind=OrganizationKind.REGISTERED,
+            region_id=region_id,
+            legal_representative="王建国",
+            contact_name="李梅",
+            contact_phone="13800000001",
+        )
+
+    async def competitor_commits_after_the_check(own_session, value, **kwargs):  # type: ignore[no-untyped-def]
+        checked = await check(own_session, value, **kwargs)
+        monkeypatch.setattr(org_service, "_credit_code", check)
+        async with session_factory() as other:
+            await register(other)
+            await other.commit()
+        return checked
+
+    monkeypatch.setattr(org_service, "_credit_code", competitor_commits_after_the_check)
+    async with session_factory() as mine:
+        with pytest.raises(DomainError) as refused:
+            await register(mine)
+        await mine.rollback()
+    assert refused.value.code == "CREDIT_CODE_TAKEN"
+    assert await count(session, Organization) == 1

@@ -447,3 +447,47 @@ async def test_deactivated_workers_leave_the_list_and_the_staff(
     assert len(listed["socialWorkers"]["edges"]) == 1
     staff = await gql(STAFF, {"id": gid("Organization", org_a.id)}, token=org_admin.token)
     assert staff["node"]["staff"] == []
+
+
+@pytest.mark.postgres_only
+async def test_a_hire_that_loses_a_race_for_a_certificate_number_gets_certificate_number_taken(
+    session, session_factory, settings, org_a, monkeypatch
+):
+    """The competitor commits between this hire's duplicate check and its insert."""
+    from matchmaker.models.enums import WorkerLevel
+    from matchmaker.services import social_workers as worker_service
+    from matchmaker.services.authz import Actor, Grant
+    from matchmaker.services.context import ServiceContext
+    from matchmaker.services.errors import DomainError
+
+    admin = await factories.account(session, settings, role=Role.PLATFORM_ADMIN)
+    actor = Actor(account_id=admin.account.id, grants=(Grant(role=Role.PLATFORM_ADMIN),))
+    org_id = org_a.id
+    check = worker_service._certificate
+
+    async def hire(own: object, username: str) -> object:
+        return await worker_service.create_social_worker(
+            ServiceContext(own, actor, settings),  # type: ignore[arg-type]
+            organization_id=org_id,
+            name="陈晨",
+            username=username,
+            password="passw0rd-initial",
+            level=WorkerLevel.ASSISTANT,
+            certificate_number="A-7777",
+        )
+
+    async def competitor_commits_after_the_check(own_session, value, **kwargs):  # type: ignore[no-untyped-def]
+        checked = await check(own_session, value, **kwargs)
+        monkeypatch.setattr(worker_service, "_certificate", check)
+        async with session_factory() as other:
+            await hire(other, "winner")
+            await other.commit()
+        return checked
+
+    monkeypatch.setattr(worker_service, "_certificate", competitor_commits_after_the_check)
+    async with session_factory() as mine:
+        with pytest.raises(DomainError) as refused:
+            await hire(mine, "loser")
+        await mine.rollback()
+    assert refused.value.code == "CERTIFICATE_NUMBER_TAKEN"
+    assert await count(session, SocialWorker) == 1

@@ -25,6 +25,7 @@ from sqlalchemy import (
     true,
     type_coerce,
 )
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from matchmaker import clock
@@ -215,12 +216,30 @@ async def _credit_code(session: AsyncSession, code: str, *, own_id: int | None =
         )
     )
     if taken is not None:
-        raise invalid(
-            "creditCode",
-            "An organization with this credit code exists already",
-            ErrorCode.CREDIT_CODE_TAKEN,
-        )
+        raise _credit_code_taken()
     return code
+
+
+async def flush_unique(session: AsyncSession, column: str, error: DomainError) -> None:
+    """Flush; a unique index on ``column`` that fires turns into ``error``.
+
+    Two writers with the same value at once both pass the duplicate check; the index decides,
+    and the loser gets the answer it would have got had it come second.
+    """
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        if column in str(exc.orig):
+            raise error from None
+        raise
+
+
+def _credit_code_taken() -> DomainError:
+    return invalid(
+        "creditCode",
+        "An organization with this credit code exists already",
+        ErrorCode.CREDIT_CODE_TAKEN,
+    )
 
 
 def _phone(phone: str) -> str:
@@ -324,7 +343,7 @@ async def create_organization(
     )
     regions = await _service_regions(sc.session, service_region_ids)
     sc.session.add(org)
-    await sc.session.flush()
+    await flush_unique(sc.session, "credit_code", _credit_code_taken())
     await _set_service_regions(sc.session, org.id, regions)
     await audit.record(
         sc,
@@ -409,13 +428,14 @@ async def update_organization(
         org.founded_on = _founded(founded_on)
     if description is not None:
         org.description = _text(description, "description", "Description", low=0, high=5000)
+    await flush_unique(sc.session, "credit_code", _credit_code_taken())
     regions = old_regions
     if service_region_ids is not None:
         regions = await _service_regions(sc.session, service_region_ids)
         await _set_service_regions(sc.session, org.id, regions)
         # The join table carries no version: bump the organization's so the change is a change.
         org.updated_at = clock.now()
-    await sc.session.flush()
+        await sc.session.flush()
     await audit.record(
         sc,
         action="organization.update",

@@ -199,12 +199,16 @@ async def _certificate(
         )
     )
     if taken is not None:
-        raise invalid(
-            "certificateNumber",
-            "Another social worker has this certificate number",
-            ErrorCode.CERTIFICATE_NUMBER_TAKEN,
-        )
+        raise _certificate_taken()
     return number
+
+
+def _certificate_taken() -> DomainError:
+    return invalid(
+        "certificateNumber",
+        "Another social worker has this certificate number",
+        ErrorCode.CERTIFICATE_NUMBER_TAKEN,
+    )
 
 
 def _check_certified(level: WorkerLevel, certificate: str | None) -> None:
@@ -298,7 +302,7 @@ async def create_social_worker(
         is_active=True,
     )
     sc.session.add(worker)
-    await sc.session.flush()
+    await org_service.flush_unique(sc.session, "certificate_number", _certificate_taken())
     org_path = await _org_path(sc.session, org)
     await audit.record(
         sc,
@@ -336,6 +340,8 @@ async def update_social_worker(
     if certificate_number is not None:
         certificate = await _certificate(sc.session, certificate_number, own_id=worker.id)
     _check_certified(new_level, certificate)
+    # Every read before the first assignment: a query would autoflush the changed row early.
+    home = await _home_region(sc.session, home_region_id)
     if name is not None:
         worker.name = _name(name)
     worker.level = new_level
@@ -344,9 +350,9 @@ async def update_social_worker(
         worker.registration_expires_on = _expiry(registered_on, new_level)
     if specialties is not None:
         worker.specialties = _specialties(specialties)
-    if home_region_id is not None:
-        worker.home_region_id = await _home_region(sc.session, home_region_id)
-    await sc.session.flush()
+    if home is not None:
+        worker.home_region_id = home
+    await org_service.flush_unique(sc.session, "certificate_number", _certificate_taken())
     await audit.record(
         sc,
         action="social_worker.update",
