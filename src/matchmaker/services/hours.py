@@ -10,9 +10,22 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, delete, exists, func, or_, select, true, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Table,
+    bindparam,
+    delete,
+    exists,
+    func,
+    or_,
+    select,
+    true,
+    tuple_,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -829,14 +842,22 @@ async def recompute_totals(session: AsyncSession, volunteer_ids: list[int]) -> l
         minutes_after = max(0, int(sums.get(vid) or 0))
         stars_after = star_level(minutes_after)
         if minutes_after != minutes_before or stars_after != stars_before:
-            await session.execute(
-                update(Volunteer)
-                .where(Volunteer.id == vid)
-                .values(total_minutes=minutes_after, star_level=stars_after)
-            )
             changes.append(
                 TotalChange(vid, minutes_before, minutes_after, stars_before, stars_after)
             )
+    if changes:
+        # One executemany, not a statement per volunteer. Totals are a cache of the ledger,
+        # not an edit of the profile: the row's version stays.
+        table = cast(Table, Volunteer.__table__)
+        await session.execute(
+            update(table)
+            .where(table.c.id == bindparam("vid"))
+            .values(total_minutes=bindparam("minutes"), star_level=bindparam("stars")),
+            [
+                {"vid": c.volunteer_id, "minutes": c.minutes_after, "stars": c.stars_after}
+                for c in changes
+            ],
+        )
     return changes
 
 
@@ -887,13 +908,13 @@ async def reconcile_changed(session: AsyncSession, *, batch: int = 1000) -> Reco
         last = ids[-1]
         report.checked += len(ids)
         report.repaired.extend(await recompute_totals(session, ids))
-        for volunteer_id, seq in markers:
-            await session.execute(
-                delete(VolunteerTotalChange).where(
-                    VolunteerTotalChange.volunteer_id == volunteer_id,
-                    VolunteerTotalChange.seq == seq,
+        await session.execute(
+            delete(VolunteerTotalChange).where(
+                tuple_(VolunteerTotalChange.volunteer_id, VolunteerTotalChange.seq).in_(
+                    [(volunteer_id, seq) for volunteer_id, seq in markers]
                 )
             )
+        )
 
 
 async def reconcile_all(session: AsyncSession, *, batch: int = 5000) -> ReconcileReport:
