@@ -491,3 +491,47 @@ async def test_a_hire_that_loses_a_race_for_a_certificate_number_gets_certificat
         await mine.rollback()
     assert refused.value.code == "CERTIFICATE_NUMBER_TAKEN"
     assert await count(session, SocialWorker) == 1
+
+
+WORKER_BUDGET = """
+query($n: Int!) {
+  socialWorkers(first: $n) {
+    edges { node { name homeRegion { name } organizations { name staffCount region { name } } } }
+  }
+}
+"""
+
+
+async def test_worker_list_makes_the_same_number_of_queries_for_10_and_50(
+    gql, session, settings, engine, world, org_a, org_b
+):
+    from sqlalchemy import event
+
+    admin = await factories.account(session, settings, role=Role.PLATFORM_ADMIN)
+    for i in range(50):
+        _, worker = await factories.social_worker(
+            session, settings, organization_id=org_a.id, home=world.community_a1
+        )
+        if i % 2:
+            session.add(
+                SocialWorkerMembership(social_worker_id=worker.id, organization_id=org_b.id)
+            )
+    await session.commit()
+    statements: list[str] = []
+
+    def count_statement(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    async def run(n: int) -> int:
+        statements.clear()
+        event.listen(engine.sync_engine, "before_cursor_execute", count_statement)
+        try:
+            data = await gql(WORKER_BUDGET, {"n": n}, token=admin.token)
+        finally:
+            event.remove(engine.sync_engine, "before_cursor_execute", count_statement)
+        assert len(data["socialWorkers"]["edges"]) == n
+        return len(statements)
+
+    ten, fifty = await run(10), await run(50)
+    assert ten == fifty
+    assert fifty <= 10, statements

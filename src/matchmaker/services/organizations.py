@@ -113,13 +113,7 @@ def sees_contact(actor: Actor, organization_id: int, region_path: str | None) ->
 
 
 async def get(sc: ServiceContext, *, organization_id: int) -> Organization:
-    scope = require(sc.actor, Capability.ORGANIZATION_READ)
-    org = await sc.session.scalar(
-        select(Organization).where(Organization.id == organization_id, scope_clause(scope))
-    )
-    if org is None:
-        raise not_found("Organization")
-    return org
+    return await _get_for(sc, Capability.ORGANIZATION_READ, organization_id)
 
 
 async def _get_for(
@@ -377,7 +371,7 @@ async def update_organization(
 ) -> Organization:
     """Change the given fields (``None`` leaves a field as it is)."""
     scope = require(sc.actor, Capability.ORGANIZATION_UPDATE)
-    org = await _get_for(sc, Capability.ORGANIZATION_UPDATE, organization_id)
+    org = await _get_for(sc, Capability.ORGANIZATION_UPDATE, organization_id)  # scoped lookup
     if org.version != version:
         raise DomainError(
             ErrorCode.STALE_VERSION, "The organization was changed by someone else", "version"

@@ -450,6 +450,7 @@ async def remove_staff_member(
         raise not_found("Staff member")
     worker = await sc.session.get(SocialWorker, social_worker_id)
     assert worker is not None
+    org_path = await _org_path(sc.session, org)
     await sc.session.delete(membership)
     # The grant only existed because of the membership: it would keep the org readable.
     grants = await sc.session.scalars(
@@ -467,6 +468,7 @@ async def remove_staff_member(
             subject_type="RoleGrant",
             subject_id=grant.id,
             before={"account_id": worker.account_id, "role": Role.SOCIAL_WORKER.value},
+            region_path=org_path,
         )
     await sc.session.flush()
     await audit.record(
@@ -475,7 +477,7 @@ async def remove_staff_member(
         subject_type="Organization",
         subject_id=org.id,
         before={"social_worker_id": worker.id},
-        region_path=await _org_path(sc.session, org),
+        region_path=org_path,
     )
     return org, worker
 
