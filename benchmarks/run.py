@@ -58,6 +58,14 @@ SELECT o.id, o.name, o.grade, r.name AS region_name,
 """
 GRADES = ("NONE", "A1", "A2", "A3", "A4", "A5")
 BENCH_ORGANIZATIONS = 1_200
+FOUNDATION_STEPS = {
+    "regions",
+    "organizations",
+    "social_workers",
+    "volunteers",
+    "staff",
+    "demo_logins",
+}
 
 
 # --- the server (child process) ---------------------------------------------------------------
@@ -106,10 +114,12 @@ def serve(port: int) -> None:
         return JSONResponse({"data": {"organizations": {"edges": edges}}})
 
     async def stats(request: Request) -> Response:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
         return JSONResponse(
             {
                 "statements": statements,
-                "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                "cpu_seconds": usage.ru_utime + usage.ru_stime,
+                "maxrss_kb": usage.ru_maxrss,
             }
         )
 
@@ -133,6 +143,9 @@ class Result:
     seconds: float
     latencies: list[float]
     statements: int
+    #: Server CPU time (user + system) spent on the run: unlike throughput, it barely moves
+    #: when other processes compete for the machine.
+    cpu_seconds: float
 
     @property
     def rps(self) -> float:
@@ -146,7 +159,8 @@ class Result:
         return (
             f"{self.name:<10} {self.rps:8.1f} req/s   p50 {self.percentile(0.50):6.1f} ms   "
             f"p99 {self.percentile(0.99):6.1f} ms   "
-            f"{self.statements / self.requests:4.1f} SQL statements/request"
+            f"{self.statements / self.requests:4.1f} SQL/request   "
+            f"server CPU {self.cpu_seconds / self.requests * 1000:5.2f} ms/request"
         )
 
 
@@ -186,7 +200,7 @@ async def prepare(url: str, env: dict[str, str]) -> dict[str, int]:
     import matchmaker.models  # noqa: F401  (registers every table)
     from matchmaker.config import load_settings
     from matchmaker.db import Base, create_engine, create_session_factory
-    from matchmaker.seed import seed_database
+    from matchmaker.seed import STEPS, seed_database
     from matchmaker.seed.context import Scale
 
     settings = load_settings(env)
@@ -196,7 +210,9 @@ async def prepare(url: str, env: dict[str, str]) -> dict[str, int]:
             await conn.run_sync(Base.metadata.create_all)
         scale = Scale("bench", None, None, False, BENCH_ORGANIZATIONS, 4_000, 5_000)
         async with create_session_factory(engine)() as session, session.begin():
-            ctx = await seed_database(session, settings, scale=scale, seed=1)
+            # Only the foundation's steps: what the query reads, and nothing that needs jobs.
+            steps = [s for s in STEPS if s[0] in FOUNDATION_STEPS]
+            ctx = await seed_database(session, settings, scale=scale, seed=1, steps=steps)
         staffed = sum(1 for o in ctx.organizations if o.staff > 0)
         async with engine.connect() as conn:
             await conn.execute(text("ANALYZE"))
@@ -254,8 +270,9 @@ async def login(client: httpx.AsyncClient) -> str:
     return str(token)
 
 
-async def statements(client: httpx.AsyncClient) -> int:
-    return int((await client.get("/__bench__/stats")).json()["statements"])
+async def server_stats(client: httpx.AsyncClient) -> tuple[int, float]:
+    body = (await client.get("/__bench__/stats")).json()
+    return int(body["statements"]), float(body["cpu_seconds"])
 
 
 async def drive(
@@ -266,7 +283,7 @@ async def drive(
         body = await call()
         if "errors" in body:
             raise RuntimeError(f"{name}: {body['errors']}")
-    before = await statements(client)
+    statements_before, cpu_before = await server_stats(client)
     latencies: list[float] = []
     remaining = requests
 
@@ -281,7 +298,15 @@ async def drive(
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     seconds = time.perf_counter() - started
-    return Result(name, len(latencies), seconds, latencies, await statements(client) - before)
+    statements_after, cpu_after = await server_stats(client)
+    return Result(
+        name,
+        len(latencies),
+        seconds,
+        latencies,
+        statements_after - statements_before,
+        cpu_after - cpu_before,
+    )
 
 
 async def main(requests: int, concurrency: int) -> None:
@@ -339,6 +364,8 @@ async def main(requests: int, concurrency: int) -> None:
         ratio = gql.rps / ref.rps
         verdict = "met" if ratio >= 1 / 3 else "NOT met"
         print(f"ratio      GraphQL/reference = {ratio:.2f} (target ≥ 0.33: {verdict})")
+        cpu_ratio = (ref.cpu_seconds / ref.requests) / (gql.cpu_seconds / gql.requests)
+        print(f"           by server CPU per request = {cpu_ratio:.2f}")
         print(f"server peak memory (ru_maxrss) {peak / 1024:.0f} MiB")
     finally:
         await drop_database(admin_url, url)

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+import matchmaker.jobs.tasks  # noqa: F401  (registers every job: steps may schedule jobs, like requests)
 from matchmaker.config import Settings
 from matchmaker.models.enums import RegionLevel
 from matchmaker.seed.bulk import BulkWriter

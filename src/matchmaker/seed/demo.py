@@ -145,6 +145,7 @@ async def seed_demo_logins(ctx: SeedContext) -> None:
                 }
             ],
         )
+        ctx.count("team_memberships", 1)
     ctx.count("accounts", len(accounts))
     ctx.count("role_grants", len(grants))
     ctx.count("social_workers", 1)
