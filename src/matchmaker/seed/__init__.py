@@ -56,8 +56,7 @@ STEPS: list[tuple[str, Step]] = [
     ("demo_logins", seed_demo_logins),
     ("procurement", seed_procurement),
     ("volunteering", seed_volunteering),
-    # Procurement (projects, bids, contracts) and volunteering (activities, shifts, hours)
-    # add their steps here, after the ones they build on.
+    # Further domains add their steps here, after the ones they build on.
 ]
 
 
