@@ -244,7 +244,14 @@ class ServiceRecord(TimestampMixin, VersionedMixin, Base):
 
     __table_args__ = (
         UniqueConstraint("volunteer_id", "idempotency_key"),
-        Index("ix_service_records_volunteer_status", "volunteer_id", "status"),
+        # Covering (minutes included): totals and the reconciliation are index-only scans of
+        # the changed volunteers' entries, whatever the size of the rest of the ledger.
+        Index(
+            "ix_service_records_volunteer_status",
+            "volunteer_id",
+            "status",
+            postgresql_include=["minutes"],
+        ),
         Index("ix_service_records_volunteer_time", "volunteer_id", "starts_at"),
         Index(
             "ix_service_records_region_path",
