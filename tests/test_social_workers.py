@@ -535,3 +535,25 @@ async def test_worker_list_makes_the_same_number_of_queries_for_10_and_50(
     ten, fifty = await run(10), await run(50)
     assert ten == fifty
     assert fifty <= 10, statements
+
+
+async def test_hiring_is_audited_in_the_employers_region(gql, session, world, org_a, org_admin):
+    data = await gql(
+        CREATE,
+        {"i": worker_input(org_a, homeRegionId=gid("Region", world.community_b1.id))},
+        token=org_admin.token,
+    )
+    assert data["createSocialWorker"]["errors"] == []
+    paths = dict(
+        (
+            await session.execute(
+                select(AuditEvent.action, AuditEvent.region_path).where(
+                    AuditEvent.action.in_(["social_worker.create", "organization.staff.add"])
+                )
+            )
+        ).all()
+    )
+    assert paths == {
+        "social_worker.create": world.street_a.path,
+        "organization.staff.add": world.street_a.path,
+    }

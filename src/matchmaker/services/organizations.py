@@ -60,8 +60,6 @@ ORGANIZATION_FIELDS = (
     "founded_on",
     "is_active",
 )
-#: Changed only by the bureau in scope or a platform admin.
-REGISTRATION_FIELDS = ("credit_code", "kind", "grade", "region_id")
 
 
 def _snapshot(org: Organization, service_region_ids: Sequence[int] | None = None) -> dict[str, Any]:
@@ -119,6 +117,7 @@ async def get(sc: ServiceContext, *, organization_id: int) -> Organization:
 async def _get_for(
     sc: ServiceContext, capability: Capability, organization_id: int
 ) -> Organization:
+    """The organization if ``capability`` reaches it; missing and out of scope look the same."""
     scope = require(sc.actor, capability)
     org = await sc.session.scalar(
         select(Organization).where(Organization.id == organization_id, scope_clause(scope))
@@ -161,7 +160,7 @@ def organizations_statement(
         needle = text.strip()
         stmt = stmt.where(
             or_(
-                Organization.name.contains(needle, autoescape=True),
+                Organization.name.icontains(needle, autoescape=True),
                 Organization.credit_code.contains(needle.upper(), autoescape=True),
             )
         )

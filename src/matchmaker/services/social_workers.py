@@ -165,7 +165,7 @@ def social_workers_statement(
         needle = text.strip()
         stmt = stmt.where(
             or_(
-                SocialWorker.name.contains(needle, autoescape=True),
+                SocialWorker.name.icontains(needle, autoescape=True),
                 SocialWorker.certificate_number.contains(needle.upper(), autoescape=True),
             )
         )
@@ -237,10 +237,9 @@ def _specialties(values: Sequence[ServiceCategory]) -> list[str]:
 
 
 async def region_path_of(session: AsyncSession, worker: SocialWorker) -> str | None:
-    """Where the worker's audit events belong: home region, else their first organization's."""
-    if worker.home_region_id is not None:
-        return await session.scalar(select(Region.path).where(Region.id == worker.home_region_id))
-    return await session.scalar(
+    """Where the worker's audit events belong: their first employer's region (the bureau that
+    oversees the organization), else their home region."""
+    employer = await session.scalar(
         select(Region.path)
         .join(Organization, Organization.region_id == Region.id)
         .join(SocialWorkerMembership, SocialWorkerMembership.organization_id == Organization.id)
@@ -248,6 +247,9 @@ async def region_path_of(session: AsyncSession, worker: SocialWorker) -> str | N
         .order_by(SocialWorkerMembership.id)
         .limit(1)
     )
+    if employer is not None or worker.home_region_id is None:
+        return employer
+    return await session.scalar(select(Region.path).where(Region.id == worker.home_region_id))
 
 
 async def _org_path(session: AsyncSession, org: Organization) -> str | None:
@@ -310,7 +312,7 @@ async def create_social_worker(
         subject_type="SocialWorker",
         subject_id=worker.id,
         after=_snapshot(worker),
-        region_path=await region_path_of(sc.session, worker) or org_path,
+        region_path=org_path,
     )
     await org_service.attach_worker(sc, org=org, worker=worker, region_path=org_path)
     return worker
