@@ -11,6 +11,7 @@ from matchmaker import clock
 from matchmaker.models import (
     Account,
     AuditEvent,
+    Notification,
     RoleGrant,
     SocialWorker,
     SocialWorkerMembership,
@@ -384,7 +385,12 @@ async def test_org_admin_hires_an_existing_worker_by_phone_and_name(
         token=org_admin.token,
     )
     assert again["addStaffMember"]["errors"] == [{"code": "ALREADY_MEMBER"}]
-    assert worker.id
+    kinds = list(
+        await session.scalars(
+            select(Notification.kind).where(Notification.account_id == worker.account_id)
+        )
+    )
+    assert kinds == ["organization.staff_added"]  # the worker learns who listed them
 
 
 async def test_hiring_by_id_needs_a_worker_the_caller_can_already_see(

@@ -27,7 +27,7 @@ from matchmaker.models import (
     SocialWorkerMembership,
 )
 from matchmaker.models.enums import Role, ServiceCategory, WorkerLevel
-from matchmaker.services import accounts, audit
+from matchmaker.services import accounts, audit, notifications
 from matchmaker.services import organizations as org_service
 from matchmaker.services.authz import Actor, Capability, Scope, require
 from matchmaker.services.context import ServiceContext
@@ -435,6 +435,16 @@ async def add_staff_member(
     await org_service.attach_worker(
         sc, org=org, worker=worker, region_path=await _org_path(sc.session, org)
     )
+    # No consent step yet: the worker at least learns at once who listed them as staff.
+    await notifications.notify(
+        sc.session,
+        account_id=worker.account_id,
+        kind="organization.staff_added",
+        title=f"您已被加入「{org.name}」的社工团队",
+        body="如非本人同意，请联系该机构或民政部门。",
+        subject_type="Organization",
+        subject_id=org.id,
+    )
     return org, worker
 
 
@@ -480,6 +490,14 @@ async def remove_staff_member(
         subject_id=org.id,
         before={"social_worker_id": worker.id},
         region_path=org_path,
+    )
+    await notifications.notify(
+        sc.session,
+        account_id=worker.account_id,
+        kind="organization.staff_removed",
+        title=f"您已不再是「{org.name}」的社工团队成员",
+        subject_type="Organization",
+        subject_id=org.id,
     )
     return org, worker
 
