@@ -220,6 +220,7 @@ async def make_project(
         created_by_id=created_by_id,
         approved_at=now if (approved or published) else None,
         published_at=now if published else None,
+        opened_at=now if published and status is not ProjectStatus.OPEN_FOR_BIDS else None,
     )
     session.add(project)
     await session.flush()

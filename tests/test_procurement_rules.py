@@ -850,3 +850,51 @@ async def test_a_performance_evaluation_whose_maxima_are_not_100_is_refused(gql,
         {"code": "INVALID_WEIGHTS", "field": "criteria"}
     ]
     assert await count(session, PerformanceEvaluation) == 0
+
+
+RANKING = """query($id: ID!) { node(id: $id) { ... on Project {
+  ranking { rank priceFen priceScore technicalScore totalScore } } } }"""
+
+
+async def test_the_bureau_sees_the_ranking_before_confirming_the_award(gql, session, settings):
+    c, project, _ = await _ranked(
+        session,
+        settings,
+        [(180_000, [5500, 5500]), (200_000, [6000, 6500]), (240_000, [6600, 6600])],
+    )
+    body = await gql(RANKING, {"id": gid("Project", project.id)}, token=c.bureau.token)
+    assert body["node"]["ranking"] == [
+        {
+            "rank": 1,
+            "priceFen": 20_000_000,
+            "priceScore": "27.00",
+            "technicalScore": "62.50",
+            "totalScore": "89.50",
+        },
+        {
+            "rank": 2,
+            "priceFen": 24_000_000,
+            "priceScore": "22.50",
+            "technicalScore": "66.00",
+            "totalScore": "88.50",
+        },
+        {
+            "rank": 3,
+            "priceFen": 18_000_000,
+            "priceScore": "30.00",
+            "technicalScore": "55.00",
+            "totalScore": "85.00",
+        },
+    ]
+    for token in (None, c.volunteer.token, c.bidders[0].admin.token):
+        hidden = await gql(RANKING, {"id": gid("Project", project.id)}, token=token)
+        assert hidden["node"] is None or hidden["node"]["ranking"] == []
+
+
+async def test_there_is_no_ranking_before_the_opening(gql, session, settings):
+    clock.freeze(START)
+    c = await city(session, settings, bidders=1)
+    project = await _open_project(session, c)
+    await make_bid(session, project, c.bidders[0].org, price_fen=100_000)
+    body = await gql(RANKING, {"id": gid("Project", project.id)}, token=c.bureau.token)
+    assert body["node"]["ranking"] == []

@@ -21,6 +21,7 @@ DEEP = """query($n: Int!) { publishedProjects(first: $n) { edges { node {
   award { organizationName priceFen }
   bids { id priceFen organizationName team { name role } }
   evaluators { id }
+  ranking { rank totalScore }
   performanceEvaluation { score }
   contract { amountFen organizationName projectTitle milestones { id status
     payments { amountFen } reports { id files { id url } } } }

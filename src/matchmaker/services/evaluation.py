@@ -211,36 +211,74 @@ async def submit_scores(
     return saved
 
 
-async def ranking(session: AsyncSession, project: Project) -> list[Ranked]:
-    """Rank the opened bids by the formula; empty technical scores count as 0."""
-    bids = list(
-        await session.scalars(
-            select(Bid).where(
-                Bid.project_id == project.id,
-                Bid.status.in_([BidStatus.OPENED, BidStatus.AWARDED, BidStatus.LOST]),
+async def rankings(session: AsyncSession, projects: list[Project]) -> dict[int, list[Ranked]]:
+    """Rank the opened bids of several projects by the formula, in three queries.
+
+    Missing technical scores count as 0 (the award itself waits for a full panel).
+    """
+    ids = [p.id for p in projects]
+    if not ids:
+        return {}
+    bids_by_project: dict[int, list[Bid]] = {pid: [] for pid in ids}
+    for bid in await session.scalars(
+        select(Bid).where(
+            Bid.project_id.in_(ids),
+            Bid.status.in_([BidStatus.OPENED, BidStatus.AWARDED, BidStatus.LOST]),
+        )
+    ):
+        bids_by_project[bid.project_id].append(bid)
+    panels: dict[int, list[int]] = {pid: [] for pid in ids}
+    for evaluator in await session.scalars(select(Evaluator).where(Evaluator.project_id.in_(ids))):
+        panels[evaluator.project_id].append(evaluator.id)
+    all_bid_ids = [b.id for bids in bids_by_project.values() for b in bids]
+    sums: dict[tuple[int, int], int] = {}
+    if all_bid_ids:
+        for score in await session.scalars(select(Score).where(Score.bid_id.in_(all_bid_ids))):
+            key = (score.bid_id, score.evaluator_id)
+            sums[key] = sums.get(key, 0) + score.score_centi
+    result: dict[int, list[Ranked]] = {}
+    for project in projects:
+        bids = bids_by_project[project.id]
+        if not bids:
+            result[project.id] = []
+            continue
+        lowest = min(b.price_fen for b in bids)
+        rows = []
+        for b in bids:
+            price = price_score_centi(lowest, b.price_fen, project.price_weight)
+            tech = mean_centi([sums.get((b.id, e), 0) for e in panels[project.id]])
+            rows.append((b, price, tech, price + tech))
+        rows.sort(key=lambda r: (-r[3], r[0].price_fen, r[0].submitted_at, r[0].id))
+        result[project.id] = [
+            Ranked(
+                bid=b, price_score_centi=p, technical_score_centi=t, total_score_centi=tot, rank=i
             )
+            for i, (b, p, t, tot) in enumerate(rows, start=1)
+        ]
+    return result
+
+
+async def ranking(session: AsyncSession, project: Project) -> list[Ranked]:
+    """The ranking of one project's opened bids."""
+    return (await rankings(session, [project]))[project.id]
+
+
+async def visible_rankings(sc: ServiceContext, projects: list[Project]) -> dict[int, list[Ranked]]:
+    """Rankings for the regional roles (and evaluators) in scope, once the bids are opened."""
+    scope = sc.actor.scope(Capability.BID_READ)
+    if not (scope.is_global or scope.region_paths):
+        return {}
+    opened = [p for p in projects if p.opened_at is not None]
+    if not opened:
+        return {}
+    allowed = set(
+        await sc.session.scalars(
+            select(Project.id)
+            .join(Region, Region.id == Project.region_id)
+            .where(Project.id.in_([p.id for p in opened]), scope.region_clause(Region.path))
         )
     )
-    if not bids:
-        return []
-    lowest = min(b.price_fen for b in bids)
-    evaluator_ids = list(
-        await session.scalars(select(Evaluator.id).where(Evaluator.project_id == project.id))
-    )
-    sums: dict[tuple[int, int], int] = {}
-    for score in await session.scalars(select(Score).where(Score.bid_id.in_([b.id for b in bids]))):
-        key = (score.bid_id, score.evaluator_id)
-        sums[key] = sums.get(key, 0) + score.score_centi
-    rows = []
-    for b in bids:
-        price = price_score_centi(lowest, b.price_fen, project.price_weight)
-        tech = mean_centi([sums.get((b.id, e), 0) for e in evaluator_ids])
-        rows.append((b, price, tech, price + tech))
-    rows.sort(key=lambda r: (-r[3], r[0].price_fen, r[0].submitted_at, r[0].id))
-    return [
-        Ranked(bid=b, price_score_centi=p, technical_score_centi=t, total_score_centi=tot, rank=i)
-        for i, (b, p, t, tot) in enumerate(rows, start=1)
-    ]
+    return await rankings(sc.session, [p for p in opened if p.id in allowed])
 
 
 async def confirm_award(sc: ServiceContext, *, project_id: int) -> Project:

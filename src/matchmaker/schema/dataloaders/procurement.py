@@ -34,10 +34,12 @@ from matchmaker.models.procurement import BidStatus
 from matchmaker.schema.context import Context
 from matchmaker.services import bids as bid_service
 from matchmaker.services import contracts as contract_service
+from matchmaker.services import evaluation as evaluation_service
 from matchmaker.services import needs as need_service
 from matchmaker.services import projects as project_service
 from matchmaker.services import reports as report_service
 from matchmaker.services.authz import Capability
+from matchmaker.services.evaluation import Ranked
 
 
 async def project_by_id(ctx: Context, keys: Sequence[int]) -> list[Project | None]:
@@ -257,3 +259,10 @@ async def evaluators_by_project(ctx: Context, keys: Sequence[int]) -> list[list[
     for r in rows:
         grouped[r.project_id].append(r)
     return [grouped.get(k, []) for k in keys]
+
+
+async def ranking_by_project(ctx: Context, keys: Sequence[int]) -> list[list[Ranked]]:
+    """The formula's ranking of opened bids, for the regional roles in scope."""
+    projects = list(await ctx.session.scalars(select(Project).where(Project.id.in_(set(keys)))))
+    found = await evaluation_service.visible_rankings(ctx.service, projects)
+    return [found.get(k, []) for k in keys]

@@ -17,6 +17,7 @@ from matchmaker.schema.dataloaders.procurement import (
     evaluators_by_project,
     needs_by_project,
     organization_name_by_id,
+    ranking_by_project,
 )
 from matchmaker.schema.relay import Node, node_resolver, to_global_id
 from matchmaker.schema.types.bid import Bid, bid_views
@@ -28,6 +29,7 @@ from matchmaker.schema.types.procurement_enums import (
     FundingSource,
     ProcurementMethod,
     ProjectStatus,
+    score_text,
 )
 from matchmaker.schema.types.region import Region, load_region
 from matchmaker.services import projects as project_service
@@ -48,6 +50,17 @@ class EvaluationCriterion:
 class WorkerRequirement:
     level: WorkerLevel
     count: int
+
+
+@strawberry.type(description='A bid\'s place by the evaluation formula (scores as "27.00").')
+class BidRanking:
+    rank: int
+    bid_id: strawberry.ID
+    organization_id: strawberry.ID
+    price_fen: Fen
+    price_score: str
+    technical_score: str
+    total_score: str
 
 
 @strawberry.type(description="中标公示: the public award announcement.")
@@ -159,6 +172,25 @@ class Project(Node):
     async def evaluators(self, info: Info) -> list[Evaluator]:
         rows = await info.context.loader(evaluators_by_project).load(self.pk)
         return [Evaluator.from_row(r) for r in rows]
+
+    @strawberry.field(
+        description="Opened bids ranked by the formula, for the bureau, community staff, experts "
+        "and auditors in scope; empty before the opening and for everyone else."
+    )
+    async def ranking(self, info: Info) -> list[BidRanking]:
+        rows = await info.context.loader(ranking_by_project).load(self.pk)
+        return [
+            BidRanking(
+                rank=r.rank,
+                bid_id=strawberry.ID(to_global_id("Bid", r.bid.id)),
+                organization_id=strawberry.ID(to_global_id("Organization", r.bid.organization_id)),
+                price_fen=Fen(r.bid.price_fen),
+                price_score=score_text(r.price_score_centi) or "0.00",
+                technical_score=score_text(r.technical_score_centi) or "0.00",
+                total_score=score_text(r.total_score_centi) or "0.00",
+            )
+            for r in rows
+        ]
 
     @strawberry.field(description="The award announcement, once awarded (public).")
     async def award(self, info: Info) -> AwardAnnouncement | None:
