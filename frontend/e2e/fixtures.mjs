@@ -22,8 +22,12 @@ export const PEOPLE = {
   bureau: { username: 'bureau', displayName: '王科长', role: 'BUREAU_OFFICER', region: '370102000000' },
   auditor: { username: 'auditor', displayName: '审计员刘', role: 'AUDITOR', region: '370102000000' },
   community: { username: 'community', displayName: '李主任', role: 'COMMUNITY_STAFF', region: '370102001001' },
-  orgAdmin: { username: 'orgadmin', displayName: '张理事长', role: 'ORG_ADMIN', region: null },
-  worker: { username: 'worker', displayName: '陈社工', role: 'SOCIAL_WORKER', region: null },
+};
+
+/** Two social organizations based in the district, each with its admin account. */
+export const ORGANIZATIONS = {
+  a: { name: '历下区阳光社会工作服务中心', creditCode: '51370102MJA000001F', legalRepresentative: '张阳光', admin: { username: 'orga', displayName: '张理事长' } },
+  b: { name: '泉城和美社会工作服务社', creditCode: '51370102MJA000002J', legalRepresentative: '孙和美', admin: { username: 'orgb', displayName: '孙理事长' } },
 };
 
 export async function seedWorld(app) {
@@ -55,5 +59,41 @@ export async function seedWorld(app) {
       );
     }
   }
-  return { admin, regions, accounts };
+  const organizations = {};
+  for (const [key, org] of Object.entries(ORGANIZATIONS)) {
+    const created = await app.mutate(
+      'createOrganization',
+      `mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) { organization { id } ${ERR} } }`,
+      {
+        input: {
+          name: org.name,
+          creditCode: org.creditCode,
+          kind: 'REGISTERED',
+          regionId: regions['370102000000'].id,
+          legalRepresentative: org.legalRepresentative,
+          contactName: org.legalRepresentative,
+          contactPhone: key === 'a' ? '13900000001' : '13900000002',
+          grade: 'A3',
+          categories: ['ELDERLY', 'COMMUNITY_INTEGRATION'],
+          serviceRegionIds: [regions['370102000000'].id],
+        },
+      },
+      admin,
+    );
+    const orgId = created.organization.id;
+    const account = await app.mutate(
+      'createAccount',
+      `mutation($input: CreateAccountInput!) { createAccount(input: $input) { account { id } ${ERR} } }`,
+      { input: { displayName: org.admin.displayName, username: org.admin.username, password: PASSWORD } },
+      admin,
+    );
+    await app.mutate(
+      'grantRole',
+      `mutation($input: GrantRoleInput!) { grantRole(input: $input) { grant { id } ${ERR} } }`,
+      { input: { accountId: account.account.id, role: 'ORG_ADMIN', organizationId: orgId } },
+      admin,
+    );
+    organizations[key] = { ...org, id: orgId, adminAccountId: account.account.id };
+  }
+  return { admin, regions, accounts, organizations };
 }

@@ -82,6 +82,12 @@ export class App {
     return (await res.json()).now;
   }
 
+  /** The app's current time (it may have been moved). */
+  async now() {
+    const res = await fetch(`${this.base}/__test__/clock`);
+    return new Date((await res.json()).now);
+  }
+
   async stop() {
     if (this.proc.exitCode === null) {
       this.proc.kill('SIGTERM');

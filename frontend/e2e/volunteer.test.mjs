@@ -28,7 +28,8 @@ after(async () => {
 
 async function pickOption(page, label, search, option) {
   const input = page.getByLabel(label, { exact: true });
-  await input.click();
+  // The selected value covers the search input: click through it to open the list.
+  await input.click({ force: true });
   if (search) await input.fill(search);
   await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${option}"]`).click();
 }

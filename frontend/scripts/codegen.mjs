@@ -10,7 +10,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const schemaPath = join(root, '..', 'schema.graphql');
+// MM_SCHEMA points at another SDL file (e.g. while the checkout's schema.graphql is mid-edit).
+const schemaPath = process.env.MM_SCHEMA || join(root, '..', 'schema.graphql');
 const opsDir = join(root, 'src', 'api', 'operations');
 const outPath = join(root, 'src', 'api', 'generated.ts');
 
@@ -30,7 +31,7 @@ if (problems.length) {
 const config = {
   enumsAsTypes: true,
   avoidOptionals: { field: true, inputValue: false, object: true },
-  scalars: { DateTime: 'string', JSON: 'unknown', Date: 'string' },
+  scalars: { DateTime: 'string', JSON: 'unknown', Date: 'string', Fen: 'number' },
   useTypeImports: true,
   dedupeFragments: true,
   skipTypename: false,

@@ -33,6 +33,17 @@ import { ShiftScreenPage } from './pages/organizer/ShiftScreenPage';
 import { HoursApprovalPage } from './pages/organizer/HoursApprovalPage';
 import { DisputesPage } from './pages/organizer/DisputesPage';
 
+import { PublishedProjectsPage } from './pages/projects/PublishedProjectsPage';
+import { AwardsPage } from './pages/projects/AwardsPage';
+import { ProjectDetailPage } from './pages/projects/ProjectDetailPage';
+import { PipelinePage } from './pages/projects/PipelinePage';
+import { ProjectWizardPage } from './pages/projects/ProjectWizardPage';
+import { NeedsPage } from './pages/projects/NeedsPage';
+import { ContractsPage } from './pages/projects/ContractsPage';
+import { OrganizationPage } from './pages/org/OrganizationPage';
+import { OpenProjectsPage } from './pages/org/OpenProjectsPage';
+import { MyBidsPage } from './pages/org/MyBidsPage';
+
 const ORGANIZERS: Role[] = ['COMMUNITY_STAFF', 'SOCIAL_WORKER'];
 
 function Routed() {
@@ -62,6 +73,17 @@ function Routed() {
         <Route path="/app/shifts/:id" element={<RequireLogin roles={ORGANIZERS}><ShiftScreenPage /></RequireLogin>} />
         <Route path="/app/hours" element={<RequireLogin roles={ORGANIZERS}><HoursApprovalPage /></RequireLogin>} />
         <Route path="/app/disputes" element={<RequireLogin roles={[...ORGANIZERS, 'AUDITOR']}><DisputesPage /></RequireLogin>} />
+        <Route path="/projects" element={<PublishedProjectsPage />} />
+        <Route path="/projects/awards" element={<AwardsPage />} />
+        <Route path="/projects/:id" element={<ProjectDetailPage />} />
+        <Route path="/app/pipeline" element={<RequireLogin roles={['COMMUNITY_STAFF', 'BUREAU_OFFICER', 'AUDITOR', 'PLATFORM_ADMIN']}><PipelinePage /></RequireLogin>} />
+        <Route path="/app/approvals" element={<RequireLogin roles={['BUREAU_OFFICER']}><PipelinePage pendingApproval /></RequireLogin>} />
+        <Route path="/app/projects/new" element={<RequireLogin roles={['COMMUNITY_STAFF']}><ProjectWizardPage /></RequireLogin>} />
+        <Route path="/app/needs" element={<RequireLogin roles={['COMMUNITY_STAFF', 'BUREAU_OFFICER', 'AUDITOR']}><NeedsPage /></RequireLogin>} />
+        <Route path="/app/contracts" element={<RequireLogin roles={['COMMUNITY_STAFF', 'BUREAU_OFFICER', 'AUDITOR', 'ORG_ADMIN', 'SOCIAL_WORKER', 'PLATFORM_ADMIN']}><ContractsPage /></RequireLogin>} />
+        <Route path="/app/organization" element={<RequireLogin roles={['ORG_ADMIN']}><OrganizationPage /></RequireLogin>} />
+        <Route path="/app/open-projects" element={<RequireLogin roles={['ORG_ADMIN']}><OpenProjectsPage /></RequireLogin>} />
+        <Route path="/app/bids" element={<RequireLogin roles={['ORG_ADMIN']}><MyBidsPage /></RequireLogin>} />
         <Route path="*" element={<NotFoundPage />} />
       </Routes>
     </AppLayout>

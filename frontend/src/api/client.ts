@@ -78,6 +78,15 @@ export async function request<TData, TVars>(
     throw error;
   }
   if (!body.data) throw new ApiError(`HTTP ${response.status}`, 'INTERNAL');
+  // A mutation refused because the session ended (expired, logged out elsewhere) sends the
+  // user to the login page like a refused query does.
+  for (const value of Object.values(body.data as Record<string, unknown>)) {
+    const errors = (value as { errors?: { code?: string }[] } | null)?.errors;
+    if (Array.isArray(errors) && errors.some((e) => e.code === 'UNAUTHENTICATED')) {
+      const error = new ApiError('session ended', 'UNAUTHENTICATED');
+      unauthenticatedListeners.forEach((l) => l(error));
+    }
+  }
   return body.data;
 }
 

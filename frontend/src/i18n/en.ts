@@ -1,8 +1,11 @@
 import type { MessageKey } from './zh';
 import { volunteeringEn } from './volunteering';
+import { organizationEn, procurementEn } from './procurement';
 
 export const en: Record<MessageKey, string> = {
   ...volunteeringEn,
+  ...procurementEn,
+  ...organizationEn,
   'app.name': 'Four-Party Linkage Platform',
   'app.tagline': 'Communities · social organizations · social workers · volunteers',
   'common.loading': 'Loading…',
@@ -23,6 +26,7 @@ export const en: Record<MessageKey, string> = {
   'common.crash': 'Something went wrong',
   'common.crashHint': 'Reload the page or go back home; if it keeps happening, contact your administrator.',
   'common.home': 'Back to home',
+  'common.forbidden': 'Your current role cannot open this page',
   'common.notFound': 'Page not found',
   'shell.language': 'Language',
   'shell.login': 'Log in',

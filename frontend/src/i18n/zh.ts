@@ -1,8 +1,11 @@
 // Chinese (default) UI strings. en.ts must have exactly the same keys (checked by the compiler).
 import { volunteeringZh } from './volunteering';
+import { organizationZh, procurementZh } from './procurement';
 
 export const zh = {
   ...volunteeringZh,
+  ...procurementZh,
+  ...organizationZh,
   'app.name': '四社联动服务平台',
   'app.tagline': '社区 · 社会组织 · 社会工作者 · 志愿者 联动',
   'common.loading': '加载中…',
@@ -23,6 +26,7 @@ export const zh = {
   'common.crash': '页面出错了',
   'common.crashHint': '请刷新页面或返回首页；如果问题持续，请联系管理员。',
   'common.home': '返回首页',
+  'common.forbidden': '当前身份无权访问此页面',
   'common.notFound': '页面不存在',
   'shell.language': '语言',
   'shell.login': '登录',

@@ -5,6 +5,7 @@ import { useSession, type Grant } from '../auth/session';
 
 export function grantLabel(grant: Grant, t: ReturnType<typeof useI18n>['t']): string {
   const role = t(`role.${grant.role}` as const);
+  if (grant.organization) return `${role} · ${grant.organization.name}`;
   return grant.region ? `${role} · ${grant.region.name}` : role;
 }
 

@@ -9,12 +9,16 @@ export interface NavItem {
 const NOTIFICATIONS: NavItem = { path: '/app/notifications', label: 'nav.notifications' };
 const HOME: NavItem = { path: '/app', label: 'shell.workbench' };
 
-const ORGANIZER: NavItem[] = [
+const PROJECTS: NavItem = { path: '/projects', label: 'nav.projects' };
+const CONTRACTS: NavItem = { path: '/app/contracts', label: 'nav.contracts' };
+
+const SOCIAL_WORKER: NavItem[] = [
   HOME,
   { path: '/app/activities', label: 'nav.organize' },
   { path: '/app/hours', label: 'nav.hoursApproval' },
+  { path: '/app/hours', label: 'nav.hoursApproval' },
   { path: '/app/disputes', label: 'nav.disputes' },
-  { path: '/activities', label: 'nav.activities' },
+  CONTRACTS,
   NOTIFICATIONS,
 ];
 
@@ -28,11 +32,43 @@ export const NAV: Record<Role, NavItem[]> = {
     { path: '/app/audit', label: 'audit.title' },
     NOTIFICATIONS,
   ],
-  AUDITOR: [HOME, { path: '/app/audit', label: 'audit.title' }, { path: '/app/disputes', label: 'nav.disputes' }, NOTIFICATIONS],
-  BUREAU_OFFICER: [HOME, { path: '/activities', label: 'nav.activities' }, NOTIFICATIONS],
-  COMMUNITY_STAFF: ORGANIZER,
-  ORG_ADMIN: [HOME, { path: '/activities', label: 'nav.activities' }, NOTIFICATIONS],
-  SOCIAL_WORKER: ORGANIZER,
+  AUDITOR: [
+    HOME,
+    { path: '/app/pipeline', label: 'nav.pipeline' },
+    CONTRACTS,
+    { path: '/app/audit', label: 'audit.title' },
+    { path: '/app/disputes', label: 'nav.disputes' },
+    NOTIFICATIONS,
+  ],
+  BUREAU_OFFICER: [
+    HOME,
+    { path: '/app/approvals', label: 'nav.approvals' },
+    { path: '/app/pipeline', label: 'nav.pipeline' },
+    CONTRACTS,
+    { path: '/projects/awards', label: 'nav.awards' },
+    NOTIFICATIONS,
+  ],
+  COMMUNITY_STAFF: [
+    HOME,
+    { path: '/app/pipeline', label: 'nav.pipeline' },
+    { path: '/app/projects/new', label: 'nav.newProject' },
+    { path: '/app/needs', label: 'nav.needs' },
+    CONTRACTS,
+    { path: '/app/activities', label: 'nav.organize' },
+    { path: '/app/hours', label: 'nav.hoursApproval' },
+    { path: '/app/disputes', label: 'nav.disputes' },
+    NOTIFICATIONS,
+  ],
+  ORG_ADMIN: [
+    HOME,
+    { path: '/app/organization', label: 'nav.organization' },
+    { path: '/app/open-projects', label: 'nav.openProjects' },
+    { path: '/app/bids', label: 'nav.myBids' },
+    CONTRACTS,
+    { path: '/projects/awards', label: 'nav.awards' },
+    NOTIFICATIONS,
+  ],
+  SOCIAL_WORKER,
   EXPERT: [HOME, NOTIFICATIONS],
   VOLUNTEER: [
     HOME,
@@ -48,6 +84,8 @@ export const NAV: Record<Role, NavItem[]> = {
 
 export const PUBLIC_NAV: NavItem[] = [
   { path: '/', label: 'shell.publicHome' },
+  PROJECTS,
+  { path: '/projects/awards', label: 'nav.awards' },
   { path: '/activities', label: 'public.activities' },
   { path: '/verify', label: 'public.verify' },
   { path: '/register', label: 'public.register' },

@@ -19,7 +19,7 @@ export function RequireLogin({ children, roles }: { children: ReactNode; roles?:
   }
   if (!me) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
   if (roles && (!activeGrant || !roles.includes(activeGrant.role))) {
-    return <Result status="403" title={t('common.notFound')} />;
+    return <Result status="403" title={t('common.forbidden')} />;
   }
   return <>{children}</>;
 }

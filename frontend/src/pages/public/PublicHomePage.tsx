@@ -1,5 +1,7 @@
-import { Card, List, Tag, Typography } from 'antd';
-import { RegionsDocument } from '../../api/generated';
+import { Button, Card, List, Space, Tag, Typography } from 'antd';
+import { Link } from 'react-router-dom';
+import { PublishedProjectsDocument, RegionsDocument } from '../../api/generated';
+import { ProjectTable } from '../projects/ProjectTable';
 import { useQuery } from '../../api/client';
 import { ListState } from '../../components/ListState';
 import { useI18n } from '../../i18n';
@@ -10,6 +12,7 @@ export function PublicHomePage() {
   const roots = useQuery(RegionsDocument, { roots: true, first: 20 });
   const rootId = roots.data?.regions.nodes[0]?.id;
   const children = useQuery(RegionsDocument, { parentId: rootId, first: 50 }, { skip: !rootId });
+  const projects = useQuery(PublishedProjectsDocument, { first: 5 });
   const regions = [...(roots.data?.regions.nodes ?? []), ...(children.data?.regions.nodes ?? [])];
   return (
     <div data-testid="public-home">
@@ -19,6 +22,36 @@ export function PublicHomePage() {
           {t('public.heroText')}
         </Typography.Paragraph>
       </section>
+      <Card
+        title={t('nav.projects')}
+        style={{ marginBottom: 16 }}
+        extra={
+          <Space>
+            <Link to="/projects">{t('nav.projects')}</Link>
+            <Link to="/projects/awards">{t('nav.awards')}</Link>
+          </Space>
+        }
+      >
+        <ListState
+          loading={projects.loading}
+          error={projects.error}
+          empty={(projects.data?.publishedProjects.nodes ?? []).length === 0}
+          onRetry={() => void projects.refetch()}
+        >
+          <ProjectTable projects={projects.data?.publishedProjects.nodes ?? []} />
+        </ListState>
+      </Card>
+      <Space wrap style={{ marginBottom: 16 }}>
+        <Link to="/activities">
+          <Button type="primary">{t('public.activities')}</Button>
+        </Link>
+        <Link to="/register">
+          <Button>{t('public.register')}</Button>
+        </Link>
+        <Link to="/verify">
+          <Button>{t('public.verify')}</Button>
+        </Link>
+      </Space>
       <Card title={t('public.regions')} extra={<Typography.Text type="secondary">{t('public.regionsHint')}</Typography.Text>}>
         <ListState
           loading={roots.loading || children.loading}

@@ -1,0 +1,155 @@
+import { useState } from 'react';
+import { Alert, Button, Card, Form, Input, InputNumber, Popconfirm, Space, Table, Tag, Typography, App as AntApp } from 'antd';
+import { AssignEvaluatorDocument, ConfirmAwardDocument, ProjectBidsDocument, SubmitScoresDocument, type BidFieldsFragment, type Role } from '../../api/generated';
+import { useMutation, useQuery } from '../../api/client';
+import { describeError } from '../../api/forms';
+import { errorMessage } from '../../errors/catalogue';
+import { ListState } from '../../components/ListState';
+import { formatFen } from '../../components/format';
+import { useI18n } from '../../i18n';
+import { useSession } from '../../auth/session';
+
+const EVALUATORS: Role[] = ['COMMUNITY_STAFF', 'BUREAU_OFFICER', 'EXPERT'];
+
+/**
+ * After the opening: every bid with its price, the scores per criterion (editable by
+ * evaluators), the computed price score, technical and total scores, and the ranking.
+ */
+export function EvaluationSheet({ projectId, onChanged }: { projectId: string; onChanged: () => void }) {
+  const { t, locale } = useI18n();
+  const { me, activeGrant } = useSession();
+  const { message } = AntApp.useApp();
+  const { data, loading, error, refetch } = useQuery(ProjectBidsDocument, { id: projectId });
+  const [submitScores, scoresState] = useMutation(SubmitScoresDocument);
+  const [confirmAward, awardState] = useMutation(ConfirmAwardDocument);
+  const [assign, assignState] = useMutation(AssignEvaluatorDocument);
+  const [scores, setScores] = useState<Record<string, number | null>>({});
+  const [evaluatorId, setEvaluatorId] = useState('');
+  const [general, setGeneral] = useState<string | null>(null);
+  const project = data?.node && 'bids' in data.node ? data.node : null;
+  const role = activeGrant?.role;
+  const canScore = Boolean(project && project.status === 'BIDS_OPENED' && role && EVALUATORS.includes(role));
+  const isBureau = role === 'BUREAU_OFFICER';
+  const bids = [...(project?.bids ?? [])].filter((b) => b.status !== 'WITHDRAWN').sort((a, b) => (a.rank ?? 999) - (b.rank ?? 999));
+  const key = (bidId: string, criterionId: string) => `${bidId}|${criterionId}`;
+
+  const report = (errors: { code: string; message: string }[], ok: string) => {
+    if (errors.length) setGeneral(errors.map((e) => errorMessage(e.code, locale, e.message)).join('；'));
+    else {
+      setGeneral(null);
+      void message.success(ok);
+    }
+  };
+
+  const save = async () => {
+    if (!project) return;
+    const list = Object.entries(scores)
+      .filter(([, v]) => v !== null && v !== undefined)
+      .map(([k, v]) => {
+        const [bidId, criterionId] = k.split('|');
+        return { bidId, criterionId, score: (v as number).toFixed(2) };
+      });
+    try {
+      const r = (await submitScores({ input: { projectId, scores: list } })).submitScores;
+      report(r.errors, t('eval.saved', { n: r.saved }));
+    } catch (exc) {
+      setGeneral(describeError(exc, locale));
+    }
+    await refetch();
+  };
+
+  const award = async () => {
+    try {
+      const r = (await confirmAward({ input: { projectId } })).confirmAward;
+      report(r.errors, t('project.awarded'));
+    } catch (exc) {
+      setGeneral(describeError(exc, locale));
+    }
+    await refetch();
+    onChanged();
+  };
+
+  const assignEvaluator = async (accountId: string) => {
+    try {
+      const r = (await assign({ input: { projectId, accountId } })).assignEvaluator;
+      report(r.errors, t('eval.assigned'));
+      if (!r.errors.length) setEvaluatorId('');
+    } catch (exc) {
+      setGeneral(describeError(exc, locale));
+    }
+  };
+
+  return (
+    <Card title={t('eval.sheet')} style={{ marginTop: 16 }} data-testid="evaluation-sheet">
+      {general && <Alert type="error" role="alert" showIcon message={general} style={{ marginBottom: 12 }} />}
+      {isBureau && project?.status === 'BIDS_OPENED' && (
+        <Form layout="inline" style={{ marginBottom: 16 }} name="assignEvaluator" onFinish={() => void assignEvaluator(evaluatorId.trim())}>
+          <Form.Item label={t('eval.accountId')} htmlFor="evaluator-account">
+            <Input id="evaluator-account" value={evaluatorId} onChange={(e) => setEvaluatorId(e.target.value)} style={{ width: 240 }} />
+          </Form.Item>
+          <Space>
+            <Button htmlType="submit" loading={assignState.loading} disabled={!evaluatorId.trim()}>
+              {t('eval.assign')}
+            </Button>
+            {me && (
+              <Button onClick={() => void assignEvaluator(me.id)} loading={assignState.loading}>
+                {t('eval.assign')}（{me.displayName}）
+              </Button>
+            )}
+          </Space>
+        </Form>
+      )}
+      <ListState loading={loading} error={error} empty={bids.length === 0} onRetry={() => void refetch()}>
+        {project && (
+          <Table<BidFieldsFragment>
+            rowKey="id"
+            size="small"
+            pagination={false}
+            dataSource={bids}
+            scroll={{ x: true }}
+            columns={[
+              { title: t('bid.rank'), dataIndex: 'rank', render: (r: number | null) => r ?? '—' },
+              { title: t('bid.organization'), render: (_, b) => b.organizationName ?? '—' },
+              { title: t('bid.price'), align: 'right', render: (_, b) => (b.sealed ? <Tag>{t('bid.sealed')}</Tag> : formatFen(b.priceFen)) },
+              ...project.criteria.map((c) => ({
+                title: `${c.name}（${t('eval.scoreOutOf', { max: c.weight })}）`,
+                key: c.id,
+                render: (_: unknown, b: BidFieldsFragment) =>
+                  canScore ? (
+                    <InputNumber
+                      aria-label={`${b.organizationName ?? ''} ${c.name}`}
+                      min={0}
+                      max={c.weight}
+                      step={0.5}
+                      value={scores[key(b.id, c.id)] ?? null}
+                      onChange={(v) => setScores((s) => ({ ...s, [key(b.id, c.id)]: v }))}
+                    />
+                  ) : (
+                    '—'
+                  ),
+              })),
+              { title: `${t('bid.priceScore')}（${project.priceWeight}）`, dataIndex: 'priceScore', align: 'right', render: (v: string | null) => v ?? '—' },
+              { title: t('bid.technicalScore'), dataIndex: 'technicalScore', align: 'right', render: (v: string | null) => v ?? '—' },
+              { title: t('bid.totalScore'), dataIndex: 'totalScore', align: 'right', render: (v: string | null) => <Typography.Text strong>{v ?? '—'}</Typography.Text> },
+              { title: t('project.status'), render: (_, b) => <Tag>{t(`bidStatus.${b.status}` as const)}</Tag> },
+            ]}
+          />
+        )}
+        <Space style={{ marginTop: 12 }} wrap>
+          {canScore && (
+            <Button type="primary" onClick={() => void save()} loading={scoresState.loading}>
+              {t('eval.saveScores')}
+            </Button>
+          )}
+          {isBureau && project?.status === 'BIDS_OPENED' && (
+            <Popconfirm title={t('project.confirmAward')} onConfirm={() => void award()} okText={t('common.confirm')} cancelText={t('common.cancel')}>
+              <Button type="primary" danger loading={awardState.loading}>
+                {t('project.confirmAward')}
+              </Button>
+            </Popconfirm>
+          )}
+        </Space>
+      </ListState>
+    </Card>
+  );
+}
