@@ -26,7 +26,7 @@ from matchmaker.models.enums import RegionLevel, Role, WorkerLevel
 from matchmaker.seed import DEMO_LOGINS, DEMO_PASSWORD, SeedError, run_seed
 from matchmaker.seed.geography import JINAN_DISTRICTS, other_city_places
 from matchmaker.seed.regions import jinan_rows
-from matchmaker.services import regions
+from matchmaker.services import accounts, regions
 from matchmaker.services.bootstrap import system_context
 from matchmaker.services.crypto import decrypt_pii, keyed_hash
 from matchmaker.services.validation import (
@@ -298,3 +298,24 @@ def test_synthetic_province_regions_have_valid_codes_inside_their_parents() -> N
 
 def test_demo_roles_cover_every_role() -> None:
     assert {login.role for login in DEMO_LOGINS} == set(Role)
+
+
+async def test_rows_created_after_seeding_get_fresh_ids(
+    seeded: Settings, session: AsyncSession
+) -> None:
+    # The seed assigns ids itself; PostgreSQL's sequences must have been moved past them.
+    sc = system_context(session, seeded)
+    account = await accounts.new_account(
+        sc, username="newcomer", phone=None, password="passw0rd-new", display_name="新用户"
+    )
+    await accounts.add_grant(sc, account_id=account.id, role=Role.PLATFORM_ADMIN)
+    await session.commit()
+    assert account.id > max(await session.scalars(select(Volunteer.account_id)))
+
+
+def test_demo_city_coordinates_are_around_jinan() -> None:
+    rows = jinan_rows(streets_per_district=None, communities_per_street=None)
+    # Jinan spans about 36.0–37.5 N and 116.2–117.9 E; streets are jittered around districts.
+    for row in rows:
+        assert 35.9 <= float(row["latitude"]) <= 37.6, row
+        assert 116.1 <= float(row["longitude"]) <= 118.0, row
