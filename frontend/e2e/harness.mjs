@@ -236,3 +236,27 @@ export async function screenshot(page, name) {
   await page.waitForTimeout(300);
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false });
 }
+
+/**
+ * Basic accessibility: every visible input, select and textarea on the page has a label (a
+ * <label>, aria-label, aria-labelledby or title). Fails with the offending elements.
+ */
+export async function assertInputsLabelled(page) {
+  const unlabelled = await page.evaluate(() => {
+    const out = [];
+    for (const el of document.querySelectorAll('input, select, textarea')) {
+      if (el.type === 'hidden' || el.closest('[aria-hidden="true"]')) continue;
+      const rect = el.getBoundingClientRect();
+      const box = el.closest('.ant-checkbox-wrapper, .ant-radio-wrapper, .ant-segmented-item');
+      if (!box && rect.width === 0 && rect.height === 0) continue;
+      const labelled =
+        (el.labels && el.labels.length > 0) ||
+        el.getAttribute('aria-label') ||
+        el.getAttribute('aria-labelledby') ||
+        el.getAttribute('title');
+      if (!labelled) out.push(el.outerHTML.slice(0, 160));
+    }
+    return out;
+  });
+  if (unlabelled.length) throw new Error(`inputs without a label:\n${unlabelled.join('\n')}`);
+}

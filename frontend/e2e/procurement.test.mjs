@@ -4,7 +4,7 @@
 // organization reports and the community accepts the milestone — records a payment.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DESKTOP, launchBrowser, openPage, screenshot, startApp, uiLogin } from './harness.mjs';
+import { DESKTOP, assertInputsLabelled, launchBrowser, openPage, screenshot, startApp, uiLogin } from './harness.mjs';
 import { ORGANIZATIONS, PASSWORD, seedWorld } from './fixtures.mjs';
 
 let app;
@@ -76,6 +76,7 @@ test('community staff design a project in the wizard, with live validation of th
   await page.getByTestId('weights-total').getByText('价格分权重不得低于 10%').waitFor();
   await page.getByLabel('价格分权重（%）').fill('30');
   await page.getByTestId('weights-total').getByText('合计 100%').waitFor();
+  await assertInputsLabelled(page);
   await screenshot(page, 'community-staff-project-wizard');
   await page.getByRole('button', { name: '下一步' }).click();
   await page.getByRole('button', { name: '提交审批' }).click();
@@ -119,6 +120,7 @@ test('two organizations submit sealed bids and neither can see the other’s', a
     await s.page.getByTestId('bid-panel').getByTestId('countdown').waitFor();
     await s.page.getByLabel('投标报价（元）').fill(price);
     await s.page.getByLabel('技术方案').fill(proposal);
+    await assertInputsLabelled(s.page);
     if (key === 'orgA') await screenshot(s.page, 'org-admin-bid');
     await s.page.getByRole('button', { name: '递交投标' }).click();
     await s.page.getByText('投标已递交（开标前密封，其他人不可见）').waitFor();
@@ -168,6 +170,7 @@ test('after the deadline the bids are opened, community staff score them and the
   }
   await staff.page.getByRole('button', { name: '保存评分' }).click();
   await staff.page.getByText(/已保存 4 项评分/).waitFor();
+  await assertInputsLabelled(staff.page);
   await screenshot(staff.page, 'community-staff-evaluation-sheet');
   await staff.assertClean();
 

@@ -3,7 +3,7 @@
 // hours after the organizer approves them.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DESKTOP, PHONE, launchBrowser, openPage, screenshot, startApp, uiLogin } from './harness.mjs';
+import { DESKTOP, PHONE, assertInputsLabelled, launchBrowser, openPage, screenshot, startApp, uiLogin } from './harness.mjs';
 import { PASSWORD, seedWorld } from './fixtures.mjs';
 
 let app;
@@ -53,6 +53,7 @@ test('community staff publish an activity with a shift', async () => {
   await staff.page.getByLabel('活动地点').fill('解放路社区日间照料中心');
   await staff.page.getByLabel('活动介绍').fill('陪伴老人聊天、读报，协助开展重阳节活动。');
   // The default shift is tomorrow 09:00–12:00 with 10 places.
+  await assertInputsLabelled(staff.page);
   await screenshot(staff.page, 'community-staff-create-activity');
   await staff.page.getByRole('button', { name: '发布活动' }).last().click();
   await staff.page.waitForURL((url) => url.pathname === '/app/activities');
@@ -75,6 +76,7 @@ test('a volunteer registers with real-name details on a phone, and a bad ID numb
   await page.getByLabel('技能特长').press('Enter');
   await page.getByLabel('周六 上午').check();
   await page.getByLabel('周日 上午').check();
+  await assertInputsLabelled(page);
   await screenshot(page, 'volunteer-register-phone');
   await page.getByRole('button', { name: /提\s*交/ }).click();
   await page.getByTestId('workbench-VOLUNTEER').waitFor();
@@ -117,6 +119,7 @@ test('the volunteer checks in and out with the code on the shift screen, and see
   await page.getByLabel('签到码').fill((await codeBox.textContent()).trim());
   await page.getByRole('button', { name: /签\s*到/ }).first().click();
   await page.getByText('签到成功').waitFor();
+  await assertInputsLabelled(page);
   await screenshot(page, 'volunteer-checkin-phone');
 
   // Two and a half hours later the volunteer checks out with the code shown then.
@@ -131,6 +134,7 @@ test('the volunteer checks in and out with the code on the shift screen, and see
   await staff.go('/app/hours');
   await staff.page.getByRole('cell', { name: /^赵/ }).waitFor();
   await staff.page.getByRole('row', { name: /赵/ }).getByRole('checkbox').check();
+  await assertInputsLabelled(staff.page);
   await screenshot(staff.page, 'community-staff-hours-approval');
   await staff.page.getByRole('button', { name: /批量确认/ }).click();
   await staff.page.getByText(/已确认 1 条记录/).waitFor();

@@ -69,7 +69,7 @@ function Routed() {
         <Route path="/app/volunteer/certificates" element={<RequireLogin><CertificatesPage /></RequireLogin>} />
         <Route path="/app/volunteer/profile" element={<RequireLogin><ProfilePage /></RequireLogin>} />
         <Route path="/app/activities" element={<RequireLogin roles={ORGANIZERS}><OrganizeActivitiesPage /></RequireLogin>} />
-        <Route path="/app/activities/new" element={<RequireLogin roles={['COMMUNITY_STAFF']}><CreateActivityPage /></RequireLogin>} />
+        <Route path="/app/activities/new" element={<RequireLogin roles={ORGANIZERS}><CreateActivityPage /></RequireLogin>} />
         <Route path="/app/shifts/:id" element={<RequireLogin roles={ORGANIZERS}><ShiftScreenPage /></RequireLogin>} />
         <Route path="/app/hours" element={<RequireLogin roles={ORGANIZERS}><HoursApprovalPage /></RequireLogin>} />
         <Route path="/app/disputes" element={<RequireLogin roles={[...ORGANIZERS, 'AUDITOR']}><DisputesPage /></RequireLogin>} />

@@ -176,6 +176,16 @@ export const procurementZh = {
   'need.recorded': '需求已登记',
   'money.invalid': '请输入金额，最多两位小数',
   'chart.pipeline': '各状态项目数',
+  'perf.title': '绩效评价',
+  'perf.criterion': '评价指标',
+  'perf.score': '得分',
+  'perf.max': '分值',
+  'perf.comments': '评价意见',
+  'perf.submit': '提交评价',
+  'perf.done': '绩效评价已完成，总分 {score}',
+  'perf.maxMustBe100': '各指标分值之和必须为 100（当前 {total}）',
+  'project.complete': '项目结项',
+  'project.completed': '项目已结项',
 };
 
 export const procurementEn: Record<keyof typeof procurementZh, string> = {
@@ -355,6 +365,16 @@ export const procurementEn: Record<keyof typeof procurementZh, string> = {
   'need.recorded': 'Need recorded',
   'money.invalid': 'Enter an amount with at most two decimals',
   'chart.pipeline': 'Projects by state',
+  'perf.title': 'Performance evaluation',
+  'perf.criterion': 'Criterion',
+  'perf.score': 'Score',
+  'perf.max': 'Points',
+  'perf.comments': 'Comments',
+  'perf.submit': 'Submit evaluation',
+  'perf.done': 'Performance evaluated: {score} points',
+  'perf.maxMustBe100': 'The points of the criteria must add up to 100 (now {total})',
+  'project.complete': 'Complete the project',
+  'project.completed': 'Project completed',
 };
 
 export const organizationZh = {

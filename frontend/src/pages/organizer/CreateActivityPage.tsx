@@ -3,8 +3,8 @@ import { useNavigate } from 'react-router-dom';
 import { Alert, Button, Card, Col, DatePicker, Form, Input, InputNumber, Row, Select, Space, Typography, App as AntApp } from 'antd';
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
-import { CreateActivityDocument, type ServiceCategory } from '../../api/generated';
-import { useMutation } from '../../api/client';
+import { ContractsDocument, CreateActivityDocument, type ServiceCategory } from '../../api/generated';
+import { useMutation, useQuery } from '../../api/client';
 import { applyUserErrors, describeError } from '../../api/forms';
 import { RegionSelect } from '../../components/RegionSelect';
 import { CATEGORIES } from '../../components/enums';
@@ -20,7 +20,8 @@ interface ShiftValues {
 interface Values {
   title: string;
   category: ServiceCategory;
-  regionId: string;
+  regionId?: string;
+  projectId?: string;
   placeName: string;
   description: string;
   latitude?: number | null;
@@ -31,9 +32,12 @@ interface Values {
   shifts: ShiftValues[];
 }
 
-const FIELDS = ['title', 'category', 'regionId', 'placeName', 'description', 'latitude', 'longitude', 'checkinRadiusM', 'requiredSkills', 'minAge', 'shifts'];
+const FIELDS = ['title', 'category', 'regionId', 'projectId', 'placeName', 'description', 'latitude', 'longitude', 'checkinRadiusM', 'requiredSkills', 'minAge', 'shifts'];
 
-/** Create a community activity with its shifts (community staff). */
+/**
+ * Create an activity with its shifts: community staff for a community, social workers for a
+ * project their organization runs (from its contracts).
+ */
 export function CreateActivityPage() {
   const { t, locale } = useI18n();
   const { activeGrant } = useSession();
@@ -42,6 +46,8 @@ export function CreateActivityPage() {
   const [form] = Form.useForm<Values>();
   const [create, { loading }] = useMutation(CreateActivityDocument);
   const [general, setGeneral] = useState<string[]>([]);
+  const forProject = activeGrant?.role === 'SOCIAL_WORKER';
+  const contracts = useQuery(ContractsDocument, { first: 50 }, { skip: !forProject });
   const start = dayjs().add(1, 'day').hour(9).minute(0).second(0).millisecond(0);
 
   const useMyLocation = () => {
@@ -58,7 +64,8 @@ export function CreateActivityPage() {
           input: {
             title: v.title.trim(),
             category: v.category,
-            regionId: v.regionId,
+            regionId: forProject ? null : (v.regionId ?? null),
+            projectId: forProject ? (v.projectId ?? null) : null,
             placeName: v.placeName.trim(),
             description: v.description ?? '',
             latitude: v.latitude ?? null,
@@ -105,9 +112,18 @@ export function CreateActivityPage() {
               </Form.Item>
             </Col>
             <Col xs={24} sm={12}>
-              <Form.Item name="regionId" label={t('activity.community')} rules={[{ required: true, message: t('validation.required') }]}>
-                <RegionSelect level="COMMUNITY" under={activeGrant?.region?.level === 'COMMUNITY' ? null : activeGrant?.region?.id} />
-              </Form.Item>
+              {forProject ? (
+                <Form.Item name="projectId" label={t('bid.project')} rules={[{ required: true, message: t('validation.required') }]}>
+                  <Select
+                    loading={contracts.loading}
+                    options={(contracts.data?.contracts.nodes ?? []).filter((c) => c.status === 'ACTIVE').map((c) => ({ value: c.projectId, label: c.projectTitle ?? c.projectId }))}
+                  />
+                </Form.Item>
+              ) : (
+                <Form.Item name="regionId" label={t('activity.community')} rules={[{ required: true, message: t('validation.required') }]}>
+                  <RegionSelect level="COMMUNITY" under={activeGrant?.region?.level === 'COMMUNITY' ? null : activeGrant?.region?.id} />
+                </Form.Item>
+              )}
             </Col>
           </Row>
           <Form.Item name="placeName" label={t('activity.place')} rules={[{ required: true, whitespace: true, message: t('validation.required') }]}>

@@ -20,8 +20,7 @@ export function OrganizeActivitiesPage() {
         <Typography.Title level={2} style={{ margin: 0 }}>
           {t('activity.organizedByMe')}
         </Typography.Title>
-        {/* Social workers create activities for a project they run: needs the projects API. */}
-        {activeGrant?.role === 'COMMUNITY_STAFF' && (
+        {(activeGrant?.role === 'COMMUNITY_STAFF' || activeGrant?.role === 'SOCIAL_WORKER') && (
           <Button type="primary" onClick={() => navigate('/app/activities/new')}>
             {t('activity.create')}
           </Button>

@@ -25,6 +25,7 @@ import { BidPanel } from './BidPanel';
 import { EvaluationSheet } from './EvaluationSheet';
 import { CreateContractForm } from './CreateContractForm';
 import { ContractView } from './ContractView';
+import { PerformancePanel } from './PerformancePanel';
 
 /** One project: its notice, and what the active role can do with it in its current state. */
 export function ProjectDetailPage() {
@@ -172,6 +173,7 @@ export function ProjectDetailPage() {
           {role === 'BUREAU_OFFICER' && project.status === 'AWARDED' && <CreateContractForm project={project} onDone={refreshAll} />}
           {showContract &&
             (contracts.data?.contracts.nodes ?? []).map((c) => <ContractView key={c.id} contract={c} onChanged={refreshAll} />)}
+          {['IN_PROGRESS', 'COMPLETED', 'EVALUATED'].includes(project.status) && <PerformancePanel project={project} onChanged={refreshAll} />}
           <Modal
             open={publishing}
             title={t('project.publish')}
