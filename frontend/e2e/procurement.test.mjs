@@ -170,6 +170,8 @@ test('after the deadline the bids are opened, community staff score them and the
   }
   await staff.page.getByRole('button', { name: '保存评分' }).click();
   await staff.page.getByText(/已保存 4 项评分/).waitFor();
+  // The sheet ranks the bids by the formula as soon as the scores are in: A first.
+  await staff.page.getByTestId('evaluation-sheet').locator('tbody tr.ant-table-row').first().getByText(ORGANIZATIONS.a.name).waitFor();
   await assertInputsLabelled(staff.page);
   await screenshot(staff.page, 'community-staff-evaluation-sheet');
   await staff.assertClean();

@@ -30,7 +30,18 @@ export function EvaluationSheet({ projectId, onChanged }: { projectId: string; o
   const role = activeGrant?.role;
   const canScore = Boolean(project && project.status === 'BIDS_OPENED' && role && EVALUATORS.includes(role));
   const isBureau = role === 'BUREAU_OFFICER';
-  const bids = [...(project?.bids ?? [])].filter((b) => b.status !== 'WITHDRAWN').sort((a, b) => (a.rank ?? 999) - (b.rank ?? 999));
+  // The formula's ranking (price score, mean technical score, total) as the scores come in;
+  // the bid's own fields once the award is final.
+  const ranking = new Map((project?.ranking ?? []).map((r) => [r.bidId, r]));
+  const bids = [...(project?.bids ?? [])]
+    .filter((b) => b.status !== 'WITHDRAWN')
+    .map((b) => {
+      const r = ranking.get(b.id);
+      return r
+        ? { ...b, rank: b.rank ?? r.rank, priceScore: b.priceScore ?? r.priceScore, technicalScore: b.technicalScore ?? r.technicalScore, totalScore: b.totalScore ?? r.totalScore }
+        : b;
+    })
+    .sort((a, b) => (a.rank ?? 999) - (b.rank ?? 999));
   const key = (bidId: string, criterionId: string) => `${bidId}|${criterionId}`;
 
   const report = (errors: { code: string; message: string }[], ok: string) => {

@@ -17,7 +17,7 @@ export function VolunteerHome({ name }: { name: string }) {
   return (
     <div data-testid="workbench-VOLUNTEER">
       <Typography.Title level={3} style={{ marginTop: 0 }}>
-        {t('home.welcome', { name })}
+        {t('home.welcome', { name: v?.realName ?? name })}
       </Typography.Title>
       <ListState loading={profile.loading} error={profile.error} empty={false} onRetry={() => void profile.refetch()}>
         {v ? (
