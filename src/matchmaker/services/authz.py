@@ -141,6 +141,7 @@ POLICY: dict[Capability, dict[Role | None, ScopeKind]] = {
     # The chain is one sequence: verifying it reveals no record, so any auditor may run it.
     Capability.AUDIT_VERIFY: {R.PLATFORM_ADMIN: S.GLOBAL, R.AUDITOR: S.GLOBAL},
     Capability.JOB_READ: {R.PLATFORM_ADMIN: S.GLOBAL},
+    Capability.JOB_RUN: {R.PLATFORM_ADMIN: S.GLOBAL},
     # Volunteering (issue 4). Activities are public notices; organizing is for community staff
     # (their communities) and social workers (their organization's projects); on top of the
     # scope, only an activity's own organizer manages it and certifies its hours
@@ -168,7 +169,6 @@ POLICY: dict[Capability, dict[Role | None, ScopeKind]] = {
     },
     Capability.CERTIFICATE_REVOKE: {R.PLATFORM_ADMIN: S.GLOBAL, R.BUREAU_OFFICER: S.REGION},
     Capability.CERTIFICATE_VERIFY: {None: S.PUBLIC},
-    Capability.JOB_RUN: {R.PLATFORM_ADMIN: S.GLOBAL},
     # procurement (issue 3). Writes on the money path belong to the roles that own them; the
     # platform admin manages accounts, not purchases, so it only reads.
     Capability.NEED_READ: {R.PLATFORM_ADMIN: S.GLOBAL, **_REGIONAL},
@@ -330,7 +330,8 @@ class Actor:
         rules = POLICY[capability]
         if None in rules:
             return Scope(is_public=True)
-        if not self.is_authenticated:
+        if not self.is_authenticated and not self.grants:
+            # Anonymous. (The command-line SYSTEM actor has grants but no account.)
             return Scope()
         is_global = False
         paths: list[str] = []
