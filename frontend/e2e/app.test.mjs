@@ -89,13 +89,12 @@ describe('shell', () => {
   });
 
   test('each role lands on its workbench (desktop) and the volunteer view fits 375 px', async () => {
-    for (const key of ['bureau', 'community']) {
-      const person = world.accounts[key];
+    for (const person of [world.accounts.bureau, world.accounts.community, { username: 'worker', role: 'SOCIAL_WORKER' }, { username: 'orga', role: 'ORG_ADMIN' }]) {
       const s = await openPage(browser, app, DESKTOP);
       try {
         await uiLogin(s, person.username, PASSWORD);
         await s.page.getByTestId(`workbench-${person.role}`).waitFor();
-        await screenshot(s.page, `${person.role.toLowerCase().replace('_', '-')}-home`);
+        await screenshot(s.page, `${person.role.toLowerCase().replace('_', '-')}-workbench`);
         await s.assertClean();
       } finally {
         await s.close();

@@ -95,5 +95,23 @@ export async function seedWorld(app) {
     );
     organizations[key] = { ...org, id: orgId, adminAccountId: account.account.id };
   }
+  // A social worker on organization A's staff (the grant comes with the membership).
+  await app.mutate(
+    'createSocialWorker',
+    `mutation($input: CreateSocialWorkerInput!) { createSocialWorker(input: $input) { socialWorker { id } ${ERR} } }`,
+    {
+      input: {
+        organizationId: organizations.a.id,
+        name: '陈社工',
+        username: 'worker',
+        password: PASSWORD,
+        level: 'SOCIAL_WORKER',
+        certificateNumber: 'SW2024370102001',
+        registeredOn: '2025-03-01',
+        specialties: ['ELDERLY'],
+      },
+    },
+    admin,
+  );
   return { admin, regions, accounts, organizations };
 }
