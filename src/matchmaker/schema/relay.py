@@ -90,3 +90,32 @@ def connection(page: Page[Any], convert: Callable[[Any], T]) -> Connection[T]:
             end_cursor=page.end_cursor,
         ),
     )
+
+
+def selected_node_fields(info: Any) -> set[str]:
+    """Field names the query selects on a connection's nodes (``edges { node {…} }``/``nodes``).
+
+    Connection resolvers use it to prefetch, for the whole page at once, only what was asked.
+    Fragments are followed one level, which covers how clients write list queries.
+    """
+    from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
+
+    def names(selections: list[Any]) -> list[Any]:
+        out: list[Any] = []
+        for sel in selections:
+            if isinstance(sel, SelectedField):
+                out.append(sel)
+            elif isinstance(sel, InlineFragment | FragmentSpread):
+                out.extend(names(sel.selections))
+        return out
+
+    wanted: set[str] = set()
+    for root in info.selected_fields:
+        for field in names(root.selections):
+            if field.name == "nodes":
+                wanted |= {f.name for f in names(field.selections)}
+            elif field.name == "edges":
+                for sub in names(field.selections):
+                    if sub.name == "node":
+                        wanted |= {f.name for f in names(sub.selections)}
+    return wanted

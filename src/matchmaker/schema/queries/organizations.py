@@ -5,14 +5,14 @@ import strawberry
 from matchmaker.models import Organization as OrganizationRow
 from matchmaker.models import SocialWorker as SocialWorkerRow
 from matchmaker.schema.context import Info
-from matchmaker.schema.relay import Connection, connection, decode_id
+from matchmaker.schema.relay import Connection, connection, decode_id, selected_node_fields
 from matchmaker.schema.types.enums import (
     OrganizationGrade,
     OrganizationKind,
     ServiceCategory,
     WorkerLevel,
 )
-from matchmaker.schema.types.organization import Organization
+from matchmaker.schema.types.organization import Organization, prefetch_page
 from matchmaker.schema.types.social_worker import SocialWorker
 from matchmaker.services import organizations as org_service
 from matchmaker.services import regions as region_service
@@ -60,7 +60,9 @@ class OrganizationQueries:
             include_inactive=include_inactive,
         )
         page = await paginate(ctx.session, stmt, OrganizationRow.id, first=first, after=after)
-        return connection(page, Organization.from_row)
+        result = connection(page, Organization.from_row)
+        await prefetch_page(info, [e.node for e in result.edges], selected_node_fields(info))
+        return result
 
     @strawberry.field(
         description="Social workers in your scope. `regionId`: living in that subtree or employed "

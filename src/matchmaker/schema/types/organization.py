@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
@@ -42,6 +43,10 @@ class Organization(Node):
     version: int
     region_pk: strawberry.Private[int]
     contact_phone_raw: strawberry.Private[str]
+    #: Filled by list resolvers for the whole page (see ``prefetch_page``), so the hot fields
+    #: below resolve synchronously; single objects fall back to the per-request loaders.
+    prefetched_region: strawberry.Private[Region | None] = None
+    prefetched_staff_count: strawberry.Private[int | None] = None
 
     @classmethod
     def from_row(cls, row: models.Organization) -> Self:
@@ -76,21 +81,28 @@ class Organization(Node):
             return self.contact_phone_raw
         return mask_phone(self.contact_phone_raw) or ""
 
-    @strawberry.field(description="The base region (where the organization is registered).")
-    async def region(self, info: Info) -> Region:
-        region = await load_region(info, self.region_pk)
-        assert region is not None  # a foreign key
-        return region
+    # graphql-core awaits what a resolver returns when it is awaitable, so these resolvers are
+    # sync on a prefetched page (no per-field coroutine) and async only when loading alone.
+    @strawberry.field(
+        graphql_type=Region,
+        description="The base region (where the organization is registered).",
+    )
+    def region(self, info: Info) -> Region | Awaitable[Region]:
+        if self.prefetched_region is not None:
+            return self.prefetched_region
+        return _required_region(info, self.region_pk)
 
     @strawberry.field(description="Regions the organization serves.")
     async def service_regions(self, info: Info) -> list[Region]:
         rows = await info.context.loader(service_regions_by_organization).load(self.pk)
         return [Region.from_row(r) for r in rows]
 
-    @strawberry.field(description="Number of active social workers on the staff.")
-    async def staff_count(self, info: Info) -> int:
-        count: int = await info.context.loader(staff_count_by_organization).load(self.pk)
-        return count
+    @strawberry.field(graphql_type=int, description="Number of active social workers on the staff.")
+    def staff_count(self, info: Info) -> int | Awaitable[int]:
+        if self.prefetched_staff_count is not None:
+            return self.prefetched_staff_count
+        loaded: Awaitable[int] = info.context.loader(staff_count_by_organization).load(self.pk)
+        return loaded
 
     @strawberry.field(description="The staff you may read (empty when you may read none).")
     async def staff(
@@ -101,6 +113,28 @@ class Organization(Node):
         batch = all_staff_by_organization if include_inactive else active_staff_by_organization
         rows = await info.context.loader(batch).load(self.pk)
         return [SocialWorker.from_row(r) for r in rows]
+
+
+async def _required_region(info: Info, pk: int) -> Region:
+    region = await load_region(info, pk)
+    assert region is not None  # a foreign key
+    return region
+
+
+async def prefetch_page(info: Info, items: list[Organization], wanted: set[str]) -> None:
+    """Load the page's regions and staff counts in one batch each, when the query asks."""
+    if not items:
+        return
+    if "region" in wanted:
+        rows = await info.context.loader(region_by_id).load_many([o.region_pk for o in items])
+        for org, row in zip(items, rows, strict=True):
+            org.prefetched_region = Region.from_row(row) if row is not None else None
+    if "staffCount" in wanted:
+        counts = await info.context.loader(staff_count_by_organization).load_many(
+            [o.pk for o in items]
+        )
+        for org, count in zip(items, counts, strict=True):
+            org.prefetched_staff_count = count
 
 
 @node_resolver("Organization")
