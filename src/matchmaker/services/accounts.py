@@ -230,23 +230,45 @@ async def change_password(
 
 
 async def actor_for_token(session: AsyncSession, token: str | None) -> Actor:
-    """Resolve a session token (cookie or Bearer) to the caller and their grants."""
+    """Resolve a session token (cookie or Bearer) to the caller and their grants.
+
+    One statement per request: the session, its account and every grant with its region path.
+    """
     if not token:
         return Actor()
-    row = (
+    rows = (
         await session.execute(
-            select(AuthSession.account_id)
+            select(
+                AuthSession.account_id,
+                RoleGrant.role,
+                RoleGrant.region_id,
+                Region.path,
+                RoleGrant.organization_id,
+            )
             .join(Account, Account.id == AuthSession.account_id)
+            .outerjoin(RoleGrant, RoleGrant.account_id == AuthSession.account_id)
+            .outerjoin(Region, Region.id == RoleGrant.region_id)
             .where(
                 AuthSession.token_hash == token_hash(token),
                 AuthSession.expires_at > clock.now(),
                 Account.status == AccountStatus.ACTIVE,
             )
+            .order_by(RoleGrant.id)
         )
-    ).first()
-    if row is None:
+    ).all()
+    if not rows:
         return Actor()
-    return await actor_for_account(session, row.account_id)
+    grants = tuple(
+        Grant(
+            role=r.role,
+            region_id=r.region_id,
+            region_path=r.path,
+            organization_id=r.organization_id,
+        )
+        for r in rows
+        if r.role is not None
+    )
+    return Actor(account_id=rows[0].account_id, grants=grants)
 
 
 async def actor_for_account(session: AsyncSession, account_id: int) -> Actor:
