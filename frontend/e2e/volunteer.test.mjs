@@ -34,6 +34,20 @@ async function pickOption(page, label, search, option) {
   await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${option}"]`).click();
 }
 
+/** Type a date into an antd DatePicker; leaving the field keeps it (Enter would submit the form). */
+async function typeDate(page, label, text) {
+  const input = page.getByLabel(label, { exact: true });
+  await input.click();
+  await input.fill(text);
+  await input.press('Tab');
+}
+
+/** The app's date in Asia/Shanghai, `days` later. */
+async function appDate(days = 0) {
+  const now = await app.now();
+  return new Date(now.getTime() + 8 * 3600_000 + days * 86400_000).toISOString().slice(0, 10);
+}
+
 /** Seconds from now until `hours`:00 tomorrow in Asia/Shanghai (UTC+8, no DST). */
 function secondsUntilTomorrowShanghai(hours, minutes = 0) {
   const now = new Date();
@@ -146,5 +160,28 @@ test('the volunteer checks in and out with the code on the shift screen, and see
   assert.ok(overflow <= 0, `the hours page is ${overflow}px wider than the phone`);
   await screenshot(page, 'volunteer-hours-phone');
   await staff.assertClean();
+  await volunteer.assertClean();
+});
+
+test('the volunteer is notified of the approval, requests a certificate, sees it rendered and downloads the PDF', async () => {
+  const { page } = volunteer;
+  await volunteer.go('/app/notifications');
+  await page.locator('.ant-list-item').first().waitFor();
+  await page.getByTestId('notification-bell').waitFor();
+
+  await volunteer.go('/app/volunteer/certificates');
+  await typeDate(page, '起始日期', await appDate(-30));
+  await typeDate(page, '截止日期', await appDate(0));
+  await assertInputsLabelled(page);
+  await page.getByRole('button', { name: '申请证明' }).click();
+  // Rendering is a background job: the page polls and says when it is ready.
+  const link = page.getByTestId('certificate-download');
+  await link.waitFor({ timeout: 30_000 });
+  await page.getByText('证明已生成，可以下载').waitFor();
+  assert.equal(await link.count(), 1);
+  const response = await volunteer.context.request.get(`${app.base}${await link.getAttribute('href')}`);
+  assert.equal(response.status(), 200);
+  assert.match(response.headers()['content-type'], /pdf/);
+  await screenshot(page, 'volunteer-certificates-phone');
   await volunteer.assertClean();
 });

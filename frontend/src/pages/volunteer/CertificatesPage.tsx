@@ -20,8 +20,8 @@ function hoursOf(minutes: number): string {
 /** Request certificates (rendered by a background job) and download them when ready. */
 export function CertificatesPage() {
   const { t, locale } = useI18n();
-  const { notification } = AntApp.useApp();
-  const [form] = Form.useForm<{ period: [Dayjs, Dayjs] }>();
+  const { notification, message } = AntApp.useApp();
+  const [form] = Form.useForm<{ periodStart: Dayjs; periodEnd: Dayjs }>();
   const list = usePaged(MyCertificatesDocument, { first: 30 }, (d) => d.certificates);
   const [request, { loading }] = useMutation(RequestCertificateDocument);
   const [general, setGeneral] = useState<string[]>([]);
@@ -45,14 +45,15 @@ export function CertificatesPage() {
     return () => window.clearInterval(timer);
   }, [list.nodes, anyPending, list, notification, t]);
 
-  const submit = async ({ period }: { period: [Dayjs, Dayjs] }) => {
+  const submit = async ({ periodStart, periodEnd }: { periodStart: Dayjs; periodEnd: Dayjs }) => {
     setGeneral([]);
     try {
-      const r = (await request({ input: { periodStart: period[0].format('YYYY-MM-DD'), periodEnd: period[1].format('YYYY-MM-DD') } })).requestCertificate;
+      const r = (await request({ input: { periodStart: periodStart.format('YYYY-MM-DD'), periodEnd: periodEnd.format('YYYY-MM-DD') } })).requestCertificate;
       if (r.errors.length) {
-        setGeneral(applyUserErrors(form, r.errors, locale, ['period']));
+        setGeneral(applyUserErrors(form, r.errors, locale, ['periodStart', 'periodEnd']));
         return;
       }
+      void message.success(t('cert.requested'));
       await list.reload();
     } catch (exc) {
       setGeneral([describeError(exc, locale)]);
@@ -67,9 +68,14 @@ export function CertificatesPage() {
       <Card title={t('cert.request')} style={{ marginBottom: 16 }}>
         {general.length > 0 && <Alert type="error" role="alert" showIcon message={general.join('；')} style={{ marginBottom: 12 }} />}
         <Form form={form} layout="vertical" name="requestCertificate" onFinish={submit}>
-          <Form.Item name="period" label={t('cert.period')} rules={[{ required: true, message: t('validation.required') }]}>
-            <DatePicker.RangePicker style={{ maxWidth: '100%' }} inputReadOnly />
-          </Form.Item>
+          <Space wrap>
+            <Form.Item name="periodStart" label={t('cert.periodStart')} rules={[{ required: true, message: t('validation.required') }]}>
+              <DatePicker />
+            </Form.Item>
+            <Form.Item name="periodEnd" label={t('cert.periodEnd')} rules={[{ required: true, message: t('validation.required') }]}>
+              <DatePicker />
+            </Form.Item>
+          </Space>
           <Button type="primary" htmlType="submit" loading={loading}>
             {t('cert.request')}
           </Button>
@@ -86,7 +92,7 @@ export function CertificatesPage() {
               actions={
                 c.status === 'READY' && c.downloadUrl
                   ? [
-                      <a key="dl" href={c.downloadUrl} download>
+                      <a key="dl" href={c.downloadUrl} download data-testid="certificate-download">
                         <DownloadOutlined aria-hidden /> {t('cert.download')}
                       </a>,
                     ]
