@@ -73,6 +73,29 @@ describe('shell', () => {
     }
   });
 
+  test('a social worker also becomes a volunteer and switches between the two roles', async () => {
+    const s = await openPage(browser, app);
+    try {
+      await uiLogin(s, 'worker', PASSWORD);
+      await s.page.getByTestId('workbench-SOCIAL_WORKER').waitFor();
+      await s.go('/register');
+      await s.page.getByLabel('真实姓名').fill('陈社工');
+      await s.page.getByLabel('身份证号').fill('440308200001011234');
+      const home = s.page.getByLabel('居住社区', { exact: true });
+      await home.click({ force: true });
+      await home.fill('千佛山');
+      await s.page.locator('.ant-select-dropdown:visible .ant-select-item-option[title="千佛山社区"]').click();
+      await s.page.getByRole('button', { name: '成为志愿者' }).click();
+      await s.page.getByTestId('workbench-VOLUNTEER').waitFor();
+      await s.page.getByTestId('role-switch').click();
+      await s.page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: '社会工作者' }).click();
+      await s.page.getByTestId('workbench-SOCIAL_WORKER').waitFor();
+      await s.assertClean();
+    } finally {
+      await s.close();
+    }
+  });
+
   test('the auditor verifies the audit chain', async () => {
     const s = await openPage(browser, app);
     try {
