@@ -1,5 +1,5 @@
-import { Button, Result } from 'antd';
-import { Link } from 'react-router-dom';
+import { Result } from 'antd';
+import { LinkButton } from '../../components/LinkButton';
 import { useI18n } from '../../i18n';
 
 export function NotFoundPage() {
@@ -9,9 +9,7 @@ export function NotFoundPage() {
       status="404"
       title={t('common.notFound')}
       extra={
-        <Link to="/">
-          <Button type="primary">{t('common.home')}</Button>
-        </Link>
+        <LinkButton to="/" type="primary">{t('common.home')}</LinkButton>
       }
     />
   );

@@ -5,6 +5,7 @@ import { usePaged } from '../../api/paged';
 import { ListState } from '../../components/ListState';
 import { LoadMore } from '../../components/LoadMore';
 import { formatDateTime } from '../../components/format';
+import { LinkButton } from '../../components/LinkButton';
 import { useI18n } from '../../i18n';
 import { useSession } from '../../auth/session';
 
@@ -44,11 +45,9 @@ export function OrganizeActivitiesPage() {
                 </Typography.Text>
                 <Space wrap>
                   {a.shifts.map((s) => (
-                    <Link key={s.id} to={`/app/shifts/${encodeURIComponent(s.id)}`} data-testid="shift-screen-link">
-                      <Button size="small">
-                        {formatDateTime(s.startsAt)} · {t('shift.taken', { taken: s.placesTaken, capacity: s.capacity })}
-                      </Button>
-                    </Link>
+                    <LinkButton key={s.id} size="small" to={`/app/shifts/${encodeURIComponent(s.id)}`} data-testid="shift-screen-link">
+                      {formatDateTime(s.startsAt)} · {t('shift.taken', { taken: s.placesTaken, capacity: s.capacity })}
+                    </LinkButton>
                   ))}
                 </Space>
               </Space>

@@ -1,9 +1,10 @@
-import { Button, Card, List, Space, Tag, Typography } from 'antd';
+import { Card, List, Space, Tag, Typography } from 'antd';
 import { Link } from 'react-router-dom';
 import { PublishedProjectsDocument, RegionsDocument } from '../../api/generated';
 import { ProjectTable } from '../projects/ProjectTable';
 import { useQuery } from '../../api/client';
 import { ListState } from '../../components/ListState';
+import { LinkButton } from '../../components/LinkButton';
 import { useI18n } from '../../i18n';
 
 /** The public landing page (no login). */
@@ -42,15 +43,9 @@ export function PublicHomePage() {
         </ListState>
       </Card>
       <Space wrap style={{ marginBottom: 16 }}>
-        <Link to="/activities">
-          <Button type="primary">{t('public.activities')}</Button>
-        </Link>
-        <Link to="/register">
-          <Button>{t('public.register')}</Button>
-        </Link>
-        <Link to="/verify">
-          <Button>{t('public.verify')}</Button>
-        </Link>
+        <LinkButton to="/activities" type="primary">{t('public.activities')}</LinkButton>
+        <LinkButton to="/register">{t('public.register')}</LinkButton>
+        <LinkButton to="/verify">{t('public.verify')}</LinkButton>
       </Space>
       <Card title={t('public.regions')} extra={<Typography.Text type="secondary">{t('public.regionsHint')}</Typography.Text>}>
         <ListState

@@ -54,6 +54,8 @@ export function CertificatesPage() {
         return;
       }
       void message.success(t('cert.requested'));
+      // Say "ready" when the job has rendered it, even if that happens before the next look.
+      if (r.certificate) pendingIds.current.add(r.certificate.id);
       await list.reload();
     } catch (exc) {
       setGeneral([describeError(exc, locale)]);

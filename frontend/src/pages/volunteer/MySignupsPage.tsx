@@ -8,6 +8,7 @@ import { errorMessage } from '../../errors/catalogue';
 import { ListState } from '../../components/ListState';
 import { LoadMore } from '../../components/LoadMore';
 import { formatDateTime } from '../../components/format';
+import { LinkButton } from '../../components/LinkButton';
 import { useI18n } from '../../i18n';
 
 const COLORS: Record<string, string> = { CONFIRMED: 'green', WAITLISTED: 'gold', OFFERED: 'orange', ATTENDED: 'blue', NO_SHOW: 'red' };
@@ -63,9 +64,9 @@ export function MySignupsPage() {
                     </Button>
                   )}
                   {s.status === 'CONFIRMED' && s.shift && (
-                    <Link to={`/checkin?shift=${encodeURIComponent(s.shift.id)}`}>
-                      <Button size="small">{t('nav.checkin')}</Button>
-                    </Link>
+                    <LinkButton size="small" to={`/checkin?shift=${encodeURIComponent(s.shift.id)}`}>
+                      {t('nav.checkin')}
+                    </LinkButton>
                   )}
                 </Space>
               </Space>

@@ -1,5 +1,4 @@
 import { useEffect, useState } from 'react';
-import { Link } from 'react-router-dom';
 import { Alert, Button, Card, Descriptions, Form, InputNumber, Result, Select, Tag, Typography, App as AntApp } from 'antd';
 import { MyVolunteerProfileDocument, UpdateVolunteerProfileDocument, type ServiceCategory } from '../../api/generated';
 import { useMutation, useQuery } from '../../api/client';
@@ -8,6 +7,7 @@ import { AvailabilityGrid, type Slot } from '../../components/AvailabilityGrid';
 import { RegionSelect } from '../../components/RegionSelect';
 import { ListState } from '../../components/ListState';
 import { CATEGORIES } from '../../components/enums';
+import { LinkButton } from '../../components/LinkButton';
 import { useI18n } from '../../i18n';
 import { StarCard } from './StarCard';
 
@@ -48,9 +48,7 @@ export function ProfilePage() {
         status="info"
         title={t('profile.notRegistered')}
         extra={
-          <Link to="/register">
-            <Button type="primary">{t('profile.becomeVolunteer')}</Button>
-          </Link>
+          <LinkButton to="/register" type="primary">{t('profile.becomeVolunteer')}</LinkButton>
         }
       />
     );

@@ -1,9 +1,9 @@
-import { Link } from 'react-router-dom';
-import { Button, Card, List, Result, Space, Tag, Typography } from 'antd';
+import { Card, List, Result, Space, Tag, Typography } from 'antd';
 import { MySignupsDocument, MyVolunteerProfileDocument } from '../../api/generated';
 import { useQuery } from '../../api/client';
 import { ListState } from '../../components/ListState';
 import { formatDateTime } from '../../components/format';
+import { LinkButton } from '../../components/LinkButton';
 import { useI18n } from '../../i18n';
 import { StarCard } from './StarCard';
 
@@ -27,23 +27,15 @@ export function VolunteerHome({ name }: { name: string }) {
             status="info"
             title={t('profile.notRegistered')}
             extra={
-              <Link to="/register">
-                <Button type="primary">{t('profile.becomeVolunteer')}</Button>
-              </Link>
+              <LinkButton to="/register" type="primary">{t('profile.becomeVolunteer')}</LinkButton>
             }
           />
         )}
       </ListState>
       <Space wrap style={{ margin: '16px 0' }}>
-        <Link to="/activities">
-          <Button type="primary">{t('nav.activities')}</Button>
-        </Link>
-        <Link to="/checkin">
-          <Button>{t('nav.checkin')}</Button>
-        </Link>
-        <Link to="/app/volunteer/hours">
-          <Button>{t('nav.myHours')}</Button>
-        </Link>
+        <LinkButton to="/activities" type="primary">{t('nav.activities')}</LinkButton>
+        <LinkButton to="/checkin">{t('nav.checkin')}</LinkButton>
+        <LinkButton to="/app/volunteer/hours">{t('nav.myHours')}</LinkButton>
       </Space>
       <Card title={t('nav.mySignups')} size="small">
         <ListState loading={signups.loading} error={signups.error} empty={upcoming.length === 0} emptyText={t('checkin.noShifts')} onRetry={() => void signups.refetch()}>
