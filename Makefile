@@ -28,7 +28,7 @@ FRONTEND_STAMP := frontend/node_modules/.installed
 $(FRONTEND_STAMP): frontend/package.json frontend/package-lock.json
 	@# npm ci refuses some lock files this registry produces (platform-specific optional
 	@# packages missing); npm install from the same lock is the fallback.
-	cd frontend && (npm ci --no-audit --no-fund || npm install --no-audit --no-fund)
+	cd frontend && (npm ci --no-audit --no-fund >/dev/null 2>&1 || npm install --no-audit --no-fund)
 	@touch $(FRONTEND_STAMP)
 
 frontend-deps: $(FRONTEND_STAMP) ## Install the front end's npm packages (npm ci)
