@@ -109,16 +109,22 @@ export function ContractView({ contract, onChanged }: { contract: ContractFields
   const [paying, setPaying] = useState<MilestoneRow | null>(null);
   const [reporting, setReporting] = useState<MilestoneRow | null>(null);
   const [accept] = useMutation(AcceptProgressReportDocument);
-  const [returnReport] = useMutation(ReturnProgressReportDocument);
+  const [returnReport, returnState] = useMutation(ReturnProgressReportDocument);
+  const [returning, setReturning] = useState<string | null>(null);
+  const [reason, setReason] = useState('');
   const role = activeGrant?.role;
 
   const review = async (reportId: string, ok: boolean) => {
     try {
       const r = ok
         ? (await accept({ input: { reportId } })).acceptProgressReport
-        : (await returnReport({ input: { reportId, reason: window.prompt(t('project.returnReason')) ?? '' } })).returnProgressReport;
+        : (await returnReport({ input: { reportId, reason: reason.trim() } })).returnProgressReport;
       if (r.errors.length) void message.error(errorMessage(r.errors[0].code, locale, r.errors[0].message));
-      else void message.success(ok ? t('contract.accepted') : t('project.returned'));
+      else {
+        void message.success(ok ? t('contract.accepted') : t('project.returned'));
+        setReturning(null);
+        setReason('');
+      }
     } catch (exc) {
       void message.error(describeError(exc, locale));
     }
@@ -160,7 +166,7 @@ export function ContractView({ contract, onChanged }: { contract: ContractFields
                               <Button key="ok" size="small" type="primary" onClick={() => void review(r.id, true)}>
                                 {t('contract.accept')}
                               </Button>,
-                              <Button key="no" size="small" onClick={() => void review(r.id, false)}>
+                              <Button key="no" size="small" onClick={() => setReturning(r.id)}>
                                 {t('contract.returnReport')}
                               </Button>,
                             ]
@@ -217,6 +223,22 @@ export function ContractView({ contract, onChanged }: { contract: ContractFields
           },
         ]}
       />
+      <Modal
+        open={Boolean(returning)}
+        title={t('contract.returnReport')}
+        onCancel={() => setReturning(null)}
+        okText={t('common.confirm')}
+        cancelText={t('common.cancel')}
+        confirmLoading={returnState.loading}
+        okButtonProps={{ disabled: !reason.trim() }}
+        onOk={() => returning && void review(returning, false)}
+      >
+        <Form layout="vertical" name="returnReport">
+          <Form.Item label={t('project.returnReason')} htmlFor="report-return-reason">
+            <Input.TextArea id="report-return-reason" rows={3} value={reason} onChange={(e) => setReason(e.target.value)} />
+          </Form.Item>
+        </Form>
+      </Modal>
       <PaymentModal
         milestone={paying}
         onClose={(done) => {
