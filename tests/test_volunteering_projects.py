@@ -99,6 +99,12 @@ async def test_project_hours_are_approved_by_its_social_workers_and_counted_for_
     for who, code in ((rival_worker, "NOT_FOUND"), (community_staff, "NOT_ORGANIZER")):
         refused = await gql(APPROVE, {"i": {"recordIds": [record_id]}}, token=who.token)
         assert [e["code"] for e in refused["approveServiceRecords"]["errors"]] == [code]
+    listed = await gql(
+        "{ serviceRecords(first: 5, toDecide: true) { nodes { id participant { name } } } }",
+        token=worker.token,
+    )
+    # The organization needs the record, not the person's identity: the name is masked.
+    assert listed["serviceRecords"]["nodes"] == [{"id": record_id, "participant": {"name": "李**"}}]
     ok = await gql(APPROVE, {"i": {"recordIds": [record_id]}}, token=worker.token)
     assert ok["approveServiceRecords"]["errors"] == []
     minutes = await hours.approved_minutes_for_project(

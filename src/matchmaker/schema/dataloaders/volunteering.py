@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import select
 
-from matchmaker.models import Activity, ServiceRecord, Shift, Signup, Volunteer
+from matchmaker.models import Activity, Region, ServiceRecord, Shift, Signup, Volunteer
 from matchmaker.schema.context import Context
 from matchmaker.services import signups as signup_service
 
@@ -48,14 +48,21 @@ async def my_signup_by_shift(ctx: Context, keys: Sequence[int]) -> list[Signup |
 
 async def volunteer_brief_by_id(
     ctx: Context, keys: Sequence[int]
-) -> list[tuple[int, str, str] | None]:
-    """(account id, real name, volunteer number) per volunteer; callers mask the name."""
+) -> list[tuple[int, str, str, str | None] | None]:
+    """(account id, real name, volunteer number, home region path) per volunteer; callers
+    apply the PIPL disclosure policy to the name."""
     rows = await ctx.session.execute(
         select(
-            Volunteer.id, Volunteer.account_id, Volunteer.real_name, Volunteer.volunteer_number
-        ).where(Volunteer.id.in_(set(keys)))
+            Volunteer.id,
+            Volunteer.account_id,
+            Volunteer.real_name,
+            Volunteer.volunteer_number,
+            Region.path,
+        )
+        .outerjoin(Region, Region.id == Volunteer.home_region_id)
+        .where(Volunteer.id.in_(set(keys)))
     )
-    by_id = {r[0]: (r[1], r[2], r[3]) for r in rows}
+    by_id = {r[0]: (r[1], r[2], r[3], r[4]) for r in rows}
     return [by_id.get(k) for k in keys]
 
 
