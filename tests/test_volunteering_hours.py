@@ -348,3 +348,22 @@ async def test_dispute_of_an_approved_record_stays_counted_until_resolved(sessio
     dispute = await session.scalar(select(HoursDispute))
     assert row is not None and row.status is RecordStatus.APPROVED
     assert dispute is not None and dispute.record_status_before is RecordStatus.APPROVED
+
+
+async def test_the_nightly_job_reports_what_it_repaired(session, settings, gql, run_jobs):
+    from matchmaker.jobs import schedule
+    from matchmaker.models import OutboxJob
+
+    v = await _approved_ledger(session, settings, gql, 60, 2)
+    await session.execute(
+        update(Volunteer).where(Volunteer.id == v.volunteer.id).values(total_minutes=7)
+    )
+    session.add(VolunteerTotalChange(volunteer_id=v.volunteer.id, changed_at=T0, seq=1))
+    job_id = await schedule(session, "reconcile_volunteer_totals", {})
+    await session.commit()
+    await run_jobs()
+    job = await session.get(OutboxJob, job_id)
+    assert job is not None and job.result is not None
+    assert job.result["repaired_count"] == 1
+    assert job.result["repaired"][0]["minutes_before"] == 7
+    assert job.result["repaired"][0]["minutes_after"] == 120

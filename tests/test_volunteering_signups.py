@@ -270,3 +270,28 @@ async def test_cancelling_an_activity_notifies_everyone_signed_up(session, setti
         )
     )
     assert notified == {p.login.account.id for p in people}
+
+
+async def test_an_offer_that_clashes_with_another_confirmed_shift_can_not_be_accepted(
+    session, settings, gql
+):
+    clock.freeze(T0)
+    w = await factories.world(session)
+    organizer = await staff(session, settings, w.street_a)
+    _, (full,) = await community_activity(
+        session, settings, organizer, w.community_a1, shifts=[(T0 + 5 * HOUR, T0 + 7 * HOUR, 1)]
+    )
+    _, (clashing,) = await community_activity(
+        session, settings, organizer, w.community_a2, shifts=[(T0 + 6 * HOUR, T0 + 8 * HOUR, 5)]
+    )
+    holder, waiting = await volunteer(session, settings), await volunteer(session, settings)
+    held = await gql(SIGN_UP, {"i": {"shiftId": gid("Shift", full.id)}}, token=holder.token)
+    queued = await gql(SIGN_UP, {"i": {"shiftId": gid("Shift", full.id)}}, token=waiting.token)
+    await gql(SIGN_UP, {"i": {"shiftId": gid("Shift", clashing.id)}}, token=waiting.token)
+    await gql(
+        CANCEL_SIGNUP, {"i": {"signupId": held["signUp"]["signup"]["id"]}}, token=holder.token
+    )
+    refused = await gql(
+        ACCEPT_OFFER, {"i": {"signupId": queued["signUp"]["signup"]["id"]}}, token=waiting.token
+    )
+    assert [e["code"] for e in refused["acceptSignupOffer"]["errors"]] == ["SHIFT_OVERLAP"]
