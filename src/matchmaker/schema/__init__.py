@@ -7,15 +7,14 @@ from typing import Any
 import strawberry
 from strawberry.extensions import (
     DisableIntrospection,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
 
 from matchmaker.schema.errors import ErrorPolicy, MatchmakerSchema
+from matchmaker.schema.limits import MAX_TOKENS, RequestLimits
 from matchmaker.schema.mutations.accounts import AccountMutations
 from matchmaker.schema.mutations.jobs import JobMutations
 from matchmaker.schema.mutations.notifications import NotificationMutations
@@ -46,10 +45,6 @@ from matchmaker.schema.types.social_worker import SocialWorker
 from matchmaker.schema.types.volunteer import Volunteer
 from matchmaker.schema.types.volunteer_team import VolunteerTeam
 from matchmaker.schema.types.volunteering_nodes import VOLUNTEERING_NODE_TYPES
-
-MAX_DEPTH = 10
-MAX_ALIASES = 30
-MAX_TOKENS = 5000
 
 
 @strawberry.type
@@ -104,8 +99,7 @@ def build_schema(*, production: bool = False) -> strawberry.Schema:
     # Factories, not instances: strawberry builds fresh extensions per request.
     extensions: list[Any] = [
         ErrorPolicy,
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        RequestLimits,  # depth and aliases, with rule classes built once (see limits.py)
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: ParserCache(maxsize=500),
         lambda: ValidationCache(maxsize=500),
