@@ -8,6 +8,7 @@ validation cached for repeated queries, and the limits still apply to every docu
 
 from __future__ import annotations
 
+from graphql import ASTValidationRule
 from strawberry.extensions import AddValidationRules
 from strawberry.extensions.max_aliases import create_validator as aliases_validator
 from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
@@ -16,7 +17,7 @@ MAX_DEPTH = 10
 MAX_ALIASES = 30
 MAX_TOKENS = 5000
 
-_RULES = [
+_RULES: list[type[ASTValidationRule]] = [
     depth_validator(MAX_DEPTH, None, None),
     aliases_validator(MAX_ALIASES),
 ]
