@@ -127,28 +127,6 @@ export async function startApp() {
   };
   delete env.MATCHMAKER_REDIS_URL;
   runCli(env, ['migrate']);
-  // Stopgap while the single migration lags the models during parallel development: create any
-  // table the migration doesn't have yet (a no-op once it is regenerated; `make check`'s
-  // migrations-check is what catches a stale migration).
-  const fill = spawnSync(
-    join(REPO, '.venv', 'bin', 'python'),
-    [
-      '-c',
-      'import asyncio\n' +
-        'import matchmaker.models\n' +
-        'from matchmaker.db.base import Base\n' +
-        'from matchmaker.config import get_settings\n' +
-        'from matchmaker.db import create_engine\n' +
-        'async def main():\n' +
-        '    engine = create_engine(get_settings().database_url)\n' +
-        '    async with engine.begin() as conn:\n' +
-        '        await conn.run_sync(Base.metadata.create_all)\n' +
-        '    await engine.dispose()\n' +
-        'asyncio.run(main())\n',
-    ],
-    { cwd: REPO, env, encoding: 'utf8' },
-  );
-  if (fill.status !== 0) throw new Error(`creating missing tables failed:\n${fill.stderr}`);
   runCli(env, ['create-admin', '--username', ADMIN.login, '--password', ADMIN.password, '--name', '平台管理员']);
   const log = [];
   const proc = spawn(BIN, ['serve'], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
