@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy import select
 
 from matchmaker import clock
-from matchmaker.models import Attendance, ServiceRecord, Signup
+from matchmaker.models import Attendance, AuditEvent, Region, ServiceRecord, Signup
 from matchmaker.models.volunteering import CheckoutBy, RecordStatus, SignupStatus
 from matchmaker.services.activities import code_is_valid, current_code, distance_m, hotp
 from tests import factories
 from tests.volunteering_helpers import (
+    CANCEL_SIGNUP,
     CHECK_IN,
     CHECK_OUT,
     HOUR,
@@ -218,3 +220,167 @@ async def test_a_forgotten_check_out_is_closed_at_the_end_and_flagged(
     assert attendance.checked_out_at == shift.ends_at
     assert record is not None and record.needs_review and record.status is RecordStatus.PENDING
     assert record.minutes == 120
+
+
+# --- the organizer marks attendance ---------------------------------------------------------
+
+MARK_ATTENDED = """mutation($i: MarkAttendedInput!) { markAttended(input: $i) {
+    attendance { id checkedInAt checkedOutAt }
+    record { id minutes status source }
+    errors { code field } } }"""
+
+
+async def _marked(gql, organizer, signup_id, **times):
+    data = await gql(
+        MARK_ATTENDED, {"i": {"signupId": gid("Signup", signup_id), **times}}, token=organizer.token
+    )
+    return data["markAttended"]
+
+
+@dataclass(frozen=True)
+class _SignupState:
+    id: int
+    status: SignupStatus
+
+
+async def _signup(session) -> _SignupState:
+    """The only signup, read and released (SQLite: an open read would block the API's writes)."""
+    signup = await session.scalar(select(Signup).execution_options(populate_existing=True))
+    assert signup is not None
+    state = _SignupState(signup.id, signup.status)
+    await session.rollback()
+    return state
+
+
+async def test_the_organizer_marks_a_volunteer_attended_for_the_whole_shift(session, settings, gql):
+    organizer, shift, _ = await _signed_up(session, settings, gql)
+    starts_at, ends_at = shift.starts_at, shift.ends_at  # shift 01:20–03:20 UTC
+    clock.advance(3 * HOUR)
+    signup = await _signup(session)
+    result = await _marked(gql, organizer, signup.id)
+    assert result["errors"] == []
+    assert result["record"]["minutes"] == 120
+    assert (result["record"]["status"], result["record"]["source"]) == ("PENDING", "ATTENDANCE")
+    attendance = await session.scalar(select(Attendance))
+    assert attendance is not None
+    assert (attendance.checked_in_at, attendance.checked_out_at) == (starts_at, ends_at)
+    assert attendance.checkout_by is CheckoutBy.ORGANIZER
+    assert (await _signup(session)).status is SignupStatus.ATTENDED
+    assert await count(session, AuditEvent, AuditEvent.action == "attendance.mark_attended") == 1
+
+
+async def test_marking_attendance_twice_returns_the_same_record(session, settings, gql):
+    organizer, _, _ = await _signed_up(session, settings, gql)
+    clock.advance(3 * HOUR)
+    signup = await _signup(session)
+    first = await _marked(gql, organizer, signup.id)
+    second = await _marked(gql, organizer, signup.id)
+    assert second["errors"] == []
+    assert second["record"]["id"] == first["record"]["id"]
+    assert await count(session, ServiceRecord) == 1
+    assert await count(session, Attendance) == 1
+
+
+async def test_marking_a_no_show_attended_corrects_it(session, settings, gql):
+    organizer, _, _ = await _signed_up(session, settings, gql)
+    clock.advance(3 * HOUR)
+    signup = await _signup(session)
+    await gql(
+        """mutation($i: SetNoShowInput!) { setNoShow(input: $i) { errors { code } } }""",
+        {"i": {"signupId": gid("Signup", signup.id), "noShow": True}},
+        token=organizer.token,
+    )
+    assert (await _signup(session)).status is SignupStatus.NO_SHOW
+    result = await _marked(gql, organizer, signup.id)
+    assert result["errors"] == []
+    assert (await _signup(session)).status is SignupStatus.ATTENDED
+
+
+async def test_marked_times_are_kept_within_the_shift(session, settings, gql):
+    organizer, shift, _ = await _signed_up(session, settings, gql)
+    starts_at = shift.starts_at
+    clock.advance(3 * HOUR)
+    signup = await _signup(session)
+    result = await _marked(
+        gql,
+        organizer,
+        signup.id,
+        checkInAt=(starts_at + 30 * MIN).isoformat(),
+        checkOutAt=(starts_at + 90 * MIN).isoformat(),
+    )
+    assert result["errors"] == []
+    assert result["record"]["minutes"] == 60
+
+
+async def test_marked_times_outside_the_shift_or_reversed_are_refused_and_nothing_is_written(
+    session, settings, gql
+):
+    organizer, shift, _ = await _signed_up(session, settings, gql)
+    starts_at, ends_at = shift.starts_at, shift.ends_at
+    clock.advance(3 * HOUR)
+    signup = await _signup(session)
+    before = await audit_count(session)
+    bad = [
+        ({"checkInAt": (starts_at - MIN).isoformat()}, "checkInAt"),
+        ({"checkOutAt": (ends_at + MIN).isoformat()}, "checkOutAt"),
+        (
+            {
+                "checkInAt": (starts_at + HOUR).isoformat(),
+                "checkOutAt": (starts_at + 30 * MIN).isoformat(),
+            },
+            "checkOutAt",
+        ),
+    ]
+    for times, field in bad:
+        result = await _marked(gql, organizer, signup.id, **times)
+        assert result["errors"] == [{"code": "INVALID_RECORD_TIME", "field": field}]
+    assert await count(session, Attendance) == 0
+    assert await count(session, ServiceRecord) == 0
+    assert (await _signup(session)).status is SignupStatus.CONFIRMED
+    assert await audit_count(session) == before
+
+
+async def test_a_cancelled_signup_cannot_be_marked_attended(session, settings, gql):
+    organizer, _, v = await _signed_up(session, settings, gql)
+    signup = await _signup(session)
+    await gql(CANCEL_SIGNUP, {"i": {"signupId": gid("Signup", signup.id)}}, token=v.token)
+    clock.advance(3 * HOUR)
+    before = await audit_count(session)
+    result = await _marked(gql, organizer, signup.id)
+    assert [e["code"] for e in result["errors"]] == ["INVALID_STATE"]
+    assert await count(session, Attendance) == 0
+    assert await audit_count(session) == before
+
+
+async def test_attendance_is_not_marked_before_the_shift_starts(session, settings, gql):
+    organizer, _, _ = await _signed_up(session, settings, gql)
+    signup = await _signup(session)
+    result = await _marked(gql, organizer, signup.id)
+    assert [e["code"] for e in result["errors"]] == ["INVALID_STATE"]
+    assert await count(session, Attendance) == 0
+
+
+async def test_a_colleague_who_does_not_organize_the_activity_cannot_mark_attendance(
+    session, settings, gql
+):
+    await _signed_up(session, settings, gql)
+    clock.advance(3 * HOUR)
+    street_a = await session.scalar(select(Region).where(Region.code == "370102001000"))
+    colleague = await staff(session, settings, street_a)
+    result = await _marked(gql, colleague, (await _signup(session)).id)
+    assert [e["code"] for e in result["errors"]] == ["NOT_ORGANIZER"]
+    assert await count(session, Attendance) == 0
+
+
+async def test_marking_a_volunteer_who_checked_in_closes_their_attendance(session, settings, gql):
+    organizer, shift, v = await _signed_up(session, settings, gql)
+    await gql(
+        CHECK_IN,
+        {"i": {"shiftId": gid("Shift", shift.id), "code": current_code(shift.secret, T0)}},
+        token=v.token,
+    )
+    clock.advance(HOUR + 20 * MIN)  # 02:20, the shift runs until 03:20
+    result = await _marked(gql, organizer, (await _signup(session)).id)
+    assert result["errors"] == []
+    assert result["record"]["minutes"] == 60  # from the start to now: not in the future
+    assert await count(session, Attendance) == 1

@@ -532,6 +532,16 @@ _organizer_mutation(
     },
 )
 _organizer_mutation(
+    "markAttended",
+    "MarkAttendedInput",
+    lambda env, role, side: {
+        "signupId": gid(
+            "Signup",
+            (side.project_signup if role is Role.SOCIAL_WORKER else side.signup_ongoing).id,
+        )
+    },
+)
+_organizer_mutation(
     "checkOutRoster",
     "ShiftIdInput",
     lambda env, role, side: {"shiftId": gid("Shift", _ongoing_for(role, side).id)},

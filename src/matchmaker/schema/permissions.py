@@ -58,6 +58,7 @@ OPERATIONS: dict[str, Capability | None] = {
     "cancelActivity": C.ACTIVITY_MANAGE,
     "setNoShow": C.ACTIVITY_MANAGE,
     "checkOutRoster": C.ACTIVITY_MANAGE,
+    "markAttended": C.ACTIVITY_MANAGE,
     "signUp": C.VOLUNTEERING_PARTICIPATE,
     "cancelSignup": C.VOLUNTEERING_PARTICIPATE,
     "acceptSignupOffer": C.VOLUNTEERING_PARTICIPATE,

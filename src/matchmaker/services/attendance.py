@@ -14,7 +14,8 @@ import datetime as dt
 from sqlalchemy import select
 
 from matchmaker import clock
-from matchmaker.models import Activity, Attendance, ServiceRecord, Shift, Signup
+from matchmaker.db.engine import dialect_name
+from matchmaker.models import Activity, Attendance, ServiceRecord, Shift, Signup, Volunteer
 from matchmaker.models.volunteering import ActivityStatus, CheckoutBy, SignupStatus
 from matchmaker.services import audit, hours
 from matchmaker.services.activities import (
@@ -253,3 +254,117 @@ async def shifts_with_forgotten_checkouts(sc: ServiceContext, *, limit: int = 50
             .limit(limit)
         )
     )
+
+
+async def _lock_volunteer(sc: ServiceContext, volunteer_id: int) -> None:
+    """The volunteer row, locked first (lock order: volunteer → shift → audit chain)."""
+    stmt = select(Volunteer.id).where(Volunteer.id == volunteer_id)
+    if dialect_name(sc.session) == "postgresql":
+        stmt = stmt.with_for_update()
+    await sc.session.scalar(stmt)
+
+
+def _check_marked_times(
+    shift: Shift, check_in_at: dt.datetime | None, check_out_at: dt.datetime | None
+) -> tuple[dt.datetime, dt.datetime]:
+    now = clock.now()
+    start = check_in_at if check_in_at is not None else shift.starts_at
+    end = check_out_at if check_out_at is not None else min(shift.ends_at, now)
+    for field, value in (("checkInAt", start), ("checkOutAt", end)):
+        if value.tzinfo is None:
+            raise invalid(field, "Give the time with its time zone", ErrorCode.INVALID_RECORD_TIME)
+        if not shift.starts_at <= value <= shift.ends_at:
+            raise invalid(
+                field, "The time must fall within the shift", ErrorCode.INVALID_RECORD_TIME
+            )
+    if end > now:
+        raise invalid(
+            "checkOutAt", "Check-out can't be in the future", ErrorCode.INVALID_RECORD_TIME
+        )
+    if end <= start:
+        raise invalid(
+            "checkOutAt", "Check-out must come after check-in", ErrorCode.INVALID_RECORD_TIME
+        )
+    return start, end
+
+
+async def mark_attended(
+    sc: ServiceContext,
+    *,
+    signup_id: int,
+    check_in_at: dt.datetime | None = None,
+    check_out_at: dt.datetime | None = None,
+) -> tuple[Attendance, ServiceRecord | None]:
+    """The organizer records that a volunteer (without a phone, say) served on a shift.
+
+    For a CONFIRMED signup, or a NO_SHOW one (correcting it), once the shift has started.
+    Check-in and check-out default to the shift's start and end (or now, if the shift is
+    still running) and must fall within the shift. The signup becomes ATTENDED and the
+    PENDING record is created as at check-out. Idempotent: a signup already attended with a
+    closed attendance returns that attendance and its record; one the volunteer checked in
+    themselves and never checked out is closed now by the organizer.
+    """
+    signup = await sc.session.get(Signup, signup_id)
+    if signup is None:
+        raise not_found("Signup")
+    await _lock_volunteer(sc, signup.volunteer_id)
+    shift = await lock_shift(sc.session, signup.shift_id)
+    assert shift is not None
+    activity = await organized_activity(sc, shift.activity_id)
+    await sc.session.refresh(signup)
+    if activity.status is ActivityStatus.CANCELLED or shift.is_cancelled:
+        raise DomainError(ErrorCode.ACTIVITY_CANCELLED, "The activity is cancelled")
+    if shift.starts_at > clock.now():
+        raise DomainError(
+            ErrorCode.INVALID_STATE, "Attendance is marked once the shift starts", "signupId"
+        )
+    attendance = await sc.session.scalar(
+        select(Attendance).where(
+            Attendance.shift_id == shift.id, Attendance.volunteer_id == signup.volunteer_id
+        )
+    )
+    if attendance is not None and attendance.checked_out_at is not None:
+        record = await sc.session.scalar(
+            select(ServiceRecord).where(ServiceRecord.attendance_id == attendance.id)
+        )
+        return attendance, record  # marked (or checked out) already: same answer, nothing new
+    if signup.status not in (SignupStatus.CONFIRMED, SignupStatus.NO_SHOW, SignupStatus.ATTENDED):
+        raise DomainError(
+            ErrorCode.INVALID_STATE,
+            f"A {signup.status.value} signup can't be marked as attended",
+            "signupId",
+        )
+    if attendance is not None:
+        # Checked in on their phone, never checked out: the organizer closes it.
+        # Their own check-in may precede the shift (it opens 30 minutes early): clipped.
+        checked_in = max(attendance.checked_in_at, shift.starts_at)
+        _, end = _check_marked_times(shift, checked_in, check_out_at)
+        record = await _close(sc, attendance, shift, activity, at=end, by=CheckoutBy.ORGANIZER)
+        return attendance, record
+    start, end = _check_marked_times(shift, check_in_at, check_out_at)
+    signup_before = signup.status
+    attendance = Attendance(
+        shift_id=shift.id,
+        volunteer_id=signup.volunteer_id,
+        signup_id=signup.id,
+        checked_in_at=start,
+        checked_out_at=end,
+        checkout_by=CheckoutBy.ORGANIZER,
+    )
+    sc.session.add(attendance)
+    signup.status = SignupStatus.ATTENDED
+    await sc.session.flush()
+    await audit.record(
+        sc,
+        action="attendance.mark_attended",
+        subject_type="Attendance",
+        subject_id=attendance.id,
+        before={"signup_status": signup_before.value},
+        after={
+            **audit.snapshot(attendance, ATTENDANCE_FIELDS),
+            "signup_status": signup.status.value,
+        },
+        region_path=activity.region_path,
+    )
+    record = await hours.record_from_attendance(sc, attendance, shift, activity, needs_review=False)
+    return attendance, record

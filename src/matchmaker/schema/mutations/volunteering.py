@@ -129,6 +129,17 @@ class AttendancePayload:
 
 
 @strawberry.input
+class MarkAttendedInput:
+    signup_id: strawberry.ID
+    check_in_at: dt.datetime | None = strawberry.field(
+        default=None, description="Within the shift; default: the shift's start."
+    )
+    check_out_at: dt.datetime | None = strawberry.field(
+        default=None, description="Within the shift, not in the future; default: the shift's end."
+    )
+
+
+@strawberry.input
 class ShiftIdInput:
     shift_id: strawberry.ID
 
@@ -360,6 +371,27 @@ class VolunteeringMutations:
             info,
             lambda sc: attendance_service.check_out(
                 sc, shift_id=decode_id(input.shift_id, "Shift", "shiftId"), code=input.code
+            ),
+        )
+        if result is None:
+            return AttendancePayload(errors=errors)
+        attendance, record = result
+        return AttendancePayload(
+            attendance=Attendance.from_row(attendance),
+            record=ServiceRecord.from_row(record) if record else None,
+        )
+
+    @strawberry.mutation(
+        description="Record that a volunteer attended a shift you organize (no phone needed)."
+    )
+    async def mark_attended(self, info: Info, input: MarkAttendedInput) -> AttendancePayload:
+        result, errors = await run_mutation(
+            info,
+            lambda sc: attendance_service.mark_attended(
+                sc,
+                signup_id=decode_id(input.signup_id, "Signup", "signupId"),
+                check_in_at=input.check_in_at,
+                check_out_at=input.check_out_at,
             ),
         )
         if result is None:
