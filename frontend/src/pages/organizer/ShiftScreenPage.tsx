@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import { useParams } from 'react-router-dom';
-import { Button, Card, Col, Popconfirm, Row, Table, Tag, Typography, App as AntApp } from 'antd';
+import { Button, Card, Col, Popconfirm, Row, Space, Table, Tag, Typography, App as AntApp } from 'antd';
 import QRCode from 'qrcode';
-import { CheckOutRosterDocument, SetNoShowDocument, ShiftCheckinCodeDocument, ShiftDetailDocument, ShiftRosterDocument, type ShiftRosterQuery } from '../../api/generated';
+import { CheckOutRosterDocument, MarkAttendedDocument, SetNoShowDocument, ShiftCheckinCodeDocument, ShiftDetailDocument, ShiftRosterDocument, type ShiftRosterQuery } from '../../api/generated';
 import { useMutation, useQuery } from '../../api/client';
 import { describeError } from '../../api/forms';
 import { errorMessage } from '../../errors/catalogue';
@@ -24,6 +24,7 @@ export function ShiftScreenPage() {
   const roster = useQuery(ShiftRosterDocument, { shiftId: id, first: 100 }, { pollMs: 5000 });
   const [setNoShow, noShowState] = useMutation(SetNoShowDocument);
   const [checkOutAll, checkOutState] = useMutation(CheckOutRosterDocument);
+  const [markAttended, attendedState] = useMutation(MarkAttendedDocument);
   const [qr, setQr] = useState<string | null>(null);
   const payload = code.data?.shiftCheckinCode.qrPayload;
 
@@ -45,6 +46,18 @@ export function ShiftScreenPage() {
     try {
       const r = (await setNoShow({ input: { signupId: row.id, noShow: value } })).setNoShow;
       if (r.errors.length) void message.error(errorMessage(r.errors[0].code, locale, r.errors[0].message));
+    } catch (exc) {
+      void message.error(describeError(exc, locale));
+    }
+    await roster.refetch();
+  };
+
+  // A volunteer without a phone: the organizer records the attendance (the shift's times by default).
+  const attended = async (row: RosterRow) => {
+    try {
+      const r = (await markAttended({ input: { signupId: row.id } })).markAttended;
+      if (r.errors.length) void message.error(errorMessage(r.errors[0].code, locale, r.errors[0].message));
+      else void message.success(t('shift.markedAttended', { minutes: r.record?.minutes ?? 0 }));
     } catch (exc) {
       void message.error(describeError(exc, locale));
     }
@@ -122,14 +135,23 @@ export function ShiftScreenPage() {
                   {
                     title: t('common.actions'),
                     render: (_, r) =>
-                      r.status === 'CONFIRMED' ? (
-                        <Button size="small" danger loading={noShowState.loading} onClick={() => void noShow(r, true)}>
-                          {t('shift.markNoShow')}
-                        </Button>
-                      ) : r.status === 'NO_SHOW' ? (
-                        <Button size="small" loading={noShowState.loading} onClick={() => void noShow(r, false)}>
-                          {t('shift.undoNoShow')}
-                        </Button>
+                      r.status === 'CONFIRMED' || r.status === 'NO_SHOW' ? (
+                        <Space size="small" wrap>
+                          <Popconfirm title={t('shift.markAttended')} onConfirm={() => void attended(r)} okText={t('common.confirm')} cancelText={t('common.cancel')}>
+                            <Button size="small" type="primary" loading={attendedState.loading} data-testid="mark-attended">
+                              {t('shift.markAttended')}
+                            </Button>
+                          </Popconfirm>
+                          {r.status === 'CONFIRMED' ? (
+                            <Button size="small" danger loading={noShowState.loading} onClick={() => void noShow(r, true)}>
+                              {t('shift.markNoShow')}
+                            </Button>
+                          ) : (
+                            <Button size="small" loading={noShowState.loading} onClick={() => void noShow(r, false)}>
+                              {t('shift.undoNoShow')}
+                            </Button>
+                          )}
+                        </Space>
                       ) : null,
                   },
                 ]}
