@@ -1,5 +1,8 @@
 import { useState } from 'react';
-import { Alert, Button, Card, DatePicker, Descriptions, Form, Input, InputNumber, List, Modal, Progress, Space, Table, Tag, Typography, App as AntApp } from 'antd';
+import { Alert, Button, Card, DatePicker, Descriptions, Form, Input, InputNumber, List, Modal, Progress, Space, Table, Tag, Typography, Upload, App as AntApp } from 'antd';
+import type { UploadFile } from 'antd';
+import { UploadOutlined } from '@ant-design/icons';
+import { EVIDENCE_ACCEPT, evidenceProblem, toEvidenceInput, type EvidenceProblem } from './evidence';
 import type { Dayjs } from 'dayjs';
 import {
   AcceptProgressReportDocument,
@@ -62,29 +65,42 @@ function PaymentModal({ milestone, onClose }: { milestone: MilestoneRow | null; 
 
 function ReportModal({ milestone, onClose }: { milestone: MilestoneRow | null; onClose: (done: boolean) => void }) {
   const { t, locale } = useI18n();
-  const [form] = Form.useForm<{ narrative: string; activitiesHeld: number; beneficiariesServed: number }>();
+  const [form] = Form.useForm<{ narrative: string; activitiesHeld: number; beneficiariesServed: number; files?: UploadFile[] }>();
   const [submitReport, { loading }] = useMutation(SubmitProgressReportDocument);
   const [general, setGeneral] = useState<string[]>([]);
+  const [encoding, setEncoding] = useState(false);
+  const problemText = (p: EvidenceProblem): string =>
+    p.kind === 'tooMany'
+      ? t('contract.evidenceTooMany')
+      : p.kind === 'tooLarge'
+        ? t('contract.evidenceTooLarge', { name: p.name })
+        : p.kind === 'empty'
+          ? t('contract.evidenceEmpty', { name: p.name })
+          : t('contract.evidenceType', { name: p.name });
   const submit = async () => {
     if (!milestone) return;
-    const v = await form.validateFields();
+    const { files = [], ...v } = await form.validateFields();
     setGeneral([]);
     try {
-      const r = (await submitReport({ input: { milestoneId: milestone.id, ...v } })).submitProgressReport;
+      setEncoding(true);
+      const evidence = await Promise.all(files.flatMap((f) => (f.originFileObj ? [toEvidenceInput(f.originFileObj)] : [])));
+      setEncoding(false);
+      const r = (await submitReport({ input: { milestoneId: milestone.id, ...v, files: evidence } })).submitProgressReport;
       if (r.errors.length) {
-        setGeneral(applyUserErrors(form, r.errors, locale, ['narrative', 'activitiesHeld', 'beneficiariesServed']));
+        setGeneral(applyUserErrors(form, r.errors, locale, ['narrative', 'activitiesHeld', 'beneficiariesServed', 'files']));
         return;
       }
       form.resetFields();
       onClose(true);
     } catch (exc) {
+      setEncoding(false);
       setGeneral([describeError(exc, locale)]);
     }
   };
   return (
-    <Modal open={Boolean(milestone)} title={`${t('contract.submitReport')} · ${milestone?.title ?? ''}`} onCancel={() => onClose(false)} onOk={submit} confirmLoading={loading} okText={t('common.submit')} cancelText={t('common.cancel')} destroyOnHidden>
+    <Modal open={Boolean(milestone)} title={`${t('contract.submitReport')} · ${milestone?.title ?? ''}`} onCancel={() => onClose(false)} onOk={submit} confirmLoading={loading || encoding} okText={t('common.submit')} cancelText={t('common.cancel')} destroyOnHidden>
       {general.length > 0 && <Alert type="error" role="alert" message={general.join('；')} style={{ marginBottom: 12 }} />}
-      <Form form={form} layout="vertical" name="report" initialValues={{ activitiesHeld: milestone?.plannedActivities ?? 0, beneficiariesServed: milestone?.plannedBeneficiaries ?? 0 }}>
+      <Form form={form} layout="vertical" name="report" initialValues={{ activitiesHeld: milestone?.plannedActivities ?? 0, beneficiariesServed: milestone?.plannedBeneficiaries ?? 0, files: [] }}>
         <Form.Item name="narrative" label={t('contract.narrative')} rules={[{ required: true, whitespace: true, message: t('validation.required') }]}>
           <Input.TextArea rows={4} />
         </Form.Item>
@@ -96,6 +112,25 @@ function ReportModal({ milestone, onClose }: { milestone: MilestoneRow | null; o
             <InputNumber min={0} />
           </Form.Item>
         </Space>
+        <Form.Item
+          name="files"
+          label={t('contract.evidence')}
+          extra={t('contract.evidenceHint')}
+          valuePropName="fileList"
+          getValueFromEvent={(e: { fileList: UploadFile[] }) => e.fileList}
+          rules={[
+            {
+              validator: async (_, value: UploadFile[] | undefined) => {
+                const problem = evidenceProblem((value ?? []).map((f) => ({ name: f.name, size: f.size ?? 0, type: f.type })));
+                if (problem) throw new Error(problemText(problem));
+              },
+            },
+          ]}
+        >
+          <Upload multiple accept={EVIDENCE_ACCEPT} beforeUpload={() => false}>
+            <Button icon={<UploadOutlined />}>{t('contract.evidencePick')}</Button>
+          </Upload>
+        </Form.Item>
       </Form>
     </Modal>
   );
