@@ -20,6 +20,7 @@ from tests.volunteering_helpers import (
     LAT,
     LNG,
     SIGN_UP,
+    SUBMIT,
     T0,
     audit_count,
     community_activity,
@@ -384,3 +385,30 @@ async def test_marking_a_volunteer_who_checked_in_closes_their_attendance(sessio
     assert result["errors"] == []
     assert result["record"]["minutes"] == 60  # from the start to now: not in the future
     assert await count(session, Attendance) == 1
+
+
+async def test_a_marked_attendance_overlapping_another_record_is_flagged_for_review(
+    session, settings, gql
+):
+    organizer, shift, v = await _signed_up(session, settings, gql)
+    starts_at, activity_id = shift.starts_at, shift.activity_id
+    clock.advance(3 * HOUR)
+    reported = await gql(
+        SUBMIT,
+        {
+            "i": {
+                "activityId": gid("Activity", activity_id),
+                "startsAt": starts_at.isoformat(),
+                "endsAt": (starts_at + HOUR).isoformat(),
+                "description": "自己补报的时长",
+            }
+        },
+        token=v.token,
+    )
+    assert reported["submitServiceRecord"]["errors"] == []
+    result = await _marked(gql, organizer, (await _signup(session)).id)
+    assert result["errors"] == []
+    record = await session.scalar(
+        select(ServiceRecord).where(ServiceRecord.attendance_id.is_not(None))
+    )
+    assert record is not None and record.needs_review
