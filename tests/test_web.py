@@ -394,3 +394,28 @@ def test_nothing_reads_the_system_clock_but_the_clock_module():
         if name in forbidden or name.endswith((".datetime.now", ".date.today"))
     ]
     assert offenders == [], "use matchmaker.clock.now() / clock.today_shanghai()"
+
+
+async def test_a_request_body_over_the_limit_is_refused_with_413_before_anything_runs(
+    settings, engine
+):
+    import dataclasses
+
+    import httpx
+
+    from matchmaker.web import create_app
+
+    small = dataclasses.replace(settings, max_request_bytes=1024)
+    app = create_app(small, background_jobs=False)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            padding = "x" * 2048
+            too_big = await client.post(
+                "/graphql", json={"query": "{ __typename }", "variables": {"p": padding}}
+            )
+            fits = await client.post("/graphql", json={"query": "{ __typename }"})
+    assert too_big.status_code == 413
+    assert too_big.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
+    assert fits.status_code == 200
+    assert fits.json() == {"data": {"__typename": "Query"}}

@@ -39,6 +39,8 @@ class Settings:
     bind: str = "127.0.0.1:8000"
     var_dir: Path = field(default_factory=_project_var_dir)
     session_ttl_hours: int = 24 * 14
+    #: Largest /graphql request body; evidence files travel base64-encoded inside it.
+    max_request_bytes: int = 48 * 1024 * 1024
     #: Failed logins allowed per account name, and per client address, in the window.
     login_max_failures: int = 5
     login_max_failures_per_address: int = 20
@@ -126,6 +128,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         bind=bind,
         var_dir=var_dir,
         session_ttl_hours=_positive_int(env_vars, "MATCHMAKER_SESSION_TTL_HOURS", 24 * 14),
+        max_request_bytes=_positive_int(env_vars, "MATCHMAKER_MAX_REQUEST_BYTES", 48 * 1024 * 1024),
         login_max_failures=_positive_int(env_vars, "MATCHMAKER_LOGIN_MAX_FAILURES", 5),
         login_max_failures_per_address=_positive_int(
             env_vars, "MATCHMAKER_LOGIN_MAX_FAILURES_PER_ADDRESS", 20

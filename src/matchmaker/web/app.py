@@ -105,6 +105,20 @@ def _error_response(message: str, code: str, status: int) -> Response:
     )
 
 
+async def _read_body_within_limit(request: Request, limit: int) -> bool:
+    """Read the body, refusing to buffer more than ``limit`` bytes (declared or streamed)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return False
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            return False
+    request._body = bytes(body)  # Starlette's cache: request.body()/json() read this
+    return True
+
+
 async def graphql_endpoint(request: Request) -> Response:
     state: AppState = request.app.state.mm
     if request.method == "POST":
@@ -115,6 +129,12 @@ async def graphql_endpoint(request: Request) -> Response:
                 "Send GraphQL as JSON (Content-Type: application/json)",
                 "UNSUPPORTED_MEDIA_TYPE",
                 415,
+            )
+        if not await _read_body_within_limit(request, state.settings.max_request_bytes):
+            return _error_response(
+                f"Request body larger than {state.settings.max_request_bytes} bytes",
+                "PAYLOAD_TOO_LARGE",
+                413,
             )
     async with state.session_factory() as session:
         token = session_token(request)

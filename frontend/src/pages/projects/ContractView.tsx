@@ -72,7 +72,9 @@ function ReportModal({ milestone, onClose }: { milestone: MilestoneRow | null; o
   const problemText = (p: EvidenceProblem): string =>
     p.kind === 'tooMany'
       ? t('contract.evidenceTooMany')
-      : p.kind === 'tooLarge'
+      : p.kind === 'totalTooLarge'
+        ? t('contract.evidenceTotalTooLarge')
+        : p.kind === 'tooLarge'
         ? t('contract.evidenceTooLarge', { name: p.name })
         : p.kind === 'empty'
           ? t('contract.evidenceEmpty', { name: p.name })

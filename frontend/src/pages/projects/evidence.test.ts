@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bytesToBase64, evidenceContentType, evidenceProblem, MAX_EVIDENCE_BYTES, MAX_EVIDENCE_FILES } from './evidence';
 
+
 const file = (name: string, size = 100, type = '') => ({ name, size, type });
 
 describe('evidence files of a progress report', () => {
@@ -15,6 +16,12 @@ describe('evidence files of a progress report', () => {
   it('refuses a file over 10 MB and an empty file', () => {
     expect(evidenceProblem([file('big.pdf', MAX_EVIDENCE_BYTES + 1)])).toEqual({ kind: 'tooLarge', name: 'big.pdf' });
     expect(evidenceProblem([file('empty.pdf', 0)])).toEqual({ kind: 'empty', name: 'empty.pdf' });
+  });
+
+  it('refuses files that together exceed 32 MB (the request would be over the server limit)', () => {
+    const four = Array.from({ length: 4 }, (_, i) => file(`${i}.pdf`, MAX_EVIDENCE_BYTES));
+    expect(evidenceProblem(four)).toEqual({ kind: 'totalTooLarge' });
+    expect(evidenceProblem(four.slice(0, 3))).toBeNull();
   });
 
   it('refuses more than 10 files', () => {

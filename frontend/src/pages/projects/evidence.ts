@@ -3,6 +3,8 @@
 
 export const MAX_EVIDENCE_FILES = 10;
 export const MAX_EVIDENCE_BYTES = 10 * 1024 * 1024;
+/** All files of one report together: base64 in a JSON body the server caps at 48 MB. */
+export const MAX_EVIDENCE_TOTAL_BYTES = 32 * 1024 * 1024;
 
 /** Allowed types by extension (the server accepts these five, content matching the type). */
 export const EVIDENCE_TYPES: Record<string, string> = {
@@ -35,6 +37,7 @@ export function evidenceContentType(file: EvidenceLike): string | null {
 
 export type EvidenceProblem =
   | { kind: 'tooMany' }
+  | { kind: 'totalTooLarge' }
   | { kind: 'tooLarge'; name: string }
   | { kind: 'empty'; name: string }
   | { kind: 'type'; name: string };
@@ -47,6 +50,7 @@ export function evidenceProblem(files: EvidenceLike[]): EvidenceProblem | null {
     if (f.size === 0) return { kind: 'empty', name: f.name };
     if (f.size > MAX_EVIDENCE_BYTES) return { kind: 'tooLarge', name: f.name };
   }
+  if (files.reduce((sum, f) => sum + f.size, 0) > MAX_EVIDENCE_TOTAL_BYTES) return { kind: 'totalTooLarge' };
   return null;
 }
 
