@@ -27,6 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import with_expression
 
 from matchmaker import clock
 from matchmaker.db.types import tag_pattern
@@ -510,6 +511,22 @@ async def attach_worker(
 
 
 # --- batch reads for the API ------------------------------------------------------------------
+
+
+def with_staff_count(stmt: Select[Organization]) -> Select[Organization]:
+    """Load each organization's active staff count in the same statement (a correlated count)."""
+    count = (
+        select(func.count())
+        .select_from(SocialWorkerMembership)
+        .join(SocialWorker, SocialWorker.id == SocialWorkerMembership.social_worker_id)
+        .where(
+            SocialWorkerMembership.organization_id == Organization.id,
+            SocialWorker.is_active.is_(True),
+        )
+        .correlate(Organization)
+        .scalar_subquery()
+    )
+    return stmt.options(with_expression(Organization.staff_count, count))
 
 
 async def staff_counts(session: AsyncSession, org_ids: Sequence[int]) -> dict[int, int]:

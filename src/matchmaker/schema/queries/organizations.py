@@ -59,9 +59,12 @@ class OrganizationQueries:
             text=text,
             include_inactive=include_inactive,
         )
+        wanted = selected_node_fields(info)
+        if "staffCount" in wanted:
+            stmt = org_service.with_staff_count(stmt)
         page = await paginate(ctx.session, stmt, OrganizationRow.id, first=first, after=after)
         result = connection(page, Organization.from_row)
-        await prefetch_page(info, [e.node for e in result.edges], selected_node_fields(info))
+        await prefetch_page(info, [e.node for e in result.edges], wanted)
         return result
 
     @strawberry.field(

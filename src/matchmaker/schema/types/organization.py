@@ -66,6 +66,7 @@ class Organization(Node):
             version=row.version,
             region_pk=row.region_id,
             contact_phone_raw=row.contact_phone,
+            prefetched_staff_count=row.staff_count,
         )
 
     @strawberry.field(
@@ -122,18 +123,18 @@ async def _required_region(info: Info, pk: int) -> Region:
 
 
 async def prefetch_page(info: Info, items: list[Organization], wanted: set[str]) -> None:
-    """Load the page's regions and staff counts in one batch each, when the query asks."""
+    """Load the page's regions in one batch, when the query asks (staff counts usually come
+    with the page itself: ``with_staff_count``)."""
     if not items:
         return
     if "region" in wanted:
-        rows = await info.context.loader(region_by_id).load_many([o.region_pk for o in items])
+        rows = await region_by_id(info.context, [o.region_pk for o in items])
         for org, row in zip(items, rows, strict=True):
             org.prefetched_region = Region.from_row(row) if row is not None else None
-    if "staffCount" in wanted:
-        counts = await info.context.loader(staff_count_by_organization).load_many(
-            [o.pk for o in items]
-        )
-        for org, count in zip(items, counts, strict=True):
+    missing = [o for o in items if o.prefetched_staff_count is None]
+    if "staffCount" in wanted and missing:
+        counts = await staff_count_by_organization(info.context, [o.pk for o in missing])
+        for org, count in zip(missing, counts, strict=True):
             org.prefetched_staff_count = count
 
 
