@@ -419,3 +419,13 @@ async def test_a_request_body_over_the_limit_is_refused_with_413_before_anything
     assert too_big.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
     assert fits.status_code == 200
     assert fits.json() == {"data": {"__typename": "Query"}}
+
+
+def test_only_documents_without_mutations_take_the_read_only_path():
+    from matchmaker.web.app import _query_only
+
+    assert _query_only("{ me { id } }")
+    assert _query_only("query A { me { id } } query B { regions { nodes { id } } }")
+    assert not _query_only("mutation { logout { ok } }")
+    assert not _query_only("query A { me { id } } mutation B { logout { ok } }")
+    assert not _query_only("{ unbalanced")

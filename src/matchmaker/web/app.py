@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
+import json
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -11,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from cross_web import HTTPException
+from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from redis.asyncio import ConnectionPool
 from sqlalchemy import text
@@ -119,6 +122,31 @@ async def _read_body_within_limit(request: Request, limit: int) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=512)
+def _query_only(document: str) -> bool:
+    """True when every operation in the document is a query (parse errors: False)."""
+    try:
+        parsed = parse(document)
+    except GraphQLError:
+        return False
+    return all(
+        d.operation is OperationType.QUERY
+        for d in parsed.definitions
+        if isinstance(d, OperationDefinitionNode)
+    )
+
+
+def _is_read_only(request: Request) -> bool:
+    if request.method == "GET":
+        return True  # strawberry refuses mutations over GET
+    try:
+        payload = json.loads(request._body)
+    except (ValueError, AttributeError):
+        return False
+    query = payload.get("query") if isinstance(payload, dict) else None
+    return isinstance(query, str) and _query_only(query)
+
+
 async def graphql_endpoint(request: Request) -> Response:
     state: AppState = request.app.state.mm
     if request.method == "POST":
@@ -137,6 +165,9 @@ async def graphql_endpoint(request: Request) -> Response:
                 413,
             )
     async with state.session_factory() as session:
+        if state.engine.dialect.name == "postgresql" and _is_read_only(request):
+            # A document with no mutation writes nothing: skip the BEGIN/COMMIT round trips.
+            await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         token = session_token(request)
         actor = await actor_for_token(session, token)
         request.state.mm = (session, actor, token)

@@ -128,9 +128,11 @@ async def prefetch_page(info: Info, items: list[Organization], wanted: set[str])
     if not items:
         return
     if "region" in wanted:
-        rows = await region_by_id(info.context, [o.region_pk for o in items])
-        for org, row in zip(items, rows, strict=True):
-            org.prefetched_region = Region.from_row(row) if row is not None else None
+        ids = list({o.region_pk for o in items})
+        rows = await region_by_id(info.context, ids)
+        regions = {pk: Region.from_row(row) for pk, row in zip(ids, rows, strict=True) if row}
+        for org in items:
+            org.prefetched_region = regions.get(org.region_pk)
     missing = [o for o in items if o.prefetched_staff_count is None]
     if "staffCount" in wanted and missing:
         counts = await staff_count_by_organization(info.context, [o.pk for o in missing])
