@@ -45,6 +45,12 @@ class Settings:
     login_max_failures: int = 5
     login_max_failures_per_address: int = 20
     login_window_seconds: int = 15 * 60
+    #: Self-registrations allowed per client address in the window. Generous enough for a
+    #: community centre registering its neighbours over one shared network.
+    registration_max_per_address: int = 20
+    registration_window_seconds: int = 60 * 60
+    #: Bearer token for /metrics. Unset: open in development and test, 404 in production.
+    metrics_token: str | None = field(default=None, repr=False)
     #: Minimum days between publishing an open tender and its bid deadline (issue: configurable).
     open_tender_min_days: int = 20
     public_base_url: str = "http://127.0.0.1:8000"
@@ -120,6 +126,14 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         raise ConfigError(
             f"MATCHMAKER_REDIS_URL={redis_url!r} must start with redis:// or rediss://"
         )
+    metrics_token = env_vars.get("MATCHMAKER_METRICS_TOKEN") or None
+    if metrics_token is not None and (
+        len(metrics_token) < 16 or metrics_token != metrics_token.strip()
+    ):
+        raise ConfigError(
+            "MATCHMAKER_METRICS_TOKEN must be at least 16 characters without surrounding "
+            "spaces (it is sent as `Authorization: Bearer <token>`)"
+        )
     return Settings(
         env=env,
         database_url=database_url,
@@ -134,6 +148,13 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             env_vars, "MATCHMAKER_LOGIN_MAX_FAILURES_PER_ADDRESS", 20
         ),
         login_window_seconds=_positive_int(env_vars, "MATCHMAKER_LOGIN_WINDOW_SECONDS", 15 * 60),
+        registration_max_per_address=_positive_int(
+            env_vars, "MATCHMAKER_REGISTRATION_MAX_PER_ADDRESS", 20
+        ),
+        registration_window_seconds=_positive_int(
+            env_vars, "MATCHMAKER_REGISTRATION_WINDOW_SECONDS", 60 * 60
+        ),
+        metrics_token=metrics_token,
         open_tender_min_days=_positive_int(env_vars, "MATCHMAKER_OPEN_TENDER_MIN_DAYS", 20),
         public_base_url=env_vars.get("MATCHMAKER_PUBLIC_URL", f"http://{bind}"),
         log_level=log_level,

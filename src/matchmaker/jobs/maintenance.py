@@ -19,10 +19,15 @@ log = logging.getLogger("matchmaker.jobs.maintenance")
 
 @job("expire_sessions", cron=True, minute={17})
 async def expire_sessions(ctx: JobContext) -> dict[str, Any]:
-    """Delete expired login sessions and old failed-login records (hourly)."""
+    """Delete expired login sessions and old failed-login records (hourly).
+
+    The table also holds the registration-limit rows (``registration:`` keys), so rows are
+    kept for the longer of the two windows; each limit counts only inside its own window.
+    """
     now = clock.now()
     sessions = await ctx.session.execute(delete(AuthSession).where(AuthSession.expires_at < now))
-    window = now - dt.timedelta(seconds=ctx.settings.login_window_seconds)
+    keep = max(ctx.settings.login_window_seconds, ctx.settings.registration_window_seconds)
+    window = now - dt.timedelta(seconds=keep)
     failures = await ctx.session.execute(delete(LoginFailure).where(LoginFailure.at < window))
     return {"sessions_deleted": sessions.rowcount, "login_failures_deleted": failures.rowcount}  # type: ignore[attr-defined]
 

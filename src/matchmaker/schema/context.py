@@ -15,7 +15,7 @@ from strawberry.types import Info as _Info
 from matchmaker.config import Settings
 from matchmaker.services.authz import Actor
 from matchmaker.services.context import ServiceContext
-from matchmaker.services.ratelimit import LoginLimiter
+from matchmaker.services.ratelimit import LoginLimiter, RegistrationLimiter
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -33,6 +33,7 @@ class Context:
     request_id: str
     token: str | None = None
     login_limiter: LoginLimiter | None = None
+    registration_limiter: RegistrationLimiter | None = None
     deferred: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     _loaders: dict[BatchFn, DataLoader[Any, Any]] = field(default_factory=dict)
 
@@ -45,6 +46,7 @@ class Context:
             request_id=self.request_id,
             client_ip=self.request.client.host if self.request.client else None,
             login_limiter=self.login_limiter,
+            registration_limiter=self.registration_limiter,
             deferred=self.deferred,
         )
 

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from matchmaker.config import Settings
 from matchmaker.services.authz import Actor
-from matchmaker.services.ratelimit import LoginLimiter
+from matchmaker.services.ratelimit import LoginLimiter, RegistrationLimiter
 
 
 @dataclass(slots=True)
@@ -20,6 +20,7 @@ class ServiceContext:
     request_id: str | None = None
     client_ip: str | None = None
     login_limiter: LoginLimiter | None = None
+    registration_limiter: RegistrationLimiter | None = None
     #: Work to do after the request's transaction has ended, committed or not.
     deferred: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 

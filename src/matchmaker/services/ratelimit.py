@@ -1,15 +1,26 @@
-"""Failed-login limits, shared across processes: Redis when configured, else the database.
+"""Login and registration limits, shared across processes: Redis when configured, else the
+database.
 
-Failures are counted per account name and per client address in a sliding window (both
+Failed logins are counted per account name and per client address in a sliding window (both
 backends keep one entry per failure with its time, so the window really slides instead of
 resetting on a boundary). They are written after the request's transaction has ended
 (``ServiceContext.defer``), because the failed login itself is rolled back and, on SQLite, a
 second writer would wait on the first.
+
+Self-registrations are counted per client address. A registration takes a slot *before* it
+does any work (no password hashing for a refused request), atomically, so parallel requests
+cannot all slip under the limit: in Redis one MULTI adds the entry and counts the window; in
+the database the entry is a row written in the request's own transaction, counted under a
+per-address lock (an advisory lock on PostgreSQL; SQLite transactions are serialized already
+by ``BEGIN IMMEDIATE``). A registration that fails gives its slot back: the database row is
+rolled back with it, the Redis entry is removed. The database rows share the
+``login_failures`` table under their own key prefix (``registration:``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import uuid
 from typing import Any, Protocol
 
@@ -18,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from matchmaker import clock
 from matchmaker.config import Settings
+from matchmaker.db.engine import dialect_name
 from matchmaker.models import LoginFailure
 
 
@@ -135,3 +147,105 @@ class FallbackLimiter:
 
     async def reset(self, keys: dict[str, str]) -> None:
         await self._call("reset", keys)
+
+
+# --- registrations per client address ---------------------------------------------------------
+
+REGISTRATION_PREFIX = "registration:"
+
+
+def registration_key(address: str | None) -> str:
+    """Requests without a client address share one bucket rather than escaping the limit."""
+    return f"{REGISTRATION_PREFIX}address:{address or 'unknown'}"
+
+
+class RegistrationSlot(Protocol):
+    async def give_back(self) -> None: ...
+
+
+class RegistrationLimiter(Protocol):
+    async def take(self, key: str, session: AsyncSession) -> RegistrationSlot | None:
+        """One registration's place in ``key``'s window, or None (nothing written) when full."""
+        ...
+
+
+class _RowSlot:
+    """The row belongs to the request's transaction: a failed registration rolls it back."""
+
+    async def give_back(self) -> None:
+        return None
+
+
+def _advisory_lock_id(key: str) -> int:
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True)
+
+
+class DatabaseRegistrationLimiter:
+    def __init__(self, window_seconds: int, limit: int) -> None:
+        self._window = dt.timedelta(seconds=window_seconds)
+        self._limit = limit
+
+    async def take(self, key: str, session: AsyncSession) -> RegistrationSlot | None:
+        if dialect_name(session) == "postgresql":
+            # Held to the end of the request's transaction: the next registration from this
+            # address counts after this one has committed or rolled back.
+            await session.execute(select(func.pg_advisory_xact_lock(_advisory_lock_id(key))))
+        now = clock.now()
+        count = await session.scalar(
+            select(func.count())
+            .select_from(LoginFailure)
+            .where(LoginFailure.key == key, LoginFailure.at >= now - self._window)
+        )
+        if (count or 0) >= self._limit:
+            return None
+        session.add(LoginFailure(key=key, at=now))
+        await session.flush()
+        return _RowSlot()
+
+
+class _RedisSlot:
+    def __init__(self, redis: Any, name: str, member: str) -> None:
+        self._redis = redis
+        self._name = name
+        self._member = member
+
+    async def give_back(self) -> None:
+        await self._redis.zrem(self._name, self._member)
+
+
+class RedisRegistrationLimiter:
+    """One sorted set per address, scored by registration time (matchmaker.clock)."""
+
+    def __init__(self, redis: Any, window_seconds: int, limit: int) -> None:
+        self._redis = redis
+        self._window = window_seconds
+        self._limit = limit
+
+    async def take(self, key: str, session: AsyncSession) -> RegistrationSlot | None:
+        now = clock.now().timestamp()
+        name = f"mm:{key}"
+        member = uuid.uuid4().hex
+        pipe = self._redis.pipeline(transaction=True)
+        pipe.zremrangebyscore(name, "-inf", now - self._window)
+        pipe.zadd(name, {member: now})
+        pipe.zcount(name, now - self._window, "+inf")
+        pipe.expire(name, self._window)
+        results = await pipe.execute()
+        if int(results[2]) > self._limit:
+            await self._redis.zrem(name, member)
+            return None
+        return _RedisSlot(self._redis, name, member)
+
+
+class FallbackRegistrationLimiter:
+    """Redis first; if Redis is unreachable, the database, so registration stays limited."""
+
+    def __init__(self, primary: RegistrationLimiter, fallback: RegistrationLimiter) -> None:
+        self._primary = primary
+        self._fallback = fallback
+
+    async def take(self, key: str, session: AsyncSession) -> RegistrationSlot | None:
+        try:
+            return await self._primary.take(key, session)
+        except Exception:
+            return await self._fallback.take(key, session)

@@ -27,6 +27,7 @@ from matchmaker.services.authz import Actor, Capability, Scope, require, require
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.crypto import decrypt_pii, encrypt_pii, keyed_hash
 from matchmaker.services.errors import DomainError, ErrorCode, invalid, not_found
+from matchmaker.services.ratelimit import registration_key
 from matchmaker.services.validation import age_on, mask_id_number, mask_name, parse_id_number
 
 ADULT_AGE = 18
@@ -312,21 +313,40 @@ async def register(
 ) -> Registration:
     """Self-registration (public): a new account whose login is the phone, and a session.
 
-    The ID number is checked before the account is created, so a bad number writes nothing
-    even outside a savepoint.
+    Registrations are limited per client address (``registration_max_per_address`` in
+    ``registration_window_seconds``); the slot is taken first, so a refused request does no
+    work and writes nothing, and a registration that fails gives its slot back. The ID number
+    is checked before the account is created, so a bad number writes nothing even outside a
+    savepoint.
     """
-    real_name = clean_real_name(profile.real_name)
-    parse_identity(profile.id_number)
-    account = await accounts.new_account(
-        sc,
-        username=None,
-        phone=phone.strip(),
-        password=password,
-        # Others see the display name: the real name stays masked there.
-        display_name=mask_name(real_name),
-    )
-    volunteer = await _create_profile(sc, account_id=account.id, data=profile)
-    result = await accounts.open_session(sc, account, user_agent=user_agent)
+    slot = None
+    if sc.registration_limiter is not None:
+        slot = await sc.registration_limiter.take(registration_key(sc.client_ip), sc.session)
+        if slot is None:
+            settings = sc.settings
+            raise DomainError(
+                ErrorCode.RATE_LIMITED,
+                f"Too many registrations from this network (at most "
+                f"{settings.registration_max_per_address} in "
+                f"{-(-settings.registration_window_seconds // 60)} minutes); try again later",
+            )
+    try:
+        real_name = clean_real_name(profile.real_name)
+        parse_identity(profile.id_number)
+        account = await accounts.new_account(
+            sc,
+            username=None,
+            phone=phone.strip(),
+            password=password,
+            # Others see the display name: the real name stays masked there.
+            display_name=mask_name(real_name),
+        )
+        volunteer = await _create_profile(sc, account_id=account.id, data=profile)
+        result = await accounts.open_session(sc, account, user_agent=user_agent)
+    except BaseException:
+        if slot is not None:
+            sc.defer(slot.give_back)
+        raise
     return Registration(volunteer=volunteer, session=result)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import hashlib
+import hmac
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -41,9 +43,13 @@ from matchmaker.schema.mutations.accounts import SESSION_COOKIE
 from matchmaker.services.accounts import actor_for_token
 from matchmaker.services.ratelimit import (
     DatabaseLimiter,
+    DatabaseRegistrationLimiter,
     FallbackLimiter,
+    FallbackRegistrationLimiter,
     LoginLimiter,
     RedisLimiter,
+    RedisRegistrationLimiter,
+    RegistrationLimiter,
     limits_for,
 )
 from matchmaker.web.certificates import certificate_pdf
@@ -61,6 +67,7 @@ class AppState:
     session_factory: async_sessionmaker[AsyncSession]
     graphql: MatchmakerGraphQL
     limiter: LoginLimiter
+    registration_limiter: RegistrationLimiter | None = None
     runner: InProcessRunner | None = None
     redis: Any = None
     tasks: set[Any] = field(default_factory=set)
@@ -91,6 +98,7 @@ class MatchmakerGraphQL(GraphQL[Context, None]):
             request_id=request.state.request_id,
             token=token,
             login_limiter=state.limiter,
+            registration_limiter=state.registration_limiter,
             deferred=request.state.deferred,
         )
 
@@ -235,7 +243,30 @@ async def readyz(request: Request) -> Response:
     return JSONResponse({"status": "ok", "migrations": {"current": current}})
 
 
+def _digest(value: str) -> bytes:
+    return hashlib.sha256(value.encode()).digest()
+
+
 async def metrics(request: Request) -> Response:
+    """Open in development and test; with MATCHMAKER_METRICS_TOKEN, only to its bearer; in
+    production without a token, not served at all (counts and route names stay private)."""
+    settings: Settings = request.app.state.mm.settings
+    token = settings.metrics_token
+    if token is None:
+        if settings.is_production:
+            return Response("Not Found", status_code=404, media_type="text/plain")
+    else:
+        scheme, _, given = request.headers.get("authorization", "").partition(" ")
+        # Equal-length digests, compared in constant time: timing reveals nothing of the token.
+        if scheme.lower() != "bearer" or not hmac.compare_digest(
+            _digest(given.strip()), _digest(token)
+        ):
+            return Response(
+                "Unauthorized",
+                status_code=401,
+                media_type="text/plain",
+                headers={"WWW-Authenticate": 'Bearer realm="metrics"'},
+            )
     return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
 
 
@@ -286,8 +317,12 @@ def create_app(settings: Settings | None = None, *, background_jobs: bool = True
         factory = create_session_factory(engine)
         limits = limits_for(settings)
         db_limiter = DatabaseLimiter(factory, settings.login_window_seconds, limits)
+        db_registrations = DatabaseRegistrationLimiter(
+            settings.registration_window_seconds, settings.registration_max_per_address
+        )
         redis = None
         limiter: LoginLimiter = db_limiter
+        registration_limiter: RegistrationLimiter = db_registrations
         if settings.redis_url:
             from arq.connections import ArqRedis
 
@@ -300,6 +335,14 @@ def create_app(settings: Settings | None = None, *, background_jobs: bool = True
             limiter = FallbackLimiter(
                 RedisLimiter(redis, settings.login_window_seconds, limits), db_limiter
             )
+            registration_limiter = FallbackRegistrationLimiter(
+                RedisRegistrationLimiter(
+                    redis,
+                    settings.registration_window_seconds,
+                    settings.registration_max_per_address,
+                ),
+                db_registrations,
+            )
         graphql = MatchmakerGraphQL(
             build_schema(production=settings.is_production),
             graphql_ide=None if settings.is_production else "graphiql",
@@ -310,6 +353,7 @@ def create_app(settings: Settings | None = None, *, background_jobs: bool = True
             session_factory=factory,
             graphql=graphql,
             limiter=limiter,
+            registration_limiter=registration_limiter,
             redis=redis,
         )
         if redis is None:
