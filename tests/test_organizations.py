@@ -399,6 +399,57 @@ async def test_staff_count_counts_active_staff(gql, session, settings, world, ad
     assert data["node"]["staffCount"] == 1
 
 
+async def test_a_page_and_a_single_organization_agree_on_region_and_staff_count(
+    gql, session, settings, world, admin
+):
+    """A page fills region and staffCount from its own row; ``node(id:)`` loads them."""
+    staffed = await factories.organization(session, settings, region=world.community_a1)
+    for _ in range(3):
+        await factories.social_worker(session, settings, organization_id=staffed.id)
+    _, leaving = await factories.social_worker(session, settings, organization_id=staffed.id)
+    leaving.is_active = False
+    empty = await factories.organization(session, settings, region=world.street_b)
+    await session.commit()
+    page = await gql(
+        "{ organizations(first: 10) { edges { node { id name region { id name path } "
+        "staffCount } } } }",
+        token=admin.token,
+    )
+    listed = {e["node"]["id"]: e["node"] for e in page["organizations"]["edges"]}
+    assert listed[gid("Organization", staffed.id)]["staffCount"] == 3
+    assert listed[gid("Organization", staffed.id)]["region"]["name"] == world.community_a1.name
+    assert listed[gid("Organization", empty.id)]["staffCount"] == 0
+    assert listed[gid("Organization", empty.id)]["region"]["path"] == world.street_b.path
+    for org in (staffed, empty):
+        alone = await gql(
+            "query($id: ID!) { node(id: $id) { ... on Organization { id name "
+            "region { id name path } staffCount } } }",
+            {"id": gid("Organization", org.id)},
+            token=admin.token,
+        )
+        assert alone["node"] == listed[gid("Organization", org.id)]
+
+
+async def test_region_and_staff_count_selected_through_nested_fragments_are_answered(
+    gql, session, settings, world, admin
+):
+    """The page sees fields selected inside fragments (two levels deep) as asked for."""
+    org = await factories.organization(session, settings, region=world.street_a)
+    await factories.social_worker(session, settings, organization_id=org.id)
+    await session.commit()
+    data = await gql(
+        """
+        fragment Deep on Organization { region { name } staffCount }
+        fragment Edge on OrganizationEdge { node { name ...Deep } }
+        { organizations(first: 5) { edges { ...Edge } } }
+        """,
+        token=admin.token,
+    )
+    [edge] = data["organizations"]["edges"]
+    assert edge["node"]["region"]["name"] == world.street_a.name
+    assert edge["node"]["staffCount"] == 1
+
+
 BUDGET_QUERY = """
 query($n: Int!) {
   organizations(first: $n) {

@@ -14,7 +14,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, query_expression
+from sqlalchemy.orm import Mapped, mapped_column
 
 from matchmaker.db.base import Base, TimestampMixin, VersionedMixin
 from matchmaker.db.types import BigIntPK, TagSet
@@ -33,11 +33,14 @@ class OrganizationGrade(StrEnum):
 
     @property
     def rank(self) -> int:
-        return list(OrganizationGrade).index(self)
+        return _GRADES.index(self)
 
     @classmethod
     def of(cls, rank: int) -> OrganizationGrade:
-        return list(cls)[rank]
+        return _GRADES[rank]
+
+
+_GRADES = tuple(OrganizationGrade)
 
 
 organization_service_regions = Table(
@@ -69,9 +72,6 @@ class Organization(TimestampMixin, VersionedMixin, Base):
     founded_on: Mapped[dt.date | None]
     description: Mapped[str] = mapped_column(Text, default="")
     is_active: Mapped[bool] = mapped_column(default=True)
-    #: Not a column: filled only by list queries that ask for it (services.organizations
-    #: ``with_staff_count``), so a page gets its staff counts in the same statement.
-    staff_count: Mapped[int | None] = query_expression()
 
     __table_args__ = (
         Index("ix_organizations_legal_representative", "legal_representative"),

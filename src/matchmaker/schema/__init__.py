@@ -13,6 +13,7 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 
+from matchmaker.schema import prefetch
 from matchmaker.schema.errors import ErrorPolicy, MatchmakerSchema
 from matchmaker.schema.limits import MAX_TOKENS, RequestLimits
 from matchmaker.schema.mutations.accounts import AccountMutations
@@ -106,13 +107,15 @@ def build_schema(*, production: bool = False) -> strawberry.Schema:
     ]
     if production:
         extensions.append(DisableIntrospection)
-    return MatchmakerSchema(
+    built = MatchmakerSchema(
         query=Query,
         mutation=Mutation,
         types=NODE_TYPES,
         extensions=extensions,
         config=StrawberryConfig(auto_camel_case=True, scalar_map={Fen: FEN_SCALAR}),
     )
+    prefetch.install(built)
+    return built
 
 
 schema = build_schema()

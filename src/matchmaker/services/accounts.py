@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import bindparam, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from matchmaker import clock
@@ -229,6 +229,28 @@ async def change_password(
     return account
 
 
+#: Built once (the request path runs it for every call): the session, its account and every
+#: grant with its region path, for a token hash that hasn't expired, of an active account.
+_ACTOR_FOR_TOKEN = (
+    select(
+        AuthSession.account_id,
+        RoleGrant.role,
+        RoleGrant.region_id,
+        Region.path,
+        RoleGrant.organization_id,
+    )
+    .join(Account, Account.id == AuthSession.account_id)
+    .outerjoin(RoleGrant, RoleGrant.account_id == AuthSession.account_id)
+    .outerjoin(Region, Region.id == RoleGrant.region_id)
+    .where(
+        AuthSession.token_hash == bindparam("token_hash"),
+        AuthSession.expires_at > bindparam("now", type_=AuthSession.expires_at.type),
+        Account.status == AccountStatus.ACTIVE,
+    )
+    .order_by(RoleGrant.id)
+)
+
+
 async def actor_for_token(session: AsyncSession, token: str | None) -> Actor:
     """Resolve a session token (cookie or Bearer) to the caller and their grants.
 
@@ -238,22 +260,7 @@ async def actor_for_token(session: AsyncSession, token: str | None) -> Actor:
         return Actor()
     rows = (
         await session.execute(
-            select(
-                AuthSession.account_id,
-                RoleGrant.role,
-                RoleGrant.region_id,
-                Region.path,
-                RoleGrant.organization_id,
-            )
-            .join(Account, Account.id == AuthSession.account_id)
-            .outerjoin(RoleGrant, RoleGrant.account_id == AuthSession.account_id)
-            .outerjoin(Region, Region.id == RoleGrant.region_id)
-            .where(
-                AuthSession.token_hash == token_hash(token),
-                AuthSession.expires_at > clock.now(),
-                Account.status == AccountStatus.ACTIVE,
-            )
-            .order_by(RoleGrant.id)
+            _ACTOR_FOR_TOKEN, {"token_hash": token_hash(token), "now": clock.now()}
         )
     ).all()
     if not rows:

@@ -27,7 +27,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import with_expression
 
 from matchmaker import clock
 from matchmaker.db.types import tag_pattern
@@ -513,20 +512,39 @@ async def attach_worker(
 # --- batch reads for the API ------------------------------------------------------------------
 
 
-def with_staff_count(stmt: Select[Organization]) -> Select[Organization]:
-    """Load each organization's active staff count in the same statement (a correlated count)."""
-    count = (
-        select(func.count())
-        .select_from(SocialWorkerMembership)
-        .join(SocialWorker, SocialWorker.id == SocialWorkerMembership.social_worker_id)
-        .where(
-            SocialWorkerMembership.organization_id == Organization.id,
-            SocialWorker.is_active.is_(True),
+#: The base region joined into page rows; its columns come as ``base_region_<column>``.
+_BASE_REGION = Region.__table__.alias("base_region")
+BASE_REGION_PREFIX = "base_region_"
+
+
+def page_rows(stmt: Select[Organization], *, staff_count: bool, base_region: bool) -> Select[Any]:
+    """``stmt``'s organizations as plain rows for a read-only page, in one statement.
+
+    Each row has every column of the organization; with ``staff_count``, its active staff
+    (a correlated count) as ``staff_count``; with ``base_region``, the base region's columns
+    as ``base_region_<column>``. Rows skip the ORM's instance building and identity map,
+    which is most of a page's cost.
+    """
+    columns: list[Any] = list(Organization.__table__.c)
+    if staff_count:
+        count = (
+            select(func.count())
+            .select_from(SocialWorkerMembership)
+            .join(SocialWorker, SocialWorker.id == SocialWorkerMembership.social_worker_id)
+            .where(
+                SocialWorkerMembership.organization_id == Organization.id,
+                SocialWorker.is_active.is_(True),
+            )
+            .correlate(Organization)
+            .scalar_subquery()
         )
-        .correlate(Organization)
-        .scalar_subquery()
-    )
-    return stmt.options(with_expression(Organization.staff_count, count))
+        columns.append(count.label("staff_count"))
+    if base_region:
+        columns += [c.label(BASE_REGION_PREFIX + c.key) for c in _BASE_REGION.c]
+    rows = stmt.with_only_columns(*columns)
+    if base_region:
+        rows = rows.join(_BASE_REGION, _BASE_REGION.c.id == Organization.region_id)
+    return rows
 
 
 async def staff_counts(session: AsyncSession, org_ids: Sequence[int]) -> dict[int, int]:

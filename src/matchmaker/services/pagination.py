@@ -6,7 +6,7 @@ import base64
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select
+from sqlalchemy import Row, Select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -58,6 +58,28 @@ class Page(Generic[T]):
         return encode_cursor(self.keys[0]) if self.keys else None
 
 
+def _page_statement(
+    stmt: Select[Any],
+    key: InstrumentedAttribute[int],
+    size: int,
+    after: str | None,
+    descending: bool,
+) -> Select[Any]:
+    if after is not None:
+        boundary = decode_cursor(after)
+        stmt = stmt.where(key < boundary if descending else key > boundary)
+    return stmt.order_by(key.desc() if descending else key.asc()).limit(size + 1)
+
+
+def _page(rows: list[Any], key: str, size: int, after: str | None) -> Page[Any]:
+    return Page(
+        items=rows[:size],
+        keys=[getattr(r, key) for r in rows[:size]],
+        has_next_page=len(rows) > size,
+        has_previous_page=after is not None,
+    )
+
+
 async def paginate(
     session: AsyncSession,
     stmt: Select[Any],
@@ -67,18 +89,26 @@ async def paginate(
     after: str | None,
     descending: bool = False,
 ) -> Page[Any]:
-    """One query: ``first + 1`` rows after the cursor, ordered by ``key``."""
+    """One query: ``first + 1`` entities after the cursor, ordered by ``key``."""
     size = check_page_size(first)
-    if after is not None:
-        boundary = decode_cursor(after)
-        stmt = stmt.where(key < boundary if descending else key > boundary)
-    stmt = stmt.order_by(key.desc() if descending else key.asc()).limit(size + 1)
-    rows = list((await session.scalars(stmt)).all())
-    has_next = len(rows) > size
-    rows = rows[:size]
-    return Page(
-        items=rows,
-        keys=[getattr(r, key.key) for r in rows],
-        has_next_page=has_next,
-        has_previous_page=after is not None,
-    )
+    stmt = _page_statement(stmt, key, size, after, descending)
+    return _page(list((await session.scalars(stmt)).all()), key.key, size, after)
+
+
+async def paginate_rows(
+    session: AsyncSession,
+    stmt: Select[Any],
+    key: InstrumentedAttribute[int],
+    *,
+    first: int | None,
+    after: str | None,
+    descending: bool = False,
+) -> Page[Row[Any]]:
+    """Like :func:`paginate` for a statement of columns: the page's items are plain rows.
+
+    For read-only pages that would otherwise build (and track in the identity map) an ORM
+    instance per item; the statement must select ``key`` under its own name.
+    """
+    size = check_page_size(first)
+    stmt = _page_statement(stmt, key, size, after, descending)
+    return _page(list((await session.execute(stmt)).all()), key.key, size, after)

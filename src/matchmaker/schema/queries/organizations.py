@@ -12,12 +12,12 @@ from matchmaker.schema.types.enums import (
     ServiceCategory,
     WorkerLevel,
 )
-from matchmaker.schema.types.organization import Organization, prefetch_page
+from matchmaker.schema.types.organization import Organization, page_converter
 from matchmaker.schema.types.social_worker import SocialWorker
 from matchmaker.services import organizations as org_service
 from matchmaker.services import regions as region_service
 from matchmaker.services import social_workers as worker_service
-from matchmaker.services.pagination import paginate
+from matchmaker.services.pagination import paginate, paginate_rows
 
 #: A path no region has: an unknown region filter matches nothing rather than everything.
 _NO_REGION = "/nonexistent/"
@@ -60,12 +60,10 @@ class OrganizationQueries:
             include_inactive=include_inactive,
         )
         wanted = selected_node_fields(info)
-        if "staffCount" in wanted:
-            stmt = org_service.with_staff_count(stmt)
-        page = await paginate(ctx.session, stmt, OrganizationRow.id, first=first, after=after)
-        result = connection(page, Organization.from_row)
-        await prefetch_page(info, [e.node for e in result.edges], wanted)
-        return result
+        with_staff, with_region = "staffCount" in wanted, "region" in wanted
+        stmt = org_service.page_rows(stmt, staff_count=with_staff, base_region=with_region)
+        page = await paginate_rows(ctx.session, stmt, OrganizationRow.id, first=first, after=after)
+        return connection(page, page_converter(staff_count=with_staff, region=with_region))
 
     @strawberry.field(
         description="Social workers in your scope. `regionId`: living in that subtree or employed "

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable
-from typing import TYPE_CHECKING, Annotated, Self
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any, Self
 
 import strawberry
+from sqlalchemy import Row
 
 from matchmaker import models
 from matchmaker.schema.context import Info
@@ -16,6 +17,7 @@ from matchmaker.schema.dataloaders.organizations import (
     staff_count_by_organization,
 )
 from matchmaker.schema.dataloaders.regions import region_by_id
+from matchmaker.schema.prefetch import prefetched
 from matchmaker.schema.relay import Node, node_resolver
 from matchmaker.schema.types.enums import OrganizationGrade, OrganizationKind, ServiceCategory
 from matchmaker.schema.types.region import Region, load_region
@@ -43,13 +45,14 @@ class Organization(Node):
     version: int
     region_pk: strawberry.Private[int]
     contact_phone_raw: strawberry.Private[str]
-    #: Filled by list resolvers for the whole page (see ``prefetch_page``), so the hot fields
-    #: below resolve synchronously; single objects fall back to the per-request loaders.
+    #: Filled for the whole page by the organizations list (``page_converter``): the fields
+    #: marked ``prefetched`` read them; single objects fall back to the per-request loaders.
     prefetched_region: strawberry.Private[Region | None] = None
     prefetched_staff_count: strawberry.Private[int | None] = None
 
     @classmethod
-    def from_row(cls, row: models.Organization) -> Self:
+    def from_row(cls, row: models.Organization | Row[Any], staff_count: int | None = None) -> Self:
+        """From an ORM instance or a page row (``services.organizations.page_rows``)."""
         return cls(
             pk=row.id,
             name=row.name,
@@ -66,7 +69,7 @@ class Organization(Node):
             version=row.version,
             region_pk=row.region_id,
             contact_phone_raw=row.contact_phone,
-            prefetched_staff_count=row.staff_count,
+            prefetched_staff_count=staff_count,
         )
 
     @strawberry.field(
@@ -82,28 +85,27 @@ class Organization(Node):
             return self.contact_phone_raw
         return mask_phone(self.contact_phone_raw) or ""
 
-    # graphql-core awaits what a resolver returns when it is awaitable, so these resolvers are
-    # sync on a prefetched page (no per-field coroutine) and async only when loading alone.
     @strawberry.field(
-        graphql_type=Region,
         description="The base region (where the organization is registered).",
+        metadata=prefetched("prefetched_region"),
     )
-    def region(self, info: Info) -> Region | Awaitable[Region]:
-        if self.prefetched_region is not None:
-            return self.prefetched_region
-        return _required_region(info, self.region_pk)
+    async def region(self, info: Info) -> Region:
+        region = await load_region(info, self.region_pk)
+        assert region is not None  # a foreign key
+        return region
 
     @strawberry.field(description="Regions the organization serves.")
     async def service_regions(self, info: Info) -> list[Region]:
         rows = await info.context.loader(service_regions_by_organization).load(self.pk)
         return [Region.from_row(r) for r in rows]
 
-    @strawberry.field(graphql_type=int, description="Number of active social workers on the staff.")
-    def staff_count(self, info: Info) -> int | Awaitable[int]:
-        if self.prefetched_staff_count is not None:
-            return self.prefetched_staff_count
-        loaded: Awaitable[int] = info.context.loader(staff_count_by_organization).load(self.pk)
-        return loaded
+    @strawberry.field(
+        description="Number of active social workers on the staff.",
+        metadata=prefetched("prefetched_staff_count"),
+    )
+    async def staff_count(self, info: Info) -> int:
+        count: int = await info.context.loader(staff_count_by_organization).load(self.pk)
+        return count
 
     @strawberry.field(description="The staff you may read (empty when you may read none).")
     async def staff(
@@ -116,28 +118,24 @@ class Organization(Node):
         return [SocialWorker.from_row(r) for r in rows]
 
 
-async def _required_region(info: Info, pk: int) -> Region:
-    region = await load_region(info, pk)
-    assert region is not None  # a foreign key
-    return region
+def page_converter(*, staff_count: bool, region: bool) -> Callable[[Row[Any]], Organization]:
+    """Organizations from ``page_rows`` rows, with what the page selected filled in (one
+    Region object per distinct base region), so ``region`` and ``staffCount`` resolve without
+    loaders."""
+    regions: dict[int, Region] = {}
 
+    def convert(row: Row[Any]) -> Organization:
+        org = Organization.from_row(row, staff_count=row.staff_count if staff_count else None)
+        if region:
+            base = regions.get(org.region_pk)
+            if base is None:
+                base = regions[org.region_pk] = Region.from_row(
+                    row, prefix=org_service.BASE_REGION_PREFIX
+                )
+            org.prefetched_region = base
+        return org
 
-async def prefetch_page(info: Info, items: list[Organization], wanted: set[str]) -> None:
-    """Load the page's regions in one batch, when the query asks (staff counts usually come
-    with the page itself: ``with_staff_count``)."""
-    if not items:
-        return
-    if "region" in wanted:
-        ids = list({o.region_pk for o in items})
-        rows = await region_by_id(info.context, ids)
-        regions = {pk: Region.from_row(row) for pk, row in zip(ids, rows, strict=True) if row}
-        for org in items:
-            org.prefetched_region = regions.get(org.region_pk)
-    missing = [o for o in items if o.prefetched_staff_count is None]
-    if "staffCount" in wanted and missing:
-        counts = await staff_count_by_organization(info.context, [o.pk for o in missing])
-        for org, count in zip(missing, counts, strict=True):
-            org.prefetched_staff_count = count
+    return convert
 
 
 @node_resolver("Organization")

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from typing import Self
+from typing import Any, Self
 
 import strawberry
+from sqlalchemy import Row
 
 from matchmaker import models
 from matchmaker.schema.context import Info
@@ -23,7 +24,21 @@ class Region(Node):
     parent_pk: strawberry.Private[int | None]
 
     @classmethod
-    def from_row(cls, row: models.Region) -> Self:
+    def from_row(cls, row: models.Region | Row[Any], prefix: str = "") -> Self:
+        """From an ORM instance, or from a row whose region columns are named
+        ``<prefix><column>`` (a region joined into another page's rows)."""
+        if prefix:
+            m = row._mapping  # type: ignore[union-attr]
+            return cls(
+                pk=m[prefix + "id"],
+                code=m[prefix + "code"],
+                name=m[prefix + "name"],
+                level=m[prefix + "level"],
+                path=m[prefix + "path"],
+                latitude=m[prefix + "latitude"],
+                longitude=m[prefix + "longitude"],
+                parent_pk=m[prefix + "parent_id"],
+            )
         return cls(
             pk=row.id,
             code=row.code,
