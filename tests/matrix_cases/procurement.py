@@ -336,6 +336,23 @@ async def assign_evaluator(env, role, inside):
     )
 
 
+@both("evaluatorCandidates")
+async def evaluator_candidates(env, role, inside):
+    p = await make_project(env.session, community(env, inside), status=ProjectStatus.BIDS_OPENED)
+    body = await env.gql(
+        "query($p: ID!) { evaluatorCandidates(projectId: $p) { accountId } }",
+        {"p": gid("Project", p.id)},
+        token=env.token(role),
+        expect_errors=True,
+    )
+    if refused_by_error(body):
+        return Outcome(allowed=False, detail=body["errors"])
+    assert not body.get("errors"), body["errors"]
+    ids = [c["accountId"] for c in body["data"]["evaluatorCandidates"]]
+    # Street A's expert fits a project in community A1.
+    return Outcome(allowed=gid("Account", env.logins[Role.EXPERT].account.id) in ids, detail=ids)
+
+
 async def _opened_with_panel(env, role, inside, *, scored: bool):
     """A BIDS_OPENED project with one bid from a third organization and the caller on its panel."""
     p = await make_project(

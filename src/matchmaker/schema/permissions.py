@@ -47,6 +47,7 @@ OPERATIONS: dict[str, Capability | None] = {
     "openProjectsForOrganization": C.BID_SUBMIT,
     "needs": C.NEED_READ,
     "bids": C.BID_READ,  # sealed fields: services.bids.may_read_sealed
+    "evaluatorCandidates": C.EVALUATOR_ASSIGN,
     "contracts": C.CONTRACT_READ,
     "payments": C.CONTRACT_READ,
     "progressReports": C.CONTRACT_READ,

@@ -15,6 +15,7 @@ from matchmaker.schema.types.contract import Contract
 from matchmaker.schema.types.enums import ServiceCategory
 from matchmaker.schema.types.need import Need
 from matchmaker.schema.types.payment import Payment
+from matchmaker.schema.types.procurement_candidates import EvaluatorCandidate
 from matchmaker.schema.types.procurement_enums import ProjectStatus
 from matchmaker.schema.types.progress_report import ProgressReport
 from matchmaker.schema.types.project import AwardAnnouncement, Project, load_announcement
@@ -23,6 +24,7 @@ from matchmaker.services import bids as bid_service
 from matchmaker.services import contracts as contract_service
 from matchmaker.services import evaluation as evaluation_service
 from matchmaker.services import needs as need_service
+from matchmaker.services import procurement_evaluators
 from matchmaker.services import projects as project_service
 from matchmaker.services import regions as region_service
 from matchmaker.services import reports as report_service
@@ -130,6 +132,26 @@ class ProcurementQueries:
         page = await paginate(ctx.session, stmt, BidRow.id, first=first, after=after)
         views = {v.pk: v for v in await bid_views(info, page.items)}
         return connection(page, lambda row: views[row.id])
+
+    @strawberry.field(
+        description="Experts you may put on the project's evaluation panel (bureau officer): "
+        "active, holding the expert role over the project's region, not on the panel yet and "
+        "not tied to a bidding organization. `text` matches display names; `first` ≤ 100."
+    )
+    async def evaluator_candidates(
+        self,
+        info: Info,
+        project_id: strawberry.ID,
+        text: str | None = None,
+        first: int | None = None,
+    ) -> list[EvaluatorCandidate]:
+        rows = await procurement_evaluators.evaluator_candidates(
+            info.context.service,
+            project_id=decode_id(project_id, "Project", "projectId"),
+            text=text,
+            first=first,
+        )
+        return [EvaluatorCandidate.from_data(r) for r in rows]
 
     @strawberry.field(description="Award announcements (中标公示), newest first: public.")
     async def award_announcements(

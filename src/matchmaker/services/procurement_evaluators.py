@@ -1,0 +1,94 @@
+"""Who the bureau may put on a project's evaluation panel: the list behind the officer's picker.
+
+The rules are :func:`matchmaker.services.evaluation.assign_evaluator`'s, applied to a set
+instead of one account: the caller needs ``evaluator.assign`` over the project's region, the
+project takes evaluators only while its bids are sealed or just opened, and nobody tied to a
+bidding organization or already on the panel is offered. On top of that the picker offers only
+active accounts holding the expert role (评审专家) over a region that contains the project —
+an expert elsewhere could be assigned but could not score it (``evaluate`` is region-scoped).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from matchmaker.models import Account, Bid, Evaluator, Region, RoleGrant
+from matchmaker.models.enums import AccountStatus, Role
+from matchmaker.models.procurement import BidStatus, ProjectStatus
+from matchmaker.services.authz import Capability, require
+from matchmaker.services.context import ServiceContext
+from matchmaker.services.errors import invalid
+from matchmaker.services.pagination import check_page_size
+from matchmaker.services.projects import expect_state, load_in_scope
+from matchmaker.services.validation import mask_phone
+
+MAX_SEARCH_TEXT = 50
+
+
+@dataclass(frozen=True, slots=True)
+class EvaluatorCandidate:
+    account_id: int
+    display_name: str
+    masked_phone: str | None
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """``/a/b/c/`` → ``/a/``, ``/a/b/``, ``/a/b/c/``: the regions whose subtree holds ``path``."""
+    parts = [p for p in path.split("/") if p]
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+async def evaluator_candidates(
+    sc: ServiceContext,
+    *,
+    project_id: int,
+    text: str | None = None,
+    first: int | None = None,
+) -> list[EvaluatorCandidate]:
+    """Experts the caller may assign to the project's panel, by display name (bureau officer).
+
+    ``text`` narrows to display names containing it; at most ``first`` (≤ 100) come back.
+    """
+    scope = require(sc.actor, Capability.EVALUATOR_ASSIGN)
+    size = check_page_size(first)
+    needle = (text or "").strip()
+    if len(needle) > MAX_SEARCH_TEXT:
+        raise invalid("text", f"Search with at most {MAX_SEARCH_TEXT} characters")
+    session = sc.session
+    project, path = await load_in_scope(session, project_id, scope)
+    expect_state(project, ProjectStatus.OPEN_FOR_BIDS, ProjectStatus.BIDS_OPENED)
+
+    experts_over_project = (
+        select(RoleGrant.account_id)
+        .join(Region, Region.id == RoleGrant.region_id)
+        .where(RoleGrant.role == Role.EXPERT, Region.path.in_(ancestor_paths(path)))
+    )
+    if project.status is ProjectStatus.BIDS_OPENED:
+        # The bidders are public now: leave out exactly the people assign_evaluator refuses.
+        tied = select(RoleGrant.account_id).join(
+            Bid, Bid.organization_id == RoleGrant.organization_id
+        )
+        tied = tied.where(Bid.project_id == project.id, Bid.status != BidStatus.WITHDRAWN)
+    else:
+        # Before the opening, who has bid is sealed (DESIGN §3): a list that dropped only the
+        # bidders' people would name the bidders. Leave out everyone holding a grant in any
+        # organization instead, so the list does not depend on the bids; assign_evaluator still
+        # checks the real conflict for anyone assigned by account id.
+        tied = select(RoleGrant.account_id).where(RoleGrant.organization_id.is_not(None))
+    on_panel = select(Evaluator.account_id).where(Evaluator.project_id == project.id)
+
+    stmt = select(Account.id, Account.display_name, Account.phone).where(
+        Account.id.in_(experts_over_project),
+        Account.status == AccountStatus.ACTIVE,
+        Account.id.not_in(tied),
+        Account.id.not_in(on_panel),
+    )
+    if needle:
+        stmt = stmt.where(Account.display_name.icontains(needle, autoescape=True))
+    rows = await session.execute(stmt.order_by(Account.display_name, Account.id).limit(size))
+    return [
+        EvaluatorCandidate(account_id=pk, display_name=name, masked_phone=mask_phone(phone))
+        for pk, name, phone in rows
+    ]
