@@ -22,6 +22,7 @@ export const PEOPLE = {
   bureau: { username: 'bureau', displayName: '王科长', role: 'BUREAU_OFFICER', region: '370102000000' },
   auditor: { username: 'auditor', displayName: '审计员刘', role: 'AUDITOR', region: '370102000000' },
   community: { username: 'community', displayName: '李主任', role: 'COMMUNITY_STAFF', region: '370102001001' },
+  expert: { username: 'expert', displayName: '孙专家', role: 'EXPERT', region: '370102000000', phone: '13900000009' },
 };
 
 /** Two social organizations based in the district, each with its admin account. */
@@ -46,7 +47,7 @@ export async function seedWorld(app) {
     const created = await app.mutate(
       'createAccount',
       `mutation($input: CreateAccountInput!) { createAccount(input: $input) { account { id } ${ERR} } }`,
-      { input: { displayName: person.displayName, username: person.username, password: PASSWORD } },
+      { input: { displayName: person.displayName, username: person.username, password: PASSWORD, phone: person.phone ?? null } },
       admin,
     );
     accounts[key] = { ...person, id: created.account.id };

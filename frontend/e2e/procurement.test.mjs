@@ -1,7 +1,9 @@
 // The procurement story: community staff design and publish a project, two organizations submit
 // sealed bids (neither sees the other's), the app's clock passes the deadline, the bids are
-// opened, community staff score them, the bureau awards, signs the contract and — after the
-// organization reports and the community accepts the milestone — records a payment.
+// opened, the bureau puts community staff and an expert (picked from the list of experts it may
+// assign) on the panel, both score, the bureau awards, signs the contract and — after the
+// organization reports with an evidence file and the community accepts the milestone, having
+// downloaded the file — records a payment.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DESKTOP, assertInputsLabelled, launchBrowser, openPage, screenshot, startApp, uiLogin } from './harness.mjs';
@@ -12,6 +14,8 @@ let browser;
 let world;
 const pages = {};
 let projectPath;
+// A small real PDF: the server decides an evidence file's type by its bytes.
+const EVIDENCE = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
 
 before(async () => {
   app = await startApp();
@@ -20,6 +24,7 @@ before(async () => {
   for (const [key, login] of [
     ['community', 'community'],
     ['bureau', 'bureau'],
+    ['expert', 'expert'],
     ['orgA', ORGANIZATIONS.a.admin.username],
     ['orgB', ORGANIZATIONS.b.admin.username],
   ]) {
@@ -157,6 +162,22 @@ test('after the deadline the bids are opened, community staff score them and the
   await bureau.page.getByLabel('评审人账户 ID').fill(world.accounts.community.id);
   await bureau.page.getByRole('button', { name: '指定评审人', exact: true }).click();
   await bureau.page.getByText('已指定评审人').waitFor();
+  // The expert is picked from the list of experts the officer may assign: found by name, shown
+  // with the masked phone, and gone from the list once on the panel.
+  const expertOption = `${world.accounts.expert.displayName}（139****0009）`;
+  await pickOption(bureau.page, '评审专家', '孙', expertOption);
+  await assertInputsLabelled(bureau.page);
+  await screenshot(bureau.page, 'bureau-officer-evaluator-picker');
+  await bureau.page.getByRole('button', { name: '指定该专家' }).click();
+  const tokenBureau = await app.login('bureau', PASSWORD);
+  const panel = async () =>
+    (await app.gql('query($id: ID!) { node(id: $id) { ... on Project { evaluators { accountId } } } }', { id: decodeURIComponent(projectPath.split('/').pop()) }, tokenBureau)).node.evaluators.map((e) => e.accountId);
+  for (let i = 0; i < 20 && (await panel()).length < 2; i += 1) await bureau.page.waitForTimeout(250);
+  assert.deepEqual((await panel()).sort(), [world.accounts.community.id, world.accounts.expert.id].sort());
+  await bureau.page.getByLabel('评审专家', { exact: true }).click({ force: true });
+  await bureau.page.locator('.ant-select-dropdown:visible').getByText('没有可指定的评审专家', { exact: false }).waitFor();
+  await bureau.page.keyboard.press('Escape');
+  await bureau.assertClean();
 
   const staff = pages.community;
   await staff.go(projectPath);
@@ -176,6 +197,21 @@ test('after the deadline the bids are opened, community staff score them and the
   await screenshot(staff.page, 'community-staff-evaluation-sheet');
   await staff.assertClean();
 
+  // The expert the bureau picked scores too: the award waits for every evaluator.
+  const expert = pages.expert;
+  await expert.go(projectPath);
+  await expert.page.getByTestId('evaluation-sheet').waitFor();
+  for (const [org, scores] of [
+    [ORGANIZATIONS.a.name, ['36', '27']],
+    [ORGANIZATIONS.b.name, ['26', '21']],
+  ]) {
+    await expert.page.getByLabel(`${org} 服务方案`).fill(scores[0]);
+    await expert.page.getByLabel(`${org} 团队与经验`).fill(scores[1]);
+  }
+  await expert.page.getByRole('button', { name: '保存评分' }).click();
+  await expert.page.getByText(/已保存 4 项评分/).waitFor();
+  await expert.assertClean();
+
   await bureau.page.reload();
   await bureau.page.getByRole('button', { name: '确认定标' }).click();
   await bureau.page.getByRole('button', { name: /确\s*认/ }).last().click();
@@ -194,6 +230,7 @@ test('the bureau signs the contract and records a payment once the milestone is 
   await org.go('/app/contracts');
   await org.page.getByRole('button', { name: '提交进展报告' }).first().click();
   await org.page.getByLabel('工作进展').fill('完成上门探访 120 人次，开展助餐服务 30 次。');
+  await org.page.locator('input[type=file]').setInputFiles({ name: '探访签到表.pdf', mimeType: 'application/pdf', buffer: EVIDENCE });
   await org.page.getByRole('button', { name: /提\s*交/ }).last().click();
   await org.page.getByText('报告已提交').waitFor();
   await org.assertClean();
@@ -201,6 +238,20 @@ test('the bureau signs the contract and records a payment once the milestone is 
   const staff = pages.community;
   await staff.go('/app/contracts');
   await staff.page.getByRole('button', { name: /展开行|Expand row/ }).first().click();
+  // The report lists its evidence file with its size; the link downloads the very bytes.
+  const link = staff.page.getByRole('link', { name: '下载 探访签到表.pdf' });
+  await link.waitFor();
+  await staff.page.getByTestId('evidence-files').getByText(`（${EVIDENCE.length} B）`).waitFor();
+  const href = await link.getAttribute('href');
+  assert.match(href, /^\/files\/\d+$/);
+  const fileUrl = new URL(href, staff.page.url()).href;
+  const download = await staff.page.request.get(fileUrl);
+  assert.equal(download.status(), 200);
+  assert.deepEqual(Buffer.from(await download.body()), EVIDENCE);
+  await screenshot(staff.page, 'community-staff-progress-report-evidence');
+  // Organization B may not read A's contract: neither the link's file nor the report.
+  const foreign = await pages.orgB.page.request.get(fileUrl);
+  assert.equal(foreign.status(), 404);
   await staff.page.getByRole('button', { name: '验收通过' }).click();
   await staff.page.getByText('已验收').first().waitFor();
   await staff.assertClean();

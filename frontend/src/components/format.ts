@@ -32,3 +32,17 @@ export function yuanToFen(text: string): number | null {
   const [whole, frac = ''] = cleaned.split('.');
   return Number(whole) * 100 + Number(frac.padEnd(2, '0'));
 }
+
+/** A file size for people: 980 B, 12.3 KB, 4.5 MB (1 KB = 1024 B). */
+export function formatBytes(size: number): string {
+  if (!Number.isFinite(size) || size < 0) return '—';
+  if (size < 1024) return `${size} B`;
+  const units = ['KB', 'MB', 'GB'];
+  let value = size / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
+}

@@ -3,6 +3,7 @@ import { Alert, Button, Card, DatePicker, Descriptions, Form, Input, InputNumber
 import type { UploadFile } from 'antd';
 import { UploadOutlined } from '@ant-design/icons';
 import { EVIDENCE_ACCEPT, evidenceProblem, toEvidenceInput, type EvidenceProblem } from './evidence';
+import { EvidenceFiles } from './EvidenceFiles';
 import type { Dayjs } from 'dayjs';
 import {
   AcceptProgressReportDocument,
@@ -212,7 +213,12 @@ export function ContractView({ contract, onChanged }: { contract: ContractFields
                     >
                       <List.Item.Meta
                         title={<Tag>{t(`report.${r.status}` as const)}</Tag>}
-                        description={`${r.narrative} · ${t('contract.activitiesHeld')} ${r.activitiesHeld} · ${t('contract.beneficiariesServed')} ${r.beneficiariesServed} · ${t('contract.volunteerHours')} ${(r.volunteerMinutes / 60).toFixed(1)} h`}
+                        description={
+                          <Space direction="vertical" size={4}>
+                            <span>{`${r.narrative} · ${t('contract.activitiesHeld')} ${r.activitiesHeld} · ${t('contract.beneficiariesServed')} ${r.beneficiariesServed} · ${t('contract.volunteerHours')} ${(r.volunteerMinutes / 60).toFixed(1)} h`}</span>
+                            <EvidenceFiles files={r.files} />
+                          </Space>
+                        }
                       />
                     </List.Item>
                   )}

@@ -8,6 +8,7 @@ import { ListState } from '../../components/ListState';
 import { formatFen } from '../../components/format';
 import { useI18n } from '../../i18n';
 import { useSession } from '../../auth/session';
+import { EvaluatorPicker } from './EvaluatorPicker';
 
 const EVALUATORS: Role[] = ['COMMUNITY_STAFF', 'BUREAU_OFFICER', 'EXPERT'];
 
@@ -25,6 +26,9 @@ export function EvaluationSheet({ projectId, onChanged }: { projectId: string; o
   const [assign, assignState] = useMutation(AssignEvaluatorDocument);
   const [scores, setScores] = useState<Record<string, number | null>>({});
   const [evaluatorId, setEvaluatorId] = useState('');
+  const [expertId, setExpertId] = useState<string | undefined>(undefined);
+  // Bumped after each assignment so the picker drops whoever just joined the panel.
+  const [assignedCount, setAssignedCount] = useState(0);
   const [general, setGeneral] = useState<string | null>(null);
   const project = data?.node && 'bids' in data.node ? data.node : null;
   const role = activeGrant?.role;
@@ -84,7 +88,11 @@ export function EvaluationSheet({ projectId, onChanged }: { projectId: string; o
     try {
       const r = (await assign({ input: { projectId, accountId } })).assignEvaluator;
       report(r.errors, t('eval.assigned'));
-      if (!r.errors.length) setEvaluatorId('');
+      if (!r.errors.length) {
+        setEvaluatorId('');
+        setExpertId(undefined);
+        setAssignedCount((n) => n + 1);
+      }
     } catch (exc) {
       setGeneral(describeError(exc, locale));
     }
@@ -93,6 +101,16 @@ export function EvaluationSheet({ projectId, onChanged }: { projectId: string; o
   return (
     <Card title={t('eval.sheet')} style={{ marginTop: 16 }} data-testid="evaluation-sheet">
       {general && <Alert type="error" role="alert" showIcon message={general} style={{ marginBottom: 12 }} />}
+      {isBureau && project?.status === 'BIDS_OPENED' && (
+        <Form layout="inline" style={{ marginBottom: 12 }} name="assignExpert" onFinish={() => expertId && void assignEvaluator(expertId)}>
+          <Form.Item label={t('eval.expert')} htmlFor="evaluator-expert">
+            <EvaluatorPicker id="evaluator-expert" projectId={projectId} value={expertId} onChange={setExpertId} refreshKey={assignedCount} />
+          </Form.Item>
+          <Button type="primary" htmlType="submit" loading={assignState.loading} disabled={!expertId}>
+            {t('eval.assignExpert')}
+          </Button>
+        </Form>
+      )}
       {isBureau && project?.status === 'BIDS_OPENED' && (
         <Form layout="inline" style={{ marginBottom: 16 }} name="assignEvaluator" onFinish={() => void assignEvaluator(evaluatorId.trim())}>
           <Form.Item label={t('eval.accountId')} htmlFor="evaluator-account">
