@@ -6,8 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from sqlalchemy import func, select
+
 from matchmaker import clock
+from matchmaker.models import Evaluator, RoleGrant
+from matchmaker.models.enums import Role
 from matchmaker.models.procurement import ProcurementMethod, ProjectStatus
+from tests import factories
 from tests.procurement_support import (
     START,
     YUAN,
@@ -195,3 +200,86 @@ async def test_a_bid_after_the_deadline_is_refused_before_the_opening_job_runs(
     assert body["submitBid"]["errors"][0]["code"] == "BID_DEADLINE_PASSED"
     node = await gql(PATHS["node_project"], {"p": gid("Project", project.id)})
     assert node["node"]["bidCount"] == 1
+
+
+ASSIGN = """mutation($i: AssignEvaluatorInput!) { assignEvaluator(input: $i) {
+  evaluator { id } errors { code field message } } }"""
+
+
+async def _tied_expert(session, settings, c, org):
+    """An expert over the project who also holds a role in ``org``."""
+    login = await factories.account(session, settings, role=Role.EXPERT, region=c.world.district)
+    session.add(
+        RoleGrant(account_id=login.account.id, role=Role.SOCIAL_WORKER, organization_id=org.id)
+    )
+    await session.commit()
+    return login
+
+
+async def test_before_opening_assigning_an_evaluator_does_not_reveal_who_has_bid(
+    gql, session, settings, run_jobs
+):
+    clock.freeze(START)
+    c = await city(session, settings, bidders=2)
+    bidder, idle = c.bidders
+    project = await make_project(
+        session,
+        c.community,
+        status=ProjectStatus.OPEN_FOR_BIDS,
+        method=ProcurementMethod.COMPETITIVE_NEGOTIATION,
+        deadline=START + dt.timedelta(days=10),
+    )
+    in_bidder = await _tied_expert(session, settings, c, bidder.org)
+    in_idle = await _tied_expert(session, settings, c, idle.org)
+
+    async def answers():
+        out = []
+        for login in (in_bidder, in_idle):
+            body = await gql(
+                ASSIGN,
+                {
+                    "i": {
+                        "projectId": gid("Project", project.id),
+                        "accountId": gid("Account", login.account.id),
+                    }
+                },
+                token=c.bureau.token,
+            )
+            out.append(json.dumps(body, ensure_ascii=False))
+        return out
+
+    before_any_bid = await answers()
+    body = await gql(
+        SUBMIT,
+        {
+            "i": {
+                "projectId": gid("Project", project.id),
+                "organizationId": gid("Organization", bidder.org.id),
+                "priceFen": SECRET_PRICE,
+                "technicalProposal": SECRET_PROPOSAL,
+                "team": [{"socialWorkerId": gid("SocialWorker", bidder.worker.id), "role": "主管"}],
+            }
+        },
+        token=bidder.admin.token,
+    )
+    assert body["submitBid"]["errors"] == []
+    after_a_sealed_bid = await answers()
+
+    # One answer for everyone tied to an organization, bid or no bid; nothing written.
+    assert after_a_sealed_bid == before_any_bid
+    assert before_any_bid[0] == before_any_bid[1]
+    refusal = json.loads(before_any_bid[0])["assignEvaluator"]
+    assert refusal["evaluator"] is None
+    assert [(e["code"], e["field"]) for e in refusal["errors"]] == [
+        ("EVALUATOR_CONFLICT", "accountId")
+    ]
+    assert await session.scalar(select(func.count()).select_from(Evaluator)) == 0
+
+    # After the opening the bidders are public and the check is exact: only the bidder's
+    # person is refused.
+    clock.advance(dt.timedelta(days=10, minutes=1))
+    await relogin(session, settings, c)
+    await run_jobs()
+    opened = [json.loads(text)["assignEvaluator"] for text in await answers()]
+    assert [e["code"] for e in opened[0]["errors"]] == ["EVALUATOR_CONFLICT"]
+    assert opened[1]["errors"] == [] and opened[1]["evaluator"] is not None

@@ -1,9 +1,9 @@
 // The procurement story: community staff design and publish a project, two organizations submit
 // sealed bids (neither sees the other's), the app's clock passes the deadline, the bids are
 // opened, the bureau puts community staff and an expert (picked from the list of experts it may
-// assign) on the panel, both score, the bureau awards, signs the contract and — after the
-// organization reports with an evidence file and the community accepts the milestone, having
-// downloaded the file — records a payment.
+// assign) on the panel, both score (the expert finds the project under 我的评审), the bureau
+// awards, signs the contract and — after the organization reports with an evidence file and the
+// community accepts the milestone, having downloaded the file — records a payment.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DESKTOP, assertInputsLabelled, launchBrowser, openPage, screenshot, startApp, uiLogin } from './harness.mjs';
@@ -174,6 +174,10 @@ test('after the deadline the bids are opened, community staff score them and the
     (await app.gql('query($id: ID!) { node(id: $id) { ... on Project { evaluators { accountId } } } }', { id: decodeURIComponent(projectPath.split('/').pop()) }, tokenBureau)).node.evaluators.map((e) => e.accountId);
   for (let i = 0; i < 20 && (await panel()).length < 2; i += 1) await bureau.page.waitForTimeout(250);
   assert.deepEqual((await panel()).sort(), [world.accounts.community.id, world.accounts.expert.id].sort());
+  // The sheet names the panel.
+  const panelNames = bureau.page.getByTestId('evaluation-panel');
+  await panelNames.getByText(world.accounts.community.displayName, { exact: true }).waitFor();
+  await panelNames.getByText(world.accounts.expert.displayName, { exact: true }).waitFor();
   await bureau.page.getByLabel('评审专家', { exact: true }).click({ force: true });
   await bureau.page.locator('.ant-select-dropdown:visible').getByText('没有可指定的评审专家', { exact: false }).waitFor();
   await bureau.page.keyboard.press('Escape');
@@ -197,10 +201,15 @@ test('after the deadline the bids are opened, community staff score them and the
   await screenshot(staff.page, 'community-staff-evaluation-sheet');
   await staff.assertClean();
 
-  // The expert the bureau picked scores too: the award waits for every evaluator.
+  // The expert the bureau picked scores too: the award waits for every evaluator. They find
+  // the project from their menu (我的评审), which lists the panels they sit on.
   const expert = pages.expert;
-  await expert.go(projectPath);
+  await expert.go('/app');
+  await expert.page.getByRole('menu').getByRole('link', { name: '我的评审', exact: true }).click();
+  await expert.page.getByTestId('my-evaluations').waitFor();
+  await expert.page.getByRole('link', { name: '进入评标：解放路社区居家养老服务项目', exact: true }).click();
   await expert.page.getByTestId('evaluation-sheet').waitFor();
+  assert.equal(new URL(expert.page.url()).pathname, projectPath);
   for (const [org, scores] of [
     [ORGANIZATIONS.a.name, ['36', '27']],
     [ORGANIZATIONS.b.name, ['26', '21']],

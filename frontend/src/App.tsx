@@ -43,6 +43,7 @@ import { ContractsPage } from './pages/projects/ContractsPage';
 import { OrganizationPage } from './pages/org/OrganizationPage';
 import { OpenProjectsPage } from './pages/org/OpenProjectsPage';
 import { MyBidsPage } from './pages/org/MyBidsPage';
+import { MyEvaluationsPage } from './pages/projects/MyEvaluationsPage';
 
 const ORGANIZERS: Role[] = ['COMMUNITY_STAFF', 'SOCIAL_WORKER'];
 
@@ -83,6 +84,7 @@ function Routed() {
         <Route path="/app/contracts" element={<RequireLogin roles={['COMMUNITY_STAFF', 'BUREAU_OFFICER', 'AUDITOR', 'ORG_ADMIN', 'SOCIAL_WORKER', 'PLATFORM_ADMIN']}><ContractsPage /></RequireLogin>} />
         <Route path="/app/organization" element={<RequireLogin roles={['ORG_ADMIN']}><OrganizationPage /></RequireLogin>} />
         <Route path="/app/open-projects" element={<RequireLogin roles={['ORG_ADMIN']}><OpenProjectsPage /></RequireLogin>} />
+        <Route path="/app/evaluations" element={<RequireLogin roles={['EXPERT', 'COMMUNITY_STAFF', 'BUREAU_OFFICER']}><MyEvaluationsPage /></RequireLogin>} />
         <Route path="/app/bids" element={<RequireLogin roles={['ORG_ADMIN']}><MyBidsPage /></RequireLogin>} />
         <Route path="*" element={<NotFoundPage />} />
       </Routes>

@@ -353,6 +353,23 @@ async def evaluator_candidates(env, role, inside):
     return Outcome(allowed=gid("Account", env.logins[Role.EXPERT].account.id) in ids, detail=ids)
 
 
+@both("myEvaluations")
+async def my_evaluations(env, role, inside):
+    """The caller sits on the panel of a project in community A1 (inside) or B1 (outside)."""
+    p = await make_project(env.session, community(env, inside), status=ProjectStatus.BIDS_OPENED)
+    if role is not None:
+        env.session.add(Evaluator(project_id=p.id, account_id=env.logins[role].account.id))
+        await env.session.commit()
+    return await listed(
+        env,
+        role,
+        "{ myEvaluations(first: 50) { edges { node { id } } } }",
+        {},
+        "myEvaluations",
+        gid("Project", p.id),
+    )
+
+
 async def _opened_with_panel(env, role, inside, *, scored: bool):
     """A BIDS_OPENED project with one bid from a third organization and the caller on its panel."""
     p = await make_project(

@@ -69,7 +69,7 @@ export const NAV: Record<Role, NavItem[]> = {
     NOTIFICATIONS,
   ],
   SOCIAL_WORKER,
-  EXPERT: [HOME, NOTIFICATIONS],
+  EXPERT: [HOME, { path: '/app/evaluations', label: 'nav.myEvaluations' }, NOTIFICATIONS],
   VOLUNTEER: [
     HOME,
     { path: '/activities', label: 'nav.activities' },

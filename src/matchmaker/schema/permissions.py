@@ -48,6 +48,7 @@ OPERATIONS: dict[str, Capability | None] = {
     "needs": C.NEED_READ,
     "bids": C.BID_READ,  # sealed fields: services.bids.may_read_sealed
     "evaluatorCandidates": C.EVALUATOR_ASSIGN,
+    "myEvaluations": C.EVALUATE,  # the caller's own panels, in their regions
     "contracts": C.CONTRACT_READ,
     "payments": C.CONTRACT_READ,
     "progressReports": C.CONTRACT_READ,

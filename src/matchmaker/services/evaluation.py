@@ -31,6 +31,7 @@ from matchmaker.models import (
 from matchmaker.models.enums import Role
 from matchmaker.models.procurement import BidStatus, ProjectStatus
 from matchmaker.services import audit
+from matchmaker.services.accounts import actor_for_account
 from matchmaker.services.authz import Capability, require
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.errors import DomainError, ErrorCode, invalid
@@ -42,6 +43,12 @@ from matchmaker.services.projects import (
 )
 
 EVALUATOR_ROLES = (Role.COMMUNITY_STAFF, Role.BUREAU_OFFICER, Role.EXPERT)
+
+#: The one answer, before the opening, for anyone holding a role in an organization — whether
+#: or not that organization has bid, which is sealed until then.
+PRE_OPENING_CONFLICT = (
+    "Until the bids are opened, nobody holding a role in a social organization may be assigned"
+)
 
 
 def price_score_centi(lowest_fen: int, price_fen: int, price_weight: int) -> int:
@@ -81,22 +88,37 @@ async def _conflicted_orgs(session: AsyncSession, account_id: int, project_id: i
 
 
 async def assign_evaluator(sc: ServiceContext, *, project_id: int, account_id: int) -> Evaluator:
-    """Put an account on the project's evaluation panel (bureau officer)."""
+    """Put an account on the project's evaluation panel (bureau officer).
+
+    Who may sit on it: an account holding an evaluator role (community staff, bureau officer,
+    expert) whose grant's region contains the project — exactly who can later score it, since
+    ``evaluate`` is region-scoped — and who is not tied to a bidder. Whether an organization
+    has bid is sealed until the opening (DESIGN §3), so before it the conflict rule is
+    coarser and independent of the bids: nobody holding a role in *any* organization, with one
+    error and one message; after it, exactly the people of the live bidders.
+    """
     scope = require(sc.actor, Capability.EVALUATOR_ASSIGN)
     session = sc.session
     project, path = await load_in_scope(session, project_id, scope, for_update=True)
     expect_state(project, ProjectStatus.OPEN_FOR_BIDS, ProjectStatus.BIDS_OPENED)
     account = await session.get(Account, account_id)
-    roles = set(
-        await session.scalars(select(RoleGrant.role).where(RoleGrant.account_id == account_id))
-    )
-    if account is None or not roles & set(EVALUATOR_ROLES):
+    candidate = await actor_for_account(session, account_id)
+    if account is None or not {g.role for g in candidate.grants} & set(EVALUATOR_ROLES):
         raise invalid(
             "accountId",
             "Evaluators are community staff, bureau officers or invited experts",
             ErrorCode.NOT_FOUND,
         )
-    if await _conflicted_orgs(session, account_id, project.id):
+    if not candidate.scope(Capability.EVALUATE).covers_region(path):
+        raise invalid(
+            "accountId",
+            "This person's region does not include the project, so they could not score it",
+            ErrorCode.EVALUATOR_OUT_OF_REGION,
+        )
+    if project.status is ProjectStatus.OPEN_FOR_BIDS:
+        if any(g.organization_id is not None for g in candidate.grants):
+            raise invalid("accountId", PRE_OPENING_CONFLICT, ErrorCode.EVALUATOR_CONFLICT)
+    elif await _conflicted_orgs(session, account_id, project.id):
         raise invalid(
             "accountId",
             "This person holds a role in a bidding organization",

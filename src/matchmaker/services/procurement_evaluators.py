@@ -3,21 +3,23 @@
 The rules are :func:`matchmaker.services.evaluation.assign_evaluator`'s, applied to a set
 instead of one account: the caller needs ``evaluator.assign`` over the project's region, the
 project takes evaluators only while its bids are sealed or just opened, and nobody tied to a
-bidding organization or already on the panel is offered. On top of that the picker offers only
-active accounts holding the expert role (评审专家) over a region that contains the project —
-an expert elsewhere could be assigned but could not score it (``evaluate`` is region-scoped).
+bidding organization or already on the panel is offered. Like ``assign_evaluator``, only
+accounts whose evaluator grant covers the project's region count (``evaluate`` is
+region-scoped, so anyone else could never score it); on top of that the picker offers only
+active accounts holding the expert role (评审专家) — staff and officers are assigned by id.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
-from matchmaker.models import Account, Bid, Evaluator, Region, RoleGrant
+from matchmaker.models import Account, Bid, Evaluator, Project, Region, RoleGrant
 from matchmaker.models.enums import AccountStatus, Role
 from matchmaker.models.procurement import BidStatus, ProjectStatus
-from matchmaker.services.authz import Capability, require
+from matchmaker.services.authz import Capability, require, require_authenticated
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.errors import invalid
 from matchmaker.services.pagination import check_page_size
@@ -74,8 +76,8 @@ async def evaluator_candidates(
     else:
         # Before the opening, who has bid is sealed (DESIGN §3): a list that dropped only the
         # bidders' people would name the bidders. Leave out everyone holding a grant in any
-        # organization instead, so the list does not depend on the bids; assign_evaluator still
-        # checks the real conflict for anyone assigned by account id.
+        # organization instead, so the list does not depend on the bids; assign_evaluator refuses
+        # the same people before the opening, with one answer for all of them.
         tied = select(RoleGrant.account_id).where(RoleGrant.organization_id.is_not(None))
     on_panel = select(Evaluator.account_id).where(Evaluator.project_id == project.id)
 
@@ -92,3 +94,22 @@ async def evaluator_candidates(
         EvaluatorCandidate(account_id=pk, display_name=name, masked_phone=mask_phone(phone))
         for pk, name, phone in rows
     ]
+
+
+def my_evaluations_statement(sc: ServiceContext) -> Select[Any]:
+    """The projects on whose panel the caller sits (community staff, bureau officers, experts).
+
+    Only the caller's own assignments, and only projects inside the region of one of their
+    evaluator grants — the ones they can actually score; an assignment left over from a grant
+    since moved elsewhere is not listed.
+    """
+    scope = require(sc.actor, Capability.EVALUATE)
+    account_id = require_authenticated(sc.actor)
+    return (
+        select(Project)
+        .join(Region, Region.id == Project.region_id)
+        .where(
+            Project.id.in_(select(Evaluator.project_id).where(Evaluator.account_id == account_id)),
+            scope.region_clause(Region.path),
+        )
+    )

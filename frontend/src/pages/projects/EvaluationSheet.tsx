@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Button, Card, Form, Input, InputNumber, Popconfirm, Space, Table, Tag, Typography, App as AntApp } from 'antd';
+import { Alert, Button, Card, Descriptions, Form, Input, InputNumber, Popconfirm, Space, Table, Tag, Typography, App as AntApp } from 'antd';
 import { AssignEvaluatorDocument, ConfirmAwardDocument, ProjectBidsDocument, SubmitScoresDocument, type BidFieldsFragment, type Role } from '../../api/generated';
 import { useMutation, useQuery } from '../../api/client';
 import { describeError } from '../../api/forms';
@@ -13,8 +13,9 @@ import { EvaluatorPicker } from './EvaluatorPicker';
 const EVALUATORS: Role[] = ['COMMUNITY_STAFF', 'BUREAU_OFFICER', 'EXPERT'];
 
 /**
- * After the opening: every bid with its price, the scores per criterion (editable by
- * evaluators), the computed price score, technical and total scores, and the ranking.
+ * After the opening: who sits on the panel, every bid with its price, the scores per criterion
+ * (editable by evaluators), the computed price score, technical and total scores, and the
+ * ranking.
  */
 export function EvaluationSheet({ projectId, onChanged }: { projectId: string; onChanged: () => void }) {
   const { t, locale } = useI18n();
@@ -34,6 +35,8 @@ export function EvaluationSheet({ projectId, onChanged }: { projectId: string; o
   const role = activeGrant?.role;
   const canScore = Boolean(project && project.status === 'BIDS_OPENED' && role && EVALUATORS.includes(role));
   const isBureau = role === 'BUREAU_OFFICER';
+  // Who sits on the panel: shown to the roles the server lets see it (it sends others none).
+  const panel = project?.evaluators ?? [];
   // The formula's ranking (price score, mean technical score, total) as the scores come in;
   // the bid's own fields once the award is final.
   const ranking = new Map((project?.ranking ?? []).map((r) => [r.bidId, r]));
@@ -92,6 +95,7 @@ export function EvaluationSheet({ projectId, onChanged }: { projectId: string; o
         setEvaluatorId('');
         setExpertId(undefined);
         setAssignedCount((n) => n + 1);
+        await refetch();
       }
     } catch (exc) {
       setGeneral(describeError(exc, locale));
@@ -101,6 +105,21 @@ export function EvaluationSheet({ projectId, onChanged }: { projectId: string; o
   return (
     <Card title={t('eval.sheet')} style={{ marginTop: 16 }} data-testid="evaluation-sheet">
       {general && <Alert type="error" role="alert" showIcon message={general} style={{ marginBottom: 12 }} />}
+      {(panel.length > 0 || isBureau) && (
+        <Descriptions size="small" column={1} style={{ marginBottom: 12 }} data-testid="evaluation-panel">
+          <Descriptions.Item label={t('eval.panel')}>
+            {panel.length ? (
+              <Space wrap size={[4, 4]}>
+                {panel.map((e) => (
+                  <Tag key={e.id}>{e.displayName ?? '—'}</Tag>
+                ))}
+              </Space>
+            ) : (
+              t('eval.panelEmpty')
+            )}
+          </Descriptions.Item>
+        </Descriptions>
+      )}
       {isBureau && project?.status === 'BIDS_OPENED' && (
         <Form layout="inline" style={{ marginBottom: 12 }} name="assignExpert" onFinish={() => expertId && void assignEvaluator(expertId)}>
           <Form.Item label={t('eval.expert')} htmlFor="evaluator-expert">

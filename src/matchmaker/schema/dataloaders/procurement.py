@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import load_only
 
 from matchmaker.models import (
+    Account,
     Bid,
     BidTeamMember,
     Contract,
@@ -259,6 +260,26 @@ async def evaluators_by_project(ctx: Context, keys: Sequence[int]) -> list[list[
     for r in rows:
         grouped[r.project_id].append(r)
     return [grouped.get(k, []) for k in keys]
+
+
+async def evaluator_name_by_id(ctx: Context, keys: Sequence[int]) -> list[str | None]:
+    """Panel members' display names, under the same scope as the panel itself.
+
+    Display names are what the app shows of an account to others (like the evaluator picker);
+    phones and logins stay out.
+    """
+    scope = ctx.service.actor.scope(Capability.PROJECT_PIPELINE_READ)
+    if scope.is_empty:
+        return [None for _ in keys]
+    rows = await ctx.session.execute(
+        select(Evaluator.id, Account.display_name)
+        .join(Account, Account.id == Evaluator.account_id)
+        .join(Project, Project.id == Evaluator.project_id)
+        .join(Region, Region.id == Project.region_id)
+        .where(Evaluator.id.in_(set(keys)), scope.region_clause(Region.path))
+    )
+    names = {eid: name for eid, name in rows}
+    return [names.get(k) for k in keys]
 
 
 async def ranking_by_project(ctx: Context, keys: Sequence[int]) -> list[list[Ranked]]:

@@ -153,6 +153,20 @@ class ProcurementQueries:
         )
         return [EvaluatorCandidate.from_data(r) for r in rows]
 
+    @strawberry.field(
+        description="Projects whose evaluation panel you sit on (community staff, bureau "
+        "officers, experts), within your regions, newest first."
+    )
+    async def my_evaluations(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Project]:
+        ctx = info.context
+        stmt = procurement_evaluators.my_evaluations_statement(ctx.service)
+        page = await paginate(
+            ctx.session, stmt, ProjectRow.id, first=first, after=after, descending=True
+        )
+        return connection(page, Project.from_row)
+
     @strawberry.field(description="Award announcements (中标公示), newest first: public.")
     async def award_announcements(
         self, info: Info, first: int | None = None, after: str | None = None

@@ -6,6 +6,7 @@ import strawberry
 
 from matchmaker import models
 from matchmaker.schema.context import Info
+from matchmaker.schema.dataloaders.procurement import evaluator_name_by_id
 from matchmaker.schema.relay import Node, node_resolver, to_global_id
 from matchmaker.services import evaluation as evaluation_service
 
@@ -26,6 +27,14 @@ class Evaluator(Node):
     @strawberry.field
     def project_id(self) -> strawberry.ID:
         return strawberry.ID(to_global_id("Project", self.project_pk))
+
+    @strawberry.field(
+        description="The evaluator's display name, as the app shows an account to others "
+        "(no phone or login); null outside the panel's scope."
+    )
+    async def display_name(self, info: Info) -> str | None:
+        name: str | None = await info.context.loader(evaluator_name_by_id).load(self.pk)
+        return name
 
 
 @node_resolver("Evaluator")
