@@ -512,38 +512,46 @@ async def attach_worker(
 # --- batch reads for the API ------------------------------------------------------------------
 
 
-#: The base region joined into page rows; its columns come as ``base_region_<column>``.
-_BASE_REGION = Region.__table__.alias("base_region")
+#: Timestamps a listing doesn't show (and a page would otherwise parse for every row).
+_BOOKKEEPING = frozenset({"created_at", "updated_at"})
 BASE_REGION_PREFIX = "base_region_"
+# The pieces of a page statement, built once (they are immutable and the same every request).
+_PAGE_COLUMNS = [c for c in Organization.__table__.c if c.key not in _BOOKKEEPING]
+_ACTIVE_STAFF_COUNT = (
+    select(func.count())
+    .select_from(SocialWorkerMembership)
+    .join(SocialWorker, SocialWorker.id == SocialWorkerMembership.social_worker_id)
+    .where(
+        SocialWorkerMembership.organization_id == Organization.id,
+        SocialWorker.is_active.is_(True),
+    )
+    .correlate(Organization)
+    .scalar_subquery()
+    .label("staff_count")
+)
+_BASE_REGION = Region.__table__.alias("base_region")
+_BASE_REGION_COLUMNS = [
+    c.label(BASE_REGION_PREFIX + c.key) for c in _BASE_REGION.c if c.key not in _BOOKKEEPING
+]
+_BASE_REGION_JOIN = _BASE_REGION.c.id == Organization.region_id
 
 
 def page_rows(stmt: Select[Organization], *, staff_count: bool, base_region: bool) -> Select[Any]:
     """``stmt``'s organizations as plain rows for a read-only page, in one statement.
 
-    Each row has every column of the organization; with ``staff_count``, its active staff
-    (a correlated count) as ``staff_count``; with ``base_region``, the base region's columns
-    as ``base_region_<column>``. Rows skip the ORM's instance building and identity map,
-    which is most of a page's cost.
+    Each row has the organization's columns except the timestamps; with ``staff_count``, its
+    active staff (a correlated count) as ``staff_count``; with ``base_region``, the base
+    region's columns as ``base_region_<column>``. Rows skip the ORM's instance building and
+    identity map, which is most of a page's cost.
     """
-    columns: list[Any] = list(Organization.__table__.c)
+    columns: list[Any] = list(_PAGE_COLUMNS)
     if staff_count:
-        count = (
-            select(func.count())
-            .select_from(SocialWorkerMembership)
-            .join(SocialWorker, SocialWorker.id == SocialWorkerMembership.social_worker_id)
-            .where(
-                SocialWorkerMembership.organization_id == Organization.id,
-                SocialWorker.is_active.is_(True),
-            )
-            .correlate(Organization)
-            .scalar_subquery()
-        )
-        columns.append(count.label("staff_count"))
+        columns.append(_ACTIVE_STAFF_COUNT)
     if base_region:
-        columns += [c.label(BASE_REGION_PREFIX + c.key) for c in _BASE_REGION.c]
+        columns += _BASE_REGION_COLUMNS
     rows = stmt.with_only_columns(*columns)
     if base_region:
-        rows = rows.join(_BASE_REGION, _BASE_REGION.c.id == Organization.region_id)
+        rows = rows.join(_BASE_REGION, _BASE_REGION_JOIN)
     return rows
 
 

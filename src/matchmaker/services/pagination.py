@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from sqlalchemy import Row, Select
+from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -95,6 +95,19 @@ async def paginate(
     return _page(list((await session.scalars(stmt)).all()), key.key, size, after)
 
 
+class PageRow:
+    """One row of a :func:`paginate_rows` page: its columns as plain attributes.
+
+    Reading an attribute of a SQLAlchemy ``Row`` goes through its ``__getattr__`` (about
+    0.45 µs); a plain attribute costs a sixth of that, and a page's converters read every
+    value of every row.
+    """
+
+    if TYPE_CHECKING:
+
+        def __getattr__(self, name: str) -> Any: ...
+
+
 async def paginate_rows(
     session: AsyncSession,
     stmt: Select[Any],
@@ -103,12 +116,18 @@ async def paginate_rows(
     first: int | None,
     after: str | None,
     descending: bool = False,
-) -> Page[Row[Any]]:
+) -> Page[PageRow]:
     """Like :func:`paginate` for a statement of columns: the page's items are plain rows.
 
     For read-only pages that would otherwise build (and track in the identity map) an ORM
     instance per item; the statement must select ``key`` under its own name.
     """
     size = check_page_size(first)
-    stmt = _page_statement(stmt, key, size, after, descending)
-    return _page(list((await session.execute(stmt)).all()), key.key, size, after)
+    result = await session.execute(_page_statement(stmt, key, size, after, descending))
+    names = tuple(result.keys())
+    rows: list[PageRow] = []
+    for values in result.all():
+        row = PageRow()
+        row.__dict__.update(zip(names, values, strict=True))
+        rows.append(row)
+    return _page(rows, key.key, size, after)

@@ -2,10 +2,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated, Any, Self
+from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
-from sqlalchemy import Row
 
 from matchmaker import models
 from matchmaker.schema.context import Info
@@ -23,6 +22,7 @@ from matchmaker.schema.types.enums import OrganizationGrade, OrganizationKind, S
 from matchmaker.schema.types.region import Region, load_region
 from matchmaker.services import organizations as org_service
 from matchmaker.services.errors import DomainError
+from matchmaker.services.pagination import PageRow
 from matchmaker.services.validation import mask_phone
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ class Organization(Node):
     prefetched_staff_count: strawberry.Private[int | None] = None
 
     @classmethod
-    def from_row(cls, row: models.Organization | Row[Any], staff_count: int | None = None) -> Self:
+    def from_row(cls, row: models.Organization | PageRow, staff_count: int | None = None) -> Self:
         """From an ORM instance or a page row (``services.organizations.page_rows``)."""
         return cls(
             pk=row.id,
@@ -118,13 +118,13 @@ class Organization(Node):
         return [SocialWorker.from_row(r) for r in rows]
 
 
-def page_converter(*, staff_count: bool, region: bool) -> Callable[[Row[Any]], Organization]:
+def page_converter(*, staff_count: bool, region: bool) -> Callable[[PageRow], Organization]:
     """Organizations from ``page_rows`` rows, with what the page selected filled in (one
     Region object per distinct base region), so ``region`` and ``staffCount`` resolve without
     loaders."""
     regions: dict[int, Region] = {}
 
-    def convert(row: Row[Any]) -> Organization:
+    def convert(row: PageRow) -> Organization:
         org = Organization.from_row(row, staff_count=row.staff_count if staff_count else None)
         if region:
             base = regions.get(org.region_pk)

@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-from typing import Any, Self
+from typing import Self
 
 import strawberry
-from sqlalchemy import Row
 
 from matchmaker import models
 from matchmaker.schema.context import Info
@@ -11,6 +10,7 @@ from matchmaker.schema.dataloaders.regions import region_by_id
 from matchmaker.schema.relay import Node, node_resolver
 from matchmaker.schema.types.enums import RegionLevel
 from matchmaker.services import regions as region_service
+from matchmaker.services.pagination import PageRow
 
 
 @strawberry.type(description="An administrative division (行政区划) with its national code.")
@@ -24,20 +24,19 @@ class Region(Node):
     parent_pk: strawberry.Private[int | None]
 
     @classmethod
-    def from_row(cls, row: models.Region | Row[Any], prefix: str = "") -> Self:
-        """From an ORM instance, or from a row whose region columns are named
-        ``<prefix><column>`` (a region joined into another page's rows)."""
+    def from_row(cls, row: models.Region | PageRow, prefix: str = "") -> Self:
+        """From an ORM instance, or from a page row whose region columns are named
+        ``<prefix><column>`` (a region joined into another list's rows)."""
         if prefix:
-            m = row._mapping  # type: ignore[union-attr]
             return cls(
-                pk=m[prefix + "id"],
-                code=m[prefix + "code"],
-                name=m[prefix + "name"],
-                level=m[prefix + "level"],
-                path=m[prefix + "path"],
-                latitude=m[prefix + "latitude"],
-                longitude=m[prefix + "longitude"],
-                parent_pk=m[prefix + "parent_id"],
+                pk=getattr(row, prefix + "id"),
+                code=getattr(row, prefix + "code"),
+                name=getattr(row, prefix + "name"),
+                level=getattr(row, prefix + "level"),
+                path=getattr(row, prefix + "path"),
+                latitude=getattr(row, prefix + "latitude"),
+                longitude=getattr(row, prefix + "longitude"),
+                parent_pk=getattr(row, prefix + "parent_id"),
             )
         return cls(
             pk=row.id,
