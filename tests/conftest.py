@@ -7,10 +7,11 @@ unreachable backend fails the run instead of skipping tests.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import tempfile
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -203,6 +204,46 @@ async def http(app: Any) -> AsyncIterator[httpx.AsyncClient]:
 @pytest.fixture
 def gql(http: httpx.AsyncClient) -> GraphQLClient:
     return GraphQLClient(http)
+
+
+@pytest.fixture
+async def start_app(
+    settings: Settings, engine: Any
+) -> AsyncIterator[Callable[..., Awaitable[Any]]]:
+    """Start more app instances (another process, as far as shared state goes), each with
+    some settings changed; they are shut down after the test."""
+    from matchmaker.web import create_app
+
+    lifespans: list[Any] = []
+
+    async def start(**changes: Any) -> Any:
+        app = create_app(dataclasses.replace(settings, **changes), background_jobs=False)
+        lifespan = app.router.lifespan_context(app)
+        await lifespan.__aenter__()
+        lifespans.append(lifespan)
+        return app
+
+    yield start
+    for lifespan in reversed(lifespans):
+        await lifespan.__aexit__(None, None, None)
+
+
+@pytest.fixture
+async def app_factory(
+    start_app: Callable[..., Awaitable[Any]],
+) -> AsyncIterator[Callable[..., Awaitable[httpx.AsyncClient]]]:
+    """A client on a new app instance with some settings changed (see ``start_app``)."""
+    clients: list[httpx.AsyncClient] = []
+
+    async def build(**changes: Any) -> httpx.AsyncClient:
+        app = await start_app(**changes)
+        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t")
+        clients.append(client)
+        return client
+
+    yield build
+    for client in clients:
+        await client.aclose()
 
 
 @pytest.fixture

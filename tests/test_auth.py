@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import datetime as dt
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -13,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from matchmaker import clock
-from matchmaker.config import Environment, Settings, get_settings
+from matchmaker.config import Environment, get_settings
 from matchmaker.models import AuditEvent, AuthSession, LoginFailure
 from matchmaker.models.enums import Role
 from matchmaker.schema.relay import to_global_id
@@ -37,27 +35,6 @@ async def _login(gql, login: str, password: str = PASSWORD) -> dict[str, Any]:
 
 def _codes(payload: dict[str, Any]) -> list[str]:
     return [e["code"] for e in payload["errors"]]
-
-
-@pytest.fixture
-async def app_factory(settings: Settings, engine: Any) -> AsyncIterator[Any]:
-    """Extra app instances (another process, as far as shared state goes)."""
-    from matchmaker.web import create_app
-
-    opened: list[tuple[Any, httpx.AsyncClient]] = []
-
-    async def build(**changes: Any) -> httpx.AsyncClient:
-        app = create_app(dataclasses.replace(settings, **changes), background_jobs=False)
-        lifespan = app.router.lifespan_context(app)
-        await lifespan.__aenter__()
-        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t")
-        opened.append((lifespan, client))
-        return client
-
-    yield build
-    for lifespan, client in reversed(opened):
-        await client.aclose()
-        await lifespan.__aexit__(None, None, None)
 
 
 async def _post_login(client: httpx.AsyncClient, login: str, password: str) -> dict[str, Any]:

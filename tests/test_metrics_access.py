@@ -3,38 +3,25 @@ set, and nobody in production without one."""
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-import httpx
 import pytest
 
-from matchmaker.config import ConfigError, Environment, Settings, load_settings
+from matchmaker.config import ConfigError, Environment, load_settings
 
 TOKEN = "metrics-token-0123456789abcdef"
 PROMETHEUS_LINE = "matchmaker_http_requests_total"
 
 
 @pytest.fixture
-async def start(settings: Settings, engine: Any) -> AsyncIterator[Callable[..., Awaitable[Any]]]:
-    from matchmaker.web import create_app
-
-    opened: list[tuple[Any, httpx.AsyncClient]] = []
-
-    async def build(**changes: Any) -> httpx.AsyncClient:
-        app = create_app(dataclasses.replace(settings, **changes), background_jobs=False)
-        lifespan = app.router.lifespan_context(app)
-        await lifespan.__aenter__()
-        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t")
-        opened.append((lifespan, client))
+def start(app_factory: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+    async def build(**changes: Any) -> Any:
+        client = await app_factory(**changes)
         await client.get("/healthz")  # so there is a request to count
         return client
 
-    yield build
-    for lifespan, client in reversed(opened):
-        await client.aclose()
-        await lifespan.__aexit__(None, None, None)
+    return build
 
 
 @pytest.mark.parametrize("env", [Environment.DEVELOPMENT, Environment.TEST])

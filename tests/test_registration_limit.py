@@ -14,7 +14,7 @@ from redis.asyncio import Redis
 from sqlalchemy import func, select
 
 from matchmaker import clock
-from matchmaker.config import ConfigError, Settings, load_settings
+from matchmaker.config import ConfigError, load_settings
 from matchmaker.jobs.maintenance import expire_sessions
 from matchmaker.jobs.registry import JobContext
 from matchmaker.models import Account, AuditEvent, AuthSession, LoginFailure, Volunteer
@@ -39,24 +39,21 @@ def _frozen_clock() -> None:
 
 
 @pytest.fixture
-async def start(settings: Settings, engine: Any) -> AsyncIterator[Callable[..., Awaitable[Client]]]:
+async def start(
+    start_app: Callable[..., Awaitable[Any]],
+) -> AsyncIterator[Callable[..., Awaitable[Client]]]:
     """Start an app instance (another process, as far as shared state goes); the returned
     function opens a client on it that connects from a given address."""
-    from matchmaker.web import create_app
-
-    lifespans: list[Any] = []
     clients: list[httpx.AsyncClient] = []
 
     async def build(**changes: Any) -> Client:
-        changes = {
-            "registration_max_per_address": LIMIT,
-            "registration_window_seconds": WINDOW,
-            **changes,
-        }
-        app = create_app(dataclasses.replace(settings, **changes), background_jobs=False)
-        lifespan = app.router.lifespan_context(app)
-        await lifespan.__aenter__()
-        lifespans.append(lifespan)
+        app = await start_app(
+            **{
+                "registration_max_per_address": LIMIT,
+                "registration_window_seconds": WINDOW,
+                **changes,
+            }
+        )
 
         def client(address: str) -> httpx.AsyncClient:
             transport = httpx.ASGITransport(app=app, client=(address, 40000))
@@ -69,8 +66,6 @@ async def start(settings: Settings, engine: Any) -> AsyncIterator[Callable[..., 
     yield build
     for opened in clients:
         await opened.aclose()
-    for lifespan in reversed(lifespans):
-        await lifespan.__aexit__(None, None, None)
 
 
 def _input(world: factories.World, n: int, **overrides: Any) -> dict[str, Any]:

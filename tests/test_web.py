@@ -8,7 +8,6 @@ import datetime as dt
 import io
 import json
 import logging
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -18,33 +17,13 @@ from sqlalchemy.orm import RelationshipProperty
 
 import matchmaker
 from matchmaker import clock
-from matchmaker.config import Environment, Settings
+from matchmaker.config import Environment
 from matchmaker.db import Base
 from matchmaker.db.migrate import upgrade
 from matchmaker.logging import JsonFormatter
 from matchmaker.models.enums import Role
 from tests import factories
 from tests.scratch_db import scratch_database
-
-
-@pytest.fixture
-async def app_factory(settings: Settings, engine: Any) -> AsyncIterator[Any]:
-    from matchmaker.web import create_app
-
-    opened: list[tuple[Any, httpx.AsyncClient]] = []
-
-    async def build(**changes: Any) -> httpx.AsyncClient:
-        app = create_app(dataclasses.replace(settings, **changes), background_jobs=False)
-        lifespan = app.router.lifespan_context(app)
-        await lifespan.__aenter__()
-        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t")
-        opened.append((lifespan, client))
-        return client
-
-    yield build
-    for lifespan, client in reversed(opened):
-        await client.aclose()
-        await lifespan.__aexit__(None, None, None)
 
 
 async def _post(client: httpx.AsyncClient, query: str, **kw: Any) -> dict[str, Any]:
@@ -399,7 +378,6 @@ def test_nothing_reads_the_system_clock_but_the_clock_module():
 async def test_a_request_body_over_the_limit_is_refused_with_413_before_anything_runs(
     settings, engine
 ):
-    import dataclasses
 
     import httpx
 
