@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from matchmaker import clock
 from matchmaker.config import Settings
 from matchmaker.models import AuditEvent, Evaluator, Project, Region, RoleGrant
-from matchmaker.models.enums import Role
+from matchmaker.models.enums import AccountStatus, Role
 from matchmaker.models.procurement import ProjectStatus
 from tests import factories
 from tests.procurement_support import START, city, gid, make_project
@@ -126,6 +126,72 @@ async def test_one_evaluator_grant_over_the_project_is_enough(gql, session, sett
     project = await make_project(session, c.community, status=ProjectStatus.BIDS_OPENED)
 
     assert (await assign(gql, c.bureau.token, project, both))["errors"] == []
+
+
+# --- active accounts ----------------------------------------------------------------------------
+
+
+async def test_a_disabled_evaluator_over_the_project_is_refused_as_not_found_and_nothing_written(
+    gql, session, settings
+):
+    # The picker offers only active accounts; assigning by id must not get around that.
+    clock.freeze(START)
+    c = await city(session, settings, bidders=0)
+    expert = await person(session, settings, Role.EXPERT, c.world.street_a)
+    staff = await person(session, settings, Role.COMMUNITY_STAFF, c.world.street_a)
+    for login in (expert, staff):
+        login.account.status = AccountStatus.DISABLED
+    await session.commit()
+    sealed = await make_project(session, c.community, status=ProjectStatus.OPEN_FOR_BIDS)
+    opened = await make_project(session, c.community, status=ProjectStatus.BIDS_OPENED)
+
+    for project in (sealed, opened):
+        for login in (expert, staff):
+            result = await assign(gql, c.bureau.token, project, login)
+            assert result["evaluator"] is None
+            assert [(e["code"], e["field"]) for e in result["errors"]] == [
+                ("NOT_FOUND", "accountId")
+            ]
+    assert await written(session) == (0, 0)
+
+
+async def test_a_disabled_account_gets_the_same_answer_as_one_without_an_evaluator_role(
+    gql, session, settings
+):
+    # The refusal does not tell the officer whether an account is disabled or never could sit.
+    clock.freeze(START)
+    c = await city(session, settings, bidders=0)
+    disabled = await person(session, settings, Role.EXPERT, c.world.street_a)
+    disabled.account.status = AccountStatus.DISABLED
+    await session.commit()
+    auditor = await person(session, settings, Role.AUDITOR, c.world.street_a)
+    project = await make_project(session, c.community, status=ProjectStatus.BIDS_OPENED)
+
+    refused = await assign(gql, c.bureau.token, project, disabled)
+    not_an_evaluator = await assign(gql, c.bureau.token, project, auditor)
+
+    assert refused["errors"] == not_an_evaluator["errors"]
+    assert await written(session) == (0, 0)
+
+
+async def test_an_expert_enabled_again_can_be_assigned(gql, session, settings):
+    clock.freeze(START)
+    c = await city(session, settings, bidders=0)
+    login = await person(session, settings, Role.EXPERT, c.world.street_a)
+    login.account.status = AccountStatus.DISABLED
+    await session.commit()
+    project = await make_project(session, c.community, status=ProjectStatus.BIDS_OPENED)
+    assert [e["code"] for e in (await assign(gql, c.bureau.token, project, login))["errors"]] == [
+        "NOT_FOUND"
+    ]
+
+    login.account.status = AccountStatus.ACTIVE
+    await session.commit()
+    result = await assign(gql, c.bureau.token, project, login)
+
+    assert result["errors"] == []
+    assert result["evaluator"]["accountId"] == gid("Account", login.account.id)
+    assert await written(session) == (1, 1)
 
 
 async def test_an_assigned_expert_can_score_the_project(gql, session, settings):

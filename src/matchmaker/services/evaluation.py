@@ -28,7 +28,7 @@ from matchmaker.models import (
     RoleGrant,
     Score,
 )
-from matchmaker.models.enums import Role
+from matchmaker.models.enums import AccountStatus, Role
 from matchmaker.models.procurement import BidStatus, ProjectStatus
 from matchmaker.services import audit
 from matchmaker.services.accounts import actor_for_account
@@ -90,12 +90,14 @@ async def _conflicted_orgs(session: AsyncSession, account_id: int, project_id: i
 async def assign_evaluator(sc: ServiceContext, *, project_id: int, account_id: int) -> Evaluator:
     """Put an account on the project's evaluation panel (bureau officer).
 
-    Who may sit on it: an account holding an evaluator role (community staff, bureau officer,
-    expert) whose grant's region contains the project — exactly who can later score it, since
-    ``evaluate`` is region-scoped — and who is not tied to a bidder. Whether an organization
-    has bid is sealed until the opening (DESIGN §3), so before it the conflict rule is
-    coarser and independent of the bids: nobody holding a role in *any* organization, with one
-    error and one message; after it, exactly the people of the live bidders.
+    Who may sit on it: an active account holding an evaluator role (community staff, bureau
+    officer, expert) whose grant's region contains the project — exactly who can later score
+    it, since ``evaluate`` is region-scoped — and who is not tied to a bidder. Whether an
+    organization has bid is sealed until the opening (DESIGN §3), so before it the conflict
+    rule is coarser and independent of the bids: nobody holding a role in *any* organization,
+    with one error and one message; after it, exactly the people of the live bidders. A
+    disabled account (the picker offers only active ones) is no assignable account:
+    ``NOT_FOUND``, with the same message as a missing one or one without an evaluator role.
     """
     scope = require(sc.actor, Capability.EVALUATOR_ASSIGN)
     session = sc.session
@@ -103,10 +105,14 @@ async def assign_evaluator(sc: ServiceContext, *, project_id: int, account_id: i
     expect_state(project, ProjectStatus.OPEN_FOR_BIDS, ProjectStatus.BIDS_OPENED)
     account = await session.get(Account, account_id)
     candidate = await actor_for_account(session, account_id)
-    if account is None or not {g.role for g in candidate.grants} & set(EVALUATOR_ROLES):
+    if (
+        account is None
+        or account.status is not AccountStatus.ACTIVE
+        or not {g.role for g in candidate.grants} & set(EVALUATOR_ROLES)
+    ):
         raise invalid(
             "accountId",
-            "Evaluators are community staff, bureau officers or invited experts",
+            "Evaluators are active community staff, bureau officers or invited experts",
             ErrorCode.NOT_FOUND,
         )
     if not candidate.scope(Capability.EVALUATE).covers_region(path):
