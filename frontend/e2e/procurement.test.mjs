@@ -207,7 +207,10 @@ test('after the deadline the bids are opened, community staff score them and the
   await expert.go('/app');
   await expert.page.getByRole('menu').getByRole('link', { name: '我的评审', exact: true }).click();
   await expert.page.getByTestId('my-evaluations').waitFor();
-  await expert.page.getByRole('link', { name: '进入评标：解放路社区居家养老服务项目', exact: true }).click();
+  const intoSheet = expert.page.getByRole('link', { name: '进入评标：解放路社区居家养老服务项目', exact: true });
+  await intoSheet.waitFor();
+  await screenshot(expert.page, 'expert-my-evaluations');
+  await intoSheet.click();
   await expert.page.getByTestId('evaluation-sheet').waitFor();
   assert.equal(new URL(expert.page.url()).pathname, projectPath);
   for (const [org, scores] of [
