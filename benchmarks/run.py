@@ -147,6 +147,17 @@ class Result:
     #: when other processes compete for the machine.
     cpu_seconds: float
 
+    @classmethod
+    def combine(cls, rounds: list[Result]) -> Result:
+        return cls(
+            rounds[0].name,
+            sum(r.requests for r in rounds),
+            sum(r.seconds for r in rounds),
+            [latency for r in rounds for latency in r.latencies],
+            sum(r.statements for r in rounds),
+            sum(r.cpu_seconds for r in rounds),
+        )
+
     @property
     def rps(self) -> float:
         return self.requests / self.seconds
@@ -309,7 +320,7 @@ async def drive(
     )
 
 
-async def main(requests: int, concurrency: int) -> None:
+async def main(requests: int, concurrency: int, rounds: int) -> None:
     admin_url = os.environ.get("MATCHMAKER_BENCH_DATABASE_URL")
     if not admin_url or not admin_url.startswith("postgresql"):
         raise SystemExit("set MATCHMAKER_BENCH_DATABASE_URL to a PostgreSQL URL (make bench does)")
@@ -349,15 +360,27 @@ async def main(requests: int, concurrency: int) -> None:
             gql_body, ref_body = await graphql(), await reference()
             if gql_body != ref_body:
                 raise RuntimeError("the GraphQL and reference answers differ")
-            ref = await drive(
-                client, "reference", reference, requests=requests, concurrency=concurrency
-            )
-            gql = await drive(
-                client, "graphql", graphql, requests=requests, concurrency=concurrency
-            )
+            # Alternating rounds, so a machine that slows down or speeds up during the run
+            # (other tenants, frequency) weighs on both endpoints alike.
+            per_round = max(1, requests // rounds)
+            ref_rounds: list[Result] = []
+            gql_rounds: list[Result] = []
+            for _ in range(rounds):
+                ref_rounds.append(
+                    await drive(
+                        client, "reference", reference, requests=per_round, concurrency=concurrency
+                    )
+                )
+                gql_rounds.append(
+                    await drive(
+                        client, "graphql", graphql, requests=per_round, concurrency=concurrency
+                    )
+                )
+            ref, gql = Result.combine(ref_rounds), Result.combine(gql_rounds)
             peak = (await client.get("/__bench__/stats")).json()["maxrss_kb"]
         print(
-            f"{requests:,} requests per endpoint at concurrency {concurrency}, one server process"
+            f"{gql.requests:,} requests per endpoint at concurrency {concurrency} in {rounds} "
+            "alternating rounds, one server process"
         )
         print(ref.line())
         print(gql.line())
@@ -375,14 +398,19 @@ def cli() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
     parser.add_argument("--requests", type=int, default=2_000)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
         serve(args.serve)
         return
-    if not 1 <= args.requests <= 100_000 or not 1 <= args.concurrency <= 256:
-        raise SystemExit("--requests 1..100000, --concurrency 1..256")
-    asyncio.run(main(args.requests, args.concurrency))
+    if (
+        not 1 <= args.requests <= 100_000
+        or not 1 <= args.concurrency <= 256
+        or not 1 <= args.rounds <= args.requests
+    ):
+        raise SystemExit("--requests 1..100000, --concurrency 1..256, --rounds 1..requests")
+    asyncio.run(main(args.requests, args.concurrency, args.rounds))
 
 
 if __name__ == "__main__":
