@@ -1,7 +1,7 @@
 """Foundation benchmark: GraphQL against hand-written SQL, on PostgreSQL.
 
     MATCHMAKER_BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test \\
-        .venv/bin/python -m benchmarks.run [--requests 2000] [--concurrency 16]
+        .venv/bin/python -m benchmarks.run [--requests 2000] [--concurrency 16] [--rounds 4]
 
 (``make bench`` runs exactly that.) It creates a scratch database next to the given one,
 creates the schema, seeds the demo city with 1,200 organizations and their staff, starts the
@@ -9,13 +9,15 @@ real app under uvicorn on a free loopback port in a child process, and drives it
 
 (a) ``POST /graphql`` ``organizations(first: 50) { … region { name } staffCount }`` as the
     demo bureau officer (region scope: the whole city), through authentication, scoping,
-    pagination and data loaders;
+    pagination, and the page's regions and staff counts;
 (b) ``GET /__bench__/reference``: a plain Starlette endpoint in the same app and process that
     answers the same JSON from one hand-written SQL query, with no authentication — the floor.
 
-It prints requests/s, p50 and p99 latency for both, their ratio (target: GraphQL at least 1/3
-of the reference), the SQL statements per request (counted with a ``before_cursor_execute``
-listener in the server), and the server's peak memory (``ru_maxrss``). The scratch database is
+The two are measured in alternating rounds (reference, GraphQL, reference, …), so a machine
+whose speed drifts during the run weighs on both alike. It prints requests/s, p50 and p99
+latency for both, their ratio (target: GraphQL at least 1/3 of the reference), the SQL
+statements per request (counted with a ``before_cursor_execute`` listener in the server), the
+server CPU per request, and the server's peak memory (``ru_maxrss``). The scratch database is
 dropped at the end. Not part of the test suite: timings depend on the machine.
 """
 
