@@ -2,13 +2,14 @@ import { useEffect, useState } from 'react';
 import { useParams } from 'react-router-dom';
 import { Button, Card, Col, Popconfirm, Row, Space, Table, Tag, Typography, App as AntApp } from 'antd';
 import QRCode from 'qrcode';
-import { CheckOutRosterDocument, MarkAttendedDocument, SetNoShowDocument, ShiftCheckinCodeDocument, ShiftDetailDocument, ShiftRosterDocument, type ShiftRosterQuery } from '../../api/generated';
+import { CheckOutRosterDocument, SetNoShowDocument, ShiftCheckinCodeDocument, ShiftDetailDocument, ShiftRosterDocument, type ShiftRosterQuery } from '../../api/generated';
 import { useMutation, useQuery } from '../../api/client';
 import { describeError } from '../../api/forms';
 import { errorMessage } from '../../errors/catalogue';
 import { ListState } from '../../components/ListState';
 import { formatDateTime } from '../../components/format';
 import { useI18n } from '../../i18n';
+import { MarkAttendedModal } from './MarkAttendedModal';
 
 type RosterRow = ShiftRosterQuery['shiftRoster']['nodes'][number];
 const COLORS: Record<string, string> = { CONFIRMED: 'green', WAITLISTED: 'gold', OFFERED: 'orange', ATTENDED: 'blue', NO_SHOW: 'red' };
@@ -24,7 +25,8 @@ export function ShiftScreenPage() {
   const roster = useQuery(ShiftRosterDocument, { shiftId: id, first: 100 }, { pollMs: 5000 });
   const [setNoShow, noShowState] = useMutation(SetNoShowDocument);
   const [checkOutAll, checkOutState] = useMutation(CheckOutRosterDocument);
-  const [markAttended, attendedState] = useMutation(MarkAttendedDocument);
+  // The roster row whose attendance the organizer is recording (the modal is open while set).
+  const [marking, setMarking] = useState<RosterRow | null>(null);
   const [qr, setQr] = useState<string | null>(null);
   const payload = code.data?.shiftCheckinCode.qrPayload;
 
@@ -52,15 +54,10 @@ export function ShiftScreenPage() {
     await roster.refetch();
   };
 
-  // A volunteer without a phone: the organizer records the attendance (the shift's times by default).
-  const attended = async (row: RosterRow) => {
-    try {
-      const r = (await markAttended({ input: { signupId: row.id } })).markAttended;
-      if (r.errors.length) void message.error(errorMessage(r.errors[0].code, locale, r.errors[0].message));
-      else void message.success(t('shift.markedAttended', { minutes: r.record?.minutes ?? 0 }));
-    } catch (exc) {
-      void message.error(describeError(exc, locale));
-    }
+  // A volunteer without a phone: the organizer records the attendance, with the times chosen in the modal.
+  const attended = async (minutes: number) => {
+    setMarking(null);
+    void message.success(t('shift.markedAttended', { minutes }));
     await roster.refetch();
   };
 
@@ -137,11 +134,9 @@ export function ShiftScreenPage() {
                     render: (_, r) =>
                       r.status === 'CONFIRMED' || r.status === 'NO_SHOW' ? (
                         <Space size="small" wrap>
-                          <Popconfirm title={t('shift.markAttended')} onConfirm={() => void attended(r)} okText={t('common.confirm')} cancelText={t('common.cancel')}>
-                            <Button size="small" type="primary" loading={attendedState.loading} data-testid="mark-attended">
-                              {t('shift.markAttended')}
-                            </Button>
-                          </Popconfirm>
+                          <Button size="small" type="primary" onClick={() => setMarking(r)} data-testid="mark-attended">
+                            {t('shift.markAttended')}
+                          </Button>
                           {r.status === 'CONFIRMED' ? (
                             <Button size="small" danger loading={noShowState.loading} onClick={() => void noShow(r, true)}>
                               {t('shift.markNoShow')}
@@ -160,6 +155,16 @@ export function ShiftScreenPage() {
           </Card>
         </Col>
       </Row>
+      {marking && s && (
+        <MarkAttendedModal
+          key={marking.id}
+          shift={{ startsAt: s.startsAt, endsAt: s.endsAt }}
+          signupId={marking.id}
+          volunteerName={marking.participant?.name ?? '—'}
+          onClose={() => setMarking(null)}
+          onDone={(minutes) => void attended(minutes)}
+        />
+      )}
     </div>
   );
 }
