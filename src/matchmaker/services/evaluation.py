@@ -73,15 +73,22 @@ class Ranked:
     rank: int
 
 
+def live_bidder_grants(project_id: int, *columns: Any) -> Select[Any]:
+    """``columns`` over the role grants held in organizations with a live (not withdrawn) bid
+    on the project: who is tied to a bidder. Sealed until the opening."""
+    return (
+        select(*columns)
+        .select_from(Bid)
+        .join(RoleGrant, RoleGrant.organization_id == Bid.organization_id)
+        .where(Bid.project_id == project_id, Bid.status != BidStatus.WITHDRAWN)
+    )
+
+
 async def _conflicted_orgs(session: AsyncSession, account_id: int, project_id: int) -> list[int]:
     """Bidding organizations in which the account holds a role grant."""
     rows = await session.scalars(
-        select(Bid.organization_id)
-        .join(RoleGrant, RoleGrant.organization_id == Bid.organization_id)
-        .where(
-            Bid.project_id == project_id,
-            Bid.status != BidStatus.WITHDRAWN,
-            RoleGrant.account_id == account_id,
+        live_bidder_grants(project_id, Bid.organization_id).where(
+            RoleGrant.account_id == account_id
         )
     )
     return sorted(set(rows))

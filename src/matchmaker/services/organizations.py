@@ -517,14 +517,21 @@ _BOOKKEEPING = frozenset({"created_at", "updated_at"})
 BASE_REGION_PREFIX = "base_region_"
 # The pieces of a page statement, built once (they are immutable and the same every request).
 _PAGE_COLUMNS = [c for c in Organization.__table__.c if c.key not in _BOOKKEEPING]
-_ACTIVE_STAFF_COUNT = (
-    select(func.count())
-    .select_from(SocialWorkerMembership)
-    .join(SocialWorker, SocialWorker.id == SocialWorkerMembership.social_worker_id)
-    .where(
-        SocialWorkerMembership.organization_id == Organization.id,
-        SocialWorker.is_active.is_(True),
+
+
+def _active_memberships(*columns: Any) -> Select[Any]:
+    """``columns`` over the memberships of active social workers: what "staff" counts."""
+    return (
+        select(*columns)
+        .select_from(SocialWorkerMembership)
+        .join(SocialWorker, SocialWorker.id == SocialWorkerMembership.social_worker_id)
+        .where(SocialWorker.is_active.is_(True))
     )
+
+
+_ACTIVE_STAFF_COUNT = (
+    _active_memberships(func.count())
+    .where(SocialWorkerMembership.organization_id == Organization.id)
     .correlate(Organization)
     .scalar_subquery()
     .label("staff_count")
@@ -558,12 +565,8 @@ def page_rows(stmt: Select[Organization], *, staff_count: bool, base_region: boo
 async def staff_counts(session: AsyncSession, org_ids: Sequence[int]) -> dict[int, int]:
     """Active staff per organization, in one grouped query."""
     rows = await session.execute(
-        select(SocialWorkerMembership.organization_id, func.count())
-        .join(SocialWorker, SocialWorker.id == SocialWorkerMembership.social_worker_id)
-        .where(
-            SocialWorkerMembership.organization_id.in_(set(org_ids)),
-            SocialWorker.is_active.is_(True),
-        )
+        _active_memberships(SocialWorkerMembership.organization_id, func.count())
+        .where(SocialWorkerMembership.organization_id.in_(set(org_ids)))
         .group_by(SocialWorkerMembership.organization_id)
     )
     return {org_id: count for org_id, count in rows}

@@ -16,12 +16,13 @@ from typing import Any
 
 from sqlalchemy import Select, select
 
-from matchmaker.models import Account, Bid, Evaluator, Project, Region, RoleGrant
+from matchmaker.models import Account, Evaluator, Project, Region, RoleGrant
 from matchmaker.models.enums import AccountStatus, Role
-from matchmaker.models.procurement import BidStatus, ProjectStatus
+from matchmaker.models.procurement import ProjectStatus
 from matchmaker.services.authz import Capability, require, require_authenticated
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.errors import invalid
+from matchmaker.services.evaluation import live_bidder_grants
 from matchmaker.services.pagination import check_page_size
 from matchmaker.services.projects import expect_state, load_in_scope
 from matchmaker.services.validation import mask_phone
@@ -69,10 +70,7 @@ async def evaluator_candidates(
     )
     if project.status is ProjectStatus.BIDS_OPENED:
         # The bidders are public now: leave out exactly the people assign_evaluator refuses.
-        tied = select(RoleGrant.account_id).join(
-            Bid, Bid.organization_id == RoleGrant.organization_id
-        )
-        tied = tied.where(Bid.project_id == project.id, Bid.status != BidStatus.WITHDRAWN)
+        tied = live_bidder_grants(project.id, RoleGrant.account_id)
     else:
         # Before the opening, who has bid is sealed (DESIGN §3): a list that dropped only the
         # bidders' people would name the bidders. Leave out everyone holding a grant in any

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Self
+from typing import Any, Self
 
 import strawberry
 
@@ -27,26 +27,19 @@ class Region(Node):
     def from_row(cls, row: models.Region | PageRow, prefix: str = "") -> Self:
         """From an ORM instance, or from a page row whose region columns are named
         ``<prefix><column>`` (a region joined into another list's rows)."""
-        if prefix:
-            return cls(
-                pk=getattr(row, prefix + "id"),
-                code=getattr(row, prefix + "code"),
-                name=getattr(row, prefix + "name"),
-                level=getattr(row, prefix + "level"),
-                path=getattr(row, prefix + "path"),
-                latitude=getattr(row, prefix + "latitude"),
-                longitude=getattr(row, prefix + "longitude"),
-                parent_pk=getattr(row, prefix + "parent_id"),
-            )
+
+        def value(column: str) -> Any:
+            return getattr(row, prefix + column)
+
         return cls(
-            pk=row.id,
-            code=row.code,
-            name=row.name,
-            level=row.level,
-            path=row.path,
-            latitude=row.latitude,
-            longitude=row.longitude,
-            parent_pk=row.parent_id,
+            pk=value("id"),
+            code=value("code"),
+            name=value("name"),
+            level=value("level"),
+            path=value("path"),
+            latitude=value("latitude"),
+            longitude=value("longitude"),
+            parent_pk=value("parent_id"),
         )
 
     @strawberry.field
