@@ -3,6 +3,13 @@
 from matchmaker.models.accounts import Account, AuthSession, LoginFailure, RoleGrant
 from matchmaker.models.audit import AuditEvent
 from matchmaker.models.jobs import OutboxJob
+from matchmaker.models.matching import (
+    MatchImpression,
+    MatchImpressionItem,
+    MatchingModel,
+    OrganizationInvitation,
+    VolunteerInvitation,
+)
 from matchmaker.models.notifications import Notification
 from matchmaker.models.organizations import (
     Organization,
@@ -54,10 +61,14 @@ __all__ = [
     "EvidenceFile",
     "HoursDispute",
     "LoginFailure",
+    "MatchImpression",
+    "MatchImpressionItem",
+    "MatchingModel",
     "Milestone",
     "Need",
     "Notification",
     "Organization",
+    "OrganizationInvitation",
     "OutboxJob",
     "Payment",
     "PerformanceEvaluation",
@@ -74,6 +85,7 @@ __all__ = [
     "SocialWorkerMembership",
     "TeamMembership",
     "Volunteer",
+    "VolunteerInvitation",
     "VolunteerTeam",
     "VolunteerTotalChange",
     "organization_service_regions",

@@ -2,7 +2,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from matchmaker.db.base import Base, TimestampMixin, VersionedMixin
@@ -38,6 +45,11 @@ class Volunteer(TimestampMixin, VersionedMixin, Base):
     total_minutes: Mapped[int] = mapped_column(default=0)
     star_level: Mapped[int] = mapped_column(default=0)
     is_active: Mapped[bool] = mapped_column(default=True)
+    #: False: the feed is not ranked on personal characteristics (docs/matching.md, People's
+    #: rights; PIPL art. 24).
+    personalized_feed: Mapped[bool] = mapped_column(default=True, server_default=true())
+    #: False: never recommended to organizers and never invitable.
+    recommendable: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     __table_args__ = (
         CheckConstraint("availability >= 0 AND availability < 2097152", name="availability_bits"),
