@@ -26,9 +26,9 @@ install: $(STAMP) ## Create .venv and install the app with its dev tools
 FRONTEND_STAMP := frontend/node_modules/.installed
 
 $(FRONTEND_STAMP): frontend/package.json frontend/package-lock.json
-	@# npm ci refuses some lock files this registry produces (platform-specific optional
-	@# packages missing); npm install from the same lock is the fallback.
-	cd frontend && (npm ci --no-audit --no-fund >/dev/null 2>&1 || npm install --no-audit --no-fund)
+	@# The committed lock lists every platform's optional packages (rollup, esbuild), so
+	@# npm ci installs exactly it and never rewrites it.
+	cd frontend && npm ci --no-audit --no-fund
 	@touch $(FRONTEND_STAMP)
 
 frontend-deps: $(FRONTEND_STAMP) ## Install the front end's npm packages (npm ci)
