@@ -36,7 +36,8 @@ async def test_upgrade_to_head_matches_the_models_and_downgrade_returns_to_empty
                 tables = await conn.run_sync(_tables)
             assert set(Base.metadata.tables) <= tables
             assert diff == [], (
-                "the models and migrations/versions disagree; regenerate the migration:\n"
+                "the models and migrations/versions disagree; add a new revision (never edit an "
+                "existing one; docs/architecture.md, Migration policy):\n"
                 + "\n".join(map(str, diff))
             )
 
