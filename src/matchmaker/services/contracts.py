@@ -221,8 +221,12 @@ async def record_payment(
     """Record money paid against an accepted milestone (bureau officer)."""
     scope = require(sc.actor, Capability.PAYMENT_RECORD)
     session = sc.session
+    # Scoped in the lookup itself: a milestone of another region gets exactly the answer of a
+    # missing one (same code, field and message), and its contract is never locked.
     contract_id = await session.scalar(
-        select(Milestone.contract_id).where(Milestone.id == milestone_id)
+        select(Milestone.contract_id)
+        .join(Contract, Contract.id == Milestone.contract_id)
+        .where(Milestone.id == milestone_id, contract_scope_clause(scope))
     )
     if contract_id is None:
         raise not_found("Milestone")

@@ -216,7 +216,14 @@ async def _review(
 ) -> ProgressReport:
     scope = require(sc.actor, Capability.REPORT_REVIEW)
     session = sc.session
-    report = await session.get(ProgressReport, report_id)
+    # Scoped in the lookup itself: a report of another region gets exactly the answer of a
+    # missing one (same code, field and message).
+    report = await session.scalar(
+        select(ProgressReport)
+        .join(Milestone, Milestone.id == ProgressReport.milestone_id)
+        .join(Contract, Contract.id == Milestone.contract_id)
+        .where(ProgressReport.id == report_id, contract_scope_clause(scope))
+    )
     if report is None:
         raise not_found("Progress report")
     milestone = await session.get(Milestone, report.milestone_id)
