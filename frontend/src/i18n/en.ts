@@ -1,11 +1,13 @@
 import type { MessageKey } from './zh';
 import { volunteeringEn } from './volunteering';
 import { organizationEn, procurementEn } from './procurement';
+import { matchingEn } from './matching';
 
 export const en: Record<MessageKey, string> = {
   ...volunteeringEn,
   ...procurementEn,
   ...organizationEn,
+  ...matchingEn,
   'app.name': 'Four-Party Linkage Platform',
   'app.tagline': 'Communities · social organizations · social workers · volunteers',
   'common.loading': 'Loading…',

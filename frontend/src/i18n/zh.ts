@@ -1,11 +1,13 @@
 // Chinese (default) UI strings. en.ts must have exactly the same keys (checked by the compiler).
 import { volunteeringZh } from './volunteering';
 import { organizationZh, procurementZh } from './procurement';
+import { matchingZh } from './matching';
 
 export const zh = {
   ...volunteeringZh,
   ...procurementZh,
   ...organizationZh,
+  ...matchingZh,
   'app.name': '四社联动服务平台',
   'app.tagline': '社区 · 社会组织 · 社会工作者 · 志愿者 联动',
   'common.loading': '加载中…',

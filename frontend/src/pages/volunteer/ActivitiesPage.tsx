@@ -9,12 +9,15 @@ import { LoadMore } from '../../components/LoadMore';
 import { CATEGORIES } from '../../components/enums';
 import { formatDateTime } from '../../components/format';
 import { useI18n } from '../../i18n';
+import { nextShift } from './nextShift';
 
 /** Published activities (public notices), newest first, with filters. */
 export function ActivitiesPage({ basePath = '/activities' }: { basePath?: string }) {
   const { t } = useI18n();
   const [text, setText] = useState('');
   const [category, setCategory] = useState<ServiceCategory | null>(null);
+  // Read once per render of the list: which shift is "next" is decided against the viewer's clock.
+  const now = Date.now();
   const list = usePaged(ActivitiesDocument, { first: 20, text: text || null, category, status: 'PUBLISHED' }, (d) => d.activities);
   return (
     <div data-testid="activities">
@@ -38,8 +41,8 @@ export function ActivitiesPage({ basePath = '/activities' }: { basePath?: string
           grid={{ gutter: 16, xs: 1, sm: 1, md: 2, lg: 3 }}
           dataSource={list.nodes}
           renderItem={(a) => {
-            const next = a.shifts.filter((s) => !s.isCancelled)[0];
-            const left = a.shifts.reduce((n, s) => n + (s.isCancelled ? 0 : s.placesLeft), 0);
+            // The next shift that has not started, and its own places (not the first shift ever).
+            const next = nextShift(a.shifts, now);
             return (
               <List.Item>
                 <Card title={<Link to={`${basePath}/${encodeURIComponent(a.id)}`}>{a.title}</Link>} size="small">
@@ -51,10 +54,20 @@ export function ActivitiesPage({ basePath = '/activities' }: { basePath?: string
                     <Typography.Text>
                       <EnvironmentOutlined aria-hidden /> {a.placeName}
                     </Typography.Text>
-                    {next && <Typography.Text type="secondary">{formatDateTime(next.startsAt)}</Typography.Text>}
-                    <Typography.Text type={left > 0 ? 'success' : 'warning'}>
-                      {left > 0 ? t('activity.placesLeft', { n: left }) : t('activity.full')}
-                    </Typography.Text>
+                    {next ? (
+                      <>
+                        <Typography.Text type="secondary" data-testid="next-shift">
+                          {t('activity.nextShift', { time: formatDateTime(next.startsAt) })}
+                        </Typography.Text>
+                        <Typography.Text type={next.placesLeft > 0 ? 'success' : 'warning'}>
+                          {next.placesLeft > 0 ? t('activity.placesLeft', { n: next.placesLeft }) : t('activity.full')}
+                        </Typography.Text>
+                      </>
+                    ) : (
+                      <Typography.Text type="secondary" data-testid="activity-ended">
+                        {t('activity.ended')}
+                      </Typography.Text>
+                    )}
                   </Space>
                 </Card>
               </List.Item>
