@@ -394,9 +394,16 @@ async def cancel_activity(
     before = audit.snapshot(activity, ACTIVITY_FIELDS)
     activity.status = ActivityStatus.CANCELLED
     activity.cancel_reason = reason
-    shifts = await sc.session.scalars(
-        select(Shift).where(Shift.activity_id == activity.id, Shift.ends_at > clock.now())
+    # Each shift locked (in id order) like every other change to its places, so a signup
+    # racing the cancellation either lands before it or sees the shift cancelled.
+    stmt = (
+        select(Shift)
+        .where(Shift.activity_id == activity.id, Shift.ends_at > clock.now())
+        .order_by(Shift.id)
     )
+    if dialect_name(sc.session) == "postgresql":
+        stmt = stmt.with_for_update()
+    shifts = await sc.session.scalars(stmt)
     for shift in shifts:
         shift.is_cancelled = True
     await sc.session.flush()

@@ -1,13 +1,15 @@
 """Signups, the waitlist and promotion offers.
 
-Capacity is protected three ways: every change to a shift's places happens under the shift's
-row lock (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite serialises writers with BEGIN
-IMMEDIATE), the decision and the counter change are made under that lock, and the database
-refuses ``confirmed_count > capacity`` (CHECK constraint) as a backstop. Waitlist positions come
-from a per-shift counter under the same lock, so arrival order is lock order.
+Capacity is protected three ways: every change to a signup's status takes the shift's row
+lock first (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite serialises writers with BEGIN
+IMMEDIATE) and re-reads the signup under it, so decisions and audit rows see the status the
+signup really has; ``confirmed_count`` is then recounted from the signups that hold a place
+(never incremented or decremented, so it can't drift); and the database refuses
+``confirmed_count > capacity`` (CHECK constraint) as a backstop. Waitlist positions come from a
+per-shift counter under the same lock, so arrival order is lock order.
 
 Lock order is always volunteer row → shift row → audit chain, so two requests never wait on
-each other in opposite orders.
+each other in opposite orders (docs/volunteering.md, Signups and capacity).
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ import datetime as dt
 import os
 from typing import Any
 
-from sqlalchemy import Select, and_, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from matchmaker import clock
 from matchmaker.config import Settings
+from matchmaker.db.engine import dialect_name
 from matchmaker.models import Activity, Shift, Signup, Volunteer
 from matchmaker.models.volunteering import HOLDS_PLACE, ActivityStatus, SignupStatus
 from matchmaker.services import audit, notifications
@@ -33,6 +36,7 @@ from matchmaker.services.activities import (
 from matchmaker.services.authz import Capability, require
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.errors import DomainError, ErrorCode, not_found
+from matchmaker.services.matching import store as matching_store
 from matchmaker.services.validation import age_on
 
 SIGNUP_FIELDS = ("shift_id", "volunteer_id", "status", "waitlist_position", "offer_expires_at")
@@ -67,6 +71,53 @@ async def _overlapping_place(
         )
         .limit(1)
     )
+
+
+async def recount_places(session: AsyncSession, shift: Shift) -> int:
+    """Set ``shift.confirmed_count`` to the number of its signups holding a place.
+
+    Call with the shift locked, after the status changes: the count is then exact, and the
+    CHECK constraint refuses it if it is above the capacity.
+    """
+    await session.flush()
+    held = await session.scalar(
+        select(func.count())
+        .select_from(Signup)
+        .where(Signup.shift_id == shift.id, Signup.status.in_(HOLDS_PLACE))
+    )
+    shift.confirmed_count = int(held or 0)
+    await session.flush()
+    return shift.confirmed_count
+
+
+async def lock_volunteer(session: AsyncSession, volunteer_id: int) -> None:
+    """A volunteer's row, locked (PostgreSQL): the first lock of the volunteer → shift order."""
+    stmt = select(Volunteer.id).where(Volunteer.id == volunteer_id)
+    if dialect_name(session) == "postgresql":
+        stmt = stmt.with_for_update()
+    await session.scalar(stmt)
+
+
+async def lock_signup(
+    sc: ServiceContext, signup_id: int, *, volunteer_id: int | None = None
+) -> tuple[Signup, Shift]:
+    """The signup's shift, locked, then the signup read again under that lock.
+
+    A signup's status changes only under its shift's lock, so what is read here stays true until
+    the transaction ends. ``volunteer_id`` limits the lookup to that volunteer's signups.
+    """
+    stmt = select(Signup.shift_id).where(Signup.id == signup_id)
+    if volunteer_id is not None:
+        stmt = stmt.where(Signup.volunteer_id == volunteer_id)
+    shift_id = await sc.session.scalar(stmt)  # never changes: safe to read before the lock
+    if shift_id is None:
+        raise not_found("Signup")
+    shift = await lock_shift(sc.session, shift_id)
+    signup = await sc.session.scalar(
+        select(Signup).where(Signup.id == signup_id).execution_options(populate_existing=True)
+    )
+    assert shift is not None and signup is not None
+    return signup, shift
 
 
 async def _notify(
@@ -127,7 +178,7 @@ async def sign_up(sc: ServiceContext, *, shift_id: int) -> Signup:
         raise DomainError(ErrorCode.ALREADY_SIGNED_UP, "You signed up for this shift already")
     before = audit.snapshot(existing, SIGNUP_FIELDS) if existing else None
 
-    has_place = shift.confirmed_count < shift.capacity
+    has_place = await recount_places(sc.session, shift) < shift.capacity
     if has_place and await _overlapping_place(
         sc.session, volunteer.id, shift.starts_at, shift.ends_at, exclude_shift_id=shift.id
     ):
@@ -144,14 +195,13 @@ async def sign_up(sc: ServiceContext, *, shift_id: int) -> Signup:
     if has_place:
         signup.status = SignupStatus.CONFIRMED
         signup.waitlist_position = None
-        shift.confirmed_count += 1
     else:
         shift.waitlist_seq += 1
         signup.status = SignupStatus.WAITLISTED
         signup.waitlist_position = shift.waitlist_seq
     if existing is None:
         sc.session.add(signup)
-    await sc.session.flush()
+    await recount_places(sc.session, shift)
     await audit.record(
         sc,
         action="signup.create",
@@ -160,6 +210,14 @@ async def sign_up(sc: ServiceContext, *, shift_id: int) -> Signup:
         before=before,
         after=audit.snapshot(signup, SIGNUP_FIELDS),
         region_path=activity.region_path,
+    )
+    # Shown this shift (or shown to its organizer) lately? That list led to a signup.
+    await matching_store.record_volunteer_outcome(
+        sc.session,
+        sc.settings,
+        volunteer_id=volunteer.id,
+        shift_id=shift.id,
+        stage=matching_store.ENGAGED,
     )
     if signup.status is SignupStatus.CONFIRMED:
         await _notify(
@@ -180,7 +238,7 @@ async def promote_waitlist(sc: ServiceContext, shift: Shift, activity: Activity)
     now = clock.now()
     if shift.is_cancelled or shift.starts_at <= now:
         return promoted
-    while shift.confirmed_count < shift.capacity:
+    while await recount_places(sc.session, shift) < shift.capacity:
         nxt = await sc.session.scalar(
             select(Signup)
             .where(Signup.shift_id == shift.id, Signup.status == SignupStatus.WAITLISTED)
@@ -192,8 +250,7 @@ async def promote_waitlist(sc: ServiceContext, shift: Shift, activity: Activity)
         before = audit.snapshot(nxt, SIGNUP_FIELDS)
         nxt.status = SignupStatus.OFFERED
         nxt.offer_expires_at = min(now + offer_window(sc.settings), shift.starts_at)
-        shift.confirmed_count += 1
-        await sc.session.flush()
+        await recount_places(sc.session, shift)
         await audit.record(
             sc,
             action="signup.offer",
@@ -217,19 +274,20 @@ async def promote_waitlist(sc: ServiceContext, shift: Shift, activity: Activity)
     return promoted
 
 
-async def _release(sc: ServiceContext, signup: Signup, status: SignupStatus, action: str) -> None:
-    """Move a signup out of the shift (cancel/expire) and pass its place on. Shift is locked."""
-    shift = await lock_shift(sc.session, signup.shift_id)
-    assert shift is not None
+async def _release(
+    sc: ServiceContext, signup: Signup, shift: Shift, status: SignupStatus, action: str
+) -> None:
+    """Move a signup out of the shift (cancel/expire) and pass its place on.
+
+    The shift must be locked and the signup read under that lock (``lock_signup``).
+    """
     activity = await sc.session.get(Activity, shift.activity_id)
     assert activity is not None
     before = audit.snapshot(signup, SIGNUP_FIELDS)
     held = signup.status in HOLDS_PLACE
     signup.status = status
     signup.offer_expires_at = None
-    if held:
-        shift.confirmed_count -= 1
-    await sc.session.flush()
+    await recount_places(sc.session, shift)
     await audit.record(
         sc,
         action=action,
@@ -243,21 +301,16 @@ async def _release(sc: ServiceContext, signup: Signup, status: SignupStatus, act
         await promote_waitlist(sc, shift, activity)
 
 
-async def _own_signup(sc: ServiceContext, signup_id: int) -> tuple[Volunteer, Signup]:
+async def _own_signup(sc: ServiceContext, signup_id: int) -> tuple[Volunteer, Signup, Shift]:
+    """The caller's signup: volunteer row locked, then the shift, then the signup re-read."""
     volunteer = await my_volunteer(sc, lock=True)
-    signup = await sc.session.scalar(
-        select(Signup)
-        .where(Signup.id == signup_id, Signup.volunteer_id == volunteer.id)
-        .execution_options(populate_existing=True)
-    )
-    if signup is None:
-        raise not_found("Signup")
-    return volunteer, signup
+    signup, shift = await lock_signup(sc, signup_id, volunteer_id=volunteer.id)
+    return volunteer, signup, shift
 
 
 async def cancel_signup(sc: ServiceContext, *, signup_id: int) -> Signup:
     """The volunteer leaves a shift (or the waitlist, or declines an offer) before it starts."""
-    _, signup = await _own_signup(sc, signup_id)
+    _, signup, shift = await _own_signup(sc, signup_id)
     if signup.status not in (
         SignupStatus.CONFIRMED,
         SignupStatus.WAITLISTED,
@@ -268,14 +321,12 @@ async def cancel_signup(sc: ServiceContext, *, signup_id: int) -> Signup:
         )
     if signup.starts_at <= clock.now():
         raise DomainError(ErrorCode.SHIFT_STARTED, "The shift has started already")
-    await _release(sc, signup, SignupStatus.CANCELLED, "signup.cancel")
+    await _release(sc, signup, shift, SignupStatus.CANCELLED, "signup.cancel")
     return signup
 
 
 async def accept_offer(sc: ServiceContext, *, signup_id: int) -> Signup:
-    volunteer, signup = await _own_signup(sc, signup_id)
-    shift = await lock_shift(sc.session, signup.shift_id)
-    assert shift is not None
+    volunteer, signup, shift = await _own_signup(sc, signup_id)
     if signup.status is not SignupStatus.OFFERED:
         raise DomainError(ErrorCode.INVALID_STATE, "There is no open offer for this signup")
     if signup.offer_expires_at is None or signup.offer_expires_at <= clock.now():
@@ -324,27 +375,27 @@ async def expire_offers(sc: ServiceContext, *, limit: int = 200) -> list[int]:
     )
     expired: list[int] = []
     for signup_id in due:
-        shift_id = await sc.session.scalar(select(Signup.shift_id).where(Signup.id == signup_id))
-        if shift_id is None:
+        signup, shift = await lock_signup(sc, signup_id)
+        # Accepted, declined or expired by someone else since the unlocked read above?
+        if signup.status is not SignupStatus.OFFERED or (
+            signup.offer_expires_at is None or signup.offer_expires_at > clock.now()
+        ):
             continue
-        await lock_shift(sc.session, shift_id)
-        signup = await sc.session.scalar(
-            select(Signup).where(Signup.id == signup_id).execution_options(populate_existing=True)
-        )
-        if signup is None or signup.status is not SignupStatus.OFFERED:
-            continue
-        await _release(sc, signup, SignupStatus.EXPIRED, "signup.offer_expired")
+        await _release(sc, signup, shift, SignupStatus.EXPIRED, "signup.offer_expired")
         expired.append(signup.id)
     return expired
 
 
 async def set_no_show(sc: ServiceContext, *, signup_id: int, no_show: bool) -> Signup:
     """The organizer marks a no-show after the shift starts, or corrects one."""
-    signup = await sc.session.get(Signup, signup_id)
-    if signup is None:
+    volunteer_id = await sc.session.scalar(
+        select(Signup.volunteer_id).where(Signup.id == signup_id)
+    )
+    if volunteer_id is None:
         raise not_found("Signup")
-    shift = await lock_shift(sc.session, signup.shift_id)
-    assert shift is not None
+    # Lock order volunteer → shift, as check-in (which turns the signup ATTENDED) takes it.
+    await lock_volunteer(sc.session, volunteer_id)
+    signup, shift = await lock_signup(sc, signup_id)
     activity = await organized_activity(sc, shift.activity_id)
     if shift.starts_at > clock.now():
         raise DomainError(ErrorCode.INVALID_STATE, "No-shows are marked once the shift starts")
@@ -357,7 +408,7 @@ async def set_no_show(sc: ServiceContext, *, signup_id: int, no_show: bool) -> S
         )
     before = audit.snapshot(signup, SIGNUP_FIELDS)
     signup.status = SignupStatus.NO_SHOW if no_show else SignupStatus.CONFIRMED
-    await sc.session.flush()
+    await recount_places(sc.session, shift)
     await audit.record(
         sc,
         action="signup.no_show" if no_show else "signup.no_show_corrected",
