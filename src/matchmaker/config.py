@@ -53,6 +53,17 @@ class Settings:
     metrics_token: str | None = field(default=None, repr=False)
     #: Minimum days between publishing an open tender and its bid deadline (issue: configurable).
     open_tender_min_days: int = 20
+    #: Volunteer matching (docs/matching.md, "Retrieval and scope", "Invitations"): candidates
+    #: scored per request at most; an outcome (signup, attendance) counts for an impression shown
+    #: at most this many days before; invitations a volunteer may receive per 7 days; SmartSort
+    #: strength of the push-down of what was already shown/invited often.
+    matching_max_candidates: int = 2000
+    matching_outcome_window_days: int = 14
+    matching_volunteer_invitations_per_week: int = 3
+    matching_exposure_strength: float = 0.15
+    #: Training: a direction is (re)trained only with at least this many logged rows / lists.
+    matching_min_training_rows: int = 200
+    matching_min_training_groups: int = 20
     public_base_url: str = "http://127.0.0.1:8000"
     log_level: str = "INFO"
 

@@ -70,6 +70,8 @@ class Capability(StrEnum):
     CERTIFICATE_READ = "certificate.read"
     CERTIFICATE_REVOKE = "certificate.revoke"
     CERTIFICATE_VERIFY = "certificate.verify"
+    # matching (docs/matching.md)
+    MATCHING_MANAGE = "matching.manage"  # train, promote, roll back models; read their metrics
 
 
 class ScopeKind(StrEnum):
@@ -169,6 +171,8 @@ POLICY: dict[Capability, dict[Role | None, ScopeKind]] = {
     },
     Capability.CERTIFICATE_REVOKE: {R.PLATFORM_ADMIN: S.GLOBAL, R.BUREAU_OFFICER: S.REGION},
     Capability.CERTIFICATE_VERIFY: {None: S.PUBLIC},
+    # Matching models are platform infrastructure: only platform admins train and promote them.
+    Capability.MATCHING_MANAGE: {R.PLATFORM_ADMIN: S.GLOBAL},
     # procurement (issue 3). Writes on the money path belong to the roles that own them; the
     # platform admin manages accounts, not purchases, so it only reads.
     Capability.NEED_READ: {R.PLATFORM_ADMIN: S.GLOBAL, **_REGIONAL},
