@@ -49,6 +49,7 @@ from tests.procurement_support import (
     make_contract,
     make_project,
     make_worker,
+    relogin,
     spec,
 )
 
@@ -294,19 +295,27 @@ async def _submit(session, settings, bidder, project, *, price=100_000 * YUAN, t
     )
 
 
-async def test_two_organizations_with_one_legal_representative_cannot_both_bid(session, settings):
+async def test_two_organizations_with_one_legal_representative_are_disqualified_at_opening(
+    session, settings
+):
+    # Both bids are taken (refusing the second would tell it the first has bid); the opening
+    # disqualifies both, whoever came first.
     clock.freeze(START)
     c = await city(session, settings, bidders=0)
     first = await make_bidder(session, settings, c.world.street_a, legal_representative="张三")
     second = await make_bidder(session, settings, c.world.street_a, legal_representative="张三")
     project = await _open_project(session, c)
     await _submit(session, settings, first, project)
+    await _submit(session, settings, second, project)
     await session.commit()
-    with pytest.raises(DomainError) as exc:
-        await _submit(session, settings, second, project)
-    assert exc.value.code == "SAME_LEGAL_REPRESENTATIVE"
-    await session.rollback()
-    assert await count(session, Bid) == 1
+    clock.freeze(START + dt.timedelta(days=26))
+    await relogin(session, settings, c)
+    await bid_service.open_bids(await ctx(session, settings, c.bureau), project_id=project.id)
+    await session.commit()
+    bids = list(await session.scalars(select(Bid).where(Bid.project_id == project.id)))
+    assert {b.status.value for b in bids} == {"DISQUALIFIED"}
+    assert all(b.disqualified_reason.startswith("SAME_LEGAL_REPRESENTATIVE") for b in bids)
+    await session.commit()
 
 
 async def test_an_organization_below_the_required_grade_cannot_bid(session, settings):

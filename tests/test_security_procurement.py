@@ -7,23 +7,32 @@ audit log); the bureau can take an evaluator off a panel without unsealing anyth
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy import func, select
 
 from matchmaker import clock
-from matchmaker.models import ProgressReport
+from matchmaker.models import Bid, ProgressReport, Project
 from matchmaker.models.enums import Role
-from matchmaker.models.procurement import MilestoneStatus, ProjectStatus, ReportStatus
+from matchmaker.models.procurement import (
+    BidStatus,
+    MilestoneStatus,
+    ProjectStatus,
+    ReportStatus,
+)
 from tests import factories
 from tests.procurement_support import (
     START,
     YUAN,
+    Bidder,
     city,
     gid,
     make_bid,
+    make_bidder,
     make_contract,
     make_project,
+    relogin,
 )
 
 MISSING = 987_654
@@ -135,3 +144,153 @@ async def test_probing_report_ids_of_another_street_by_reviewing_them_learns_not
     await session.refresh(report)
     assert report.status is ReportStatus.SUBMITTED
     await session.commit()
+
+
+# --- item 6: who has bid stays sealed until the opening ----------------------------------------
+
+UPDATE_ORG = """mutation($i: UpdateOrganizationInput!) { updateOrganization(input: $i) {
+  organization { legalRepresentative } errors { code field } } }"""
+SUBMIT_BID = """mutation($i: SubmitBidInput!) { submitBid(input: $i) {
+  bid { id status } errors { code field message } } }"""
+OPEN_BIDS = """mutation($i: ProjectIdInput!) { openBids(input: $i) {
+  project { status } errors { code field } } }"""
+AUDIT = """query { auditEvents(first: 100) { edges { node {
+  action subjectType subjectId actorAccountId after } } } }"""
+DEADLINE = START + dt.timedelta(days=25)
+
+
+async def _bid(gql, bidder: Bidder, project: Project, price_yuan: int) -> dict[str, Any]:
+    body = await gql(
+        SUBMIT_BID,
+        {
+            "i": {
+                "projectId": gid("Project", project.id),
+                "organizationId": gid("Organization", bidder.org.id),
+                "priceFen": price_yuan * YUAN,
+                "technicalProposal": "方案",
+                "team": [{"socialWorkerId": gid("SocialWorker", bidder.worker.id), "role": "主管"}],
+            }
+        },
+        token=bidder.admin.token,
+    )
+    return body["submitBid"]
+
+
+async def test_copying_a_competitors_legal_representative_to_probe_its_bid_is_refused(
+    gql, session, settings
+):
+    # The probe: set one's own legal representative to a competitor's and submit, reading
+    # SAME_LEGAL_REPRESENTATIVE as "they have bid". The representative is a registration fact
+    # now: the organization admin can't change it (the bureau can).
+    clock.freeze(START)
+    c = await city(session, settings, bidders=2)
+    prober, competitor = c.bidders
+    copy = {
+        "organizationId": gid("Organization", prober.org.id),
+        "version": 1,
+        "legalRepresentative": competitor.org.legal_representative,
+    }
+    body = await gql(UPDATE_ORG, {"i": copy}, token=prober.admin.token)
+    assert body["updateOrganization"]["errors"] == [
+        {"code": "FORBIDDEN", "field": "legalRepresentative"}
+    ]
+    body = await gql(UPDATE_ORG, {"i": copy}, token=c.bureau.token)
+    assert body["updateOrganization"]["errors"] == []
+
+
+async def test_a_bid_answers_the_same_whether_or_not_a_same_representative_rival_has_bid(
+    gql, session, settings
+):
+    # Organizations X and Y share the legal representative 王五; A, B, C don't. X bids first:
+    # Y's bid is accepted all the same (the answer reveals nothing). At the opening X and Y are
+    # both disqualified; A, B, C make 3 valid bids, so the open tender does not fail.
+    clock.freeze(START)
+    c = await city(session, settings, bidders=3)
+    x = await make_bidder(session, settings, c.world.street_a, legal_representative="王五")
+    y = await make_bidder(session, settings, c.world.street_a, legal_representative="王五")
+    project = await make_project(
+        session, c.community, status=ProjectStatus.OPEN_FOR_BIDS, deadline=DEADLINE
+    )
+    assert (await _bid(gql, x, project, 200_000))["errors"] == []
+    assert (await _bid(gql, y, project, 190_000))["errors"] == []
+    for bidder, price in zip(c.bidders, (210_000, 220_000, 230_000), strict=True):
+        assert (await _bid(gql, bidder, project, price))["errors"] == []
+    clock.freeze(DEADLINE + dt.timedelta(minutes=1))
+    await relogin(session, settings, c)
+    body = await gql(
+        OPEN_BIDS, {"i": {"projectId": gid("Project", project.id)}}, token=c.bureau.token
+    )
+    assert body["openBids"] == {"project": {"status": "BIDS_OPENED"}, "errors": []}
+    statuses = dict(
+        (
+            await session.execute(
+                select(Bid.organization_id, Bid.status).where(Bid.project_id == project.id)
+            )
+        ).all()
+    )
+    await session.commit()
+    assert statuses == {
+        x.org.id: BidStatus.DISQUALIFIED,
+        y.org.id: BidStatus.DISQUALIFIED,
+        **{b.org.id: BidStatus.OPENED for b in c.bidders},
+    }
+
+
+async def test_disqualified_same_representative_bids_do_not_count_towards_the_three(
+    gql, session, settings
+):
+    # X and Y share 王五, plus A and B: 4 bids, 2 valid (< 3) → the open tender fails (流标).
+    clock.freeze(START)
+    c = await city(session, settings, bidders=2)
+    x = await make_bidder(session, settings, c.world.street_a, legal_representative="王五")
+    y = await make_bidder(session, settings, c.world.street_a, legal_representative="王五")
+    project = await make_project(
+        session, c.community, status=ProjectStatus.OPEN_FOR_BIDS, deadline=DEADLINE
+    )
+    for bidder in (x, y, *c.bidders):
+        assert (await _bid(gql, bidder, project, 200_000))["errors"] == []
+    clock.freeze(DEADLINE + dt.timedelta(minutes=1))
+    await relogin(session, settings, c)
+    body = await gql(
+        OPEN_BIDS, {"i": {"projectId": gid("Project", project.id)}}, token=c.bureau.token
+    )
+    assert body["openBids"]["project"] == {"status": "FAILED"}
+
+
+async def test_reading_the_audit_log_before_the_opening_does_not_name_the_bidders(
+    gql, session, settings
+):
+    # Bidder A submits, replaces and withdraws; B submits. Before the opening an auditor and a
+    # platform admin find no event about those bids (whose actor would be A's or B's admin),
+    # and nothing in the log names A or B. After the opening the events are there.
+    clock.freeze(START)
+    c = await city(session, settings, bidders=2)
+    a, b = c.bidders
+    project = await make_project(
+        session, c.community, status=ProjectStatus.OPEN_FOR_BIDS, deadline=DEADLINE
+    )
+    first = await _bid(gql, a, project, 200_000)
+    await _bid(gql, a, project, 180_000)
+    await _bid(gql, b, project, 190_000)
+    withdraw = """mutation($i: WithdrawBidInput!) { withdrawBid(input: $i) { errors { code } } }"""
+    body = await gql(withdraw, {"i": {"bidId": first["bid"]["id"]}}, token=a.admin.token)
+    assert body["withdrawBid"]["errors"] == []
+    bidder_accounts = {a.admin.account.id, b.admin.account.id}
+
+    async def events(token: str) -> list[dict[str, Any]]:
+        body = await gql(AUDIT, token=token)
+        return [e["node"] for e in body["auditEvents"]["edges"]]
+
+    for reader in (c.auditor, c.admin):
+        seen = await events(reader.token)
+        assert [e for e in seen if e["subjectType"] == "Bid"] == []
+        assert not {e["actorAccountId"] for e in seen} & bidder_accounts
+    clock.freeze(DEADLINE + dt.timedelta(minutes=1))
+    await relogin(session, settings, c)
+    await gql(OPEN_BIDS, {"i": {"projectId": gid("Project", project.id)}}, token=c.bureau.token)
+    after = await events(c.auditor.token)
+    bid_events = sorted(e["action"] for e in after if e["subjectType"] == "Bid")
+    assert bid_events == ["bid.replace", "bid.submit", "bid.submit", "bid.withdraw"]
+    # The events themselves never carried the organization: the opening event maps bids to
+    # organizations, once it is public.
+    assert all("organization_id" not in e["after"] for e in after if e["subjectType"] == "Bid")

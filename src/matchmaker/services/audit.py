@@ -192,10 +192,25 @@ async def verify(sc: ServiceContext) -> ChainReport:
 
 
 def readable_events(scope: Scope) -> Any:
-    stmt = select(AuditEvent)
+    stmt = select(AuditEvent).where(~_sealed_bid_event())
     if not scope.unrestricted:
         stmt = stmt.where(scope.region_clause(AuditEvent.region_path))
     return stmt
+
+
+def _sealed_bid_event() -> Any:
+    """Events about bids not yet opened on a project still taking bids: withheld from every
+    reader, since their actor is one of the bidder's people and who has bid is sealed until the
+    opening (docs/procurement.md). They appear, unchanged, once the bids are opened."""
+    from matchmaker.models import Bid, Project
+    from matchmaker.models.procurement import ProjectStatus
+
+    sealed = (
+        select(Bid.id)
+        .join(Project, Project.id == Bid.project_id)
+        .where(Project.status == ProjectStatus.OPEN_FOR_BIDS, Bid.opened_at.is_(None))
+    )
+    return (AuditEvent.subject_type == "Bid") & AuditEvent.subject_id.in_(sealed)
 
 
 def events_statement(sc: ServiceContext) -> Any:

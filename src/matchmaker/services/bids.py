@@ -186,23 +186,8 @@ async def submit_bid(
             ErrorCode.NOT_QUALIFIED,
         )
     await _team_problem(session, project, organization_id, team)
-    sibling = await session.scalar(
-        select(Bid.id)
-        .join(Organization, Organization.id == Bid.organization_id)
-        .where(
-            Bid.project_id == project.id,
-            Bid.organization_id != organization_id,
-            Bid.status == BidStatus.SUBMITTED,
-            Organization.legal_representative == org.legal_representative.strip(),
-        )
-        .limit(1)
-    )
-    if sibling is not None:
-        raise invalid(
-            "organizationId",
-            "Another organization with the same legal representative has bid on this project",
-            ErrorCode.SAME_LEGAL_REPRESENTATIVE,
-        )
+    # Two bids sharing a legal representative are disqualified at the opening, not refused
+    # here: a refusal would tell the second organization that the first has bid.
     now = clock.now()
     bid = await session.scalar(
         select(Bid).where(Bid.project_id == project.id, Bid.organization_id == organization_id)
@@ -228,13 +213,14 @@ async def submit_bid(
             BidTeamMember(bid_id=bid.id, social_worker_id=t.social_worker_id, role=t.role.strip())
         )
     await session.flush()
-    # Sealed: the event says that the organization bid, not what it offered.
+    # Sealed: the event says that a bid came, not who made it or what it offered (audit reads
+    # also withhold the event, and so its actor, until the opening: audit.readable_events).
     await audit.record(
         sc,
         action="bid.replace" if replacing else "bid.submit",
         subject_type="Bid",
         subject_id=bid.id,
-        after={"project_id": project.id, "organization_id": organization_id, "sealed": True},
+        after={"project_id": project.id, "sealed": True},
         region_path=await region_path_of(session, project),
     )
     return bid
@@ -273,7 +259,7 @@ async def withdraw_bid(sc: ServiceContext, *, bid_id: int) -> Bid:
         action="bid.withdraw",
         subject_type="Bid",
         subject_id=bid.id,
-        after={"project_id": project.id, "organization_id": bid.organization_id},
+        after={"project_id": project.id, "sealed": True},
         region_path=await region_path_of(session, project),
     )
     return bid
@@ -334,12 +320,16 @@ async def open_bids(
             .order_by(Bid.id)
         )
     )
+    shared = await _shared_legal_representatives(session, live)
     for bid in live:
-        bid.status = BidStatus.OPENED
+        bid.status = BidStatus.DISQUALIFIED if bid.id in shared else BidStatus.OPENED
         bid.opened_at = now
+        if bid.id in shared:
+            bid.disqualified_reason = SAME_LEGAL_REPRESENTATIVE_REASON
+    valid = [b for b in live if b.id not in shared]
     failed = (
         project.procurement_method is ProcurementMethod.OPEN_TENDER
-        and len(live) < MIN_OPEN_TENDER_BIDS
+        and len(valid) < MIN_OPEN_TENDER_BIDS
     )
     project.status = ProjectStatus.FAILED if failed else ProjectStatus.BIDS_OPENED
     project.opened_at = now
@@ -359,7 +349,12 @@ async def open_bids(
             "opened_by_job_id": job_id,
             # Opened now: the record of what was opened is no longer sealed.
             "bids": [
-                {"bid_id": b.id, "organization_id": b.organization_id, "price_fen": b.price_fen}
+                {
+                    "bid_id": b.id,
+                    "organization_id": b.organization_id,
+                    "price_fen": b.price_fen,
+                    "status": b.status.value,
+                }
                 for b in live
             ],
         },
@@ -373,10 +368,39 @@ async def open_bids(
         recipients,
         kind="bids.opened",
         title="已开标" if not failed else "流标",
-        body=f"「{project.title}」已开标，共 {len(live)} 份有效投标"
+        body=f"「{project.title}」已开标，共 {len(valid)} 份有效投标"
         + ("，不足 3 家，项目流标。" if failed else "。"),
         subject_type="Project",
         subject_id=project.id,
         dedupe=f"bids.opened:{project.id}:{now.isoformat()}",
     )
     return OpeningResult(project.id, len(live), project.status, True)
+
+
+SAME_LEGAL_REPRESENTATIVE_REASON = (
+    "SAME_LEGAL_REPRESENTATIVE: another bid on this project comes from an organization with the"
+    " same legal representative"
+)
+
+
+async def _shared_legal_representatives(session: AsyncSession, bids: list[Bid]) -> set[int]:
+    """The bids whose organization shares its legal representative with another bidder's.
+
+    Checked at the opening, on the representatives registered then (the bureau keeps them:
+    docs/procurement.md), so every such bid is disqualified, whoever bid first.
+    """
+    if len(bids) < 2:
+        return set()
+    reps = dict(
+        (
+            await session.execute(
+                select(Organization.id, Organization.legal_representative).where(
+                    Organization.id.in_({b.organization_id for b in bids})
+                )
+            )
+        ).all()
+    )
+    by_rep: dict[str, list[int]] = {}
+    for b in bids:
+        by_rep.setdefault(reps[b.organization_id].strip(), []).append(b.id)
+    return {bid_id for ids in by_rep.values() if len(ids) > 1 for bid_id in ids}

@@ -2,8 +2,9 @@
 
 Who reads what is decided here, in SQL: region roles see organizations based in their subtree,
 organization admins and social workers see their own organizations, platform admins see all.
-Registration facts (credit code, kind, grade, base region) are kept by the bureau: the grade is
-a bid requirement, so an organization must not be able to raise its own.
+Registration facts (credit code, kind, grade, base region, legal representative) are kept by
+the bureau: the grade is a bid requirement, so an organization must not be able to raise its
+own, and the legal representative decides disqualification at the opening (docs/procurement.md).
 """
 
 from __future__ import annotations
@@ -384,6 +385,10 @@ async def update_organization(
         "kind": kind is not None and kind is not org.kind,
         "grade": grade is not None and grade.rank != org.grade,
         "regionId": region_id is not None and region_id != org.region_id,
+        # Bids sharing a legal representative are disqualified at the opening: an admin who
+        # could copy a competitor's would learn, and steer, who is disqualified.
+        "legalRepresentative": legal_representative is not None
+        and legal_representative.strip() != org.legal_representative,
     }
     for field, changed in changes_registration.items():
         if changed and not registrar:
