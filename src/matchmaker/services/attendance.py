@@ -27,6 +27,8 @@ from matchmaker.services.activities import (
 )
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.errors import DomainError, ErrorCode, invalid, not_found
+from matchmaker.services.matching import store as matching_store
+from matchmaker.services.matching.store import SUCCEEDED
 
 CHECKIN_OPENS_BEFORE = dt.timedelta(minutes=30)
 ATTENDANCE_FIELDS = (
@@ -125,6 +127,9 @@ async def check_in(
     # A late arrival marked as a no-show is simply present after all.
     signup.status = SignupStatus.ATTENDED
     await sc.session.flush()
+    await matching_store.record_volunteer_outcome(
+        sc.session, sc.settings, volunteer_id=volunteer.id, shift_id=shift.id, stage=SUCCEEDED
+    )
     await audit.record(
         sc,
         action="attendance.check_in",
@@ -354,6 +359,13 @@ async def mark_attended(
     sc.session.add(attendance)
     signup.status = SignupStatus.ATTENDED
     await sc.session.flush()
+    await matching_store.record_volunteer_outcome(
+        sc.session,
+        sc.settings,
+        volunteer_id=signup.volunteer_id,
+        shift_id=shift.id,
+        stage=SUCCEEDED,
+    )
     await audit.record(
         sc,
         action="attendance.mark_attended",
