@@ -107,6 +107,7 @@ def settings(database_url: str) -> Settings:
     return load_settings(
         {
             "MATCHMAKER_ENV": "test",
+            "MATCHMAKER_TEST_CLOCK": "1",
             "MATCHMAKER_DATABASE_URL": database_url,
             "MATCHMAKER_SECRET_KEY": "test-secret-key-test-secret-key-0123456789",
             "MATCHMAKER_VAR_DIR": str(_VAR),

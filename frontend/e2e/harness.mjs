@@ -118,6 +118,7 @@ export async function startApp() {
     // The repo's own code, whatever the virtualenv's editable install points at.
     PYTHONPATH: join(REPO, 'src'),
     MATCHMAKER_ENV: 'test',
+    MATCHMAKER_TEST_CLOCK: '1', // serve /__test__/clock (only allowed with MATCHMAKER_ENV=test)
     MATCHMAKER_VAR_DIR: VAR,
     MATCHMAKER_DATABASE_URL: `sqlite:///${join(VAR, 'e2e.db')}`,
     MATCHMAKER_SECRET_KEY: 'e2e-secret-key-0123456789abcdefghijklmnop',

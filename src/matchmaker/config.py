@@ -39,8 +39,12 @@ class Settings:
     bind: str = "127.0.0.1:8000"
     var_dir: Path = field(default_factory=_project_var_dir)
     session_ttl_hours: int = 24 * 14
-    #: Largest /graphql request body; evidence files travel base64-encoded inside it.
-    max_request_bytes: int = 48 * 1024 * 1024
+    #: Largest /graphql request body (docs/security.md): an ordinary GraphQL request.
+    max_request_bytes: int = 256 * 1024
+    #: Largest /graphql/upload body: an authenticated evidence upload (files in base64).
+    max_upload_bytes: int = 48 * 1024 * 1024
+    #: Serve /__test__/clock (end-to-end runs move time); only with MATCHMAKER_ENV=test.
+    test_clock: bool = False
     #: Failed logins allowed per account name, and per client address, in the window.
     login_max_failures: int = 5
     login_max_failures_per_address: int = 20
@@ -101,7 +105,17 @@ def _read_or_create_dev_secret(var_dir: Path) -> str:
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
     env_vars = dict(os.environ if environ is None else environ)
-    raw_env = env_vars.get("MATCHMAKER_ENV", "development")
+    raw_env = env_vars.get("MATCHMAKER_ENV", "")
+    if not raw_env:
+        url = env_vars.get("MATCHMAKER_DATABASE_URL", "")
+        if url.startswith(("postgres://", "postgresql")):
+            # A server pointed at PostgreSQL is a deployment: forgetting MATCHMAKER_ENV must not
+            # quietly serve GraphiQL, introspection and open metrics (docs/security.md).
+            raise ConfigError(
+                "MATCHMAKER_ENV must be set explicitly (production, development or test) when "
+                "MATCHMAKER_DATABASE_URL points at PostgreSQL"
+            )
+        raw_env = "development"
     try:
         env = Environment(raw_env)
     except ValueError:
@@ -137,6 +151,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         raise ConfigError(
             f"MATCHMAKER_REDIS_URL={redis_url!r} must start with redis:// or rediss://"
         )
+    test_clock = env_vars.get("MATCHMAKER_TEST_CLOCK", "") not in ("", "0")
+    if test_clock and env is not Environment.TEST:
+        raise ConfigError("MATCHMAKER_TEST_CLOCK is only allowed with MATCHMAKER_ENV=test")
     metrics_token = env_vars.get("MATCHMAKER_METRICS_TOKEN") or None
     if metrics_token is not None and (
         len(metrics_token) < 16 or metrics_token != metrics_token.strip()
@@ -153,7 +170,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         bind=bind,
         var_dir=var_dir,
         session_ttl_hours=_positive_int(env_vars, "MATCHMAKER_SESSION_TTL_HOURS", 24 * 14),
-        max_request_bytes=_positive_int(env_vars, "MATCHMAKER_MAX_REQUEST_BYTES", 48 * 1024 * 1024),
+        max_request_bytes=_positive_int(env_vars, "MATCHMAKER_MAX_REQUEST_BYTES", 256 * 1024),
+        max_upload_bytes=_positive_int(env_vars, "MATCHMAKER_MAX_UPLOAD_BYTES", 48 * 1024 * 1024),
+        test_clock=test_clock,
         login_max_failures=_positive_int(env_vars, "MATCHMAKER_LOGIN_MAX_FAILURES", 5),
         login_max_failures_per_address=_positive_int(
             env_vars, "MATCHMAKER_LOGIN_MAX_FAILURES_PER_ADDRESS", 20

@@ -33,6 +33,15 @@ function source(doc: TypedDocumentNode<unknown, unknown>): string {
   return text;
 }
 
+/** Operations that carry evidence files go to the authenticated upload route, whose body limit
+ * is large; every other request goes to /graphql, whose limit is small (docs/security.md). */
+const UPLOAD_OPERATIONS = new Set(['SubmitProgressReport']);
+function endpoint(doc: TypedDocumentNode<unknown, unknown>): string {
+  const op = doc.definitions.find((d) => d.kind === 'OperationDefinition');
+  const name = op && 'name' in op ? op.name?.value : undefined;
+  return name && UPLOAD_OPERATIONS.has(name) ? '/graphql/upload' : '/graphql';
+}
+
 type Listener = (error: ApiError) => void;
 const unauthenticatedListeners = new Set<Listener>();
 /** Called when the server says the session is gone (the shell sends the user to login). */
@@ -48,7 +57,7 @@ export async function request<TData, TVars>(
 ): Promise<TData> {
   let response: Response;
   try {
-    response = await fetch('/graphql', {
+    response = await fetch(endpoint(doc as TypedDocumentNode<unknown, unknown>), {
       method: 'POST',
       credentials: 'same-origin',
       headers: { 'Content-Type': 'application/json', Accept: 'application/json' },

@@ -5,17 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from strawberry.extensions import (
-    DisableIntrospection,
-    MaxTokensLimiter,
-    ParserCache,
-    ValidationCache,
-)
+from strawberry.extensions import DisableIntrospection
 from strawberry.schema.config import StrawberryConfig
 
 from matchmaker.schema import prefetch
 from matchmaker.schema.errors import ErrorPolicy, MatchmakerSchema
-from matchmaker.schema.limits import MAX_TOKENS, RequestLimits
+from matchmaker.schema.limits import RequestLimits
 from matchmaker.schema.mutations.accounts import AccountMutations
 from matchmaker.schema.mutations.jobs import JobMutations
 from matchmaker.schema.mutations.notifications import NotificationMutations
@@ -99,11 +94,10 @@ NODE_TYPES += VOLUNTEERING_NODE_TYPES
 def build_schema(*, production: bool = False) -> strawberry.Schema:
     # Factories, not instances: strawberry builds fresh extensions per request.
     extensions: list[Any] = [
-        ErrorPolicy,
-        RequestLimits,  # depth and aliases, with rule classes built once (see limits.py)
-        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        lambda: ParserCache(maxsize=500),
-        lambda: ValidationCache(maxsize=500),
+        lambda: ErrorPolicy(hide_suggestions=production),
+        # Tokens, depth, aliases, one password check, cost; parse/validation caches keyed by
+        # digest; "Did you mean" hidden in production (limits.py, docs/security.md).
+        lambda: RequestLimits(hide_suggestions=production),
     ]
     if production:
         extensions.append(DisableIntrospection)
@@ -112,7 +106,11 @@ def build_schema(*, production: bool = False) -> strawberry.Schema:
         mutation=Mutation,
         types=NODE_TYPES,
         extensions=extensions,
-        config=StrawberryConfig(auto_camel_case=True, scalar_map={Fen: FEN_SCALAR}),
+        config=StrawberryConfig(
+            auto_camel_case=True,
+            scalar_map={Fen: FEN_SCALAR},
+            disable_field_suggestions=production,
+        ),
     )
     prefetch.install(built)
     return built

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from strawberry.extensions import SchemaExtension
 
+from matchmaker.schema.limits import without_suggestions
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.errors import DomainError, ErrorCode
 
@@ -83,7 +84,14 @@ class MatchmakerSchema(strawberry.Schema):
 
 
 class ErrorPolicy(SchemaExtension):
-    """Typed errors pass with ``extensions.code``; anything unexpected is masked and logged."""
+    """Typed errors pass with ``extensions.code``; anything unexpected is masked and logged.
+
+    With ``hide_suggestions`` (production) no message says "Did you mean …?": with
+    introspection off, suggestions would reveal field, type and enum names one guess at a time.
+    """
+
+    def __init__(self, *, hide_suggestions: bool = False) -> None:
+        self.hide_suggestions = hide_suggestions
 
     def on_operation(self) -> Iterator[None]:
         # Imported here: matchmaker.web imports the schema, so a top-level import would cycle.
@@ -108,7 +116,10 @@ class ErrorPolicy(SchemaExtension):
                     )
                 )
             elif original is None or isinstance(original, GraphQLError):
-                processed.append(error)  # validation, syntax, limits: safe and useful
+                # Validation, syntax, limits, variable coercion: safe and useful.
+                if self.hide_suggestions and "Did you mean" in error.message:
+                    error.message = without_suggestions(error.message)
+                processed.append(error)
             else:
                 GRAPHQL_ERRORS.inc()
                 log.error(

@@ -26,8 +26,8 @@ from matchmaker.services.authz import (
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.crypto import new_token, token_hash
 from matchmaker.services.errors import DomainError, ErrorCode, invalid, not_found
-from matchmaker.services.passwords import dummy_hash, hash_password, verify_password
-from matchmaker.services.ratelimit import login_keys
+from matchmaker.services.passwords import dummy_hash, hash_password_async, verify_password_async
+from matchmaker.services.ratelimit import LoginAttempt, login_keys, password_change_keys
 from matchmaker.services.validation import is_valid_phone, mask_phone
 
 USERNAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{2,31}$")
@@ -84,7 +84,7 @@ async def new_account(
     account = Account(
         username=username,
         phone=phone,
-        password_hash=hash_password(password),
+        password_hash=await hash_password_async(password),
         display_name=display_name,
         status=AccountStatus.ACTIVE,
     )
@@ -163,29 +163,43 @@ async def open_session(
     return LoginResult(account=account, token=token, expires_at=expires)
 
 
-async def login(
-    sc: ServiceContext, *, login: str, password: str, user_agent: str | None = None
-) -> LoginResult:
-    """Log in by phone or username. Failures are counted per account name and per address."""
-    login = login.strip()
-    keys = login_keys(login, sc.client_ip)
+RATE_LIMITED_MESSAGE = "Too many failed attempts; try again in 15 minutes"
+
+
+async def reserve_login(sc: ServiceContext, *, login: str) -> LoginAttempt | None:
+    """Take this attempt's place in the account's and the address's windows, before any
+    password is verified (docs/security.md). Call it in its own ``run_mutation`` step: the
+    place must outlive the rollback of a failed attempt. None when no limiter is configured."""
     limiter = sc.login_limiter
-    if limiter is not None and await limiter.blocked(keys, sc.session):
-        raise DomainError(
-            ErrorCode.RATE_LIMITED, "Too many failed logins; try again in 15 minutes", "login"
-        )
+    if limiter is None:
+        return None
+    attempt = await limiter.reserve(login_keys(login, sc.client_ip), sc.session)
+    if attempt is None:
+        raise DomainError(ErrorCode.RATE_LIMITED, RATE_LIMITED_MESSAGE, "login")
+    return attempt
+
+
+async def login(
+    sc: ServiceContext,
+    *,
+    login: str,
+    password: str,
+    user_agent: str | None = None,
+    attempt: LoginAttempt | None = None,
+) -> LoginResult:
+    """Log in by phone or username, within the ``attempt`` taken by :func:`reserve_login`
+    (a failure keeps its place as a counted failure)."""
+    login = login.strip()
     account = await sc.session.scalar(
         select(Account).where(or_(Account.phone == login, Account.username == login))
     )
-    ok = verify_password(account.password_hash if account else dummy_hash(), password)
+    ok = await verify_password_async(account.password_hash if account else dummy_hash(), password)
     if account is None or not ok:
-        if limiter is not None:
-            sc.defer(lambda: limiter.record_failure(keys))
         raise DomainError(ErrorCode.INVALID_CREDENTIALS, "Wrong login or password", "password")
     if account.status is not AccountStatus.ACTIVE:
         raise DomainError(ErrorCode.ACCOUNT_DISABLED, "This account is disabled", "login")
-    if limiter is not None:
-        sc.defer(lambda: limiter.reset(keys))
+    if attempt is not None:
+        await attempt.succeeded(sc.session)
     result = await open_session(sc, account, user_agent=user_agent)
     await audit.record(
         sc,
@@ -209,17 +223,37 @@ async def logout(sc: ServiceContext, *, token: str | None) -> bool:
     return True
 
 
+async def reserve_password_change(sc: ServiceContext) -> LoginAttempt | None:
+    """Like :func:`reserve_login`, per signed-in account: guessing the current password through
+    changePassword (a stolen session) is limited like logins are."""
+    account_id = require_authenticated(sc.actor)
+    limiter = sc.login_limiter
+    if limiter is None:
+        return None
+    attempt = await limiter.reserve(password_change_keys(account_id), sc.session)
+    if attempt is None:
+        raise DomainError(ErrorCode.RATE_LIMITED, RATE_LIMITED_MESSAGE, "oldPassword")
+    return attempt
+
+
 async def change_password(
-    sc: ServiceContext, *, old_password: str, new_password: str, current_token: str | None = None
+    sc: ServiceContext,
+    *,
+    old_password: str,
+    new_password: str,
+    current_token: str | None = None,
+    attempt: LoginAttempt | None = None,
 ) -> Account:
     """Change the caller's password and end their other sessions (a thief's included)."""
     account_id = require_authenticated(sc.actor)
     account = await sc.session.get(Account, account_id)
     assert account is not None
-    if not verify_password(account.password_hash, old_password):
+    if not await verify_password_async(account.password_hash, old_password):
         raise DomainError(ErrorCode.INVALID_CREDENTIALS, "Wrong current password", "oldPassword")
+    if attempt is not None:
+        await attempt.succeeded(sc.session)
     check_password(new_password, "newPassword")
-    account.password_hash = hash_password(new_password)
+    account.password_hash = await hash_password_async(new_password)
     others = delete(AuthSession).where(AuthSession.account_id == account_id)
     if current_token:
         others = others.where(AuthSession.token_hash != token_hash(current_token))

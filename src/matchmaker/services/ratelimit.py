@@ -1,20 +1,22 @@
-"""Login and registration limits, shared across processes: Redis when configured, else the
-database.
+"""Login, password-change and registration limits, shared across processes: Redis when
+configured, else the database (docs/security.md).
 
-Failed logins are counted per account name and per client address in a sliding window (both
-backends keep one entry per failure with its time, so the window really slides instead of
-resetting on a boundary). They are written after the request's transaction has ended
-(``ServiceContext.defer``), because the failed login itself is rolled back and, on SQLite, a
-second writer would wait on the first.
+Every limit takes its place *before* the work it limits, atomically, so neither aliases in one
+document nor parallel requests can each get a full allowance:
 
-Self-registrations are counted per client address. A registration takes a slot *before* it
-does any work (no password hashing for a refused request), atomically, so parallel requests
-cannot all slip under the limit: in Redis one MULTI adds the entry and counts the window; in
-the database the entry is a row written in the request's own transaction, counted under a
-per-address lock (an advisory lock on PostgreSQL; SQLite transactions are serialized already
-by ``BEGIN IMMEDIATE``). A registration that fails gives its slot back: the database row is
-rolled back with it, the Redis entry is removed. The database rows share the
-``login_failures`` table under their own key prefix (``registration:``).
+* A login (or a password change) reserves one attempt per key (account name, client address)
+  before the password is verified. The reservation counts as a failure unless the attempt
+  succeeds: a success removes it and clears the account's failures. In Redis one MULTI adds the
+  entry and counts the window; in the database the entry is a row written in the request's
+  own transaction, outside the mutation's savepoint (so the failed attempt's rollback keeps
+  it), counted under a per-key lock (an advisory lock on PostgreSQL, held to the end of the
+  transaction; SQLite transactions are serialized already by ``BEGIN IMMEDIATE``).
+* Self-registrations are counted per client address the same way. A registration that fails
+  gives its slot back: the database row is rolled back with it, the Redis entry is removed.
+
+Both backends keep one entry per attempt with its time, so the window really slides instead of
+resetting on a boundary. The database rows live in the ``login_failures`` table, registrations
+under their own key prefix (``registration:``).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import uuid
 from typing import Any, Protocol
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from matchmaker import clock
 from matchmaker.config import Settings
@@ -34,57 +36,102 @@ from matchmaker.models import LoginFailure
 
 
 def limits_for(settings: Settings) -> dict[str, int]:
-    """Failures allowed per window, per kind of key."""
+    """Attempts allowed per window, per kind of key (failures: a success gives its place back)."""
     return {
         "account": settings.login_max_failures,
         "address": settings.login_max_failures_per_address,
     }
 
 
+def login_keys(login: str, address: str | None) -> dict[str, str]:
+    keys = {"account": f"account:{login.strip().lower()}"}
+    if address:
+        keys["address"] = f"address:{address}"
+    return keys
+
+
+def password_change_keys(account_id: int) -> dict[str, str]:
+    """Guesses at the current password of a signed-in account (a stolen session) count per
+    account, with the same allowance as logins."""
+    return {"account": f"password:account:{account_id}"}
+
+
+class LoginAttempt(Protocol):
+    async def succeeded(self, session: AsyncSession) -> None:
+        """The password was right: give the place back and clear the account's failures."""
+        ...
+
+
 class LoginLimiter(Protocol):
-    async def blocked(self, keys: dict[str, str], session: AsyncSession) -> bool: ...
-    async def record_failure(self, keys: dict[str, str]) -> None: ...
-    async def reset(self, keys: dict[str, str]) -> None: ...
+    async def reserve(self, keys: dict[str, str], session: AsyncSession) -> LoginAttempt | None:
+        """One attempt's place under every key, or None (nothing written) when any is full."""
+        ...
+
+
+def _advisory_lock_id(key: str) -> int:
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True)
+
+
+async def _lock_keys(session: AsyncSession, keys: list[str]) -> None:
+    if dialect_name(session) == "postgresql":
+        # Sorted: two requests locking overlapping keys can't wait on each other in a cycle.
+        for key in sorted(keys):
+            await session.execute(select(func.pg_advisory_xact_lock(_advisory_lock_id(key))))
+
+
+class _RowAttempt:
+    def __init__(self, rows: dict[str, LoginFailure]) -> None:
+        self._rows = rows
+
+    async def succeeded(self, session: AsyncSession) -> None:
+        account = self._rows.get("account")
+        if account is not None:
+            await session.execute(delete(LoginFailure).where(LoginFailure.key == account.key))
+        for kind, row in self._rows.items():
+            if kind != "account":
+                await session.execute(delete(LoginFailure).where(LoginFailure.id == row.id))
 
 
 class DatabaseLimiter:
-    def __init__(
-        self,
-        session_factory: async_sessionmaker[AsyncSession],
-        window_seconds: int,
-        limits: dict[str, int],
-    ):
-        self._factory = session_factory
+    def __init__(self, window_seconds: int, limits: dict[str, int]) -> None:
         self._window = dt.timedelta(seconds=window_seconds)
         self._limits = limits
 
-    async def blocked(self, keys: dict[str, str], session: AsyncSession) -> bool:
-        """Read in the request's own transaction (a second one would wait on it in SQLite)."""
-        since = clock.now() - self._window
+    async def reserve(self, keys: dict[str, str], session: AsyncSession) -> LoginAttempt | None:
+        await _lock_keys(session, list(keys.values()))
+        now = clock.now()
         for kind, key in keys.items():
             count = await session.scalar(
                 select(func.count())
                 .select_from(LoginFailure)
-                .where(LoginFailure.key == key, LoginFailure.at >= since)
+                .where(LoginFailure.key == key, LoginFailure.at >= now - self._window)
             )
             if (count or 0) >= self._limits[kind]:
-                return True
-        return False
+                return None
+        rows = {kind: LoginFailure(key=key, at=now) for kind, key in keys.items()}
+        session.add_all(rows.values())
+        await session.flush()
+        return _RowAttempt(rows)
 
-    async def record_failure(self, keys: dict[str, str]) -> None:
-        async with self._factory() as session, session.begin():
-            session.add_all(LoginFailure(key=key, at=clock.now()) for key in keys.values())
 
-    async def reset(self, keys: dict[str, str]) -> None:
-        account_key = keys.get("account")
-        if account_key is None:
-            return
-        async with self._factory() as session, session.begin():
-            await session.execute(delete(LoginFailure).where(LoginFailure.key == account_key))
+class _RedisAttempt:
+    def __init__(self, redis: Any, names: dict[str, str], member: str) -> None:
+        self._redis = redis
+        self._names = names
+        self._member = member
+
+    async def succeeded(self, session: AsyncSession) -> None:
+        pipe = self._redis.pipeline(transaction=True)
+        for kind, name in self._names.items():
+            if kind == "account":
+                pipe.delete(name)
+            else:
+                pipe.zrem(name, self._member)
+        await pipe.execute()
 
 
 class RedisLimiter:
-    """One sorted set per key, scored by failure time: count the scores inside the window."""
+    """One sorted set per key, scored by attempt time: count the scores inside the window."""
 
     def __init__(self, redis: Any, window_seconds: int, limits: dict[str, int]):
         self._redis = redis
@@ -95,35 +142,25 @@ class RedisLimiter:
     def _name(key: str) -> str:
         return f"mm:login:{key}"
 
-    async def blocked(self, keys: dict[str, str], session: AsyncSession) -> bool:
+    async def reserve(self, keys: dict[str, str], session: AsyncSession) -> LoginAttempt | None:
         now = clock.now().timestamp()
-        for kind, key in keys.items():
-            count = await self._redis.zcount(self._name(key), now - self._window, "+inf")
-            if int(count) >= self._limits[kind]:
-                return True
-        return False
-
-    async def record_failure(self, keys: dict[str, str]) -> None:
-        now = clock.now().timestamp()
+        member = uuid.uuid4().hex
+        names = {kind: self._name(key) for kind, key in keys.items()}
         pipe = self._redis.pipeline(transaction=True)
-        for key in keys.values():
-            name = self._name(key)
-            pipe.zadd(name, {uuid.uuid4().hex: now})
+        for name in names.values():
             pipe.zremrangebyscore(name, "-inf", now - self._window)
+            pipe.zadd(name, {member: now})
+            pipe.zcount(name, now - self._window, "+inf")
             pipe.expire(name, self._window)
-        await pipe.execute()
-
-    async def reset(self, keys: dict[str, str]) -> None:
-        account_key = keys.get("account")
-        if account_key is not None:
-            await self._redis.delete(self._name(account_key))
-
-
-def login_keys(login: str, address: str | None) -> dict[str, str]:
-    keys = {"account": f"account:{login.strip().lower()}"}
-    if address:
-        keys["address"] = f"address:{address}"
-    return keys
+        results = await pipe.execute()
+        counts = results[2::4]
+        if any(int(n) > self._limits[kind] for kind, n in zip(names, counts, strict=True)):
+            undo = self._redis.pipeline(transaction=True)
+            for name in names.values():
+                undo.zrem(name, member)
+            await undo.execute()
+            return None
+        return _RedisAttempt(self._redis, names, member)
 
 
 class FallbackLimiter:
@@ -133,20 +170,11 @@ class FallbackLimiter:
         self._primary = primary
         self._fallback = fallback
 
-    async def _call(self, name: str, *args: Any) -> Any:
+    async def reserve(self, keys: dict[str, str], session: AsyncSession) -> LoginAttempt | None:
         try:
-            return await getattr(self._primary, name)(*args)
+            return await self._primary.reserve(keys, session)
         except Exception:
-            return await getattr(self._fallback, name)(*args)
-
-    async def blocked(self, keys: dict[str, str], session: AsyncSession) -> bool:
-        return bool(await self._call("blocked", keys, session))
-
-    async def record_failure(self, keys: dict[str, str]) -> None:
-        await self._call("record_failure", keys)
-
-    async def reset(self, keys: dict[str, str]) -> None:
-        await self._call("reset", keys)
+            return await self._fallback.reserve(keys, session)
 
 
 # --- registrations per client address ---------------------------------------------------------
@@ -174,10 +202,6 @@ class _RowSlot:
 
     async def give_back(self) -> None:
         return None
-
-
-def _advisory_lock_id(key: str) -> int:
-    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True)
 
 
 class DatabaseRegistrationLimiter:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 import hashlib
 import hmac
 import json
@@ -15,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from cross_web import HTTPException
-from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
+from graphql import FieldNode, GraphQLError, OperationDefinitionNode, OperationType
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from redis.asyncio import ConnectionPool
 from sqlalchemy import text
@@ -39,6 +38,7 @@ from matchmaker.jobs.runner import InProcessRunner
 from matchmaker.schema import build_schema
 from matchmaker.schema.context import Context
 from matchmaker.schema.errors import MASKED_MESSAGE
+from matchmaker.schema.limits import MAX_DOCUMENT_CHARS, is_query_only, parse_bounded
 from matchmaker.schema.mutations.accounts import SESSION_COOKIE
 from matchmaker.services.accounts import actor_for_token
 from matchmaker.services.ratelimit import (
@@ -130,48 +130,130 @@ async def _read_body_within_limit(request: Request, limit: int) -> bool:
     return True
 
 
-@functools.lru_cache(maxsize=512)
 def _query_only(document: str) -> bool:
-    """True when every operation in the document is a query (parse errors: False)."""
+    """True when every operation in the document is a query (too long, invalid: False)."""
+    return is_query_only(document)
+
+
+def _payload(request: Request) -> dict[str, Any] | None:
+    """The JSON body (already read within the size limit), or None."""
     try:
-        parsed = parse(document)
-    except GraphQLError:
-        return False
-    return all(
-        d.operation is OperationType.QUERY
-        for d in parsed.definitions
-        if isinstance(d, OperationDefinitionNode)
-    )
+        payload = json.loads(request._body)
+    except (ValueError, AttributeError, UnicodeDecodeError):
+        return None
+    return payload if isinstance(payload, dict) else None
+
+
+def _document(request: Request) -> str | None:
+    if request.method == "GET":
+        return request.query_params.get("query")
+    payload = _payload(request)
+    query = payload.get("query") if payload is not None else None
+    return query if isinstance(query, str) else None
 
 
 def _is_read_only(request: Request) -> bool:
     if request.method == "GET":
         return True  # strawberry refuses mutations over GET
-    try:
-        payload = json.loads(request._body)
-    except (ValueError, AttributeError):
-        return False
-    query = payload.get("query") if isinstance(payload, dict) else None
-    return isinstance(query, str) and _query_only(query)
+    query = _document(request)
+    return query is not None and _query_only(query)
+
+
+def _document_too_long(request: Request) -> Response | None:
+    """Checked before anything parses the document (limits.MAX_DOCUMENT_CHARS)."""
+    query = _document(request)
+    if query is not None and len(query) > MAX_DOCUMENT_CHARS:
+        return _error_response(
+            f"The GraphQL document is longer than {MAX_DOCUMENT_CHARS} characters",
+            "DOCUMENT_TOO_LARGE",
+            413,
+        )
+    return None
+
+
+def _not_json(request: Request) -> Response | None:
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != "application/json":
+        # No form posts: a cross-site form can't send JSON without a CORS preflight (CSRF).
+        return _error_response(
+            "Send GraphQL as JSON (Content-Type: application/json)",
+            "UNSUPPORTED_MEDIA_TYPE",
+            415,
+        )
+    return None
+
+
+def _too_large(limit: int) -> Response:
+    return _error_response(f"Request body larger than {limit} bytes", "PAYLOAD_TOO_LARGE", 413)
 
 
 async def graphql_endpoint(request: Request) -> Response:
+    """Ordinary GraphQL: a small body (``max_request_bytes``), any caller."""
     state: AppState = request.app.state.mm
     if request.method == "POST":
-        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if content_type != "application/json":
-            # No form posts: a cross-site form can't send JSON without a CORS preflight (CSRF).
-            return _error_response(
-                "Send GraphQL as JSON (Content-Type: application/json)",
-                "UNSUPPORTED_MEDIA_TYPE",
-                415,
-            )
+        refused = _not_json(request)
+        if refused is not None:
+            return refused
         if not await _read_body_within_limit(request, state.settings.max_request_bytes):
-            return _error_response(
-                f"Request body larger than {state.settings.max_request_bytes} bytes",
-                "PAYLOAD_TOO_LARGE",
-                413,
-            )
+            return _too_large(state.settings.max_request_bytes)
+    refused = _document_too_long(request)
+    if refused is not None:
+        return refused
+    return await _execute(request, state)
+
+
+#: The only operation /graphql/upload runs: the one whose input carries evidence files.
+UPLOAD_FIELDS = frozenset({"submitProgressReport"})
+
+
+def _upload_document_refusal(request: Request) -> Response | None:
+    query = _document(request)
+    refused = _error_response(
+        "/graphql/upload runs one submitProgressReport mutation and nothing else",
+        "UPLOAD_OPERATION_ONLY",
+        400,
+    )
+    if query is None:
+        return refused
+    try:
+        parsed = parse_bounded(query)
+    except GraphQLError:
+        return refused
+    if len(parsed.definitions) != 1:
+        return refused
+    (op,) = parsed.definitions
+    if not isinstance(op, OperationDefinitionNode) or op.operation is not OperationType.MUTATION:
+        return refused
+    selections = op.selection_set.selections
+    if len(selections) != 1:
+        return refused
+    (field,) = selections
+    if not isinstance(field, FieldNode) or field.name.value not in UPLOAD_FIELDS:
+        return refused
+    return None
+
+
+async def graphql_upload_endpoint(request: Request) -> Response:
+    """Evidence uploads: a large body (``max_upload_bytes``), read only after the caller is
+    known to be logged in, for the one mutation that carries files (docs/security.md)."""
+    state: AppState = request.app.state.mm
+    refused = _not_json(request)
+    if refused is not None:
+        return refused
+    async with state.session_factory() as session:
+        actor = await actor_for_token(session, session_token(request))
+        await session.rollback()
+    if not actor.is_authenticated:
+        return _error_response("Log in to upload files", "UNAUTHENTICATED", 401)
+    if not await _read_body_within_limit(request, state.settings.max_upload_bytes):
+        return _too_large(state.settings.max_upload_bytes)
+    refused = _document_too_long(request) or _upload_document_refusal(request)
+    if refused is not None:
+        return refused
+    return await _execute(request, state)
+
+
+async def _execute(request: Request, state: AppState) -> Response:
     async with state.session_factory() as session:
         if state.engine.dialect.name == "postgresql" and _is_read_only(request):
             # A document with no mutation writes nothing: skip the BEGIN/COMMIT round trips.
@@ -271,7 +353,8 @@ async def metrics(request: Request) -> Response:
 
 
 async def test_clock(request: Request) -> Response:
-    """Only routed when MATCHMAKER_ENV=test: end-to-end runs move the app's clock with this."""
+    """Only routed with MATCHMAKER_ENV=test and MATCHMAKER_TEST_CLOCK=1 (the test suite and the
+    end-to-end harness set both): end-to-end runs move the app's clock with this."""
     if request.method == "POST":
         body = await request.json()
         if body.get("reset"):
@@ -316,7 +399,7 @@ def create_app(settings: Settings | None = None, *, background_jobs: bool = True
         engine = create_engine(settings.database_url)
         factory = create_session_factory(engine)
         limits = limits_for(settings)
-        db_limiter = DatabaseLimiter(factory, settings.login_window_seconds, limits)
+        db_limiter = DatabaseLimiter(settings.login_window_seconds, limits)
         db_registrations = DatabaseRegistrationLimiter(
             settings.registration_window_seconds, settings.registration_max_per_address
         )
@@ -384,13 +467,14 @@ def create_app(settings: Settings | None = None, *, background_jobs: bool = True
 
     routes: list[Any] = [
         Route("/graphql", graphql_endpoint, methods=["GET", "POST"]),
+        Route("/graphql/upload", graphql_upload_endpoint, methods=["POST"]),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics),
         Route("/certificates/{certificate_id:int}.pdf", certificate_pdf),
         Route("/files/{file_id:int}", evidence_file),
     ]
-    if settings.is_test:
+    if settings.is_test and settings.test_clock:
         routes.append(Route("/__test__/clock", test_clock, methods=["GET", "POST"]))
     if (FRONTEND_DIST / "index.html").exists():
         routes.append(Mount("/", SpaStaticFiles(directory=FRONTEND_DIST, html=True)))

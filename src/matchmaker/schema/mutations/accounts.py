@@ -100,10 +100,20 @@ class AccountMutations:
     @strawberry.mutation(description="Log in by phone or username; sets the session cookie.")
     async def login(self, info: Info, input: LoginInput) -> LoginPayload:
         user_agent = info.context.request.headers.get("user-agent")
+        # Two steps: the attempt's place is kept even when the login itself is rolled back.
+        attempt, errors = await run_mutation(
+            info, lambda sc: account_service.reserve_login(sc, login=input.login)
+        )
+        if errors:
+            return LoginPayload(errors=errors)
         result, errors = await run_mutation(
             info,
             lambda sc: account_service.login(
-                sc, login=input.login, password=input.password, user_agent=user_agent
+                sc,
+                login=input.login,
+                password=input.password,
+                user_agent=user_agent,
+                attempt=attempt,
             ),
         )
         if result is None:
@@ -124,6 +134,9 @@ class AccountMutations:
 
     @strawberry.mutation
     async def change_password(self, info: Info, input: ChangePasswordInput) -> AccountPayload:
+        attempt, errors = await run_mutation(info, account_service.reserve_password_change)
+        if errors:
+            return AccountPayload(errors=errors)
         row, errors = await run_mutation(
             info,
             lambda sc: account_service.change_password(
@@ -131,6 +144,7 @@ class AccountMutations:
                 old_password=input.old_password,
                 new_password=input.new_password,
                 current_token=info.context.token,
+                attempt=attempt,
             ),
         )
         viewer = info.context.actor.account_id
