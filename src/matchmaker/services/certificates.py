@@ -113,10 +113,15 @@ async def request_certificate(
         if organization_id is not None:
             org = await sc.session.get(Organization, organization_id)
             issuer = org.name if org else PLATFORM_ISSUER
-            region_path = "/"
-            if org is not None:
-                org_region = await sc.session.get(Region, org.region_id)
-                region_path = org_region.path if org_region else "/"
+            # Scoped to where the service happened, not to the organization's base: the regional
+            # roles of the communities served read it, those of the base's region don't.
+            region_path = await _served_region_path(
+                sc.session,
+                volunteer_id=volunteer.id,
+                organization_id=organization_id,
+                period_start=period_start,
+                period_end=period_end,
+            )
         else:
             assert scope_region_path is not None
             region = await sc.session.scalar(select(Region).where(Region.path == scope_region_path))
@@ -151,12 +156,56 @@ async def request_certificate(
     return cert
 
 
+def common_region_path(paths: list[str]) -> str:
+    """The deepest region holding every path: ``/a/b/c/`` and ``/a/b/d/`` → ``/a/b/``."""
+    if not paths:
+        return "/"
+    parts = [[p for p in path.split("/") if p] for path in paths]
+    common: list[str] = []
+    for segments in zip(*parts, strict=False):
+        if len(set(segments)) != 1:
+            break
+        common.append(segments[0])
+    return "/" + "".join(s + "/" for s in common)
+
+
+async def _served_region_path(
+    session: AsyncSession,
+    *,
+    volunteer_id: int,
+    organization_id: int,
+    period_start: dt.date,
+    period_end: dt.date,
+) -> str:
+    """Where the volunteer served with the organization: the deepest region holding every
+    approved record of the period (of any period when the period holds none)."""
+    served = select(ServiceRecord.region_path).where(
+        ServiceRecord.volunteer_id == volunteer_id,
+        ServiceRecord.organization_id == organization_id,
+        ServiceRecord.status == RecordStatus.APPROVED,
+    )
+    start, end = _period_bounds(period_start, period_end)
+    in_period = list(
+        await session.scalars(
+            served.where(ServiceRecord.starts_at >= start, ServiceRecord.starts_at < end).distinct()
+        )
+    )
+    paths = in_period or list(await session.scalars(served.distinct()))
+    return common_region_path(paths)
+
+
+def _period_bounds(period_start: dt.date, period_end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The period's Beijing dates as [start, end) instants."""
+    start = dt.datetime.combine(period_start, dt.time(), clock.SHANGHAI)
+    end = dt.datetime.combine(period_end + dt.timedelta(days=1), dt.time(), clock.SHANGHAI)
+    return start, end
+
+
 async def certificate_content(
     session: AsyncSession, cert: Certificate
 ) -> tuple[int, list[dict[str, Any]]]:
     """Approved minutes in the period (Beijing dates), by activity; reversals included."""
-    start = dt.datetime.combine(cert.period_start, dt.time(), clock.SHANGHAI)
-    end = dt.datetime.combine(cert.period_end + dt.timedelta(days=1), dt.time(), clock.SHANGHAI)
+    start, end = _period_bounds(cert.period_start, cert.period_end)
     stmt = (
         select(Activity.id, Activity.title, func.sum(ServiceRecord.minutes))
         .join(Activity, Activity.id == ServiceRecord.activity_id)
@@ -204,7 +253,7 @@ async def render(session: AsyncSession, settings: Settings, certificate_id: int)
     cert.pdf = render_pdf(
         serial=cert.serial,
         code=code,
-        name=volunteer.real_name,
+        name=printed_name(cert, volunteer),
         volunteer_number=volunteer.volunteer_number,
         id_masked=volunteer.id_number_masked,
         period_start=cert.period_start,
@@ -232,6 +281,19 @@ async def render(session: AsyncSession, settings: Settings, certificate_id: int)
         dedupe_key=f"certificate.ready:{cert.id}",
     )
     return True
+
+
+def printed_name(cert: Certificate, volunteer: Volunteer) -> str:
+    """The name on the PDF: in full only on a certificate the volunteer asked for themself.
+
+    A certificate is one document for all its readers — the organization or the regional roles
+    where the service happened, who see the masked name (张*) everywhere else in the app
+    (``services.volunteers.disclosure``) — so one an organizer requests prints the masked name;
+    the volunteer gets their full name by requesting their own (docs/volunteering.md).
+    """
+    if cert.requested_by_account_id == volunteer.account_id:
+        return volunteer.real_name
+    return mask_name(volunteer.real_name)
 
 
 @dataclass(frozen=True, slots=True)
