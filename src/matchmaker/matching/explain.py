@@ -18,6 +18,8 @@ from numpy.typing import ArrayLike
 from matchmaker.matching.directions import FeatureSpec, direction_spec
 
 COLD_START_TEXT = "新模型尚在积累数据，按通用规则推荐"
+#: A positive contribution below this share of the row's positive total is not named.
+MIN_SHARE = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,11 +60,14 @@ def reasons(
     top: int = 3,
     *,
     cold_start: bool = False,
+    min_share: float = MIN_SHARE,
 ) -> list[list[Reason]]:
     """Up to ``top`` reasons per row from its positive contributions, strongest first.
 
-    ``facts[name][i]`` is row i's value of that fact. A cold-start list (``cold_start=True``)
-    ends each row with a COLD_START reason of weight 0 saying the ranking uses prior rules.
+    A contribution below ``min_share`` of the row's total positive contribution is not a reason:
+    a factor the model barely uses should not be named as why. ``facts[name][i]`` is row i's
+    value of that fact. A cold-start list (``cold_start=True``) ends each row with a COLD_START
+    reason of weight 0 saying the ranking uses prior rules.
     """
     spec = direction_spec(direction)
     c = np.asarray(contributions, dtype=np.float64)
@@ -78,10 +83,11 @@ def reasons(
     for i, row in enumerate(c):
         row_facts = {name: values[i] for name, values in facts.items()}
         order = np.argsort(-row, kind="stable")
+        floor = min_share * float(row[row > 0].sum())
         picked = [
             Reason(spec.features[j].code, render(spec.features[j], row_facts), float(row[j]))
             for j in order[:top]
-            if row[j] > 0
+            if row[j] > 0 and row[j] >= floor
         ]
         if cold_start:
             picked.append(Reason("COLD_START", COLD_START_TEXT, 0.0))

@@ -502,6 +502,7 @@ def fit_boosted_classifier(
     X: FloatArray, y: NDArray[np.bool_], monotonic: list[int], seed: int
 ) -> Any:
     from sklearn.ensemble import HistGradientBoostingClassifier
+    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
     model = HistGradientBoostingClassifier(
         max_iter=60,
@@ -513,7 +514,11 @@ def fit_boosted_classifier(
         early_stopping=False,
         random_state=seed,
     )
-    model.fit(X, y)
+    # One OpenMP thread: training runs in a worker next to the app servers, and on a busy
+    # machine more threads make these small fits slower, not faster (threadpoolctl ships with
+    # scikit-learn).
+    with threadpool_limits(limits=1, user_api="openmp"):
+        model.fit(X, y)
     return model
 
 
