@@ -2,6 +2,7 @@
 
 from matchmaker.jobs import (
     maintenance,  # noqa: F401
+    matching,  # noqa: F401
     procurement,  # noqa: F401
     volunteering,  # noqa: F401
 )

@@ -13,6 +13,7 @@ from matchmaker.schema.errors import ErrorPolicy, MatchmakerSchema
 from matchmaker.schema.limits import RequestLimits
 from matchmaker.schema.mutations.accounts import AccountMutations
 from matchmaker.schema.mutations.jobs import JobMutations
+from matchmaker.schema.mutations.matching import MatchingMutations
 from matchmaker.schema.mutations.notifications import NotificationMutations
 from matchmaker.schema.mutations.organizations import OrganizationMutations
 from matchmaker.schema.mutations.procurement import ProcurementMutations
@@ -22,6 +23,7 @@ from matchmaker.schema.mutations.volunteers import VolunteerMutations
 from matchmaker.schema.queries.accounts import AccountQueries
 from matchmaker.schema.queries.audit import AuditQueries
 from matchmaker.schema.queries.jobs import JobQueries
+from matchmaker.schema.queries.matching import MatchingQueries
 from matchmaker.schema.queries.node import NodeQueries
 from matchmaker.schema.queries.notifications import NotificationQueries
 from matchmaker.schema.queries.organizations import OrganizationQueries
@@ -32,6 +34,7 @@ from matchmaker.schema.queries.volunteers import VolunteerQueries
 from matchmaker.schema.types.account import Account, RoleGrant
 from matchmaker.schema.types.audit import AuditEvent
 from matchmaker.schema.types.job import Job
+from matchmaker.schema.types.matching import MatchingModel, VolunteerInvitation
 from matchmaker.schema.types.notification import Notification
 from matchmaker.schema.types.organization import Organization
 from matchmaker.schema.types.procurement_enums import FEN_SCALAR, Fen
@@ -55,6 +58,7 @@ class Query(
     VolunteeringQueries,
     VolunteerQueries,
     OrganizationQueries,
+    MatchingQueries,
 ):
     pass
 
@@ -69,6 +73,7 @@ class Mutation(
     VolunteeringMutations,
     VolunteerMutations,
     OrganizationMutations,
+    MatchingMutations,
 ):
     pass
 
@@ -85,6 +90,8 @@ NODE_TYPES: list[type] = [
     VolunteerTeam,
     Organization,
     SocialWorker,
+    MatchingModel,
+    VolunteerInvitation,
 ]
 
 NODE_TYPES += PROCUREMENT_NODE_TYPES

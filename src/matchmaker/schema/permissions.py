@@ -53,6 +53,12 @@ OPERATIONS: dict[str, Capability | None] = {
     "payments": C.CONTRACT_READ,
     "progressReports": C.CONTRACT_READ,
     "trackRecord": C.TRACK_RECORD_READ,
+    # matching (docs/matching.md)
+    "recommendedVolunteers": C.ACTIVITY_MANAGE,  # and only for a shift the caller organizes
+    "recommendedShifts": C.VOLUNTEERING_PARTICIPATE,  # the caller's own feed
+    "myVolunteerInvitations": C.VOLUNTEERING_PARTICIPATE,
+    "shiftInvitations": C.ACTIVITY_MANAGE,  # the shift's organizer
+    "matchingModels": C.MATCHING_MANAGE,
     # mutations
     # volunteering (issue 4)
     "createActivity": C.ACTIVITY_MANAGE,
@@ -127,4 +133,10 @@ OPERATIONS: dict[str, Capability | None] = {
     "setVolunteerTeamActive": C.TEAM_MANAGE,
     "addVolunteerTeamMember": C.TEAM_MANAGE,
     "removeVolunteerTeamMember": C.TEAM_MANAGE,
+    # matching (docs/matching.md)
+    "inviteVolunteers": C.ACTIVITY_MANAGE,  # the shift's organizer
+    "respondToVolunteerInvitation": C.VOLUNTEERING_PARTICIPATE,  # the invited volunteer
+    "trainMatchingModels": C.MATCHING_MANAGE,
+    "promoteMatchingModel": C.MATCHING_MANAGE,
+    "rollbackMatchingModel": C.MATCHING_MANAGE,
 }

@@ -46,6 +46,8 @@ AUDIT_FIELDS = (
     "max_distance_km",
     "guardian_consent",
     "is_active",
+    "personalized_feed",
+    "recommendable",
 )
 
 
@@ -489,11 +491,21 @@ async def update_profile(
     coordinates: tuple[float | None, float | None] | _Keep = KEEP,
     max_distance_km: int | _Keep = KEEP,
     guardian_consent: bool | _Keep = KEEP,
+    personalized_feed: bool | _Keep = KEEP,
+    recommendable: bool | _Keep = KEEP,
 ) -> Volunteer:
-    """The volunteer themself or a platform admin; real name and ID number are not editable."""
+    """The volunteer themself or a platform admin; real name and ID number are not editable.
+
+    ``personalized_feed`` and ``recommendable`` are the volunteer's own choices (docs/matching.md,
+    People's rights): nobody else sets them, and they take effect on the next request.
+    """
     scope = require(sc.actor, Capability.VOLUNTEER_UPDATE)
     volunteer = await _in_scope(sc, scope, volunteer_id)
     _check_version(volunteer, version)
+    own_choice = {"personalizedFeed": personalized_feed, "recommendable": recommendable}
+    for field_name, value in own_choice.items():
+        if not isinstance(value, _Keep) and sc.actor.account_id != volunteer.account_id:
+            raise DomainError(ErrorCode.FORBIDDEN, "Only the volunteer decides this", field_name)
     before = audit.snapshot(volunteer, AUDIT_FIELDS)
     if not isinstance(skills, _Keep):
         volunteer.skills = clean_skills(skills)
@@ -512,6 +524,10 @@ async def update_profile(
         volunteer.max_distance_km = max_distance_km
     if not isinstance(guardian_consent, _Keep):
         volunteer.guardian_consent = guardian_consent
+    if not isinstance(personalized_feed, _Keep):
+        volunteer.personalized_feed = personalized_feed
+    if not isinstance(recommendable, _Keep):
+        volunteer.recommendable = recommendable
     if is_minor(volunteer.birth_date) and not volunteer.guardian_consent:
         raise invalid(
             "guardianConsent",

@@ -96,6 +96,14 @@ class UpdateVolunteerProfileInput:
     longitude: float | None = strawberry.UNSET
     max_distance_km: int | None = strawberry.UNSET
     guardian_consent: bool | None = strawberry.UNSET
+    personalized_feed: bool | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Yours only: false = a feed without personal characteristics.",
+    )
+    recommendable: bool | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Yours only: false = never recommended to organizers nor invited.",
+    )
 
 
 def _given(value: Any) -> bool:
@@ -224,6 +232,12 @@ class VolunteerMutations:
                 else KEEP,
                 guardian_consent=input.guardian_consent  # type: ignore[arg-type]
                 if _given(input.guardian_consent)
+                else KEEP,
+                personalized_feed=input.personalized_feed  # type: ignore[arg-type]
+                if _given(input.personalized_feed)
+                else KEEP,
+                recommendable=input.recommendable  # type: ignore[arg-type]
+                if _given(input.recommendable)
                 else KEEP,
             )
 

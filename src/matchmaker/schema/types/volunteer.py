@@ -51,6 +51,12 @@ class Volunteer(Node):
     total_minutes: int = strawberry.field(description="Approved service time, in minutes.")
     star_level: int = strawberry.field(description="星级: 0 (none) to 5.")
     is_active: bool
+    personalized_feed: bool | None = strawberry.field(
+        description="Only to the volunteer: false = the feed uses no personal characteristics."
+    )
+    recommendable: bool | None = strawberry.field(
+        description="Only to the volunteer: false = never recommended to organizers nor invited."
+    )
     version: int
     account_pk: strawberry.Private[int]
     home_region_pk: strawberry.Private[int]
@@ -79,6 +85,8 @@ class Volunteer(Node):
             total_minutes=row.total_minutes,
             star_level=row.star_level,
             is_active=row.is_active,
+            personalized_feed=row.personalized_feed if rule.is_self else None,
+            recommendable=row.recommendable if rule.is_self else None,
             version=row.version,
             account_pk=row.account_id,
             home_region_pk=row.home_region_id,

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from matchmaker import clock
@@ -120,6 +120,7 @@ def _latest_item(
     at: dt.datetime,
     window: dt.timedelta,
     stage: str,
+    direction: str | None = None,
 ) -> Any:
     """The id of the latest item of the pair shown within the window before ``at``.
 
@@ -129,9 +130,11 @@ def _latest_item(
     recent = MatchImpressionItem.shown_at >= at - window
     if stage == SUCCEEDED:
         recent = recent | MatchImpressionItem.engaged_at.is_not(None)
+    same_direction = MatchImpressionItem.direction == direction if direction is not None else true()
     return (
         select(MatchImpressionItem.id)
         .where(
+            same_direction,
             MatchImpressionItem.candidate_type == candidate_type,
             MatchImpressionItem.candidate_id == candidate_id,
             MatchImpressionItem.subject_type == subject_type,
@@ -156,12 +159,14 @@ async def record_outcome(
     stage: str,
     at: dt.datetime | None = None,
     value: float | None = None,
+    direction: str | None = None,
 ) -> int:
     """Mark the latest matching impression item of the pair as engaged or succeeded.
 
     Returns how many items were marked (0 or 1). Succeeding implies engaging. An item keeps
     the time it first reached a stage. Directions log the pair in their own orientation; call
-    once per orientation (see :func:`record_volunteer_outcome`).
+    once per orientation (see :func:`record_volunteer_outcome`). ``direction`` narrows the
+    match to one direction's lists when two directions share an orientation.
     """
     if stage not in (ENGAGED, SUCCEEDED):
         raise ValueError(f"unknown stage {stage!r}")
@@ -175,6 +180,7 @@ async def record_outcome(
         at=now,
         window=window,
         stage=stage,
+        direction=direction,
     )
     values: dict[str, Any] = {"engaged_at": func.coalesce(MatchImpressionItem.engaged_at, now)}
     if stage == SUCCEEDED:
