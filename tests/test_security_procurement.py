@@ -13,8 +13,16 @@ from typing import Any
 from sqlalchemy import func, select
 
 from matchmaker import clock
-from matchmaker.models import Bid, ProgressReport, Project
-from matchmaker.models.enums import Role
+from matchmaker.models import (
+    AuditEvent,
+    Bid,
+    EvaluationCriterion,
+    Evaluator,
+    ProgressReport,
+    Project,
+    Score,
+)
+from matchmaker.models.enums import AccountStatus, Role
 from matchmaker.models.procurement import (
     BidStatus,
     MilestoneStatus,
@@ -294,3 +302,129 @@ async def test_reading_the_audit_log_before_the_opening_does_not_name_the_bidder
     # The events themselves never carried the organization: the opening event maps bids to
     # organizations, once it is public.
     assert all("organization_id" not in e["after"] for e in after if e["subjectType"] == "Bid")
+
+
+# --- item 17: an evaluator who can't score no longer blocks the award -------------------------
+
+REMOVE = """mutation($i: RemoveEvaluatorInput!) { removeEvaluator(input: $i) {
+  project { id } errors { code field message } } }"""
+AWARD = """mutation($i: ProjectIdInput!) { confirmAward(input: $i) {
+  project { status } errors { code field } } }"""
+
+
+async def _scored_panel(session, c):
+    """Three opened bids; the bureau officer has scored them all, the expert none."""
+    project = await make_project(session, c.community, status=ProjectStatus.BIDS_OPENED)
+    criteria = list(
+        await session.scalars(
+            select(EvaluationCriterion).where(EvaluationCriterion.project_id == project.id)
+        )
+    )
+    bids = [
+        await make_bid(session, project, b.org, price_fen=price * YUAN, opened=True)
+        for b, price in zip(c.bidders, (180_000, 200_000, 240_000), strict=True)
+    ]
+    officer = Evaluator(project_id=project.id, account_id=c.bureau.account.id)
+    expert = Evaluator(project_id=project.id, account_id=c.expert.account.id)
+    session.add_all([officer, expert])
+    await session.flush()
+    for bid in bids:
+        for criterion in criteria:
+            session.add(
+                Score(
+                    evaluator_id=officer.id,
+                    bid_id=bid.id,
+                    criterion_id=criterion.id,
+                    score_centi=criterion.weight * 80,  # 80% of each criterion's points
+                )
+            )
+    await session.commit()
+    return project, expert
+
+
+async def test_a_disabled_evaluator_can_no_longer_hold_the_award_hostage(gql, session, settings):
+    # The expert's account is disabled before they scored: the award waits for their scores
+    # for good (SCORES_INCOMPLETE). The bureau takes them off the panel, with a reason, and the
+    # award goes through on the officer's scores (audited, the expert notified).
+    clock.freeze(START)
+    c = await city(session, settings, bidders=3)
+    project, expert = await _scored_panel(session, c)
+    c.expert.account.status = AccountStatus.DISABLED
+    await session.commit()
+    ref = {"projectId": gid("Project", project.id)}
+    body = await gql(AWARD, {"i": ref}, token=c.bureau.token)
+    assert [e["code"] for e in body["confirmAward"]["errors"]] == ["SCORES_INCOMPLETE"]
+
+    body = await gql(
+        REMOVE,
+        {"i": {"evaluatorId": gid("Evaluator", expert.id), "reason": "专家账号已停用"}},
+        token=c.bureau.token,
+    )
+    assert body["removeEvaluator"] == {"project": {"id": ref["projectId"]}, "errors": []}
+    body = await gql(AWARD, {"i": ref}, token=c.bureau.token)
+    assert body["confirmAward"] == {"project": {"status": "AWARDED"}, "errors": []}
+    event = await session.scalar(select(AuditEvent).where(AuditEvent.action == "evaluator.remove"))
+    await session.commit()
+    assert event is not None
+    assert event.before == {"project_id": project.id, "account_id": c.expert.account.id}
+    assert event.after == {"reason": "专家账号已停用", "scores_discarded": 0}
+
+
+async def test_removing_evaluators_of_another_region_or_after_the_award_is_refused(
+    gql, session, settings
+):
+    # A bureau officer of street B can't touch street A's panel (NOT_FOUND, exactly as for a
+    # missing evaluator); after the award nobody can change the panel (INVALID_STATE).
+    clock.freeze(START)
+    c = await city(session, settings, bidders=3)
+    project, expert = await _scored_panel(session, c)
+    other = await factories.account(
+        session, settings, role=Role.BUREAU_OFFICER, region=c.world.street_b
+    )
+    answers = []
+    for evaluator_id in (expert.id, MISSING):
+        body = await gql(
+            REMOVE,
+            {"i": {"evaluatorId": gid("Evaluator", evaluator_id), "reason": "试探"}},
+            token=other.token,
+        )
+        answers.append(body["removeEvaluator"])
+    assert answers[0] == answers[1]
+    assert answers[0]["errors"] == [
+        {"code": "NOT_FOUND", "field": None, "message": "Evaluator not found"}
+    ]
+    project.status = ProjectStatus.AWARDED
+    await session.commit()
+    body = await gql(
+        REMOVE,
+        {"i": {"evaluatorId": gid("Evaluator", expert.id), "reason": "评审结束后更换"}},
+        token=c.bureau.token,
+    )
+    assert [e["code"] for e in body["removeEvaluator"]["errors"]] == ["INVALID_STATE"]
+    assert await _count(session, Evaluator) == 2
+
+
+async def test_an_evaluator_who_scored_takes_their_scores_off_the_panel_with_them(
+    gql, session, settings
+):
+    # The officer scored 3 bids × 2 criteria = 6 scores; removing the officer discards them
+    # (the audit event counts them), so the award waits for the remaining panel's scores.
+    clock.freeze(START)
+    c = await city(session, settings, bidders=3)
+    project, _ = await _scored_panel(session, c)
+    officer = await session.scalar(
+        select(Evaluator).where(Evaluator.account_id == c.bureau.account.id)
+    )
+    await session.commit()
+    body = await gql(
+        REMOVE,
+        {"i": {"evaluatorId": gid("Evaluator", officer.id), "reason": "与投标方存在利害关系"}},
+        token=c.bureau.token,
+    )
+    assert body["removeEvaluator"]["errors"] == []
+    assert await _count(session, Score) == 0
+    event = await session.scalar(select(AuditEvent).where(AuditEvent.action == "evaluator.remove"))
+    await session.commit()
+    assert event.after["scores_discarded"] == 6
+    body = await gql(AWARD, {"i": {"projectId": gid("Project", project.id)}}, token=c.bureau.token)
+    assert [e["code"] for e in body["confirmAward"]["errors"]] == ["SCORES_INCOMPLETE"]

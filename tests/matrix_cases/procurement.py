@@ -336,6 +336,21 @@ async def assign_evaluator(env, role, inside):
     )
 
 
+@both("removeEvaluator")
+async def remove_evaluator(env, role, inside):
+    p = await make_project(env.session, community(env, inside), status=ProjectStatus.BIDS_OPENED)
+    panelist = Evaluator(project_id=p.id, account_id=env.logins[Role.EXPERT].account.id)
+    env.session.add(panelist)
+    await env.session.commit()
+    return await mutate(
+        env,
+        role,
+        "removeEvaluator",
+        "RemoveEvaluatorInput",
+        {"evaluatorId": gid("Evaluator", panelist.id), "reason": "账号已停用"},
+    )
+
+
 @both("evaluatorCandidates")
 async def evaluator_candidates(env, role, inside):
     p = await make_project(env.session, community(env, inside), status=ProjectStatus.BIDS_OPENED)

@@ -95,6 +95,7 @@ OPERATIONS: dict[str, Capability | None] = {
     "submitBid": C.BID_SUBMIT,
     "withdrawBid": C.BID_SUBMIT,
     "assignEvaluator": C.EVALUATOR_ASSIGN,
+    "removeEvaluator": C.EVALUATOR_ASSIGN,
     "submitScores": C.EVALUATE,
     "confirmAward": C.AWARD_CONFIRM,
     "createContract": C.CONTRACT_MANAGE,

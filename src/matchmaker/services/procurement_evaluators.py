@@ -16,18 +16,20 @@ from typing import Any
 
 from sqlalchemy import Select, select
 
-from matchmaker.models import Account, Evaluator, Project, Region, RoleGrant
+from matchmaker.models import Account, Evaluator, Project, Region, RoleGrant, Score
 from matchmaker.models.enums import AccountStatus, Role
 from matchmaker.models.procurement import ProjectStatus
+from matchmaker.services import audit
 from matchmaker.services.authz import Capability, require, require_authenticated
 from matchmaker.services.context import ServiceContext
-from matchmaker.services.errors import invalid
+from matchmaker.services.errors import invalid, not_found
 from matchmaker.services.evaluation import live_bidder_grants
 from matchmaker.services.pagination import check_page_size
-from matchmaker.services.projects import expect_state, load_in_scope
+from matchmaker.services.projects import expect_state, load_in_scope, notify_many
 from matchmaker.services.validation import mask_phone
 
 MAX_SEARCH_TEXT = 50
+MAX_REASON = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,3 +113,65 @@ def my_evaluations_statement(sc: ServiceContext) -> Select[Any]:
             scope.region_clause(Region.path),
         )
     )
+
+
+async def remove_evaluator(sc: ServiceContext, *, evaluator_id: int, reason: str) -> Project:
+    """Take an evaluator off a panel, with a reason (bureau officer); returns the project.
+
+    What unblocks an award held up (``SCORES_INCOMPLETE``) by an evaluator who can no longer
+    score — a disabled account, or someone whose organization has turned out to be a bidder —
+    so the bureau can seat someone else with ``assignEvaluator``, whose rules apply as ever.
+    Allowed in the states that take evaluators (``OPEN_FOR_BIDS``, ``BIDS_OPENED``) under the
+    project row lock; the evaluator's scores go with them (only their number is audited).
+    Nothing here depends on the bids, so before the opening the answer names no bidder; an
+    evaluator of a project outside the caller's region is ``NOT_FOUND``, like a missing one.
+    """
+    scope = require(sc.actor, Capability.EVALUATOR_ASSIGN)
+    session = sc.session
+    project_id = await session.scalar(
+        select(Evaluator.project_id)
+        .join(Project, Project.id == Evaluator.project_id)
+        .join(Region, Region.id == Project.region_id)
+        .where(Evaluator.id == evaluator_id, scope.region_clause(Region.path))
+    )
+    if project_id is None:
+        raise not_found("Evaluator")
+    project, path = await load_in_scope(session, project_id, scope, for_update=True)
+    expect_state(project, ProjectStatus.OPEN_FOR_BIDS, ProjectStatus.BIDS_OPENED)
+    evaluator = await session.scalar(
+        select(Evaluator)
+        .where(Evaluator.id == evaluator_id)
+        .execution_options(populate_existing=True)
+    )
+    if evaluator is None:  # removed by someone else while we waited for the lock
+        raise not_found("Evaluator")
+    reason = reason.strip()
+    if not 2 <= len(reason) <= MAX_REASON:
+        raise invalid("reason", f"Say why (2 to {MAX_REASON} characters)")
+    scores = list(await session.scalars(select(Score).where(Score.evaluator_id == evaluator.id)))
+    account_id = evaluator.account_id
+    for score in scores:
+        await session.delete(score)
+    await session.flush()
+    await session.delete(evaluator)
+    await session.flush()
+    await audit.record(
+        sc,
+        action="evaluator.remove",
+        subject_type="Evaluator",
+        subject_id=evaluator_id,
+        before={"project_id": project.id, "account_id": account_id},
+        after={"reason": reason, "scores_discarded": len(scores)},
+        region_path=path,
+    )
+    await notify_many(
+        session,
+        [account_id],
+        kind="evaluator.removed",
+        title="评审任务已取消",
+        body=f"您已不再担任「{project.title}」的评审专家。",
+        subject_type="Project",
+        subject_id=project.id,
+        dedupe=f"evaluator.removed:{evaluator_id}",
+    )
+    return project

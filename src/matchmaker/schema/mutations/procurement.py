@@ -24,6 +24,7 @@ from matchmaker.services import bids as bid_service
 from matchmaker.services import contracts as contract_service
 from matchmaker.services import evaluation as evaluation_service
 from matchmaker.services import needs as need_service
+from matchmaker.services import procurement_evaluators as evaluator_service
 from matchmaker.services import projects as project_service
 from matchmaker.services import reports as report_service
 from matchmaker.services.context import ServiceContext
@@ -138,6 +139,12 @@ class WithdrawBidInput:
 class AssignEvaluatorInput:
     project_id: strawberry.ID
     account_id: strawberry.ID
+
+
+@strawberry.input
+class RemoveEvaluatorInput:
+    evaluator_id: strawberry.ID
+    reason: str
 
 
 @strawberry.input
@@ -511,6 +518,23 @@ class ProcurementMutations:
             ),
         )
         return EvaluatorPayload(evaluator=Evaluator.from_row(row) if row else None, errors=errors)
+
+    @strawberry.mutation(
+        description=(
+            "Take an evaluator off a panel with a reason, discarding their scores (bureau "
+            "officer; before the award). Seat someone else with assignEvaluator."
+        )
+    )
+    async def remove_evaluator(self, info: Info, input: RemoveEvaluatorInput) -> ProjectPayload:
+        async def action(sc: ServiceContext):  # type: ignore[no-untyped-def]
+            project = await evaluator_service.remove_evaluator(
+                sc,
+                evaluator_id=decode_id(input.evaluator_id, "Evaluator", "evaluatorId"),
+                reason=input.reason,
+            )
+            return await project_service.get_visible(sc, project.id)
+
+        return _project_payload(*await run_mutation(info, action))
 
     @strawberry.mutation(description="Score opened bids per technical criterion (evaluators).")
     async def submit_scores(self, info: Info, input: SubmitScoresInput) -> ScoresPayload:
