@@ -40,12 +40,12 @@ def _groups(group: NDArray[np.int64]) -> Iterator[NDArray[np.intp]]:
     yield from np.split(order, cuts)
 
 
-def _tie_blocks(scores: FloatArray) -> tuple[NDArray[np.intp], list[NDArray[np.intp]]]:
-    """Positions sorted by score (descending) and the blocks of equal scores in that order."""
+def _tie_blocks(scores: FloatArray) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """Positions sorted by score (descending) and the start of each block of equal scores."""
     order = np.argsort(-scores, kind="stable")
     s = scores[order]
-    cuts = np.flatnonzero(np.diff(s) != 0) + 1
-    return order, np.split(np.arange(len(s)), cuts)
+    starts = np.r_[0, np.flatnonzero(np.diff(s) != 0) + 1].astype(np.intp)
+    return order, starts
 
 
 def _discounts(n: int, k: int) -> FloatArray:
@@ -55,10 +55,12 @@ def _discounts(n: int, k: int) -> FloatArray:
 
 
 def _dcg(rel: FloatArray, scores: FloatArray, k: int) -> float:
-    order, blocks = _tie_blocks(scores)
-    disc = _discounts(len(rel), k)
-    r = rel[order]
-    return float(sum(r[b].mean() * disc[b].sum() for b in blocks))
+    """DCG@k with each tie block's mean gain spread over the block's discounts."""
+    order, starts = _tie_blocks(scores)
+    sizes = np.diff(np.r_[starts, len(rel)])
+    gain = np.add.reduceat(rel[order], starts) / sizes
+    disc = np.add.reduceat(_discounts(len(rel), k), starts)
+    return float((gain * disc).sum())
 
 
 def _check(relevance: ArrayLike, scores: ArrayLike, group: ArrayLike) -> tuple[FloatArray, ...]:
@@ -96,12 +98,12 @@ def recall_at_k(relevance: ArrayLike, scores: ArrayLike, group: ArrayLike, k: in
         r = rel[idx] > 0
         if not r.any():
             continue
-        order, blocks = _tie_blocks(sc[idx])
-        hit = np.zeros(len(idx))
-        for b in blocks:
-            inside = max(0, min(k, b[-1] + 1) - b[0])
-            hit[b] = inside / len(b)
-        values.append(float((hit * r[order]).sum() / r.sum()))
+        order, starts = _tie_blocks(sc[idx])
+        ends = np.r_[starts[1:], len(idx)]
+        # Each block's share inside the top k, given to every row of the block.
+        inside = np.clip(np.minimum(ends, k) - starts, 0, None) / (ends - starts)
+        relevant_in_block = np.add.reduceat(r[order].astype(np.float64), starts)
+        values.append(float((inside * relevant_in_block).sum() / r.sum()))
     return float(np.mean(values)) if values else float("nan")
 
 

@@ -296,6 +296,14 @@ class Scorer:
     def _scores(self, X: FloatArray) -> FloatArray:
         return combine_stages(*self._probabilities(X))
 
+    def scores_only(self, X: Any) -> FloatArray:
+        """The scores without the contributions (cheaper for a boosted model)."""
+        x = self._prepare(X)
+        if self.cold_start:
+            out: FloatArray = np.clip(x @ self._prior, 0.0, 1.0)
+            return out
+        return np.clip(self._scores(x), 0.0, 1.0)
+
     def score(self, X: Any) -> Scored:
         x = self._prepare(X)
         if self.cold_start:
@@ -577,7 +585,7 @@ def train(ts: TrainingSet, *, split_time: float | None = None, seed: int = 0) ->
     for kind in (LOGISTIC, GRADIENT_BOOSTING):
         stages = _fit_stages(kind, p, train_rows, X, seed)
         candidates[kind] = Scorer(p.spec, kind=kind, stages=stages, feature_means=means)
-        metrics[kind] = ranking_metrics(rel, candidates[kind].score(X[valid_rows]).scores, vgroup)
+        metrics[kind] = ranking_metrics(rel, candidates[kind].scores_only(X[valid_rows]), vgroup)
     chosen = LOGISTIC
     if metrics[GRADIENT_BOOSTING]["ndcg@10"] > metrics[LOGISTIC]["ndcg@10"]:
         chosen = GRADIENT_BOOSTING
