@@ -35,11 +35,28 @@ from tests.volunteering_helpers import (
 PAST = T0 - 48 * HOUR
 
 
+async def _past_activity(session, settings, organizer, community, title="敬老院陪伴"):
+    """An activity created before PAST with one 24-hour shift (PAST - 1 h … PAST + 23 h): the
+    manual records below fall inside it (docs/volunteering.md, The ledger). The clock ends
+    at T0."""
+    clock.freeze(PAST - 2 * HOUR)
+    activity, _ = await community_activity(
+        session,
+        settings,
+        organizer,
+        community,
+        shifts=[(PAST - HOUR, PAST + 23 * HOUR, 10)],
+        title=title,
+    )
+    clock.freeze(T0)
+    return activity
+
+
 async def _world(session, settings):
     clock.freeze(T0)
     w = await factories.world(session)
     organizer = await staff(session, settings, w.street_a)
-    activity, _ = await community_activity(session, settings, organizer, w.community_a1)
+    activity = await _past_activity(session, settings, organizer, w.community_a1)
     v = await volunteer(session, settings)
     return w, organizer, activity, v
 
@@ -100,7 +117,7 @@ async def test_bulk_approval_is_all_or_nothing(session, settings, gql):
     w, organizer, activity, v = await _world(session, settings)
     mine = (await _submit(gql, v, activity, PAST, PAST + HOUR))["record"]
     elsewhere_staff = await staff(session, settings, w.street_b)
-    foreign_activity, _ = await community_activity(
+    foreign_activity = await _past_activity(
         session, settings, elsewhere_staff, w.community_b1, title="别处活动"
     )
     foreign = (await _submit(gql, v, foreign_activity, PAST + 2 * HOUR, PAST + 3 * HOUR))["record"]

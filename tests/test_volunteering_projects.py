@@ -78,10 +78,14 @@ async def test_project_hours_are_approved_by_its_social_workers_and_counted_for_
     session, settings, gql
 ):
     w, project, worker, rival_worker = await _project_world(session, settings)
-    created = await gql(CREATE, _activity_input(project.id, T0 + HOUR), token=worker.token)
-    activity_id = created["createActivity"]["activity"]["id"]
-    v = await volunteer(session, settings)
     start = T0 - 30 * HOUR
+    # A manual record falls inside one of its activity's shifts: the activity was created
+    # before its shift (start … start + 2 h), and the hours are reported afterwards.
+    clock.freeze(start - HOUR)
+    created = await gql(CREATE, _activity_input(project.id, start), token=worker.token)
+    activity_id = created["createActivity"]["activity"]["id"]
+    clock.freeze(T0)
+    v = await volunteer(session, settings)
     submitted = await gql(
         SUBMIT,
         {

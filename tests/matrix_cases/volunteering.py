@@ -634,11 +634,13 @@ async def _check_in(env, side):
 
 
 async def _submit(env, side):
-    start = clock.now() - 30 * H
+    # Inside the ongoing shift (now - 1 h … now + 2 h): a manual record falls inside one of
+    # its activity's shifts (docs/volunteering.md, The ledger).
+    start = clock.now() - H
     return {
         "activityId": gid("Activity", side.activity.id),
         "startsAt": start.isoformat(),
-        "endsAt": (start + H).isoformat(),
+        "endsAt": (start + dt.timedelta(minutes=20)).isoformat(),
         "description": "整理图书",
     }
 
@@ -658,10 +660,11 @@ _volunteer_mutation("acceptSignupOffer", "SignupIdInput", _signup_id, other_side
 
 async def _update_record(env, side):
     p = side.pending
+    start = clock.now() - H + dt.timedelta(minutes=30)  # moved into the ongoing shift
     return {
         "recordId": gid("ServiceRecord", p.id),
-        "startsAt": p.starts_at.isoformat(),
-        "endsAt": (p.starts_at + dt.timedelta(minutes=45)).isoformat(),
+        "startsAt": start.isoformat(),
+        "endsAt": (start + dt.timedelta(minutes=15)).isoformat(),
         "description": "整理图书（更正）",
         "version": p.version,
     }

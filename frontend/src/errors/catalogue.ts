@@ -94,6 +94,7 @@ export const ERROR_CATALOGUE = {
   INVALID_RECORD_TIME: { zh: '服务时间不正确', en: 'Invalid service time' },
   RECORD_TOO_LONG: { zh: '服务时长不能超过班次时长', en: 'A record cannot be longer than its shift' },
   RECORD_OVERLAP: { zh: '与已有服务记录时间重叠', en: 'Overlaps another service record' },
+  SELF_CERTIFICATION: { zh: '不能认证自己的服务时长', en: 'You can’t certify your own hours' },
   RECORD_IMMUTABLE: { zh: '已审核的记录不能修改', en: 'Approved records cannot be changed' },
   DISPUTE_OPEN: { zh: '已有未处理的申诉', en: 'A dispute is already open' },
   INVALID_PERIOD: { zh: '时间段不正确', en: 'Invalid period' },

@@ -85,6 +85,8 @@ class ErrorCode(StrEnum):
     RECORD_TOO_LONG = "RECORD_TOO_LONG"
     RECORD_OVERLAP = "RECORD_OVERLAP"
     RECORD_IMMUTABLE = "RECORD_IMMUTABLE"
+    #: The caller would certify (approve, reject, correct, settle a dispute of) their own hours.
+    SELF_CERTIFICATION = "SELF_CERTIFICATION"
     DISPUTE_OPEN = "DISPUTE_OPEN"
     INVALID_PERIOD = "INVALID_PERIOD"
 

@@ -1,6 +1,8 @@
 """The hours ledger (志愿服务记录): records, approval, corrections, disputes, totals.
 
-"谁组织谁记录，谁记录谁证明": only an activity's organizer approves or rejects its records.
+"谁组织谁记录，谁记录谁证明": only an activity's organizer approves or rejects its records, and
+never their own (an organizer who also volunteers). A manual record falls inside one of its
+activity's shifts (docs/volunteering.md, The ledger).
 Approved records are immutable; a correction appends a reversing record (negative minutes) and
 a new one. Volunteer totals are a cache of the ledger: every change to approved minutes marks
 the volunteer in ``volunteer_total_changes`` and schedules a recompute job.
@@ -273,6 +275,34 @@ def _check_times(start: dt.datetime, end: dt.datetime, shift: Shift | None) -> i
     return minutes
 
 
+async def _covering_shift(
+    session: AsyncSession, activity: Activity, start: dt.datetime, end: dt.datetime
+) -> Shift:
+    """The activity's shift that a manual record without one falls inside.
+
+    Shifts start in the future when they are created, so a record inside one can't predate
+    its activity: nobody back-dates hours to a time the activity didn't run.
+    """
+    shift = await session.scalar(
+        select(Shift)
+        .where(
+            Shift.activity_id == activity.id,
+            Shift.is_cancelled.is_(False),
+            Shift.starts_at <= start,
+            Shift.ends_at >= end,
+        )
+        .order_by(Shift.starts_at)
+        .limit(1)
+    )
+    if shift is None:
+        raise invalid(
+            "startsAt",
+            "A manual record falls within one of the activity's shifts",
+            ErrorCode.INVALID_RECORD_TIME,
+        )
+    return shift
+
+
 async def submit_manual_record(
     sc: ServiceContext,
     *,
@@ -308,6 +338,8 @@ async def submit_manual_record(
     if not 2 <= len(description) <= 1000:
         raise invalid("description", "Describe the service (2 to 1000 characters)")
     minutes = _check_times(starts_at, ends_at, shift)
+    if shift is None:
+        shift = await _covering_shift(sc.session, activity, starts_at, ends_at)
     if await overlapping_record(
         sc.session, volunteer_id=volunteer.id, start=starts_at, end=ends_at
     ):
@@ -365,6 +397,10 @@ async def update_manual_record(
     if not 2 <= len(description) <= 1000:
         raise invalid("description", "Describe the service (2 to 1000 characters)")
     minutes = _check_times(starts_at, ends_at, shift)
+    if shift is None:
+        activity = await sc.session.get(Activity, record.activity_id)
+        assert activity is not None
+        shift = await _covering_shift(sc.session, activity, starts_at, ends_at)
     if await overlapping_record(
         sc.session,
         volunteer_id=volunteer.id,
@@ -375,6 +411,7 @@ async def update_manual_record(
         raise invalid("startsAt", "You have another record at that time", ErrorCode.RECORD_OVERLAP)
     before = audit.snapshot(record, RECORD_FIELDS)
     record.starts_at, record.ends_at, record.minutes = starts_at, ends_at, minutes
+    record.shift_id = shift.id
     record.description = description
     await sc.session.flush()
     await _audit_record(sc, record, "service_record.update", before)
@@ -403,9 +440,10 @@ def readable_clause(sc: ServiceContext) -> ColumnElement[bool]:
 
 
 async def _organized_records(
-    sc: ServiceContext, record_ids: list[int]
+    sc: ServiceContext, record_ids: list[int], *, field: str = "recordIds"
 ) -> list[tuple[ServiceRecord, Activity]]:
-    """The records, all of them organized by the caller — or a typed refusal for the batch."""
+    """The records, all of them organized by the caller and none of them the caller's own —
+    or a typed refusal for the batch."""
     scope = require(sc.actor, Capability.HOURS_APPROVE)
     ids = list(dict.fromkeys(record_ids))
     if not 1 <= len(ids) <= MAX_BATCH:
@@ -427,8 +465,22 @@ async def _organized_records(
             raise DomainError(
                 ErrorCode.NOT_ORGANIZER,
                 "Only the activity's organizer certifies its hours",
-                "recordIds",
+                field,
             )
+    # An organizer who also volunteers doesn't certify their own hours (submitted by hand or
+    # from an attendance they marked): another organizer of the activity does.
+    own = await sc.session.scalar(
+        select(ServiceRecord.id)
+        .join(Volunteer, Volunteer.id == ServiceRecord.volunteer_id)
+        .where(ServiceRecord.id.in_(ids), Volunteer.account_id == sc.actor.account_id)
+        .limit(1)
+    )
+    if own is not None:
+        raise DomainError(
+            ErrorCode.SELF_CERTIFICATION,
+            f"Record {own} is your own: nobody certifies their own hours",
+            field,
+        )
     return [found[i] for i in ids]
 
 
@@ -574,7 +626,7 @@ async def correct_record(
     ends_at: dt.datetime,
     reason: str,
 ) -> tuple[ServiceRecord, ServiceRecord]:
-    ((record, _),) = await _organized_records(sc, [record_id])
+    ((record, _),) = await _organized_records(sc, [record_id], field="recordId")
     if record.status is not RecordStatus.APPROVED or record.source is RecordSource.REVERSAL:
         raise DomainError(
             ErrorCode.INVALID_STATE, "Only an approved record is corrected", "recordId"
@@ -664,7 +716,7 @@ async def resolve_dispute(
     dispute = await sc.session.get(HoursDispute, dispute_id)
     if dispute is None:
         raise not_found("Dispute")
-    ((record, _),) = await _organized_records(sc, [dispute.record_id])
+    ((record, _),) = await _organized_records(sc, [dispute.record_id], field="disputeId")
     if dispute.status is not DisputeStatus.OPEN:
         raise DomainError(ErrorCode.INVALID_STATE, "The dispute is resolved already")
     note = note.strip()
