@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import heapq
-import math
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -25,18 +24,13 @@ _MONDAY_OFFSET = 3 * 24 * 3600
 
 
 def binom_ppf(q: float, n: int, p: float) -> int:
-    """Smallest m with P(Binomial(n, p) ≤ m) ≥ q (``scipy.stats.binom.ppf`` for integer n)."""
+    """Smallest m with P(Binomial(n, p) ≤ m) ≥ q, never below 0 (``scipy.stats.binom.ppf``;
+    SciPy comes with scikit-learn)."""
+    from scipy.stats import binom  # type: ignore[import-untyped]
+
     if not 0.0 <= q <= 1.0 or not 0.0 <= p <= 1.0 or n < 0:
         raise ValueError(f"binom_ppf needs 0 ≤ q, p ≤ 1 and n ≥ 0, got q={q}, p={p}, n={n}")
-    if q == 0.0:
-        return 0 if p < 1.0 else n  # scipy returns -1 here; no prefix can need fewer than 0
-    cdf = 0.0
-    for m in range(n + 1):
-        cdf += math.comb(n, m) * p**m * (1.0 - p) ** (n - m)
-        # A relative tolerance like scipy's keeps rounding noise from adding one.
-        if cdf >= q * (1.0 - 1e-12):
-            return m
-    return n
+    return max(0, int(binom.ppf(q, n, p)))
 
 
 @lru_cache(maxsize=256)
