@@ -154,9 +154,6 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     test_clock = env_vars.get("MATCHMAKER_TEST_CLOCK", "") not in ("", "0")
     if test_clock and env is not Environment.TEST:
         raise ConfigError("MATCHMAKER_TEST_CLOCK is only allowed with MATCHMAKER_ENV=test")
-    test_clock = env_vars.get("MATCHMAKER_TEST_CLOCK", "") not in ("", "0")
-    if test_clock and env is not Environment.TEST:
-        raise ConfigError("MATCHMAKER_TEST_CLOCK is only allowed with MATCHMAKER_ENV=test")
     metrics_token = env_vars.get("MATCHMAKER_METRICS_TOKEN") or None
     if metrics_token is not None and (
         len(metrics_token) < 16 or metrics_token != metrics_token.strip()
