@@ -738,13 +738,10 @@ async def invite_volunteers(
             "Some volunteers can't be invited to this shift",
             "volunteerIds",
         )
-    accounts = dict(
-        (
-            await sc.session.execute(
-                select(Volunteer.id, Volunteer.account_id).where(Volunteer.id.in_(ids))
-            )
-        ).tuples()
+    account_rows = await sc.session.execute(
+        select(Volunteer.id, Volunteer.account_id).where(Volunteer.id.in_(ids))
     )
+    accounts = {int(vid): int(aid) for vid, aid in account_rows}
     items = await _latest_items(sc, shift.id, ids)
     rows = [
         VolunteerInvitation(
