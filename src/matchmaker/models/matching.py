@@ -35,7 +35,8 @@ class MatchingModelStatus(StrEnum):
     ACTIVE = "ACTIVE"
     #: Was active, replaced by a later promotion or rolled back.
     RETIRED = "RETIRED"
-    #: Lost against the active model or the best baseline on the validation window.
+    #: Lost against the active model or the best baseline on the validation window, or was
+    #: rolled back by a platform admin.
     REJECTED = "REJECTED"
 
 

@@ -32,7 +32,7 @@ MatchingModelStatus = strawberry.enum(
     MatchingModelStatusEnum,
     name="MatchingModelStatus",
     description="CANDIDATE: stored; ACTIVE: ranks requests; RETIRED: replaced or rolled back; "
-    "REJECTED: lost against the active model or the best baseline.",
+    "REJECTED: lost against the active model or the best baseline, or rolled back.",
 )
 VolunteerInvitationStatus = strawberry.enum(
     InvitationStatusEnum,

@@ -383,7 +383,7 @@ async def promote(sc: ServiceContext, *, model_id: int) -> MatchingModel:
 
 
 async def rollback(sc: ServiceContext, *, direction: str) -> MatchingModel:
-    """Retire the active version and reactivate the one promoted before it."""
+    """Set the active version aside and reactivate the one promoted before it."""
     require(sc.actor, Capability.MATCHING_MANAGE)
     current = await active_model(sc.session, direction)
     if current is None:
@@ -407,7 +407,9 @@ async def rollback(sc: ServiceContext, *, direction: str) -> MatchingModel:
             "No earlier promoted version to return to",
             "direction",
         )
-    current.status = MatchingModelStatus.RETIRED
+    # The rolled-back version is set aside (REJECTED), so a second rollback goes one step further
+    # back instead of toggling; an admin can still promote it by hand.
+    current.status = MatchingModelStatus.REJECTED
     await sc.session.flush()
     return await _activate(sc, previous, action="matching_model.rollback")
 
