@@ -255,5 +255,5 @@ async def test_bad_arguments_are_typed_errors(gql, session, settings):
         return ext["code"], ext.get("field")
 
     assert await code(project, first=101) == ("PAGE_TOO_LARGE", "first")
-    assert await code(project, text="专" * 51) == ("INVALID_INPUT", "text")
+    assert await code(project, text="专" * 101) == ("TEXT_TOO_LONG", "text")
     assert (await code(draft))[0] == "INVALID_STATE"

@@ -281,3 +281,31 @@ async def test_matchmaker_env_test_alone_does_not_mount_the_test_clock(app_facto
     client = await app_factory(test_clock=False)
     response = await client.post("/__test__/clock", json={"advance_seconds": 86400})
     assert response.status_code in (404, 405)
+
+
+# --- item 18: over-long text filters answered INTERNAL ----------------------------------------
+
+TEXT_FILTERS = [
+    "publishedProjects(text: $t) { nodes { id } }",
+    "activities(text: $t) { nodes { id } }",
+    "regions(text: $t) { nodes { id } }",
+    "organizations(text: $t) { nodes { id } }",
+    "socialWorkers(text: $t) { nodes { id } }",
+    "volunteerTeams(text: $t) { nodes { id } }",
+    "volunteers(text: $t) { nodes { id } }",
+    "volunteers(skill: $t) { nodes { id } }",
+    "accounts(text: $t) { nodes { id } }",
+]
+
+
+@pytest.mark.parametrize("field", TEXT_FILTERS, ids=lambda f: f.split(")")[0])
+async def test_a_200_kb_text_filter_is_text_too_long_before_any_sql(gql, session, settings, field):
+    admin = await factories.account(session, settings, role=Role.PLATFORM_ADMIN)
+    query = f"query($t: String) {{ {field} }}"
+    body = await gql(query, {"t": "长" * (200 * KB // 3)}, token=admin.token, expect_errors=True)
+    (error,) = body["errors"]
+    assert error["extensions"]["code"] == "TEXT_TOO_LONG", error
+    assert error["extensions"]["field"] in ("text", "skill")
+    # The documented length itself is fine.
+    ok = await gql(query, {"t": "长" * 100}, token=admin.token, expect_errors=True)
+    assert "errors" not in ok, ok

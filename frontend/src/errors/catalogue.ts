@@ -29,6 +29,13 @@ export const ERROR_CATALOGUE = {
   PAGE_TOO_LARGE: { zh: '每页最多 100 条', en: 'At most 100 items per page' },
   INVALID_CURSOR: { zh: '分页参数无效，请刷新', en: 'Invalid page cursor: reload' },
   RATE_LIMITED: { zh: '尝试次数过多，请稍后再试', en: 'Too many attempts, try again later' },
+  TEXT_TOO_LONG: { zh: '搜索内容最多 100 个字', en: 'Search with at most 100 characters' },
+  // Request limits (docs/security.md), reported as top-level GraphQL/HTTP errors.
+  PAYLOAD_TOO_LARGE: { zh: '请求内容过大', en: 'The request is too large' },
+  DOCUMENT_TOO_LARGE: { zh: '请求内容过大', en: 'The request is too large' },
+  QUERY_TOO_COSTLY: { zh: '查询范围过大，请减少每页条数', en: 'The query asks for too much; use smaller pages' },
+  ONE_PASSWORD_CHECK_PER_REQUEST: { zh: '每次请求只能登录或修改密码一次', en: 'One login or password change per request' },
+  UPLOAD_OPERATION_ONLY: { zh: '上传地址只接受进度报告', en: 'The upload address accepts progress reports only' },
   INVALID_CREDENTIALS: { zh: '账号或密码错误', en: 'Wrong login or password' },
   ACCOUNT_DISABLED: { zh: '该账户已停用', en: 'This account is disabled' },
   USERNAME_TAKEN: { zh: '用户名已被使用', en: 'This username is taken' },

@@ -28,7 +28,7 @@ from matchmaker.services.crypto import new_token, token_hash
 from matchmaker.services.errors import DomainError, ErrorCode, invalid, not_found
 from matchmaker.services.passwords import dummy_hash, hash_password_async, verify_password_async
 from matchmaker.services.ratelimit import LoginAttempt, login_keys, password_change_keys
-from matchmaker.services.validation import is_valid_phone, mask_phone
+from matchmaker.services.validation import check_text_filter, is_valid_phone, mask_phone
 
 USERNAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{2,31}$")
 ACCOUNT_FIELDS = ("username", "phone", "display_name", "status")
@@ -439,6 +439,7 @@ async def grants_of(session: AsyncSession, account_id: int) -> list[RoleGrant]:
 def accounts_statement(sc: ServiceContext, *, text: str | None = None):  # type: ignore[no-untyped-def]
     require(sc.actor, Capability.ACCOUNT_MANAGE)
     stmt = select(Account)
+    check_text_filter(text)
     if text:
         pattern = f"%{text.strip()}%"
         stmt = stmt.where(

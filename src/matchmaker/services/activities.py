@@ -31,6 +31,7 @@ from matchmaker.services import audit
 from matchmaker.services.authz import Actor, Capability, Scope, require
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.errors import DomainError, ErrorCode, invalid, not_found
+from matchmaker.services.validation import check_text_filter
 
 ACTIVITY_FIELDS = (
     "title",
@@ -466,6 +467,7 @@ def activities_statement(
         stmt = stmt.where(Activity.status == status)
     if category is not None:
         stmt = stmt.where(Activity.category == category)
+    check_text_filter(text)
     if text:
         stmt = stmt.where(Activity.title.contains(text.strip(), autoescape=True))
     return stmt

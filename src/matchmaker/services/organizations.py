@@ -45,7 +45,12 @@ from matchmaker.services import accounts, audit
 from matchmaker.services.authz import Actor, Capability, Scope, require
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.errors import DomainError, ErrorCode, invalid, not_found
-from matchmaker.services.validation import is_valid_credit_code, is_valid_phone, mask_phone
+from matchmaker.services.validation import (
+    check_text_filter,
+    is_valid_credit_code,
+    is_valid_phone,
+    mask_phone,
+)
 
 MAX_SERVICE_REGIONS = 50
 ORGANIZATION_FIELDS = (
@@ -157,6 +162,7 @@ def organizations_statement(
         stmt = stmt.where(Organization.grade >= min_grade.rank)
     if kind is not None:
         stmt = stmt.where(Organization.kind == kind)
+    check_text_filter(text)
     if text and text.strip():
         needle = text.strip()
         stmt = stmt.where(

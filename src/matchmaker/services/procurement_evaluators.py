@@ -26,9 +26,8 @@ from matchmaker.services.errors import invalid, not_found
 from matchmaker.services.evaluation import live_bidder_grants
 from matchmaker.services.pagination import check_page_size
 from matchmaker.services.projects import expect_state, load_in_scope, notify_many
-from matchmaker.services.validation import mask_phone
+from matchmaker.services.validation import check_text_filter, mask_phone
 
-MAX_SEARCH_TEXT = 50
 MAX_REASON = 500
 
 
@@ -59,8 +58,7 @@ async def evaluator_candidates(
     scope = require(sc.actor, Capability.EVALUATOR_ASSIGN)
     size = check_page_size(first)
     needle = (text or "").strip()
-    if len(needle) > MAX_SEARCH_TEXT:
-        raise invalid("text", f"Search with at most {MAX_SEARCH_TEXT} characters")
+    check_text_filter(needle)
     session = sc.session
     project, path = await load_in_scope(session, project_id, scope)
     expect_state(project, ProjectStatus.OPEN_FOR_BIDS, ProjectStatus.BIDS_OPENED)

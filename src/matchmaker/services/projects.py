@@ -42,6 +42,7 @@ from matchmaker.services import audit, notifications
 from matchmaker.services.authz import Capability, Scope, require
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.errors import DomainError, ErrorCode, invalid, not_found
+from matchmaker.services.validation import check_text_filter
 
 MAX_SERVICE_DAYS = 3 * 366  # "up to 3 years"
 MIN_PRICE_WEIGHT = 10
@@ -602,6 +603,7 @@ def public_statement(
                 select(Region.id).where(Region.path.startswith(under_path, autoescape=True))
             )
         )
+    check_text_filter(text)
     if text:
         stmt = stmt.where(Project.title.contains(text.strip(), autoescape=True))
     return stmt

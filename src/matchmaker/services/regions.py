@@ -16,6 +16,7 @@ from matchmaker.services import audit
 from matchmaker.services.authz import Capability, require
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.errors import DomainError, ErrorCode, invalid, not_found
+from matchmaker.services.validation import check_text_filter
 
 REGION_FIELDS = ("code", "name", "level", "parent_id", "path")
 PARENT_LEVEL = {
@@ -276,6 +277,7 @@ def regions_statement(
         stmt = stmt.where(Region.level == level)
     if under_path is not None:
         stmt = stmt.where(Region.path.startswith(under_path, autoescape=True))
+    check_text_filter(text)
     if text:
         stmt = stmt.where(Region.name.contains(text.strip(), autoescape=True))
     return stmt

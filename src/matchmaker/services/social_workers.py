@@ -32,6 +32,7 @@ from matchmaker.services import organizations as org_service
 from matchmaker.services.authz import Actor, Capability, Scope, require
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.errors import DomainError, ErrorCode, invalid, not_found
+from matchmaker.services.validation import check_text_filter
 
 #: Registration (注册) of a certified social worker is valid for three years.
 REGISTRATION_YEARS = 3
@@ -161,6 +162,7 @@ def social_workers_statement(
         )
     if organization_id is not None:
         stmt = stmt.where(_member_of(Organization.id == organization_id))
+    check_text_filter(text)
     if text and text.strip():
         needle = text.strip()
         stmt = stmt.where(

@@ -76,3 +76,18 @@ def age_on(birth: dt.date, day: dt.date) -> int:
 
 def is_valid_phone(phone: str) -> bool:
     return bool(PHONE_RE.match(phone))
+
+
+#: Longest free-text filter or search argument (docs/security.md): longer is TEXT_TOO_LONG,
+#: refused before any SQL (SQLite refuses LIKE patterns over 50,000 bytes; PostgreSQL would
+#: scan with it).
+MAX_TEXT_FILTER = 100
+
+
+def check_text_filter(text: str | None, field: str = "text") -> None:
+    if text is not None and len(text) > MAX_TEXT_FILTER:
+        from matchmaker.services.errors import DomainError, ErrorCode
+
+        raise DomainError(
+            ErrorCode.TEXT_TOO_LONG, f"Search with at most {MAX_TEXT_FILTER} characters", field
+        )

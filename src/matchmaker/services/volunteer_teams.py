@@ -20,6 +20,7 @@ from matchmaker.services import audit
 from matchmaker.services.authz import Capability, Scope, require
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.errors import DomainError, ErrorCode, invalid, not_found
+from matchmaker.services.validation import check_text_filter
 
 TEAM_LEVELS = (RegionLevel.STREET, RegionLevel.COMMUNITY, RegionLevel.GRID)
 TEAM_FIELDS = ("name", "region_id", "organization_id", "description", "is_active")
@@ -93,6 +94,7 @@ def teams_statement(
         stmt = stmt.where(VolunteerTeam.organization_id == organization_id)
     if is_active is not None:
         stmt = stmt.where(VolunteerTeam.is_active.is_(is_active))
+    check_text_filter(text)
     if text and text.strip():
         stmt = stmt.where(VolunteerTeam.name.contains(text.strip(), autoescape=True))
     return stmt

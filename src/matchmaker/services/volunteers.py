@@ -28,7 +28,13 @@ from matchmaker.services.context import ServiceContext
 from matchmaker.services.crypto import decrypt_pii, encrypt_pii, keyed_hash
 from matchmaker.services.errors import DomainError, ErrorCode, invalid, not_found
 from matchmaker.services.ratelimit import registration_key
-from matchmaker.services.validation import age_on, mask_id_number, mask_name, parse_id_number
+from matchmaker.services.validation import (
+    age_on,
+    check_text_filter,
+    mask_id_number,
+    mask_name,
+    parse_id_number,
+)
 
 ADULT_AGE = 18
 MAX_SKILLS = 20
@@ -400,6 +406,8 @@ def volunteers_statement(
                 select(Region.id).where(Region.path.startswith(under_path, autoescape=True))
             )
         )
+    check_text_filter(skill, "skill")
+    check_text_filter(text)
     if skill:
         stmt = stmt.where(_tags(Volunteer.skills).contains(f",{skill.strip()},", autoescape=True))
     if interest is not None:

@@ -3,7 +3,7 @@ import { useNavigate } from 'react-router-dom';
 import { Alert, Button, Card, Col, DatePicker, Form, Input, InputNumber, Row, Select, Space, Typography, App as AntApp } from 'antd';
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
-import { ContractsDocument, CreateActivityDocument, type ServiceCategory } from '../../api/generated';
+import { ContractOptionsDocument, CreateActivityDocument, type ServiceCategory } from '../../api/generated';
 import { useMutation, useQuery } from '../../api/client';
 import { applyUserErrors, describeError } from '../../api/forms';
 import { RegionSelect } from '../../components/RegionSelect';
@@ -47,7 +47,7 @@ export function CreateActivityPage() {
   const [create, { loading }] = useMutation(CreateActivityDocument);
   const [general, setGeneral] = useState<string[]>([]);
   const forProject = activeGrant?.role === 'SOCIAL_WORKER';
-  const contracts = useQuery(ContractsDocument, { first: 50 }, { skip: !forProject });
+  const contracts = useQuery(ContractOptionsDocument, { first: 50 }, { skip: !forProject });
   const start = dayjs().add(1, 'day').hour(9).minute(0).second(0).millisecond(0);
 
   const useMyLocation = () => {
