@@ -1,3 +1,4 @@
+import { lazy, Suspense } from 'react';
 import { BrowserRouter, Route, Routes } from 'react-router-dom';
 import { App as AntApp, ConfigProvider } from 'antd';
 import zhCN from 'antd/locale/zh_CN';
@@ -44,6 +45,11 @@ import { OrganizationPage } from './pages/org/OrganizationPage';
 import { OpenProjectsPage } from './pages/org/OpenProjectsPage';
 import { MyBidsPage } from './pages/org/MyBidsPage';
 import { MyEvaluationsPage } from './pages/projects/MyEvaluationsPage';
+import { MyInvitationsPage } from './pages/volunteer/MyInvitationsPage';
+import { PageSkeleton } from './components/RecommendationList';
+
+// The matching models page draws charts: it (and ECharts) load only when a platform admin opens it.
+const MatchingModelsPage = lazy(() => import('./pages/admin/MatchingModelsPage').then((m) => ({ default: m.MatchingModelsPage })));
 
 const ORGANIZERS: Role[] = ['COMMUNITY_STAFF', 'SOCIAL_WORKER'];
 
@@ -58,6 +64,16 @@ function Routed() {
         <Route path="/app/admin/accounts" element={<RequireLogin roles={['PLATFORM_ADMIN']}><AccountsPage /></RequireLogin>} />
         <Route path="/app/admin/regions" element={<RequireLogin roles={['PLATFORM_ADMIN']}><RegionsPage /></RequireLogin>} />
         <Route path="/app/admin/jobs" element={<RequireLogin roles={['PLATFORM_ADMIN']}><JobsPage /></RequireLogin>} />
+        <Route
+          path="/app/admin/matching"
+          element={
+            <RequireLogin roles={['PLATFORM_ADMIN']}>
+              <Suspense fallback={<PageSkeleton />}>
+                <MatchingModelsPage />
+              </Suspense>
+            </RequireLogin>
+          }
+        />
         <Route path="/app/audit" element={<RequireLogin roles={['AUDITOR', 'PLATFORM_ADMIN']}><AuditLogPage /></RequireLogin>} />
         <Route path="/verify" element={<VerifyPage />} />
         <Route path="/register" element={<RegisterPage />} />
@@ -69,6 +85,7 @@ function Routed() {
         <Route path="/app/volunteer/hours" element={<RequireLogin><MyHoursPage /></RequireLogin>} />
         <Route path="/app/volunteer/certificates" element={<RequireLogin><CertificatesPage /></RequireLogin>} />
         <Route path="/app/volunteer/profile" element={<RequireLogin><ProfilePage /></RequireLogin>} />
+        <Route path="/app/volunteer/invitations" element={<RequireLogin><MyInvitationsPage /></RequireLogin>} />
         <Route path="/app/activities" element={<RequireLogin roles={ORGANIZERS}><OrganizeActivitiesPage /></RequireLogin>} />
         <Route path="/app/activities/new" element={<RequireLogin roles={ORGANIZERS}><CreateActivityPage /></RequireLogin>} />
         <Route path="/app/shifts/:id" element={<RequireLogin roles={ORGANIZERS}><ShiftScreenPage /></RequireLogin>} />

@@ -2,7 +2,7 @@
 // percentage, the reasons as tags, a "冷启动" badge when the list was ranked without a trained
 // model, and optional multi-select for batch actions (docs/matching.md).
 import type { ReactNode } from 'react';
-import { Checkbox, Flex, List, Progress, Space, Tag, Tooltip, Typography } from 'antd';
+import { Checkbox, Flex, List, Progress, Skeleton, Space, Tag, Tooltip, Typography } from 'antd';
 import { useI18n } from '../i18n';
 import type { ApiError } from '../api/client';
 import { ListState } from './ListState';
@@ -190,6 +190,16 @@ export function RecommendationList<T extends RecommendedLike>({
           }}
         />
       </ListState>
+    </div>
+  );
+}
+
+/** What a lazily loaded page shows while its code arrives. */
+export function PageSkeleton() {
+  const { t } = useI18n();
+  return (
+    <div role="status" aria-label={t('common.loading')}>
+      <Skeleton active paragraph={{ rows: 6 }} />
     </div>
   );
 }

@@ -5,6 +5,7 @@ import { useSession } from '../../auth/session';
 import { NAV } from '../../shell/nav';
 import { grantLabel } from '../../shell/RoleSwitch';
 import { VolunteerHome } from '../volunteer/VolunteerHome';
+import { RecommendedProjects } from '../org/RecommendedProjects';
 
 /** The main page of the active role: who you act as, your scope, and where to go next. */
 export function WorkbenchPage() {
@@ -35,6 +36,7 @@ export function WorkbenchPage() {
         <Typography.Paragraph>{t(`home.roleIntro.${activeGrant.role}` as const)}</Typography.Paragraph>
         <Typography.Text type="secondary">{t('home.scope', { scope })}</Typography.Text>
       </Card>
+      {activeGrant.role === 'ORG_ADMIN' && activeGrant.organizationId && <RecommendedProjects organizationId={activeGrant.organizationId} />}
       {links.length > 0 && (
         <>
           <Typography.Title level={4}>{t('home.quickLinks')}</Typography.Title>

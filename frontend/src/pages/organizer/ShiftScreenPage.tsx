@@ -10,6 +10,7 @@ import { ListState } from '../../components/ListState';
 import { formatDateTime } from '../../components/format';
 import { useI18n } from '../../i18n';
 import { MarkAttendedModal } from './MarkAttendedModal';
+import { ShiftMatchingPanel } from './ShiftMatchingPanel';
 
 type RosterRow = ShiftRosterQuery['shiftRoster']['nodes'][number];
 const COLORS: Record<string, string> = { CONFIRMED: 'green', WAITLISTED: 'gold', OFFERED: 'orange', ATTENDED: 'blue', NO_SHOW: 'red' };
@@ -155,6 +156,7 @@ export function ShiftScreenPage() {
           </Card>
         </Col>
       </Row>
+      {s && !s.isCancelled && Date.parse(s.endsAt) > Date.now() && <ShiftMatchingPanel shiftId={id} />}
       {marking && s && (
         <MarkAttendedModal
           key={marking.id}

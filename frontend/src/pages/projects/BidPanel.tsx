@@ -8,6 +8,7 @@ import { Countdown } from '../../components/Countdown';
 import { MoneyInput, fenToYuanText, moneyRules } from '../../components/MoneyInput';
 import { formatDateTime, formatFen, yuanToFen } from '../../components/format';
 import { useI18n } from '../../i18n';
+import { RecommendedSocialWorkers } from './RecommendedSocialWorkers';
 
 interface Values {
   priceFen: string;
@@ -29,6 +30,7 @@ export function BidPanel({ project, organizationId }: { project: ProjectFieldsFr
   const mine = (bids.data?.bids.nodes ?? []).find((b) => b.organizationId === organizationId && b.status === 'SUBMITTED');
   const staff = org.data?.node && 'staff' in org.data.node ? org.data.node.staff.filter((w) => w.isActive) : [];
   const open = project.status === 'OPEN_FOR_BIDS';
+  const team = Form.useWatch('team', form) ?? [];
 
   useEffect(() => {
     if (mine) {
@@ -121,6 +123,12 @@ export function BidPanel({ project, organizationId }: { project: ProjectFieldsFr
             <Form.Item name="technicalProposal" label={t('bid.proposal')} rules={[{ required: true, whitespace: true, message: t('validation.required') }]}>
               <Input.TextArea rows={5} />
             </Form.Item>
+            <RecommendedSocialWorkers
+              projectId={project.id}
+              organizationId={organizationId}
+              team={team}
+              onAdd={(id) => form.setFieldValue('team', [...(form.getFieldValue('team') ?? []).filter((x: string) => x !== id), id])}
+            />
             <Form.Item name="team" label={t('bid.team')}>
               <Select
                 mode="multiple"

@@ -6,7 +6,7 @@ import { useQuery } from '../../api/client';
 import { usePaged } from '../../api/paged';
 import { ListState } from '../../components/ListState';
 import { LoadMore } from '../../components/LoadMore';
-import { Chart } from '../../components/Chart';
+import { LazyChart as Chart } from '../../components/LazyChart';
 import { useI18n } from '../../i18n';
 import { useSession } from '../../auth/session';
 import { ProjectTable } from './ProjectTable';

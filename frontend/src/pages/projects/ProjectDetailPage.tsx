@@ -26,6 +26,7 @@ import { EvaluationSheet } from './EvaluationSheet';
 import { CreateContractForm } from './CreateContractForm';
 import { ContractView } from './ContractView';
 import { PerformancePanel } from './PerformancePanel';
+import { RecommendedOrganizations } from './RecommendedOrganizations';
 
 /** One project: its notice, and what the active role can do with it in its current state. */
 export function ProjectDetailPage() {
@@ -163,6 +164,9 @@ export function ProjectDetailPage() {
                 <Descriptions.Item label={t('project.awardedOn')}>{project.award.awardedOn}</Descriptions.Item>
               </Descriptions>
             </Card>
+          )}
+          {(role === 'COMMUNITY_STAFF' || role === 'BUREAU_OFFICER') && ['DRAFT', 'PENDING_APPROVAL', 'OPEN_FOR_BIDS', 'FAILED'].includes(project.status) && (
+            <RecommendedOrganizations projectId={project.id} canInvite={project.status === 'OPEN_FOR_BIDS'} />
           )}
           {role === 'ORG_ADMIN' && activeGrant?.organizationId && ['OPEN_FOR_BIDS', 'BIDS_OPENED', 'AWARDED', 'FAILED'].includes(project.status) && (
             <BidPanel project={project} organizationId={activeGrant.organizationId} />

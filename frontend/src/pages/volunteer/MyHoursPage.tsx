@@ -6,7 +6,7 @@ import { usePaged } from '../../api/paged';
 import { applyUserErrors, describeError } from '../../api/forms';
 import { ListState } from '../../components/ListState';
 import { LoadMore } from '../../components/LoadMore';
-import { Chart } from '../../components/Chart';
+import { LazyChart as Chart } from '../../components/LazyChart';
 import { formatDateTime } from '../../components/format';
 import { useI18n } from '../../i18n';
 import { StarCard } from './StarCard';

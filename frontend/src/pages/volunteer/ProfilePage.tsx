@@ -10,6 +10,7 @@ import { CATEGORIES } from '../../components/enums';
 import { LinkButton } from '../../components/LinkButton';
 import { useI18n } from '../../i18n';
 import { StarCard } from './StarCard';
+import { MatchingPreferences } from './MatchingPreferences';
 
 interface Values {
   skills: string[];
@@ -124,6 +125,7 @@ export function ProfilePage() {
                 </Button>
               </Form>
             </Card>
+            <MatchingPreferences onChanged={() => void refetch()} />
           </>
         )}
       </ListState>

@@ -6,6 +6,8 @@ import { formatDateTime } from '../../components/format';
 import { LinkButton } from '../../components/LinkButton';
 import { useI18n } from '../../i18n';
 import { StarCard } from './StarCard';
+import { RecommendedShifts } from './RecommendedShifts';
+import { PendingInvitations } from './PendingInvitations';
 
 /** The volunteer's main page (phone first): star level, upcoming shifts, where to go next. */
 export function VolunteerHome({ name }: { name: string }) {
@@ -37,6 +39,8 @@ export function VolunteerHome({ name }: { name: string }) {
         <LinkButton to="/checkin">{t('nav.checkin')}</LinkButton>
         <LinkButton to="/app/volunteer/hours">{t('nav.myHours')}</LinkButton>
       </Space>
+      {v && <PendingInvitations />}
+      {v && <RecommendedShifts onSignedUp={() => void signups.refetch()} />}
       <Card title={t('nav.mySignups')} size="small">
         <ListState loading={signups.loading} error={signups.error} empty={upcoming.length === 0} emptyText={t('checkin.noShifts')} onRetry={() => void signups.refetch()}>
           <List
