@@ -92,6 +92,10 @@ def _sigmoid(z: FloatArray) -> FloatArray:
 class _Stage(Protocol):
     def logit(self, X: FloatArray) -> FloatArray: ...
 
+    def logits_at_means(self, X: FloatArray, means: FloatArray) -> FloatArray:
+        """Row j: the logits with feature j set to ``means[j]`` (shape (f, n))."""
+        ...
+
     def to_json(self) -> dict[str, Any]: ...
 
 
@@ -103,6 +107,9 @@ class _ConstantStage:
 
     def logit(self, X: FloatArray) -> FloatArray:
         return np.full(X.shape[0], math.log(self.p / (1.0 - self.p)))
+
+    def logits_at_means(self, X: FloatArray, means: FloatArray) -> FloatArray:
+        return np.broadcast_to(self.logit(X), (X.shape[1], X.shape[0])).copy()
 
     def to_json(self) -> dict[str, Any]:
         return {"kind": "constant", "p": self.p}
@@ -126,6 +133,11 @@ class _LogisticStage:
     def contributions(self, X: FloatArray) -> FloatArray:
         """Per-feature logit contributions: coefficient × standardized value."""
         out: FloatArray = self.standardized(X) * self.coef
+        return out
+
+    def logits_at_means(self, X: FloatArray, means: FloatArray) -> FloatArray:
+        delta = (means - X) / self.scale * self.coef  # (n, f)
+        out: FloatArray = self.logit(X)[None, :] + delta.T
         return out
 
     def to_json(self) -> dict[str, Any]:
@@ -159,19 +171,21 @@ class _Tree:
     )
 
     def predict(self, X: FloatArray) -> FloatArray:
-        """Walk every row down the tree at once (sklearn's rule: NaN follows
-        ``missing_go_to_left``, otherwise ``x <= threshold`` goes left)."""
+        """Each row's leaf value. sklearn's rule: NaN follows ``missing_go_to_left``, otherwise
+        ``x <= num_threshold`` goes left. Only rows not yet at a leaf move on each pass."""
         node = np.zeros(X.shape[0], dtype=np.int64)
-        while True:
-            rows = np.flatnonzero(~self.is_leaf[node])
-            if rows.size == 0:
-                return self.value[node]
+        rows = np.flatnonzero(~self.is_leaf[node])
+        while rows.size:
             at = node[rows]
             x = X[rows, self.feature_idx[at]]
             go_left = np.where(
                 np.isnan(x), self.missing_go_to_left[at], x <= self.num_threshold[at]
             )
-            node[rows] = np.where(go_left, self.left[at], self.right[at])
+            nxt = np.where(go_left, self.left[at], self.right[at])
+            node[rows] = nxt
+            rows = rows[~self.is_leaf[nxt]]
+        out: FloatArray = self.value[node]
+        return out
 
     def to_json(self) -> dict[str, Any]:
         return {name: getattr(self, name).tolist() for name in self.FIELDS}
@@ -189,16 +203,36 @@ class _Tree:
         )
 
 
-@dataclass(frozen=True)
 class _BoostedStage:
-    baseline: float
-    trees: tuple[_Tree, ...]
+    """The trees of one stage; ``logit = baseline + Σ tree(x)`` summed in tree order as
+    scikit-learn does."""
+
+    def __init__(self, baseline: float, trees: tuple[_Tree, ...]) -> None:
+        self.baseline = baseline
+        self.trees = trees
+        #: The features each tree splits on: only those trees change when one feature moves.
+        self._uses = [frozenset(t.feature_idx[~t.is_leaf].tolist()) for t in trees]
 
     def logit(self, X: FloatArray) -> FloatArray:
         raw = np.full(X.shape[0], self.baseline)
         for tree in self.trees:
             raw += tree.predict(X)
         return raw
+
+    def logits_at_means(self, X: FloatArray, means: FloatArray) -> FloatArray:
+        n, f = X.shape
+        outputs = [tree.predict(X) for tree in self.trees]
+        raw = np.full(n, self.baseline)
+        for values in outputs:
+            raw += values
+        out = np.broadcast_to(raw, (f, n)).copy()
+        for j in range(f):
+            moved = X.copy()
+            moved[:, j] = means[j]
+            for tree, uses, values in zip(self.trees, self._uses, outputs, strict=True):
+                if j in uses:
+                    out[j] += tree.predict(moved) - values
+        return out
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -324,11 +358,11 @@ class Scorer:
                 contributions += g_s[:, None] * succeeded.contributions(x)
         else:
             # Score minus the score with the feature at its training mean.
-            contributions = np.empty_like(x)
-            for j in range(x.shape[1]):
-                moved = x.copy()
-                moved[:, j] = self._means[j]
-                contributions[:, j] = scores - self._scores(moved)
+            at_mean = combine_stages(
+                _sigmoid(engaged.logits_at_means(x, self._means)),
+                _sigmoid(succeeded.logits_at_means(x, self._means)),
+            )
+            contributions = scores[:, None] - at_mean.T
         return Scored(np.clip(scores, 0.0, 1.0), contributions)
 
 
@@ -574,8 +608,11 @@ def train(ts: TrainingSet, *, split_time: float | None = None, seed: int = 0) ->
             f"{p.spec.name}: fewer than {MIN_CLASS_ROWS} engaged rows before the split; "
             "keep the cold-start ranking"
         )
-    means = np.nanmean(np.where(train_rows[:, None], p.X, np.nan), axis=0)
-    means = np.where(np.isnan(means), 0.5, means)
+    # Training means without NaN (np.nanmean warns on an all-missing column): 0.5 if none.
+    known = train_rows[:, None] & ~np.isnan(p.X)
+    counts = known.sum(axis=0)
+    sums = np.where(known, p.X, 0.0).sum(axis=0)
+    means = np.where(counts > 0, sums / np.maximum(counts, 1), 0.5)
     X = np.where(np.isnan(p.X), means, p.X)
 
     rel = relevance(p.engaged[valid_rows], p.succeeded[valid_rows])
