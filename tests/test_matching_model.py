@@ -241,8 +241,8 @@ def test_a_gradient_boosted_artifact_round_trips_through_json():
 
 def test_the_numpy_tree_walk_equals_sklearn_predict_proba_including_missing_values():
     rng = np.random.default_rng(11)
-    X = rng.random((1500, 9))
-    y = rng.random(1500) < 1 / (1 + np.exp(-(-2 + 3 * X[:, 0] + 2 * X[:, 3] * X[:, 4])))
+    X = rng.random((800, 9))
+    y = rng.random(800) < 1 / (1 + np.exp(-(-2 + 3 * X[:, 0] + 2 * X[:, 3] * X[:, 4])))
     X[rng.random(X.shape) < 0.05] = np.nan  # NaN follows missing_go_to_left
     model = fit_boosted_classifier(X, y, [1] * 9, seed=0)
     stage = json.loads(json.dumps(export_boosted(model).to_json()))
@@ -392,3 +392,76 @@ def test_better_than_refuses_a_model_that_loses_to_its_best_baseline():
 
 def test_better_than_refuses_a_model_without_a_measurement():
     assert not better_than(metrics(float("nan"), random=0.4), None)
+
+
+# --- scoring details ------------------------------------------------------------------------
+
+
+def test_boosted_contributions_are_the_score_minus_the_score_with_the_feature_at_its_mean():
+    ts, result = trained("thresholds", 3)
+    scorer = load_artifact(result.artifact)
+    X = ts.X[:25]
+    scored = scorer.score(X)
+    means = np.asarray(result.artifact["feature_means"])
+    for j in range(X.shape[1]):
+        moved = X.copy()
+        moved[:, j] = means[j]
+        np.testing.assert_allclose(
+            scored.contributions[:, j], scored.scores - scorer.scores_only(moved), atol=1e-12
+        )
+    np.testing.assert_array_equal(scorer.scores_only(X), scored.scores)
+
+
+def test_the_boosted_model_never_ranks_a_worse_fit_higher_monotonic_in_every_feature():
+    ts, result = trained("thresholds", 3)
+    scorer = load_artifact(result.artifact)
+    X = ts.X[:500]
+    base = scorer.scores_only(X)
+    for j in range(X.shape[1]):
+        better = X.copy()
+        better[:, j] = np.minimum(1.0, better[:, j] + 0.3)
+        assert (scorer.scores_only(better) >= base - 1e-12).all(), SPEC.feature_names[j]
+
+
+def test_logistic_contributions_follow_the_sign_of_coefficient_times_standardized_value():
+    ts, result = trained("near_and_skilled", 0)
+    stage = result.artifact["stages"]["engaged"]
+    j = SPEC.index("distance")
+    assert stage["coef"][j] > 0  # planted: nearer → more sign-ups
+    X = ts.X[:100]
+    contributions = load_artifact(result.artifact).score(X).contributions[:, j]
+    above_mean = X[:, j] > stage["mean"][j]
+    assert (contributions[above_mean] > 0).all() and (contributions[~above_mean] < 0).all()
+
+
+def test_a_missing_feature_value_scores_as_the_training_mean():
+    ts, result = trained("near_and_skilled", 0)
+    scorer = load_artifact(result.artifact)
+    row = ts.X[:1].copy()
+    row_nan, row_mean = row.copy(), row.copy()
+    j = SPEC.index("distance")
+    row_nan[0, j] = np.nan
+    row_mean[0, j] = result.artifact["feature_means"][j]
+    assert scorer.score(row_nan).scores[0] == scorer.score(row_mean).scores[0]
+    # Cold start: a missing value counts as 0.5, i.e. half the feature's prior weight.
+    cold = np.zeros((1, 9))
+    cold[0, j] = np.nan
+    assert cold_start_scorer(VOL).score(cold).scores[0] == pytest.approx(0.125)
+
+
+def test_training_tolerates_missing_values_in_the_logged_rows():
+    ts = planted_world(14, near_and_skilled, reliable, groups=60)
+    ts.X[::7, SPEC.index("distance")] = np.nan
+    result = train(ts, seed=14)
+    assert np.isfinite(result.metrics["model"]["ndcg@10"])
+    assert all(np.isfinite(result.artifact["feature_means"]))
+
+
+def test_a_stage_without_both_outcomes_is_the_smoothed_constant_rate():
+    # Everyone who signs up attends: P(succeeded | engaged) has one class → constant.
+    ts = planted_world(15, near_and_skilled, lambda c: np.full(len(c["time"]), 50.0), groups=60)
+    result = train(ts, seed=15)
+    stage = result.artifact["stages"]["succeeded"]
+    assert stage["kind"] == "constant"
+    engaged_before = int(ts.engaged[ts.time < result.valid_from].sum())
+    assert stage["p"] == pytest.approx((engaged_before + 1) / (engaged_before + 2))
