@@ -57,6 +57,18 @@ class Settings:
     metrics_token: str | None = field(default=None, repr=False)
     #: Minimum days between publishing an open tender and its bid deadline (issue: configurable).
     open_tender_min_days: int = 20
+    #: Procurement matching (docs/matching.md, "Fairness and load"). An organization is
+    #: "small or new" — FA*IR's protected group — when founded fewer than this many years ago,
+    #: or with at most this many active social workers.
+    matching_new_org_years: int = 3
+    matching_small_org_staff: int = 5
+    #: FA*IR: target share p of qualified small/new organizations in every top-k prefix, and
+    #: the significance alpha of the binomial test that sets the minimum count per prefix.
+    matching_org_fair_p: float = 0.3
+    matching_org_fair_alpha: float = 0.1
+    #: Invitations an organization may receive per calendar month (Beijing): recommendations
+    #: push it down as it approaches the cap (EXPOSURE) and inviteOrganizations refuses beyond.
+    matching_org_invitations_per_month: int = 8
     #: Volunteer matching (docs/matching.md, "Retrieval and scope", "Invitations"): candidates
     #: scored per request at most; an outcome (signup, attendance) counts for an impression shown
     #: at most this many days before; invitations a volunteer may receive per 7 days; SmartSort

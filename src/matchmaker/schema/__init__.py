@@ -14,6 +14,7 @@ from matchmaker.schema.limits import RequestLimits
 from matchmaker.schema.mutations.accounts import AccountMutations
 from matchmaker.schema.mutations.jobs import JobMutations
 from matchmaker.schema.mutations.matching import MatchingMutations
+from matchmaker.schema.mutations.matching_procurement import MatchingProcurementMutations
 from matchmaker.schema.mutations.notifications import NotificationMutations
 from matchmaker.schema.mutations.organizations import OrganizationMutations
 from matchmaker.schema.mutations.procurement import ProcurementMutations
@@ -24,6 +25,7 @@ from matchmaker.schema.queries.accounts import AccountQueries
 from matchmaker.schema.queries.audit import AuditQueries
 from matchmaker.schema.queries.jobs import JobQueries
 from matchmaker.schema.queries.matching import MatchingQueries
+from matchmaker.schema.queries.matching_procurement import MatchingProcurementQueries
 from matchmaker.schema.queries.node import NodeQueries
 from matchmaker.schema.queries.notifications import NotificationQueries
 from matchmaker.schema.queries.organizations import OrganizationQueries
@@ -59,6 +61,7 @@ class Query(
     VolunteerQueries,
     OrganizationQueries,
     MatchingQueries,
+    MatchingProcurementQueries,
 ):
     pass
 
@@ -74,6 +77,7 @@ class Mutation(
     VolunteerMutations,
     OrganizationMutations,
     MatchingMutations,
+    MatchingProcurementMutations,
 ):
     pass
 

@@ -59,6 +59,11 @@ OPERATIONS: dict[str, Capability | None] = {
     "myVolunteerInvitations": C.VOLUNTEERING_PARTICIPATE,
     "shiftInvitations": C.ACTIVITY_MANAGE,  # the shift's organizer
     "matchingModels": C.MATCHING_MANAGE,
+    # procurement matching: project scope in services.matching.procurement
+    "recommendedOrganizations": C.ORGANIZATION_INVITE,  # a project in the caller's regions
+    "projectInvitations": C.ORGANIZATION_INVITE,
+    "recommendedProjects": C.BID_SUBMIT,  # the caller's own organization
+    "recommendedSocialWorkers": C.BID_SUBMIT,  # its own staff; the project open or run by it
     # mutations
     # volunteering (issue 4)
     "createActivity": C.ACTIVITY_MANAGE,
@@ -140,4 +145,5 @@ OPERATIONS: dict[str, Capability | None] = {
     "trainMatchingModels": C.MATCHING_MANAGE,
     "promoteMatchingModel": C.MATCHING_MANAGE,
     "rollbackMatchingModel": C.MATCHING_MANAGE,
+    "inviteOrganizations": C.ORGANIZATION_INVITE,  # a project open for bids, in region
 }

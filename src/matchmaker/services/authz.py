@@ -59,6 +59,8 @@ class Capability(StrEnum):
     REPORT_REVIEW = "report.review"
     PERFORMANCE_EVALUATE = "performance.evaluate"
     TRACK_RECORD_READ = "track_record.read"
+    #: Procurement matching: see recommended organizations for a project and invite them.
+    ORGANIZATION_INVITE = "organization.invite"
 
     # volunteering (issue 4)
     ACTIVITY_READ = "activity.read"
@@ -214,6 +216,8 @@ POLICY: dict[Capability, dict[Role | None, ScopeKind]] = {
         **_REGIONAL,
         R.ORG_ADMIN: S.ORGANIZATION,
     },
+    # The purchaser's side: community staff design the project, the bureau runs the tender.
+    Capability.ORGANIZATION_INVITE: {R.COMMUNITY_STAFF: S.REGION, R.BUREAU_OFFICER: S.REGION},
 }
 
 #: Which scope kind each role's grant must carry.

@@ -31,6 +31,7 @@ from matchmaker.services import audit
 from matchmaker.services.authz import Actor, Capability, require
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.errors import DomainError, ErrorCode, invalid, not_found
+from matchmaker.services.matching import procurement as matching_procurement
 from matchmaker.services.projects import (
     deadline_key,
     expect_state,
@@ -222,6 +223,14 @@ async def submit_bid(
         subject_id=bid.id,
         after={"project_id": project.id, "sealed": True},
         region_path=await region_path_of(session, project),
+    )
+    await matching_procurement.on_bid_submitted(
+        session,
+        sc.settings,
+        organization_id=organization_id,
+        project_id=project.id,
+        team_worker_ids=[t.social_worker_id for t in team],
+        at=now,
     )
     return bid
 

@@ -32,6 +32,7 @@ from matchmaker.services import audit
 from matchmaker.services.authz import Capability, Scope, require
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.errors import DomainError, ErrorCode, invalid, not_found
+from matchmaker.services.matching import procurement as matching_procurement
 from matchmaker.services.projects import (
     MAX_SERVICE_DAYS,
     PROJECT_FIELDS,
@@ -416,6 +417,14 @@ async def evaluate_performance(
             "project_status": project.status.value,
         },
         region_path=path,
+    )
+    await matching_procurement.on_performance_evaluated(
+        session,
+        sc.settings,
+        project_id=project.id,
+        organization_id=evaluation.organization_id,
+        score=evaluation.score,
+        at=clock.now(),
     )
     return evaluation
 

@@ -35,6 +35,7 @@ from matchmaker.services.accounts import actor_for_account
 from matchmaker.services.authz import Capability, require
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.errors import DomainError, ErrorCode, invalid
+from matchmaker.services.matching import procurement as matching_procurement
 from matchmaker.services.projects import (
     expect_state,
     load_in_scope,
@@ -393,6 +394,13 @@ async def confirm_award(sc: ServiceContext, *, project_id: int) -> Project:
             ],
         },
         region_path=path,
+    )
+    await matching_procurement.on_award(
+        session,
+        sc.settings,
+        project_id=project.id,
+        winner_bid_id=winner.bid.id,
+        at=project.awarded_at,
     )
     org = await session.get(Organization, winner.bid.organization_id)
     recipients: list[int | None] = [project.created_by_id]
