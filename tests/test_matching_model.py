@@ -279,6 +279,12 @@ def test_loading_refuses_an_artifact_built_for_other_features():
     for key, value, message in (
         ("format", 99, "format 99"),
         ("direction", "SHIFTS_FOR_ROBOTS", "unknown matching direction"),
+        ("kind", "neural_net", "unknown model kind"),
+        (
+            "stages",
+            {"engaged": {"kind": "logistic"}, "succeeded": {"kind": "constant", "p": 0.5}},
+            "malformed",
+        ),
     ):
         with pytest.raises(ArtifactError, match=message):
             load_artifact(dict(result.artifact, **{key: value}))

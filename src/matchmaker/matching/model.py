@@ -346,7 +346,7 @@ class Scorer:
         p_e, p_s = self._probabilities(x)
         scores = combine_stages(p_e, p_s)
         engaged, succeeded = self._stages["engaged"], self._stages["succeeded"]
-        if self.kind == LOGISTIC:
+        if not any(isinstance(st, _BoostedStage) for st in (engaged, succeeded)):
             # Local linearisation of the score in each stage's logit: d score / d logit × the
             # stage's coef × standardized value, so the units are score points.
             contributions = np.zeros_like(x)
@@ -402,14 +402,22 @@ def load_artifact(artifact: Mapping[str, Any]) -> Scorer:
     missing = [s for s in spec.stages if s not in stages_json]
     if missing:
         raise ArtifactError(f"artifact lacks stage(s) {missing}")
-    stages = {s: _stage_from_json(stages_json[s], n) for s in spec.stages}
-    means = np.asarray(artifact.get("feature_means", [0.5] * n), dtype=np.float64)
+    kind = artifact.get("kind")
+    if kind not in (LOGISTIC, GRADIENT_BOOSTING):
+        raise ArtifactError(f"unknown model kind {kind!r}")
+    try:
+        stages = {s: _stage_from_json(stages_json[s], n) for s in spec.stages}
+        means = np.asarray(artifact.get("feature_means", [0.5] * n), dtype=np.float64)
+    except (KeyError, TypeError, ValueError) as exc:
+        if isinstance(exc, ArtifactError):
+            raise
+        raise ArtifactError(f"malformed artifact: {exc!r}") from None
     if means.shape != (n,):
         raise ArtifactError(f"artifact feature_means does not have {n} values")
     version = artifact.get("version")
     return Scorer(
         spec,
-        kind=str(artifact.get("kind")),
+        kind=str(kind),
         stages=stages,
         feature_means=means,
         version=None if version is None else str(version),
