@@ -131,8 +131,15 @@ async def _wipe(engine: AsyncEngine) -> None:
         if engine.dialect.name == "postgresql":
             await conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         else:
+            # Audit rows refuse DELETE (append-only triggers): lift the guard to empty the table.
+            from matchmaker.models.audit import SQLITE_GUARD_DROP, SQLITE_GUARD_TRIGGERS
+
+            for statement in SQLITE_GUARD_DROP:
+                await conn.execute(text(statement))
             for name in tables:
                 await conn.execute(text(f"DELETE FROM {name}"))
+            for statement in SQLITE_GUARD_TRIGGERS:
+                await conn.execute(text(statement))
 
 
 @pytest.fixture(autouse=True)

@@ -15,6 +15,7 @@ from matchmaker.schema.relay import to_global_id
 from matchmaker.services import audit
 from matchmaker.services.bootstrap import system_context
 from tests import factories
+from tests.audit_helpers import tamper
 
 CREATE_REGION = """mutation($i: CreateRegionInput!) {
   createRegion(input: $i) { region { id } errors { code } } }"""
@@ -143,8 +144,9 @@ async def test_altering_a_stored_row_breaks_verification_at_that_row(
         # The system's events have no actor: forging one means setting it, not clearing it.
         admin = await _admin_id(session_factory, settings)
         value = admin
-    async with session_factory() as s, s.begin():
-        await s.execute(update(AuditEvent).where(AuditEvent.id == target).values({column: value}))
+    await tamper(
+        session_factory, update(AuditEvent).where(AuditEvent.id == target).values({column: value})
+    )
     report = await _verify(session_factory)
     assert (report.ok, report.first_broken_id) == (False, target)
 
@@ -157,8 +159,7 @@ async def _admin_id(session_factory, settings) -> int:
 
 async def test_deleting_a_middle_row_breaks_verification_at_the_next_row(session_factory, settings):
     ids = await _chain(session_factory, settings, 5)
-    async with session_factory() as s, s.begin():
-        await s.execute(delete(AuditEvent).where(AuditEvent.id == ids[2]))
+    await tamper(session_factory, delete(AuditEvent).where(AuditEvent.id == ids[2]))
     report = await _verify(session_factory)
     assert (report.ok, report.first_broken_id, report.reason) == (
         False,
@@ -173,8 +174,7 @@ async def test_deleting_the_newest_rows_is_caught_against_the_last_verified_head
     ids = await _chain(session_factory, settings, 4)
     head = await _verify(session_factory)
     assert head.ok and head.last_id == ids[-1]
-    async with session_factory() as s, s.begin():
-        await s.execute(delete(AuditEvent).where(AuditEvent.id.in_(ids[-2:])))
+    await tamper(session_factory, delete(AuditEvent).where(AuditEvent.id.in_(ids[-2:])))
     # A shorter chain is still a valid chain on its own …
     assert (await _verify(session_factory)).ok
     # … but not one that extends the head verified before.
@@ -217,8 +217,9 @@ async def test_the_nightly_job_records_its_verdict(session_factory, settings, ap
     (first,) = await _verify_job_results(session_factory)
     assert first["ok"] is True and first["last_id"] == ids[-1]
 
-    async with session_factory() as s, s.begin():
-        await s.execute(update(AuditEvent).where(AuditEvent.id == ids[1]).values(action="x"))
+    await tamper(
+        session_factory, update(AuditEvent).where(AuditEvent.id == ids[1]).values(action="x")
+    )
     clock.advance(dt.timedelta(days=1))
     await run_jobs()
     second = (await _verify_job_results(session_factory))[-1]
@@ -231,8 +232,7 @@ async def test_the_nightly_job_catches_rows_deleted_from_the_end_since_its_last_
     clock.freeze(dt.datetime(2026, 3, 2, 18, 45, tzinfo=dt.UTC))
     ids = await _chain(session_factory, settings, 3)
     await run_jobs()
-    async with session_factory() as s, s.begin():
-        await s.execute(delete(AuditEvent).where(AuditEvent.id == ids[-1]))
+    await tamper(session_factory, delete(AuditEvent).where(AuditEvent.id == ids[-1]))
     clock.advance(dt.timedelta(days=1))
     await run_jobs()
     latest = (await _verify_job_results(session_factory))[-1]

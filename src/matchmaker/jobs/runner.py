@@ -12,7 +12,9 @@ A duplicate delivery therefore either waits on the row lock and then sees ``DONE
 ``DONE`` straight away, or finds it ``RUNNING`` under another delivery and leaves it alone (a
 ``RUNNING`` row whose worker died is recovered after :data:`STALE_RUNNING_AFTER`). A failure
 rolls the effect back and re-queues with backoff until ``max_attempts``, then the row is
-``FAILED`` with the error kept for admins.
+``FAILED`` with the error kept for admins. A job whose last allowed attempt was cut off (the
+worker's timeout cancels it, or the process is killed) is found ``RUNNING`` and stale, and is
+then ``FAILED`` instead of being run again. Each job given up on alerts the platform admins.
 """
 
 from __future__ import annotations
@@ -21,10 +23,10 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
-import traceback
 from typing import Any
 
 from sqlalchemy import or_, select
+from sqlalchemy.exc import StatementError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from matchmaker import clock
@@ -50,6 +52,44 @@ def _stale(row: OutboxJob, now: dt.datetime) -> bool:
     return row.started_at is None or row.started_at < now - STALE_RUNNING_AFTER
 
 
+#: Longest ``last_error`` kept (admins read it in the ``jobs`` query).
+MAX_ERROR_LENGTH = 500
+
+
+def error_message(exc: BaseException) -> str:
+    """``Type: first line of the message``, bounded, without SQL or its parameters.
+
+    A database error's text carries the statement and its bound values (personal data, tokens);
+    only the driver's own first line is kept (e.g. ``IntegrityError: UNIQUE constraint failed:
+    accounts.username``), which names constraints and columns but no values.
+    """
+    source: BaseException = exc
+    if isinstance(exc, StatementError) and exc.orig is not None:
+        source = exc.orig
+    lines = str(source).strip().splitlines()
+    first = lines[0].strip() if lines else ""
+    text = f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+    return text if len(text) <= MAX_ERROR_LENGTH else text[: MAX_ERROR_LENGTH - 1] + "…"
+
+
+async def _give_up(session: AsyncSession, row: OutboxJob, error: str) -> None:
+    """Mark the job FAILED for good and alert the platform admins (once per job)."""
+    from matchmaker.jobs.alerts import notify_platform_admins
+
+    row.status = JobStatus.FAILED
+    row.last_error = error
+    row.finished_at = clock.now()
+    await notify_platform_admins(
+        session,
+        kind="jobs.failed",
+        title="后台任务失败",
+        body=f"任务 {row.name}（#{row.id}）已放弃：{error}",
+        subject_type="Job",
+        subject_id=row.id,
+        dedupe=f"jobs.failed:{row.id}",
+    )
+
+
 def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(600, 5 * 2 ** max(0, attempts - 1)))
 
@@ -72,6 +112,15 @@ async def execute(
             row.status = JobStatus.FAILED
             row.last_error = f"unknown job {row.name!r}"
             row.finished_at = clock.now()
+            return JobStatus.FAILED
+        if row.status is JobStatus.RUNNING and row.attempts >= row.max_attempts:
+            # Its last allowed attempt was cut off (the worker's timeout, a kill): give up.
+            await _give_up(
+                session,
+                row,
+                f"Cut off (worker timeout or killed) after {row.attempts} of "
+                f"{row.max_attempts} attempts",
+            )
             return JobStatus.FAILED
         row.status = JobStatus.RUNNING
         row.attempts += 1
@@ -98,11 +147,10 @@ async def execute(
             row = await _lock(session, job_id)
             if row is None or row.status is not JobStatus.RUNNING:
                 return row.status if row else None
-            row.last_error = "".join(traceback.format_exception_only(exc)).strip()[:4000]
             if row.attempts >= row.max_attempts:
-                row.status = JobStatus.FAILED
-                row.finished_at = clock.now()
+                await _give_up(session, row, error_message(exc))
             else:
+                row.last_error = error_message(exc)
                 row.status = JobStatus.QUEUED
                 row.enqueued_at = None
                 row.run_at = clock.now() + backoff(row.attempts)

@@ -12,6 +12,7 @@ from matchmaker.schema import prefetch
 from matchmaker.schema.errors import ErrorPolicy, MatchmakerSchema
 from matchmaker.schema.limits import RequestLimits
 from matchmaker.schema.mutations.accounts import AccountMutations
+from matchmaker.schema.mutations.audit import AuditMutations
 from matchmaker.schema.mutations.jobs import JobMutations
 from matchmaker.schema.mutations.matching import MatchingMutations
 from matchmaker.schema.mutations.matching_procurement import MatchingProcurementMutations
@@ -73,6 +74,7 @@ class Mutation(
     NotificationMutations,
     ProcurementMutations,
     JobMutations,
+    AuditMutations,
     VolunteeringMutations,
     VolunteerMutations,
     OrganizationMutations,

@@ -130,6 +130,7 @@ OPERATIONS: dict[str, Capability | None] = {
     "setSocialWorkerActive": C.SOCIAL_WORKER_MANAGE,
     "markNotificationsRead": None,
     "runJob": C.JOB_RUN,
+    "acknowledgeAuditAlarm": C.AUDIT_VERIFY,
     "registerVolunteer": None,  # public self-registration
     "becomeVolunteer": None,  # any logged-in account without a volunteer profile
     "updateVolunteerProfile": C.VOLUNTEER_UPDATE,
