@@ -14,7 +14,7 @@ import datetime as dt
 import hashlib
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -233,6 +233,58 @@ def _order(scores: np.ndarray) -> np.ndarray:
     return np.argsort(-scores, kind="stable")
 
 
+# --- features of (volunteer, shift) pairs ----------------------------------------------------
+
+
+def pair_features(
+    direction: str,
+    *,
+    distance_km: np.ndarray,
+    max_km: np.ndarray | float,
+    need_mask: np.ndarray,
+    availability: np.ndarray,
+    required_skills: Sequence[Collection[str]],
+    skills: Sequence[Collection[str]],
+    category: Sequence[str],
+    interests: Sequence[Collection[str]],
+    attended: np.ndarray | float,
+    trials: np.ndarray | float,
+    times_here: np.ndarray,
+    recent_minutes: np.ndarray | float,
+    invitations_recent: np.ndarray | float,
+    places_left: np.ndarray | float,
+    capacity: np.ndarray | float,
+    invitation_cap: int,
+) -> np.ndarray:
+    """The X rows (direction's feature order) of volunteer/shift pairs, one row per pair.
+
+    Both volunteer directions, the seed's simulated history and the tests compute features
+    here, so a logged row always means the same thing. Counts are as of the moment the list is
+    shown (the caller's job: no later outcome may leak in).
+    """
+    n = len(distance_km)
+
+    def full(x: np.ndarray | float) -> np.ndarray:
+        return np.broadcast_to(np.asarray(x, dtype=np.float64), (n,))
+
+    columns = {
+        "distance": F.distance_fit(distance_km, full(max_km)),
+        "time": F.time_fit(np.asarray(need_mask, dtype=np.int64), np.asarray(availability)),
+        "skills": F.overlap(required_skills, skills),
+        "interest": np.array(
+            [1.0 if c in i else 0.0 for c, i in zip(category, interests, strict=True)]
+        ),
+        "reliability": F.reliability(
+            full(attended), full(trials), RELIABILITY_PRIOR, RELIABILITY_WEIGHT
+        ),
+        "familiarity": F.familiarity(times_here),
+        "load": F.load(full(recent_minutes), LOAD_CAP_MINUTES),
+        "exposure": F.exposure(full(invitations_recent), invitation_cap),
+        "vacancy": np.clip(full(places_left) / np.maximum(full(capacity), 1.0), 0.0, 1.0),
+    }
+    return _matrix(direction, columns)
+
+
 # --- history aggregates (as of now) -----------------------------------------------------------
 
 
@@ -443,24 +495,25 @@ async def recommended_volunteers(
     here = np.array([hist.here.get((i, activity.region_id), 0) for i in ids], dtype=np.float64)
     minutes = np.array([hist.minutes.get(i, 0) for i in ids], dtype=np.float64)
     invites = np.array([hist.invitations.get(i, 0) for i in ids], dtype=np.float64)
-    cap = sc.settings.matching_volunteer_invitations_per_week
-    vacancy = max(0, shift.capacity - shift.confirmed_count) / shift.capacity
-    columns = {
-        "distance": F.distance_fit(dist, max_km),
-        "time": F.time_fit(
-            np.full(n, need, dtype=np.int64), np.array([r.availability for r in rows])
-        ),
-        "skills": F.overlap([activity.required_skills] * n, [r.skills for r in rows]),
-        "interest": np.array(
-            [1.0 if activity.category.value in r.interests else 0.0 for r in rows]
-        ),
-        "reliability": F.reliability(attended, trials, RELIABILITY_PRIOR, RELIABILITY_WEIGHT),
-        "familiarity": F.familiarity(here),
-        "load": F.load(minutes, LOAD_CAP_MINUTES),
-        "exposure": F.exposure(invites, cap),
-        "vacancy": np.full(n, vacancy),
-    }
-    X = _matrix(VFS, columns)
+    X = pair_features(
+        VFS,
+        distance_km=dist,
+        max_km=max_km,
+        need_mask=np.full(n, need, dtype=np.int64),
+        availability=np.array([r.availability for r in rows], dtype=np.int64),
+        required_skills=[activity.required_skills] * n,
+        skills=[r.skills for r in rows],
+        category=[activity.category.value] * n,
+        interests=[r.interests for r in rows],
+        attended=attended,
+        trials=trials,
+        times_here=here,
+        recent_minutes=minutes,
+        invitations_recent=invites,
+        places_left=max(0, shift.capacity - shift.confirmed_count),
+        capacity=shift.capacity,
+        invitation_cap=sc.settings.matching_volunteer_invitations_per_week,
+    )
     scored = active.scorer.score(X)
     scores = np.asarray(scored.scores, dtype=np.float64)
     adjusted = _penalized(scores, invites, sc.settings.matching_exposure_strength)
@@ -644,24 +697,25 @@ async def recommended_shifts(
     minutes = float(hist.minutes.get(volunteer.id, 0))
     invites = float(hist.invitations.get(volunteer.id, 0))
     places_left = np.array([max(0, r.capacity - r.confirmed_count) for r in rows])
-    capacity = np.array([r.capacity for r in rows], dtype=np.float64)
-    cap = sc.settings.matching_volunteer_invitations_per_week
-    columns = {
-        "distance": F.distance_fit(dist, float(volunteer.max_distance_km or DEFAULT_MAX_KM)),
-        "time": F.time_fit(needs, np.full(n, volunteer.availability, dtype=np.int64)),
-        "skills": F.overlap([r.required_skills for r in rows], [volunteer.skills] * n),
-        "interest": np.array(
-            [1.0 if r.category.value in volunteer.interests else 0.0 for r in rows]
-        ),
-        "reliability": np.full(
-            n, F.reliability(attended, trials, RELIABILITY_PRIOR, RELIABILITY_WEIGHT)
-        ),
-        "familiarity": F.familiarity(here),
-        "load": np.full(n, F.load(minutes, LOAD_CAP_MINUTES)),
-        "exposure": np.full(n, F.exposure(invites, cap)),
-        "vacancy": places_left / capacity,
-    }
-    X = _matrix(SFV, columns)
+    X = pair_features(
+        SFV,
+        distance_km=dist,
+        max_km=float(volunteer.max_distance_km or DEFAULT_MAX_KM),
+        need_mask=needs,
+        availability=np.full(n, volunteer.availability, dtype=np.int64),
+        required_skills=[r.required_skills for r in rows],
+        skills=[volunteer.skills] * n,
+        category=[r.category.value for r in rows],
+        interests=[volunteer.interests] * n,
+        attended=attended,
+        trials=trials,
+        times_here=here,
+        recent_minutes=minutes,
+        invitations_recent=invites,
+        places_left=places_left,
+        capacity=np.array([r.capacity for r in rows], dtype=np.float64),
+        invitation_cap=sc.settings.matching_volunteer_invitations_per_week,
+    )
     scored = active.scorer.score(X)
     scores = np.asarray(scored.scores, dtype=np.float64)
     # SmartSort: each place already taken pushes a shift down, so attention spreads over shifts.
