@@ -51,7 +51,14 @@ describe('reason tags', () => {
 
   it('read percentages, counts, hours and service categories out of Chinese texts', () => {
     expect(reasonValueEn('近 90 天出勤率 95%')).toBe('95%');
-    expect(reasonValueEn('在本社区做过 3 次服务')).toBe('3×');
+    expect(reasonValueEn('在本社区做过 3 次服务')).toBe('3 times');
+    expect(reasonValueEn('本月受邀 1 次，机会较少')).toBe('1 time');
+    expect(reasonValueEn('关注为老服务类活动')).toBe('Elderly care');
+    expect(reasonValueEn('在为老服务领域做过 4 个项目')).toBe('Elderly care (4)');
+    expect(reasonValueEn('高级社会工作师，登记有效')).toBe('Senior social worker');
+    expect(reasonValueEn('还有 8 个名额')).toBe('8');
+    expect(reasonValueEn('里程碑按时率 90%')).toBe('90%');
+    expect(reasonValueEn('项目内容与机构简介相近')).toBeNull();
     expect(reasonValueEn('近 30 天服务 12 小时')).toBe('12 h');
     expect(reasonValueEn('服务领域：为老服务、社区融入')).toBe('Elderly care, Community integration');
     expect(reasonValueEn('周六上午、周日下午有空')).toBe('Sat morning, Sun afternoon');

@@ -1,12 +1,14 @@
 // How a match reason reads to a person. The server writes each reason's `text` in Chinese from
-// the feature's template and its facts (docs/matching.md: "距离 1.2 公里", "具备所需技能：急救",
-// "周六上午有空", "近 90 天出勤率 95%", "在本社区做过 3 次服务"). In Chinese the text is shown as
-// it is; in English the reason code's translated label is shown with the value read out of the
-// text where it has a recognisable shape (distance, percentage, time slots, counts, listed items).
+// the feature's template and its facts (docs/matching.md; matching/directions.py: "距离 1.2 公里",
+// "具备所需技能：急救", "周六上午有空", "近 90 天出勤率 95%", "在本社区做过 3 次服务"). In Chinese the
+// text is shown as it is; in English the reason code's translated label is shown with the value
+// read out of the text where it has a recognisable shape (listed items, service categories and
+// worker levels, distance, percentage, time slots, hours, counts).
 import type { Locale, MessageKey } from '../i18n';
 import { translate } from '../i18n';
 import { REASON_CODES } from '../i18n/matching';
 import { volunteeringEn, volunteeringZh } from '../i18n/volunteering';
+import { procurementEn, procurementZh } from '../i18n/procurement';
 
 export interface ReasonLike {
   code: string;
@@ -24,10 +26,27 @@ export function reasonName(code: string, locale: Locale): string | null {
 const DAYS: Record<string, string> = { 一: 'Mon', 二: 'Tue', 三: 'Wed', 四: 'Thu', 五: 'Fri', 六: 'Sat', 日: 'Sun', 天: 'Sun' };
 const SLOTS: Record<string, string> = { 上午: 'morning', 下午: 'afternoon', 晚上: 'evening' };
 
-// Service categories and week slots the server may name in a reason: Chinese label → English.
+// Service categories and social-worker levels the server may name in a reason: Chinese → English.
 const ZH_TO_EN = new Map<string, string>();
 for (const [key, zh] of Object.entries(volunteeringZh)) {
   if (key.startsWith('category.')) ZH_TO_EN.set(zh, volunteeringEn[key as keyof typeof volunteeringEn]);
+}
+for (const [key, zh] of Object.entries(procurementZh)) {
+  if (key.startsWith('workerLevel.') && key !== 'workerLevel.NONE') ZH_TO_EN.set(zh, procurementEn[key as keyof typeof procurementEn]);
+}
+// Longest first, so 高级社会工作师 is found before 社会工作师 inside it.
+const LABELS = [...ZH_TO_EN.keys()].sort((a, b) => b.length - a.length);
+
+function labelsIn(text: string): string[] {
+  const found: string[] = [];
+  let rest = text;
+  for (const label of LABELS) {
+    if (rest.includes(label)) {
+      found.push(ZH_TO_EN.get(label) ?? label);
+      rest = rest.split(label).join(' ');
+    }
+  }
+  return found;
 }
 
 function translateItem(item: string): string {
@@ -47,6 +66,9 @@ export function reasonValueEn(text: string): string | null {
       .map(translateItem);
     if (items.length) return items.join(', ');
   }
+  const count = /(\d+)\s*(?:个|家|名|位|份|项)/.exec(t);
+  const labels = labelsIn(t);
+  if (labels.length) return count ? `${labels.join(', ')} (${count[1]})` : labels.join(', ');
   const km = /(\d+(?:\.\d+)?)\s*(?:公里|千米|km)/i.exec(t);
   if (km) return `${km[1]} km`;
   const metres = /(\d+(?:\.\d+)?)\s*米/.exec(t);
@@ -58,8 +80,7 @@ export function reasonValueEn(text: string): string | null {
   const hours = /(\d+(?:\.\d+)?)\s*(?:个)?小时/.exec(t);
   if (hours) return `${hours[1]} h`;
   const times = /(\d+)\s*次/.exec(t);
-  if (times) return `${times[1]}×`;
-  const count = /(\d+)\s*(?:个|家|名|位|份|项)/.exec(t);
+  if (times) return times[1] === '1' ? '1 time' : `${times[1]} times`;
   if (count) return count[1];
   return null;
 }

@@ -17,6 +17,7 @@ import { useI18n } from '../../i18n';
 
 type Item = RecommendedVolunteersQuery['recommendedVolunteers']['items'][number];
 type Invitation = ShiftInvitationsQuery['shiftInvitations']['nodes'][number];
+const CLOSED = ['SHIFT_STARTED', 'ACTIVITY_CANCELLED'];
 const COLORS: Record<Invitation['status'], string> = { PENDING: 'orange', ACCEPTED: 'green', DECLINED: 'default', EXPIRED: 'default' };
 
 /**
@@ -48,6 +49,9 @@ export function ShiftMatchingPanel({ shiftId }: { shiftId: string }) {
     }
     await Promise.all([recs.refetch(), invitations.refetch()]);
   };
+
+  // Invitations are for shifts still ahead: once it starts (by the server's clock) the panel goes.
+  if (recs.error && CLOSED.includes(recs.error.code)) return null;
 
   return (
     <Space direction="vertical" size={16} style={{ width: '100%', marginTop: 16 }}>

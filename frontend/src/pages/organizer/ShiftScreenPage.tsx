@@ -156,7 +156,7 @@ export function ShiftScreenPage() {
           </Card>
         </Col>
       </Row>
-      {s && !s.isCancelled && Date.parse(s.endsAt) > Date.now() && <ShiftMatchingPanel shiftId={id} />}
+      {s && !s.isCancelled && Date.parse(s.startsAt) > Date.now() && <ShiftMatchingPanel shiftId={id} />}
       {marking && s && (
         <MarkAttendedModal
           key={marking.id}

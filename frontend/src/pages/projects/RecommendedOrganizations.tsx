@@ -39,6 +39,9 @@ export function RecommendedOrganizations({ projectId, canInvite }: { projectId: 
     await Promise.all([recs.refetch(), invitations.refetch()]);
   };
 
+  // Past the opening (by the server's clock) there is nobody left to invite: no panel.
+  if (recs.error?.code === 'INVALID_STATE') return null;
+
   return (
     <Card title={t('match.orgs.title')} style={{ marginTop: 16 }} data-testid="recommended-organizations">
       <Typography.Paragraph type="secondary" style={{ fontSize: 13 }}>

@@ -21,6 +21,9 @@ export function RecommendedSocialWorkers({
   const { t } = useI18n();
   const recs = useQuery(RecommendedSocialWorkersDocument, { projectId, organizationId, first: 10 });
   const data = recs.data?.recommendedSocialWorkers;
+  // A help beside the form, not part of it: when it cannot answer, the form stands alone.
+  if (recs.error) return null;
+
   return (
     <Card size="small" type="inner" title={t('match.workers.title')} style={{ marginBottom: 16 }} data-testid="recommended-social-workers">
       <RecommendationList<Item>
