@@ -133,6 +133,16 @@ def test_text_similarity_ranks_a_related_chinese_description_above_an_unrelated_
     assert ((sims >= 0) & (sims <= 1)).all()
 
 
+def test_text_similarity_counts_a_query_repeated_for_every_candidate_once():
+    query = "社区长者助餐服务项目"
+    docs = ["专注社区长者助餐与居家照护服务", "青少年编程与科学教育", "社区助老服务"]
+    once = features.text_similarity([query] * 3, docs)
+    # Thirty copies of the same texts give the same IDF: distinct texts are what counts.
+    many = features.text_similarity([query] * 30, docs * 10)
+    np.testing.assert_allclose(many[:3], once)
+    assert once[0] > once[2] > once[1] == 0.0
+
+
 def test_text_similarity_of_only_empty_texts_is_zero():
     np.testing.assert_allclose(features.text_similarity(["", ""], ["", ""]), [0.0, 0.0])
 

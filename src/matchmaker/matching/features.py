@@ -165,9 +165,10 @@ def share(part: ArrayLike, whole: ArrayLike) -> FloatArray:
 def text_similarity(queries: Sequence[str], docs: Sequence[str]) -> FloatArray:
     """Cosine of character 1–3-gram TF-IDF vectors between ``queries[i]`` and ``docs[i]``.
 
-    Character n-grams need no Chinese tokenizer. The IDF is fitted on the texts of this call (the
-    retrieved candidates and the query), so the result depends only on what is passed in. Empty
-    texts score 0.
+    Character n-grams need no Chinese tokenizer. The IDF is fitted on the distinct texts of this
+    call (the query and the retrieved candidates), so the result depends only on what is passed
+    in, and a query repeated for every candidate counts once rather than making its own n-grams
+    look common. Empty texts score 0.
     """
     from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -179,9 +180,10 @@ def text_similarity(queries: Sequence[str], docs: Sequence[str]) -> FloatArray:
     vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), lowercase=True)
     texts = [q or "" for q in queries] + [d or "" for d in docs]
     try:
-        matrix = vectorizer.fit_transform(texts)
+        vectorizer.fit(sorted(set(texts)))
     except ValueError:  # every text empty: no vocabulary
         return np.zeros(n, dtype=np.float64)
+    matrix = vectorizer.transform(texts)
     # Rows are L2-normalised, so the row-wise dot product is the cosine.
     sims = np.asarray(matrix[:n].multiply(matrix[n:]).sum(axis=1), dtype=np.float64).ravel()
     return np.clip(sims, 0.0, 1.0)
