@@ -109,9 +109,7 @@ async def execute(
             return None  # an early duplicate of a retry that is waiting out its backoff
         spec = JOBS.get(row.name)
         if spec is None:
-            row.status = JobStatus.FAILED
-            row.last_error = f"unknown job {row.name!r}"
-            row.finished_at = clock.now()
+            await _give_up(session, row, f"unknown job {row.name!r}")
             return JobStatus.FAILED
         if row.status is JobStatus.RUNNING and row.attempts >= row.max_attempts:
             # Its last allowed attempt was cut off (the worker's timeout, a kill): give up.
