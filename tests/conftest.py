@@ -176,6 +176,14 @@ async def app(settings: Settings, engine: AsyncEngine) -> AsyncIterator[Any]:
         yield application
 
 
+def _endpoint(query: str) -> str:
+    """Like the front end (src/api/client.ts): evidence uploads go to their own route."""
+    from matchmaker.web.app import UPLOAD_FIELDS
+
+    uploads = any(f"{name}(" in query.replace(" (", "(") for name in UPLOAD_FIELDS)
+    return "/graphql/upload" if uploads else "/graphql"
+
+
 class GraphQLClient:
     """Posts GraphQL over real HTTP semantics (ASGI), like the browser and API clients do."""
 
@@ -192,7 +200,7 @@ class GraphQLClient:
     ) -> dict[str, Any]:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         response = await self.http.post(
-            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+            _endpoint(query), json={"query": query, "variables": variables or {}}, headers=headers
         )
         assert response.status_code == 200, response.text
         body = response.json()

@@ -140,3 +140,43 @@ async def test_argon2_runs_in_a_worker_thread_not_on_the_event_loop(
     monkeypatch.setattr(passwords, "verify_password", spy)
     assert await _login(http, "lihua", PASSWORD) == ["OK"]
     assert threads == [False]
+
+
+async def test_guessing_a_shift_check_in_code_is_limited_per_volunteer_and_shift(
+    gql, session, settings
+):
+    from matchmaker import clock
+    from matchmaker.services.activities import current_code
+    from tests.volunteering_helpers import (
+        CHECK_IN,
+        HOUR,
+        SIGN_UP,
+        T0,
+        community_activity,
+        gid,
+        staff,
+        volunteer,
+    )
+
+    clock.freeze(T0)
+    w = await factories.world(session)
+    organizer = await staff(session, settings, w.street_a)
+    start = T0 + 20 * (HOUR / 60)
+    _, (shift,) = await community_activity(
+        session, settings, organizer, w.community_a1, shifts=[(start, start + 2 * HOUR, 5)]
+    )
+    v = await volunteer(session, settings)
+    await gql(SIGN_UP, {"i": {"shiftId": gid("Shift", shift.id)}}, token=v.token)
+    right = current_code(shift.secret, T0)
+
+    async def check_in(code: str) -> list[str]:
+        data = await gql(
+            CHECK_IN, {"i": {"shiftId": gid("Shift", shift.id), "code": code}}, token=v.token
+        )
+        return [e["code"] for e in data["checkIn"]["errors"]] or ["OK"]
+
+    wrong = [f"{n:06d}" for n in range(100) if f"{n:06d}" != right]
+    for code in wrong[: settings.checkin_max_failures]:
+        assert await check_in(code) == ["INVALID_CHECKIN_CODE"]
+    # Ten guesses out of a million codes: the eleventh, even the right one, is refused.
+    assert await check_in(right) == ["RATE_LIMITED"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -12,6 +13,7 @@ import httpx
 import pytest
 from graphql import DocumentNode, FragmentDefinitionNode, OperationDefinitionNode, parse
 
+from matchmaker import clock
 from matchmaker.config import ConfigError, Environment, load_settings
 from matchmaker.models.enums import Role
 from matchmaker.schema import build_schema
@@ -309,3 +311,94 @@ async def test_a_200_kb_text_filter_is_text_too_long_before_any_sql(gql, session
     # The documented length itself is fine.
     ok = await gql(query, {"t": "长" * 100}, token=admin.token, expect_errors=True)
     assert "errors" not in ok, ok
+
+
+# --- item 19: out-of-range money, naive times, the radius leak ------------------------------
+
+
+async def _signed_up_volunteer(session: Any, settings: Any, gql: Any, *, radius: int | None = None):
+    from tests.volunteering_helpers import (
+        HOUR,
+        SIGN_UP,
+        T0,
+        community_activity,
+        gid,
+        staff,
+        volunteer,
+    )
+
+    clock.freeze(T0)
+    w = await factories.world(session)
+    organizer = await staff(session, settings, w.street_a)
+    start = T0 + dt.timedelta(minutes=20)
+    _, (shift,) = await community_activity(
+        session,
+        settings,
+        organizer,
+        w.community_a1,
+        shifts=[(start, start + 2 * HOUR, 5)],
+        radius=radius,
+    )
+    v = await volunteer(session, settings)
+    data = await gql(SIGN_UP, {"i": {"shiftId": gid("Shift", shift.id)}}, token=v.token)
+    return organizer, shift, v, data["signUp"]["signup"]["id"]
+
+
+async def test_a_budget_beyond_the_money_columns_is_a_typed_input_error_not_internal(
+    gql, session, settings
+):
+    from tests.procurement_support import city, gid, spec
+
+    c = await city(session, settings, bidders=0)
+    body = await gql(
+        """mutation($i: CreateProjectInput!) { createProject(input: $i) { project { id } } }""",
+        {
+            "i": {
+                "regionId": gid("Region", c.community.id),
+                "project": spec(budgetCeilingFen=10**20),
+            }
+        },
+        token=c.staff.token,
+        expect_errors=True,
+    )
+    (error,) = body["errors"]
+    assert error["extensions"]["code"] == "INVALID_INPUT"
+    assert "at most 1000000000000000 fen" in error["message"]
+
+
+async def test_a_naive_datetime_is_a_typed_input_error_not_internal(gql, session, settings):
+    organizer, _, _, signup_id = await _signed_up_volunteer(session, settings, gql)
+    body = await gql(
+        """mutation($i: MarkAttendedInput!) { markAttended(input: $i) { errors { code } } }""",
+        {"i": {"signupId": signup_id, "checkInAt": "2026-03-02T09:25:00"}},  # no offset
+        token=organizer.token,
+        expect_errors=True,
+    )
+    (error,) = body["errors"]
+    assert error["extensions"]["code"] == "INVALID_INPUT"
+    assert "time zone offset" in error["message"]
+
+
+async def test_a_check_in_outside_the_radius_does_not_reveal_how_far_the_activity_is(
+    gql, session, settings
+):
+    from matchmaker.services.activities import current_code
+    from tests.volunteering_helpers import CHECK_IN, LAT, LNG, T0, gid
+
+    _, shift, v, _ = await _signed_up_volunteer(session, settings, gql, radius=200)
+    # A stranger's probe 1.1 km north: the answer must not say "1112 m".
+    data = await gql(
+        CHECK_IN,
+        {
+            "i": {
+                "shiftId": gid("Shift", shift.id),
+                "code": current_code(shift.secret, T0),
+                "latitude": LAT + 0.01,
+                "longitude": LNG,
+            }
+        },
+        token=v.token,
+    )
+    (error,) = data["checkIn"]["errors"]
+    assert error["code"] == "OUTSIDE_RADIUS"
+    assert not re.search(r"\d", error["message"])

@@ -49,6 +49,8 @@ class Settings:
     login_max_failures: int = 5
     login_max_failures_per_address: int = 20
     login_window_seconds: int = 15 * 60
+    #: Wrong check-in/check-out codes allowed per volunteer and shift in the login window.
+    checkin_max_failures: int = 10
     #: Self-registrations allowed per client address in the window. Generous enough for a
     #: community centre registering its neighbours over one shared network.
     registration_max_per_address: int = 20
@@ -190,6 +192,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             env_vars, "MATCHMAKER_LOGIN_MAX_FAILURES_PER_ADDRESS", 20
         ),
         login_window_seconds=_positive_int(env_vars, "MATCHMAKER_LOGIN_WINDOW_SECONDS", 15 * 60),
+        checkin_max_failures=_positive_int(env_vars, "MATCHMAKER_CHECKIN_MAX_FAILURES", 10),
         registration_max_per_address=_positive_int(
             env_vars, "MATCHMAKER_REGISTRATION_MAX_PER_ADDRESS", 20
         ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import strawberry
@@ -34,6 +35,7 @@ from matchmaker.schema.queries.procurement import ProcurementQueries
 from matchmaker.schema.queries.regions import RegionQueries
 from matchmaker.schema.queries.volunteering import VolunteeringQueries
 from matchmaker.schema.queries.volunteers import VolunteerQueries
+from matchmaker.schema.scalars import AWARE_DATETIME
 from matchmaker.schema.types.account import Account, RoleGrant
 from matchmaker.schema.types.audit import AuditEvent
 from matchmaker.schema.types.job import Job
@@ -121,7 +123,8 @@ def build_schema(*, production: bool = False) -> strawberry.Schema:
         extensions=extensions,
         config=StrawberryConfig(
             auto_camel_case=True,
-            scalar_map={Fen: FEN_SCALAR},
+            # DateTime refuses naive times (schema/scalars.py).
+            scalar_map={Fen: FEN_SCALAR, dt.datetime: AWARE_DATETIME},
             disable_field_suggestions=production,
         ),
     )

@@ -15,6 +15,7 @@ from strawberry.extensions import SchemaExtension
 from matchmaker.schema.limits import without_suggestions
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.errors import DomainError, ErrorCode
+from matchmaker.services.ratelimit import LoginAttempt
 
 log = logging.getLogger("matchmaker.graphql")
 T = TypeVar("T")
@@ -67,6 +68,33 @@ async def run_mutation(
                 message="The change conflicts with data saved at the same time; try again",
             )
         ]
+
+
+async def run_limited(
+    info: Any,
+    reserve: Callable[[ServiceContext], Awaitable[LoginAttempt | None]],
+    action: Callable[[ServiceContext], Awaitable[T]],
+    *,
+    wrong_secret: frozenset[ErrorCode],
+) -> tuple[T | None, list[UserError]]:
+    """Run a secret-checking mutation (login, changePassword, check-in codes) within a limit.
+
+    Two savepoints: ``reserve`` takes the attempt's place first (refusing with RATE_LIMITED
+    when the window is full), and that place is kept even when ``action`` is rolled back. A
+    refusal in ``wrong_secret`` leaves it counted as a failure; any other refusal gives it
+    back; a success clears the key's failures (services/ratelimit.py, docs/security.md).
+    """
+    attempt, errors = await run_mutation(info, reserve)
+    if errors:
+        return None, errors
+    result, errors = await run_mutation(info, action)
+    if attempt is not None:
+        session = info.context.session
+        if not errors:
+            await attempt.succeeded(session)
+        elif not any(e.code in wrong_secret for e in errors):
+            await attempt.give_back(session)
+    return result, errors
 
 
 MASKED_MESSAGE = "Unexpected error."

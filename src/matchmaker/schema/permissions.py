@@ -40,6 +40,7 @@ OPERATIONS: dict[str, Capability | None] = {
     "myVolunteerProfile": None,  # the caller's own profile, or null
     "volunteers": C.VOLUNTEER_READ,
     "volunteerTeams": C.TEAM_READ,
+    "myTeamMemberships": C.VOLUNTEERING_PARTICIPATE,
     # procurement (issue 3)
     "publishedProjects": C.PROJECT_READ,
     "awardAnnouncements": C.PROJECT_READ,
@@ -138,8 +139,12 @@ OPERATIONS: dict[str, Capability | None] = {
     "createVolunteerTeam": C.TEAM_MANAGE,
     "updateVolunteerTeam": C.TEAM_MANAGE,
     "setVolunteerTeamActive": C.TEAM_MANAGE,
-    "addVolunteerTeamMember": C.TEAM_MANAGE,
+    "inviteVolunteerTeamMember": C.TEAM_MANAGE,
+    "rotateVolunteerTeamJoinCode": C.TEAM_MANAGE,
     "removeVolunteerTeamMember": C.TEAM_MANAGE,
+    "respondToTeamInvitation": C.VOLUNTEERING_PARTICIPATE,
+    "joinVolunteerTeam": C.VOLUNTEERING_PARTICIPATE,
+    "leaveVolunteerTeam": C.VOLUNTEERING_PARTICIPATE,
     # matching (docs/matching.md)
     "inviteVolunteers": C.ACTIVITY_MANAGE,  # the shift's organizer
     "respondToVolunteerInvitation": C.VOLUNTEERING_PARTICIPATE,  # the invited volunteer

@@ -168,8 +168,8 @@ RATE_LIMITED_MESSAGE = "Too many failed attempts; try again in 15 minutes"
 
 async def reserve_login(sc: ServiceContext, *, login: str) -> LoginAttempt | None:
     """Take this attempt's place in the account's and the address's windows, before any
-    password is verified (docs/security.md). Call it in its own ``run_mutation`` step: the
-    place must outlive the rollback of a failed attempt. None when no limiter is configured."""
+    password is verified (docs/security.md; ``schema.errors.run_limited`` keeps the place when
+    the login fails). None when no limiter is configured."""
     limiter = sc.login_limiter
     if limiter is None:
         return None
@@ -185,10 +185,8 @@ async def login(
     login: str,
     password: str,
     user_agent: str | None = None,
-    attempt: LoginAttempt | None = None,
 ) -> LoginResult:
-    """Log in by phone or username, within the ``attempt`` taken by :func:`reserve_login`
-    (a failure keeps its place as a counted failure)."""
+    """Log in by phone or username (after :func:`reserve_login`)."""
     login = login.strip()
     account = await sc.session.scalar(
         select(Account).where(or_(Account.phone == login, Account.username == login))
@@ -198,8 +196,6 @@ async def login(
         raise DomainError(ErrorCode.INVALID_CREDENTIALS, "Wrong login or password", "password")
     if account.status is not AccountStatus.ACTIVE:
         raise DomainError(ErrorCode.ACCOUNT_DISABLED, "This account is disabled", "login")
-    if attempt is not None:
-        await attempt.succeeded(sc.session)
     result = await open_session(sc, account, user_agent=user_agent)
     await audit.record(
         sc,
@@ -242,7 +238,6 @@ async def change_password(
     old_password: str,
     new_password: str,
     current_token: str | None = None,
-    attempt: LoginAttempt | None = None,
 ) -> Account:
     """Change the caller's password and end their other sessions (a thief's included)."""
     account_id = require_authenticated(sc.actor)
@@ -250,8 +245,6 @@ async def change_password(
     assert account is not None
     if not await verify_password_async(account.password_hash, old_password):
         raise DomainError(ErrorCode.INVALID_CREDENTIALS, "Wrong current password", "oldPassword")
-    if attempt is not None:
-        await attempt.succeeded(sc.session)
     check_password(new_password, "newPassword")
     account.password_hash = await hash_password_async(new_password)
     others = delete(AuthSession).where(AuthSession.account_id == account_id)

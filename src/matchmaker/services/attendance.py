@@ -29,6 +29,7 @@ from matchmaker.services.context import ServiceContext
 from matchmaker.services.errors import DomainError, ErrorCode, invalid, not_found
 from matchmaker.services.matching import store as matching_store
 from matchmaker.services.matching.store import SUCCEEDED
+from matchmaker.services.ratelimit import LoginAttempt, checkin_keys
 
 CHECKIN_OPENS_BEFORE = dt.timedelta(minutes=30)
 ATTENDANCE_FIELDS = (
@@ -47,6 +48,21 @@ def _check_key(key: str | None) -> str | None:
     if not 8 <= len(key) <= 100:
         raise invalid("idempotencyKey", "An idempotency key has 8 to 100 characters")
     return key
+
+
+async def reserve_code_attempt(sc: ServiceContext, *, shift_id: int) -> LoginAttempt | None:
+    """Take a place among this volunteer's code attempts for the shift before a code is checked
+    (settings.checkin_max_failures wrong codes per login window; docs/security.md)."""
+    limiter = sc.login_limiter
+    if limiter is None:
+        return None
+    volunteer = await my_volunteer(sc)
+    attempt = await limiter.reserve(checkin_keys(volunteer.id, shift_id), sc.session)
+    if attempt is None:
+        raise DomainError(
+            ErrorCode.RATE_LIMITED, "Too many wrong codes; try again in 15 minutes", "code"
+        )
+    return attempt
 
 
 async def check_in(
@@ -97,8 +113,9 @@ async def check_in(
         away = distance_m(latitude, longitude, activity.latitude, activity.longitude)
         if away > activity.checkin_radius_m:
             raise DomainError(
+                # Not the distance: it would tell a stranger where the activity is.
                 ErrorCode.OUTSIDE_RADIUS,
-                f"You are {away:.0f} m away; check in within {activity.checkin_radius_m} m",
+                "You are outside the activity's check-in radius",
                 "latitude",
             )
     signup = await sc.session.scalar(

@@ -40,6 +40,7 @@ def limits_for(settings: Settings) -> dict[str, int]:
     return {
         "account": settings.login_max_failures,
         "address": settings.login_max_failures_per_address,
+        "checkin": settings.checkin_max_failures,
     }
 
 
@@ -56,10 +57,24 @@ def password_change_keys(account_id: int) -> dict[str, str]:
     return {"account": f"password:account:{account_id}"}
 
 
+#: Kinds of key whose failures a success clears (a right password, a right check-in code); an
+#: address keeps its count (one success mustn't reset guesses spread over many accounts).
+CLEARED_ON_SUCCESS = frozenset({"account", "checkin"})
+
+
 class LoginAttempt(Protocol):
     async def succeeded(self, session: AsyncSession) -> None:
-        """The password was right: give the place back and clear the account's failures."""
+        """The secret was right: give the place back and clear the key's earlier failures."""
         ...
+
+    async def give_back(self, session: AsyncSession) -> None:
+        """The attempt was refused for another reason than a wrong secret: uncount it."""
+        ...
+
+
+def checkin_keys(volunteer_id: int, shift_id: int) -> dict[str, str]:
+    """Wrong check-in/check-out codes count per volunteer and shift."""
+    return {"checkin": f"checkin:volunteer:{volunteer_id}:shift:{shift_id}"}
 
 
 class LoginLimiter(Protocol):
@@ -80,16 +95,20 @@ async def _lock_keys(session: AsyncSession, keys: list[str]) -> None:
 
 
 class _RowAttempt:
-    def __init__(self, rows: dict[str, LoginFailure]) -> None:
+    """Plain keys and ids: the rows' ORM state may be expired by a savepoint's rollback."""
+
+    def __init__(self, rows: dict[str, tuple[str, int]]) -> None:
         self._rows = rows
 
     async def succeeded(self, session: AsyncSession) -> None:
-        account = self._rows.get("account")
-        if account is not None:
-            await session.execute(delete(LoginFailure).where(LoginFailure.key == account.key))
-        for kind, row in self._rows.items():
-            if kind != "account":
-                await session.execute(delete(LoginFailure).where(LoginFailure.id == row.id))
+        cleared = [key for kind, (key, _) in self._rows.items() if kind in CLEARED_ON_SUCCESS]
+        if cleared:
+            await session.execute(delete(LoginFailure).where(LoginFailure.key.in_(cleared)))
+        await self.give_back(session)
+
+    async def give_back(self, session: AsyncSession) -> None:
+        ids = [row_id for _, row_id in self._rows.values()]
+        await session.execute(delete(LoginFailure).where(LoginFailure.id.in_(ids)))
 
 
 class DatabaseLimiter:
@@ -111,7 +130,7 @@ class DatabaseLimiter:
         rows = {kind: LoginFailure(key=key, at=now) for kind, key in keys.items()}
         session.add_all(rows.values())
         await session.flush()
-        return _RowAttempt(rows)
+        return _RowAttempt({kind: (row.key, row.id) for kind, row in rows.items()})
 
 
 class _RedisAttempt:
@@ -121,9 +140,15 @@ class _RedisAttempt:
         self._member = member
 
     async def succeeded(self, session: AsyncSession) -> None:
+        await self._undo(clear=CLEARED_ON_SUCCESS)
+
+    async def give_back(self, session: AsyncSession) -> None:
+        await self._undo(clear=frozenset())
+
+    async def _undo(self, *, clear: frozenset[str]) -> None:
         pipe = self._redis.pipeline(transaction=True)
         for kind, name in self._names.items():
-            if kind == "account":
+            if kind in clear:
                 pipe.delete(name)
             else:
                 pipe.zrem(name, self._member)

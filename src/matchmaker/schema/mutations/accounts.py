@@ -5,13 +5,16 @@ import datetime as dt
 import strawberry
 
 from matchmaker.schema.context import Info
-from matchmaker.schema.errors import UserError, run_mutation
+from matchmaker.schema.errors import UserError, run_limited, run_mutation
 from matchmaker.schema.relay import decode_id
 from matchmaker.schema.types.account import Account, RoleGrant
 from matchmaker.schema.types.enums import AccountStatus, Role
 from matchmaker.services import accounts as account_service
+from matchmaker.services.errors import ErrorCode
 
 SESSION_COOKIE = "mm_session"
+#: Refusals that count as a guess (docs/security.md); others give the attempt back.
+WRONG_PASSWORD = frozenset({ErrorCode.INVALID_CREDENTIALS})
 
 
 def set_session_cookie(info: Info, token: str, expires_at: dt.datetime) -> None:
@@ -100,21 +103,13 @@ class AccountMutations:
     @strawberry.mutation(description="Log in by phone or username; sets the session cookie.")
     async def login(self, info: Info, input: LoginInput) -> LoginPayload:
         user_agent = info.context.request.headers.get("user-agent")
-        # Two steps: the attempt's place is kept even when the login itself is rolled back.
-        attempt, errors = await run_mutation(
-            info, lambda sc: account_service.reserve_login(sc, login=input.login)
-        )
-        if errors:
-            return LoginPayload(errors=errors)
-        result, errors = await run_mutation(
+        result, errors = await run_limited(
             info,
+            lambda sc: account_service.reserve_login(sc, login=input.login),
             lambda sc: account_service.login(
-                sc,
-                login=input.login,
-                password=input.password,
-                user_agent=user_agent,
-                attempt=attempt,
+                sc, login=input.login, password=input.password, user_agent=user_agent
             ),
+            wrong_secret=WRONG_PASSWORD,
         )
         if result is None:
             return LoginPayload(errors=errors)
@@ -134,18 +129,16 @@ class AccountMutations:
 
     @strawberry.mutation
     async def change_password(self, info: Info, input: ChangePasswordInput) -> AccountPayload:
-        attempt, errors = await run_mutation(info, account_service.reserve_password_change)
-        if errors:
-            return AccountPayload(errors=errors)
-        row, errors = await run_mutation(
+        row, errors = await run_limited(
             info,
+            account_service.reserve_password_change,
             lambda sc: account_service.change_password(
                 sc,
                 old_password=input.old_password,
                 new_password=input.new_password,
                 current_token=info.context.token,
-                attempt=attempt,
             ),
+            wrong_secret=WRONG_PASSWORD,
         )
         viewer = info.context.actor.account_id
         return AccountPayload(

@@ -5,7 +5,7 @@ import datetime as dt
 import strawberry
 
 from matchmaker.schema.context import Info
-from matchmaker.schema.errors import UserError, run_mutation
+from matchmaker.schema.errors import UserError, run_limited, run_mutation
 from matchmaker.schema.relay import decode_id
 from matchmaker.schema.types.activity import Activity
 from matchmaker.schema.types.attendance import Attendance
@@ -21,9 +21,13 @@ from matchmaker.services import certificates as certificate_service
 from matchmaker.services import hours as hours_service
 from matchmaker.services import signups as signup_service
 from matchmaker.services.context import ServiceContext
-from matchmaker.services.errors import invalid
+from matchmaker.services.errors import ErrorCode, invalid
 
 MAX_IDS = hours_service.MAX_BATCH
+
+
+#: Check-in refusals that count as a guessed code (docs/security.md).
+WRONG_CODE = frozenset({ErrorCode.INVALID_CHECKIN_CODE})
 
 
 @strawberry.input
@@ -350,8 +354,11 @@ class VolunteeringMutations:
 
     @strawberry.mutation(description="Check in with the shift's current code.")
     async def check_in(self, info: Info, input: CheckInInput) -> AttendancePayload:
-        row, errors = await run_mutation(
+        row, errors = await run_limited(
             info,
+            lambda sc: attendance_service.reserve_code_attempt(
+                sc, shift_id=decode_id(input.shift_id, "Shift", "shiftId")
+            ),
             lambda sc: attendance_service.check_in(
                 sc,
                 shift_id=decode_id(input.shift_id, "Shift", "shiftId"),
@@ -360,6 +367,7 @@ class VolunteeringMutations:
                 longitude=input.longitude,
                 idempotency_key=input.idempotency_key,
             ),
+            wrong_secret=WRONG_CODE,
         )
         return AttendancePayload(
             attendance=Attendance.from_row(row) if row else None, errors=errors
@@ -367,11 +375,15 @@ class VolunteeringMutations:
 
     @strawberry.mutation(description="Check out with the shift's current code.")
     async def check_out(self, info: Info, input: CheckOutInput) -> AttendancePayload:
-        result, errors = await run_mutation(
+        result, errors = await run_limited(
             info,
+            lambda sc: attendance_service.reserve_code_attempt(
+                sc, shift_id=decode_id(input.shift_id, "Shift", "shiftId")
+            ),
             lambda sc: attendance_service.check_out(
                 sc, shift_id=decode_id(input.shift_id, "Shift", "shiftId"), code=input.code
             ),
+            wrong_secret=WRONG_CODE,
         )
         if result is None:
             return AttendancePayload(errors=errors)

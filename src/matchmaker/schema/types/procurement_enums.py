@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import NewType
 
 import strawberry
+from graphql import GraphQLError
 
 from matchmaker.models.procurement import (
     BidStatus,
@@ -38,9 +39,18 @@ FEN_SCALAR = strawberry.scalar(
 )
 
 
+#: Largest amount accepted (¥10 trillion): far inside the 64-bit money columns, so sums and
+#: differences never overflow either (docs/security.md).
+MAX_FEN = 10**15
+
+
 def _parse_fen(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError("Fen is an integer number of fen")
+    if not -MAX_FEN <= value <= MAX_FEN:
+        raise GraphQLError(
+            f"An amount is at most {MAX_FEN} fen", extensions={"code": "INVALID_INPUT"}
+        )
     return value
 
 
