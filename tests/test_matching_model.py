@@ -471,3 +471,10 @@ def test_a_stage_without_both_outcomes_is_the_smoothed_constant_rate():
     assert stage["kind"] == "constant"
     engaged_before = int(ts.engaged[ts.time < result.valid_from].sum())
     assert stage["p"] == pytest.approx((engaged_before + 1) / (engaged_before + 2))
+
+
+def test_an_empty_candidate_list_scores_to_empty_arrays():
+    for scorer in (load_artifact(trained("thresholds", 3)[1].artifact), cold_start_scorer(VOL)):
+        scored = scorer.score(np.zeros((0, 9)))
+        assert scored.scores.shape == (0,) and scored.contributions.shape == (0, 9)
+        assert reasons(VOL, scored.contributions, {}) == []
