@@ -18,11 +18,17 @@ mutation($i: CreateVolunteerTeamInput!) {
   }
 }
 """
-ADD = """
-mutation($i: VolunteerTeamMemberInput!) {
-  addVolunteerTeamMember(input: $i) { team { memberCount } errors { code field } }
+INVITE = """
+mutation($i: InviteVolunteerTeamMemberInput!) {
+  inviteVolunteerTeamMember(input: $i) { membership { id status } errors { code field } }
 }
 """
+ACCEPT = """
+mutation($i: RespondToTeamInvitationInput!) {
+  respondToTeamInvitation(input: $i) { membership { status } errors { code field } }
+}
+"""
+COUNT = "query($id: ID!) { node(id: $id) { ... on VolunteerTeam { memberCount } } }"
 REMOVE = """
 mutation($i: VolunteerTeamMemberInput!) {
   removeVolunteerTeamMember(input: $i) { team { memberCount } errors { code field } }
@@ -227,36 +233,57 @@ async def test_a_deactivated_team_takes_no_new_members(gql, session, settings):
         {"i": {"teamId": tid, "active": False}},
         token=login.token,
     )
-    add = await gql(
-        ADD,
+    invite = await gql(
+        INVITE,
         {"i": {"teamId": tid, "volunteerNumber": volunteer.volunteer_number}},
         token=login.token,
     )
 
     assert off["setVolunteerTeamActive"]["team"]["isActive"] is False
-    assert [e["code"] for e in add["addVolunteerTeamMember"]["errors"]] == ["CONFLICT"]
+    assert [e["code"] for e in invite["inviteVolunteerTeamMember"]["errors"]] == ["CONFLICT"]
 
 
 # --- members ------------------------------------------------------------------------------------
 
 
-async def test_members_are_added_by_number_once_and_removed(gql, session, settings):
+async def _invited_and_accepted(gql, manager_token, volunteer_token, team, volunteer) -> dict:
+    """Invite by number, then accept as the volunteer: how a member is made."""
+    invited = await gql(
+        INVITE,
+        {
+            "i": {
+                "teamId": to_global_id("VolunteerTeam", team.id),
+                "volunteerNumber": volunteer.volunteer_number,
+            }
+        },
+        token=manager_token,
+    )
+    membership_id = invited["inviteVolunteerTeamMember"]["membership"]["id"]
+    return await gql(
+        ACCEPT, {"i": {"membershipId": membership_id, "accept": True}}, token=volunteer_token
+    )
+
+
+async def test_members_are_invited_by_number_once_and_removed(gql, session, settings):
     world = await factories.world(session)
     team = await team_row(session, region=world.community_a1)
-    _, volunteer = await factories.volunteer(session, settings, home=world.community_a1)
+    vlogin, volunteer = await factories.volunteer(session, settings, home=world.community_a1)
     login = await staff(session, settings, world.street_a)
     member = {
         "teamId": to_global_id("VolunteerTeam", team.id),
         "volunteerNumber": volunteer.volunteer_number,
     }
+    tid = {"id": member["teamId"]}
 
-    added = await gql(ADD, {"i": member}, token=login.token)
-    twice = await gql(ADD, {"i": member}, token=login.token)
+    accepted = await _invited_and_accepted(gql, login.token, vlogin.token, team, volunteer)
+    added = await gql(COUNT, tid, token=login.token)
+    twice = await gql(INVITE, {"i": member}, token=login.token)
     removed = await gql(REMOVE, {"i": member}, token=login.token)
     gone = await gql(REMOVE, {"i": member}, token=login.token)
 
-    assert added["addVolunteerTeamMember"]["team"]["memberCount"] == 1
-    assert [e["code"] for e in twice["addVolunteerTeamMember"]["errors"]] == ["ALREADY_MEMBER"]
+    assert accepted["respondToTeamInvitation"]["membership"]["status"] == "ACTIVE"
+    assert added["node"]["memberCount"] == 1
+    assert [e["code"] for e in twice["inviteVolunteerTeamMember"]["errors"]] == ["ALREADY_MEMBER"]
     assert removed["removeVolunteerTeamMember"]["team"]["memberCount"] == 0
     assert [e["code"] for e in gone["removeVolunteerTeamMember"]["errors"]] == ["NOT_FOUND"]
     assert await count(session, TeamMembership) == 0
@@ -271,16 +298,7 @@ async def test_an_org_admin_sees_team_members_masked(gql, session, settings):
         session, settings, home=world.community_a1, real_name="李小梅", id_number=number
     )
     admin = await factories.account(session, settings, role=Role.ORG_ADMIN, organization_id=org.id)
-    await gql(
-        ADD,
-        {
-            "i": {
-                "teamId": to_global_id("VolunteerTeam", team.id),
-                "volunteerNumber": volunteer.volunteer_number,
-            }
-        },
-        token=admin.token,
-    )
+    await _invited_and_accepted(gql, admin.token, vlogin.token, team, volunteer)
 
     data = await gql(MEMBERS, {"id": to_global_id("VolunteerTeam", team.id)}, token=admin.token)
 

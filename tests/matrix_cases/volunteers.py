@@ -7,6 +7,7 @@ from typing import Any
 
 from matchmaker.models import TeamMembership, Volunteer, VolunteerTeam
 from matchmaker.models.enums import Role
+from matchmaker.models.volunteers import TeamMembershipStatus
 from matchmaker.schema.relay import to_global_id
 from tests import factories
 from tests.matrix import ROLES, MatrixEnv, Outcome, case, payload_outcome, refused_by_error
@@ -308,16 +309,27 @@ async def _deactivate_team(env: MatrixEnv, role, team: VolunteerTeam) -> Outcome
     return payload_outcome(body, "setVolunteerTeamActive")
 
 
-async def _add_member(env: MatrixEnv, role, team: VolunteerTeam) -> Outcome:
+async def _invite_member(env: MatrixEnv, role, team: VolunteerTeam) -> Outcome:
     newcomer = await _volunteer(env, env.world.community_a2)
     body = await env.gql(
-        "mutation($i: VolunteerTeamMemberInput!) { addVolunteerTeamMember(input: $i) "
+        "mutation($i: InviteVolunteerTeamMemberInput!) { inviteVolunteerTeamMember(input: $i) "
         "{ errors { code } } }",
         {"i": {"teamId": _gid(team), "volunteerNumber": newcomer.volunteer_number}},
         token=env.token(role),
         expect_errors=True,
     )
-    return payload_outcome(body, "addVolunteerTeamMember")
+    return payload_outcome(body, "inviteVolunteerTeamMember")
+
+
+async def _rotate_code(env: MatrixEnv, role, team: VolunteerTeam) -> Outcome:
+    body = await env.gql(
+        "mutation($i: VolunteerTeamIdInput!) { rotateVolunteerTeamJoinCode(input: $i) "
+        "{ errors { code } } }",
+        {"i": {"teamId": _gid(team)}},
+        token=env.token(role),
+        expect_errors=True,
+    )
+    return payload_outcome(body, "rotateVolunteerTeamJoinCode")
 
 
 async def _remove_member(env: MatrixEnv, role, team: VolunteerTeam) -> Outcome:
@@ -336,5 +348,122 @@ async def _remove_member(env: MatrixEnv, role, team: VolunteerTeam) -> Outcome:
 
 _team_case("updateVolunteerTeam", _update_team)
 _team_case("setVolunteerTeamActive", _deactivate_team)
-_team_case("addVolunteerTeamMember", _add_member)
+_team_case("inviteVolunteerTeamMember", _invite_member)
+_team_case("rotateVolunteerTeamJoinCode", _rotate_code)
 _team_case("removeVolunteerTeamMember", _remove_member)
+
+
+# --- a volunteer's side of membership (VOLUNTEERING_PARTICIPATE, their own memberships) -----------
+
+
+async def _invitation(env: MatrixEnv, volunteer: Volunteer) -> TeamMembership:
+    """An open invitation of ``volunteer`` to the street-A community team."""
+    teams = await _teams(env)
+    row = TeamMembership(
+        team_id=teams["a_community"].id,
+        volunteer_id=volunteer.id,
+        status=TeamMembershipStatus.INVITED,
+    )
+    env.session.add(row)
+    await env.session.commit()
+    return row
+
+
+async def _respond(env: MatrixEnv, role, membership: TeamMembership) -> Outcome:
+    body = await env.gql(
+        "mutation($i: RespondToTeamInvitationInput!) { respondToTeamInvitation(input: $i) "
+        "{ errors { code } } }",
+        {
+            "i": {
+                "membershipId": to_global_id("VolunteerTeamMembership", membership.id),
+                "accept": True,
+            }
+        },
+        token=env.token(role),
+        expect_errors=True,
+    )
+    return payload_outcome(body, "respondToTeamInvitation")
+
+
+@case("respondToTeamInvitation", [Role.VOLUNTEER], allowed=True, name="own_invitation")
+async def respond_to_own_invitation(env: MatrixEnv, role):
+    return await _respond(env, role, await _invitation(env, await _own_profile(env)))
+
+
+@case("respondToTeamInvitation", ROLES, allowed=False, name="someone_else_s_invitation")
+async def respond_to_someone_else_s_invitation(env: MatrixEnv, role):
+    await _own_profile(env)
+    other = await _volunteer(env, env.world.community_a2)
+    return await _respond(env, role, await _invitation(env, other))
+
+
+async def _join(env: MatrixEnv, role) -> Outcome:
+    teams = await _teams(env)
+    teams["b_community"].join_code = "MATRIX2345"
+    await env.session.commit()
+    body = await env.gql(
+        "mutation($i: JoinVolunteerTeamInput!) { joinVolunteerTeam(input: $i) "
+        "{ errors { code } } }",
+        {"i": {"code": "MATRIX2345"}},
+        token=env.token(role),
+        expect_errors=True,
+    )
+    return payload_outcome(body, "joinVolunteerTeam")
+
+
+@case("joinVolunteerTeam", [Role.VOLUNTEER], allowed=True, name="with_the_code")
+async def join_with_the_code(env: MatrixEnv, role):
+    await _own_profile(env)
+    return await _join(env, role)
+
+
+@case("joinVolunteerTeam", ROLES, allowed=False, name="not_an_active_volunteer")
+async def join_without_an_active_profile(env: MatrixEnv, role):
+    own = await _own_profile(env)
+    own.is_active = False  # a deactivated volunteer joins nothing (FORBIDDEN)
+    await env.session.commit()
+    return await _join(env, role)
+
+
+async def _leave(env: MatrixEnv, role, team: VolunteerTeam) -> Outcome:
+    body = await env.gql(
+        "mutation($i: VolunteerTeamIdInput!) { leaveVolunteerTeam(input: $i) { errors { code } } }",
+        {"i": {"teamId": _gid(team)}},
+        token=env.token(role),
+        expect_errors=True,
+    )
+    return payload_outcome(body, "leaveVolunteerTeam")
+
+
+@case("leaveVolunteerTeam", [Role.VOLUNTEER], allowed=True, name="own_team")
+async def leave_own_team(env: MatrixEnv, role):
+    return await _leave(env, role, (await _teams(env))["a_org"])
+
+
+@case("leaveVolunteerTeam", ROLES, allowed=False, name="a_team_one_is_not_in")
+async def leave_a_team_one_is_not_in(env: MatrixEnv, role):
+    return await _leave(env, role, (await _teams(env))["b_org"])
+
+
+MY_MEMBERSHIPS = "{ myTeamMemberships { id } }"
+
+
+async def _my_memberships(env: MatrixEnv, role, target: TeamMembership) -> Outcome:
+    body = await env.gql(MY_MEMBERSHIPS, token=env.token(role), expect_errors=True)
+    if refused_by_error(body):
+        return Outcome(allowed=False, detail=body["errors"])
+    ids = {m["id"] for m in body["data"]["myTeamMemberships"]}
+    wanted = to_global_id("VolunteerTeamMembership", target.id)
+    return Outcome(allowed=wanted in ids, detail=ids)
+
+
+@case("myTeamMemberships", [Role.VOLUNTEER], allowed=True, name="own")
+async def my_memberships_list_my_invitation(env: MatrixEnv, role):
+    return await _my_memberships(env, role, await _invitation(env, await _own_profile(env)))
+
+
+@case("myTeamMemberships", ROLES, allowed=False, name="someone_else_s")
+async def my_memberships_never_list_someone_else_s(env: MatrixEnv, role):
+    await _own_profile(env)
+    other = await _volunteer(env, env.world.community_a2)
+    return await _my_memberships(env, role, await _invitation(env, other))

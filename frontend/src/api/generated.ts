@@ -142,7 +142,7 @@ export type CreateProjectInput = {
   project: ProjectSpecInput;
 };
 
-/** A new account with a social-worker profile, hired by the org. */
+/** A new account with a social-worker profile, hired by the org. The worker starts uncertified: the bureau records level, certificate and registration (setSocialWorkerQualification). */
 export type CreateSocialWorkerInput = {
   organizationId: string | number;
   name: string;
@@ -150,10 +150,6 @@ export type CreateSocialWorkerInput = {
   password: string;
   phone?: string | null | undefined;
   username?: string | null | undefined;
-  level?: WorkerLevel;
-  certificateNumber?: string | null | undefined;
-  /** Registration date; the registration lasts 3 years. */
-  registeredOn?: string | null | undefined;
   specialties?: Array<ServiceCategory>;
   homeRegionId?: string | number | null | undefined;
 };
@@ -196,6 +192,7 @@ export type ErrorCode =
   | 'PAGE_TOO_LARGE'
   | 'INVALID_CURSOR'
   | 'RATE_LIMITED'
+  | 'TEXT_TOO_LONG'
   | 'INVALID_CREDENTIALS'
   | 'ACCOUNT_DISABLED'
   | 'USERNAME_TAKEN'
@@ -348,7 +345,7 @@ export type MatchingDirection =
   | 'VOLUNTEERS_FOR_SHIFT'
   | 'SHIFTS_FOR_VOLUNTEER';
 
-/** CANDIDATE: stored; ACTIVE: ranks requests; RETIRED: replaced or rolled back; REJECTED: lost against the active model or the best baseline. */
+/** CANDIDATE: stored; ACTIVE: ranks requests; RETIRED: replaced or rolled back; REJECTED: lost against the active model or the best baseline, or rolled back. */
 export type MatchingModelStatus =
   | 'CANDIDATE'
   | 'ACTIVE'

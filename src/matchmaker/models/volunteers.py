@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 
 from sqlalchemy import (
     CheckConstraint,
+    Enum,
     ForeignKey,
     LargeBinary,
     String,
@@ -71,14 +73,36 @@ class VolunteerTeam(TimestampMixin, VersionedMixin, Base):
     )
     description: Mapped[str] = mapped_column(String(2000), default="")
     is_active: Mapped[bool] = mapped_column(default=True)
+    #: The code a volunteer types to join (shown to the team's managers only); null: none yet.
+    join_code: Mapped[str | None] = mapped_column(String(16), unique=True, index=True)
 
     __table_args__ = (UniqueConstraint("region_id", "name"),)
 
 
+class TeamMembershipStatus(StrEnum):
+    """A membership is an invitation the volunteer accepts, or a join by the team's code."""
+
+    INVITED = "INVITED"
+    ACTIVE = "ACTIVE"
+    DECLINED = "DECLINED"
+    LEFT = "LEFT"
+
+
 class TeamMembership(TimestampMixin, Base):
+    """A volunteer in a team. Only ACTIVE members are shown to the team's readers; until then
+    the team's managers see the public volunteer number they typed (docs/volunteering.md)."""
+
     __tablename__ = "team_memberships"
 
     team_id: Mapped[int] = mapped_column(BigIntPK, ForeignKey("volunteer_teams.id"), index=True)
     volunteer_id: Mapped[int] = mapped_column(BigIntPK, ForeignKey("volunteers.id"), index=True)
+    #: The service always sets it; ACTIVE is for rows created outside it (seed data), which are
+    #: established memberships, as the rows before invitations existed were.
+    status: Mapped[TeamMembershipStatus] = mapped_column(
+        Enum(TeamMembershipStatus, native_enum=False, length=16),
+        default=TeamMembershipStatus.ACTIVE,
+    )
+    invited_by_account_id: Mapped[int | None] = mapped_column(BigIntPK, ForeignKey("accounts.id"))
+    responded_at: Mapped[dt.datetime | None]
 
     __table_args__ = (UniqueConstraint("team_id", "volunteer_id"),)

@@ -21,6 +21,7 @@ from matchmaker.schema.mutations.notifications import NotificationMutations
 from matchmaker.schema.mutations.organizations import OrganizationMutations
 from matchmaker.schema.mutations.procurement import ProcurementMutations
 from matchmaker.schema.mutations.regions import RegionMutations
+from matchmaker.schema.mutations.volunteer_teams import VolunteerTeamMutations
 from matchmaker.schema.mutations.volunteering import VolunteeringMutations
 from matchmaker.schema.mutations.volunteers import VolunteerMutations
 from matchmaker.schema.queries.accounts import AccountQueries
@@ -33,6 +34,7 @@ from matchmaker.schema.queries.notifications import NotificationQueries
 from matchmaker.schema.queries.organizations import OrganizationQueries
 from matchmaker.schema.queries.procurement import ProcurementQueries
 from matchmaker.schema.queries.regions import RegionQueries
+from matchmaker.schema.queries.volunteer_teams import VolunteerTeamQueries
 from matchmaker.schema.queries.volunteering import VolunteeringQueries
 from matchmaker.schema.queries.volunteers import VolunteerQueries
 from matchmaker.schema.scalars import AWARE_DATETIME
@@ -47,7 +49,7 @@ from matchmaker.schema.types.procurement_nodes import PROCUREMENT_NODE_TYPES
 from matchmaker.schema.types.region import Region
 from matchmaker.schema.types.social_worker import SocialWorker
 from matchmaker.schema.types.volunteer import Volunteer
-from matchmaker.schema.types.volunteer_team import VolunteerTeam
+from matchmaker.schema.types.volunteer_team import VolunteerTeam, VolunteerTeamMembership
 from matchmaker.schema.types.volunteering_nodes import VOLUNTEERING_NODE_TYPES
 
 
@@ -62,6 +64,7 @@ class Query(
     ProcurementQueries,
     VolunteeringQueries,
     VolunteerQueries,
+    VolunteerTeamQueries,
     OrganizationQueries,
     MatchingQueries,
     MatchingProcurementQueries,
@@ -79,6 +82,7 @@ class Mutation(
     AuditMutations,
     VolunteeringMutations,
     VolunteerMutations,
+    VolunteerTeamMutations,
     OrganizationMutations,
     MatchingMutations,
     MatchingProcurementMutations,
@@ -96,6 +100,7 @@ NODE_TYPES: list[type] = [
     RoleGrant,
     Volunteer,
     VolunteerTeam,
+    VolunteerTeamMembership,
     Organization,
     SocialWorker,
     MatchingModel,

@@ -29,3 +29,17 @@ async def members_by_team(ctx: Context, keys: Sequence[int]) -> list[list[Volunt
 async def member_count_by_team(ctx: Context, keys: Sequence[int]) -> list[int]:
     found = await team_service.member_counts(ctx.service, keys)
     return [found.get(k, 0) for k in keys]
+
+
+async def invitations_by_team(
+    ctx: Context, keys: Sequence[int]
+) -> list[list[team_service.MembershipView]]:
+    """Open and declined invitations, for the team's managers only."""
+    found = await team_service.invitations_of(ctx.service, keys)
+    return [found.get(k, []) for k in keys]
+
+
+async def join_code_by_team(ctx: Context, keys: Sequence[int]) -> list[str | None]:
+    """Join codes, for the team's managers only."""
+    found = await team_service.join_codes_of(ctx.service, keys)
+    return [found.get(k) for k in keys]

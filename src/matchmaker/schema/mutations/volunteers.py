@@ -311,23 +311,12 @@ class VolunteerMutations:
 
         return _team_payload(*await run_mutation(info, action))
 
-    @strawberry.mutation(description="Add a volunteer to a team, by id or volunteer number.")
-    async def add_volunteer_team_member(
-        self, info: Info, input: VolunteerTeamMemberInput
-    ) -> VolunteerTeamPayload:
-        async def action(sc: ServiceContext) -> Any:
-            return await team_service.add_member(
-                sc,
-                team_id=decode_id(input.team_id, "VolunteerTeam", "teamId"),
-                volunteer_id=decode_id(input.volunteer_id, "Volunteer", "volunteerId")
-                if input.volunteer_id
-                else None,
-                volunteer_number=input.volunteer_number,
-            )
-
-        return _team_payload(*await run_mutation(info, action))
-
-    @strawberry.mutation
+    @strawberry.mutation(
+        description=(
+            "Remove a member (by id or number) or withdraw an invitation (by number). Members "
+            "join by invitation or code: see inviteVolunteerTeamMember."
+        )
+    )
     async def remove_volunteer_team_member(
         self, info: Info, input: VolunteerTeamMemberInput
     ) -> VolunteerTeamPayload:
