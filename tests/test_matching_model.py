@@ -196,6 +196,21 @@ def test_training_refuses_a_history_without_engagement():
         train(ts)
 
 
+def test_training_refuses_a_validation_window_without_any_outcome():
+    ts = planted_world(16, near_and_skilled, reliable, groups=60)
+    later = ts.time >= np.quantile(np.unique(ts.time), 0.8, method="higher")
+    ts.engaged[later] = False
+    ts.succeeded[later] = False
+    with pytest.raises(TrainingError, match="cannot be measured"):
+        train(ts)
+
+
+def test_metrics_and_artifact_are_strict_json_without_nan():
+    _, result = trained("near_and_skilled", 0)
+    json.dumps(result.artifact, allow_nan=False)
+    json.dumps(result.metrics, allow_nan=False)
+
+
 def test_training_refuses_a_feature_list_that_differs_from_the_direction():
     ts = planted_world(8, near_and_skilled, reliable, groups=40)
     swapped = ("time", "distance", *SPEC.feature_names[2:])

@@ -624,6 +624,11 @@ def train(ts: TrainingSet, *, split_time: float | None = None, seed: int = 0) ->
     X = np.where(np.isnan(p.X), means, p.X)
 
     rel = relevance(p.engaged[valid_rows], p.succeeded[valid_rows])
+    if not (rel > 0).any():
+        # Nothing to measure (and NaN metrics would not even be valid JSON for PostgreSQL).
+        raise TrainingError(
+            f"{p.spec.name}: no engaged row after the split; the model cannot be measured"
+        )
     vgroup = p.group[valid_rows]
     candidates: dict[str, Scorer] = {}
     metrics: dict[str, dict[str, float]] = {}
