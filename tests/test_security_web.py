@@ -402,3 +402,47 @@ async def test_a_check_in_outside_the_radius_does_not_reveal_how_far_the_activit
     (error,) = data["checkIn"]["errors"]
     assert error["code"] == "OUTSIDE_RADIUS"
     assert not re.search(r"\d", error["message"])
+
+
+# --- item 13: SQL parameters in logs -----------------------------------------------------------
+
+
+async def test_a_unique_violation_logs_its_constraint_but_never_the_phone(
+    gql, session, settings, monkeypatch, caplog
+):
+    import logging
+
+    from matchmaker.logging import JsonFormatter
+    from matchmaker.models import Account
+    from matchmaker.models.enums import AccountStatus
+    from matchmaker.services import accounts as account_service
+
+    admin = await factories.account(session, settings, role=Role.PLATFORM_ADMIN)
+    await factories.account(session, settings, phone="13912345678")
+
+    async def racing_create(sc: Any, **_: Any) -> Any:
+        # What a lost race looks like: the phone was free at the check, taken at the INSERT.
+        row = Account(
+            username="racer",
+            phone="13912345678",
+            password_hash="$argon2id$secret-hash",
+            display_name="抢注",
+            status=AccountStatus.ACTIVE,
+        )
+        sc.session.add(row)
+        await sc.session.flush()
+        return row
+
+    monkeypatch.setattr(account_service, "create_account", racing_create)
+    caplog.set_level(logging.INFO)
+    data = await gql(
+        """mutation($i: CreateAccountInput!) { createAccount(input: $i) { errors { code } } }""",
+        {"i": {"displayName": "抢注", "password": "abc12345", "phone": "13912345678"}},
+        token=admin.token,
+    )
+    assert [e["code"] for e in data["createAccount"]["errors"]] == ["CONFLICT"]
+    formatter = JsonFormatter()
+    logged = "\n".join(formatter.format(r) for r in caplog.records)
+    assert "integrity error turned into CONFLICT" in logged
+    assert "phone" in logged  # the constraint (or SQLite's column list) is named
+    assert "13912345678" not in logged and "secret-hash" not in logged

@@ -10,6 +10,9 @@ from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
+    # Errors and logs show statements without their parameters: phones, password hashes and ID
+    # numbers must not reach logs or a job's lastError (docs/security.md).
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         engine = _create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
         _configure_sqlite(engine)

@@ -36,6 +36,16 @@ def to_user_error(exc: DomainError) -> UserError:
     return UserError(code=exc.code, field=exc.field, message=exc.message)
 
 
+def constraint_name(exc: IntegrityError) -> str:
+    """The violated constraint's name (PostgreSQL), or SQLite's message, which names the
+    constraint or its columns but never the values."""
+    diag = getattr(exc.orig, "diag", None)
+    name = getattr(diag, "constraint_name", None)
+    if name:
+        return str(name)
+    return str(exc.orig).splitlines()[0][:200] if exc.orig is not None else "unknown"
+
+
 async def run_mutation(
     info: Any, action: Callable[[ServiceContext], Awaitable[T]]
 ) -> tuple[T | None, list[UserError]]:
@@ -59,8 +69,12 @@ async def run_mutation(
                 message="The record was changed by someone else; reload and try again",
             )
         ]
-    except IntegrityError:
-        log.warning("integrity error turned into CONFLICT", exc_info=True)
+    except IntegrityError as exc:
+        # The constraint, not the statement or its values (personal data stays out of logs).
+        log.warning(
+            "integrity error turned into CONFLICT",
+            extra={"constraint": constraint_name(exc), "request_id": ctx.request_id},
+        )
         return None, [
             UserError(
                 code=ErrorCode.CONFLICT,
