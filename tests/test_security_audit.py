@@ -208,8 +208,10 @@ async def test_after_a_failed_night_the_alarm_stays_until_an_auditor_acknowledge
         ack = await s.scalar(
             select(AuditEvent).where(AuditEvent.action == "audit.alarm_acknowledged")
         )
-    assert ack is not None and ack.actor_account_id == auditor.account.id
-    assert ack.after == {"note": "已核查：测试删除", "accepted_head_id": ack.id - 1}
+        assert ack is not None
+        head = await s.scalar(select(func.max(AuditEvent.id)).where(AuditEvent.id < ack.id))
+    assert ack.actor_account_id == auditor.account.id
+    assert ack.after == {"note": "已核查：测试删除", "accepted_head_id": head}
 
     await _next_night(run_jobs)  # night 4: verification resumes from the acknowledged head
     assert (await _nightly_results(session_factory))[-1]["ok"] is True
