@@ -98,7 +98,7 @@ def _volunteer_features() -> tuple[FeatureSpec, ...]:
             "EXPOSURE",
             0.05,
             1,
-            "近 7 天收到 {invitations_recent} 次邀请",
+            "近期邀请不多（近 7 天 {invitations_recent} 次）",
             "近期邀请不多",
         ),
         FeatureSpec("vacancy", "VACANCY", 0.05, 1, "还有 {places_left} 个名额", "名额充足"),
