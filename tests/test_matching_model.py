@@ -178,7 +178,7 @@ def test_training_splits_whole_impressions_in_time_train_before_validate_after()
 
 
 def test_an_explicit_split_time_is_respected():
-    ts = planted_world(5, near_and_skilled, reliable, groups=120)
+    ts = planted_world(5, near_and_skilled, reliable, groups=60)
     split = START + 60 * DAY
     result = train(ts, split_time=split, seed=5)
     assert result.train_to < split <= result.valid_from
@@ -379,7 +379,7 @@ def test_recall_at_k_counts_the_share_of_relevant_rows_in_the_top_k_and_shares_t
 
 
 def test_evaluate_lists_the_model_first_then_every_baseline():
-    ts = planted_world(13, near_and_skilled, reliable, groups=100)
+    ts = planted_world(13, near_and_skilled, reliable, groups=60)
     rows = evaluate(ts, seed=13)
     assert [r.name for r in rows][:5] == ["model", "random", "nearest", "overlap", "popular"]
     assert all(0 <= r.ndcg_at_10 <= 1 and 0 <= r.recall_at_10 <= 1 for r in rows)
