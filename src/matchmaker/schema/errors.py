@@ -104,10 +104,14 @@ async def run_limited(
     result, errors = await run_mutation(info, action)
     if attempt is not None:
         session = info.context.session
-        if not errors:
-            await attempt.succeeded(session)
-        elif not any(e.code in wrong_secret for e in errors):
-            await attempt.give_back(session)
+        try:
+            if not errors:
+                await attempt.succeeded(session)
+            elif not any(e.code in wrong_secret for e in errors):
+                await attempt.give_back(session)
+        except Exception:
+            # Redis gone since the reservation: the attempt stays counted (the safe side).
+            log.warning("could not settle a rate-limited attempt", exc_info=True)
     return result, errors
 
 
