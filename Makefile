@@ -116,6 +116,7 @@ migrations-check: install ## alembic check: the models match the migrations (on 
 bench: install ## Benchmarks on PostgreSQL (not part of the tests); prints figures
 	MATCHMAKER_BENCH_DATABASE_URL=$(PG_URL) $(PY) -m benchmarks.run
 	MATCHMAKER_BENCH_DATABASE_URL=$(PG_URL) $(PY) -m benchmarks.volunteering
+	MATCHMAKER_BENCH_DATABASE_URL=$(PG_URL) $(PY) -m benchmarks.matching
 
 clean: ## Remove the virtual environment, build output and local data
 	rm -rf $(VENV) var frontend/dist frontend/node_modules .pytest_cache .mypy_cache .ruff_cache
