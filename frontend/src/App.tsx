@@ -24,6 +24,8 @@ import { RegisterPage } from './pages/volunteer/RegisterPage';
 import { ActivitiesPage } from './pages/volunteer/ActivitiesPage';
 import { ActivityDetailPage } from './pages/volunteer/ActivityDetailPage';
 import { MySignupsPage } from './pages/volunteer/MySignupsPage';
+import { MyTeamsPage } from './pages/volunteer/MyTeamsPage';
+import { TeamsManagePage } from './pages/teams/TeamsManagePage';
 import { CheckinPage } from './pages/volunteer/CheckinPage';
 import { MyHoursPage } from './pages/volunteer/MyHoursPage';
 import { CertificatesPage } from './pages/volunteer/CertificatesPage';
@@ -82,6 +84,8 @@ function Routed() {
         <Route path="/checkin" element={<RequireLogin><CheckinPage /></RequireLogin>} />
         <Route path="/app/notifications" element={<RequireLogin><NotificationsPage /></RequireLogin>} />
         <Route path="/app/volunteer/signups" element={<RequireLogin><MySignupsPage /></RequireLogin>} />
+        <Route path="/app/volunteer/teams" element={<RequireLogin roles={['VOLUNTEER']}><MyTeamsPage /></RequireLogin>} />
+        <Route path="/app/teams" element={<RequireLogin roles={['COMMUNITY_STAFF', 'ORG_ADMIN', 'PLATFORM_ADMIN']}><TeamsManagePage /></RequireLogin>} />
         <Route path="/app/volunteer/hours" element={<RequireLogin><MyHoursPage /></RequireLogin>} />
         <Route path="/app/volunteer/certificates" element={<RequireLogin><CertificatesPage /></RequireLogin>} />
         <Route path="/app/volunteer/profile" element={<RequireLogin><ProfilePage /></RequireLogin>} />

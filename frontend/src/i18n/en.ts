@@ -2,12 +2,14 @@ import type { MessageKey } from './zh';
 import { volunteeringEn } from './volunteering';
 import { organizationEn, procurementEn } from './procurement';
 import { matchingEn } from './matching';
+import { teamsEn } from './teams';
 
 export const en: Record<MessageKey, string> = {
   ...volunteeringEn,
   ...procurementEn,
   ...organizationEn,
   ...matchingEn,
+  ...teamsEn,
   'app.name': 'Four-Party Linkage Platform',
   'app.tagline': 'Communities · social organizations · social workers · volunteers',
   'common.loading': 'Loading…',

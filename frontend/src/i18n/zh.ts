@@ -2,12 +2,14 @@
 import { volunteeringZh } from './volunteering';
 import { organizationZh, procurementZh } from './procurement';
 import { matchingZh } from './matching';
+import { teamsZh } from './teams';
 
 export const zh = {
   ...volunteeringZh,
   ...procurementZh,
   ...organizationZh,
   ...matchingZh,
+  ...teamsZh,
   'app.name': '四社联动服务平台',
   'app.tagline': '社区 · 社会组织 · 社会工作者 · 志愿者 联动',
   'common.loading': '加载中…',
