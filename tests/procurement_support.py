@@ -83,11 +83,16 @@ async def make_worker(
         session, settings, role=Role.SOCIAL_WORKER, organization_id=org.id
     )
     n = next(_seq)
+    certified = level is not WorkerLevel.NONE
     worker = SocialWorker(
         account_id=login.account.id,
         name=f"社工{n}",
         level=level,
-        certificate_number=None if level is WorkerLevel.NONE else f"ZS{n:08d}",
+        certificate_number=f"ZS{n:08d}" if certified else None,
+        # Registered by the bureau a year ago: valid for two more years.
+        registration_expires_on=clock.today_shanghai() + dt.timedelta(days=730)
+        if certified
+        else None,
     )
     session.add(worker)
     await session.flush()

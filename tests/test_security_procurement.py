@@ -22,7 +22,7 @@ from matchmaker.models import (
     Project,
     Score,
 )
-from matchmaker.models.enums import AccountStatus, Role
+from matchmaker.models.enums import AccountStatus, Role, WorkerLevel
 from matchmaker.models.procurement import (
     BidStatus,
     MilestoneStatus,
@@ -40,6 +40,7 @@ from tests.procurement_support import (
     make_bidder,
     make_contract,
     make_project,
+    make_worker,
     relogin,
 )
 
@@ -428,3 +429,138 @@ async def test_an_evaluator_who_scored_takes_their_scores_off_the_panel_with_the
     assert event.after["scores_discarded"] == 6
     body = await gql(AWARD, {"i": {"projectId": gid("Project", project.id)}}, token=c.bureau.token)
     assert [e["code"] for e in body["confirmAward"]["errors"]] == ["SCORES_INCOMPLETE"]
+
+
+# --- item 9: qualifications come from the bureau, staff from the worker's consent --------------
+
+SELF_UPDATE = """mutation($i: UpdateSocialWorkerInput!) { updateSocialWorker(input: $i) {
+  socialWorker { level } errors { code field } } }"""
+QUALIFY = """mutation($i: SetSocialWorkerQualificationInput!) {
+  setSocialWorkerQualification(input: $i) {
+    socialWorker { level registrationValid version } errors { code field } } }"""
+INVITE = """mutation($i: AddStaffMemberInput!) { addStaffMember(input: $i) {
+  invitation { id status } errors { code } } }"""
+ACCEPT = """mutation($i: StaffInvitationIdInput!) { acceptStaffInvitation(input: $i) {
+  invitation { status } errors { code } } }"""
+STAFF = (
+    """query($id: ID!) { node(id: $id) { ... on Organization { staffCount staff { name } } } }"""
+)
+WORKER = """query($id: ID!) { node(id: $id) { ... on SocialWorker { name level } } }"""
+
+
+async def test_a_social_worker_cannot_certify_themself_nor_their_employer_them(
+    gql, session, settings
+):
+    # A NONE-level worker claims SENIOR with a made-up certificate: through their own profile
+    # (no such fields any more) and through the bureau's mutation (FORBIDDEN), and their
+    # employer can't either. The level stays NONE.
+    clock.freeze(START)
+    c = await city(session, settings, bidders=1)
+    bidder = c.bidders[0]
+    login, worker = await make_worker(session, settings, bidder.org, level=WorkerLevel.NONE)
+    claim = {"level": "SENIOR", "certificateNumber": "FAKE-0001"}
+    ref = {"socialWorkerId": gid("SocialWorker", worker.id), "version": 1}
+    body = await gql(SELF_UPDATE, {"i": {**ref, **claim}}, token=login.token, expect_errors=True)
+    assert body.get("errors") and body.get("data") is None
+    for token in (login.token, bidder.admin.token):
+        body = await gql(
+            QUALIFY, {"i": {**ref, **claim, "registeredOn": "2026-01-05"}}, token=token
+        )
+        assert body["setSocialWorkerQualification"]["errors"] == [
+            {"code": "FORBIDDEN", "field": None}
+        ]
+    await session.refresh(worker)
+    assert worker.level is WorkerLevel.NONE and worker.certificate_number is None
+    await session.commit()
+
+
+async def test_an_expired_registration_does_not_make_up_a_bids_required_workers(
+    gql, session, settings
+):
+    # The project needs 1 worker at SOCIAL_WORKER level. The only one on the team registered
+    # on 2022-06-01: valid to 2025-05-31, expired on 2026-03-02 → NOT_QUALIFIED. The bureau
+    # records the renewal of 2026-01-05 (valid to 2029-01-04) and the same bid is accepted.
+    clock.freeze(START)
+    c = await city(session, settings, bidders=1)
+    bidder = c.bidders[0]
+    project = await make_project(
+        session, c.community, status=ProjectStatus.OPEN_FOR_BIDS, deadline=DEADLINE
+    )
+    project.worker_requirements = {"SOCIAL_WORKER": 1}
+    bidder.worker.registration_expires_on = dt.date(2025, 5, 31)
+    await session.commit()
+    body = await _bid(gql, bidder, project, 200_000)
+    assert [(e["code"], e["field"]) for e in body["errors"]] == [("NOT_QUALIFIED", "team")]
+
+    await session.refresh(bidder.worker)
+    await session.commit()
+    renewal = {
+        "socialWorkerId": gid("SocialWorker", bidder.worker.id),
+        "version": bidder.worker.version,
+        "level": "SOCIAL_WORKER",
+        "certificateNumber": bidder.worker.certificate_number,
+        "registeredOn": "2026-01-05",
+    }
+    body = await gql(QUALIFY, {"i": renewal}, token=c.bureau.token)
+    assert body["setSocialWorkerQualification"]["errors"] == []
+    assert body["setSocialWorkerQualification"]["socialWorker"]["registrationValid"] is True
+    assert (await _bid(gql, bidder, project, 200_000))["errors"] == []
+
+
+async def test_an_org_admin_cannot_enlist_a_social_worker_without_their_consent(
+    gql, session, settings
+):
+    # Organization A's admin adds B's senior worker by phone and name. Until the worker
+    # accepts, A's staff is unchanged, A can't read the worker's profile, nor put them on a
+    # bid team; the worker is told and answers from their own account.
+    clock.freeze(START)
+    c = await city(session, settings, bidders=2)
+    a, b = c.bidders
+    login, senior = await make_worker(session, settings, b.org, level=WorkerLevel.SENIOR)
+    login.account.phone = "13655556666"
+    await session.commit()
+    body = await gql(
+        INVITE,
+        {
+            "i": {
+                "organizationId": gid("Organization", a.org.id),
+                "phone": "13655556666",
+                "name": senior.name,
+            }
+        },
+        token=a.admin.token,
+    )
+    invitation = body["addStaffMember"]["invitation"]
+    assert invitation["status"] == "PENDING"
+    org_a = gid("Organization", a.org.id)
+    staff = await gql(STAFF, {"id": org_a}, token=a.admin.token)
+    assert staff["node"]["staffCount"] == 1  # A's own worker only
+    assert await gql(WORKER, {"id": gid("SocialWorker", senior.id)}, token=a.admin.token) == {
+        "node": None
+    }
+    project = await make_project(
+        session, c.community, status=ProjectStatus.OPEN_FOR_BIDS, deadline=DEADLINE
+    )
+    team = [
+        {"socialWorkerId": gid("SocialWorker", senior.id), "role": "督导"},
+        {"socialWorkerId": gid("SocialWorker", a.worker.id), "role": "主管"},
+    ]
+    body = await gql(
+        SUBMIT_BID,
+        {
+            "i": {
+                "projectId": gid("Project", project.id),
+                "organizationId": org_a,
+                "priceFen": 200_000 * YUAN,
+                "technicalProposal": "方案",
+                "team": team,
+            }
+        },
+        token=a.admin.token,
+    )
+    assert [e["code"] for e in body["submitBid"]["errors"]] == ["INVALID_TEAM"]
+
+    body = await gql(ACCEPT, {"i": {"invitationId": invitation["id"]}}, token=login.token)
+    assert body["acceptStaffInvitation"] == {"invitation": {"status": "ACTIVE"}, "errors": []}
+    staff = await gql(STAFF, {"id": org_a}, token=a.admin.token)
+    assert staff["node"]["staffCount"] == 2

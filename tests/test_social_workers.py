@@ -1,4 +1,9 @@
-"""Social workers: hiring, certification and registration rules, scope on every path, staff."""
+"""Social workers: hiring, certification and registration rules, scope on every path, staff.
+
+Qualifications (level, certificate number, registration) are the bureau's
+(``setSocialWorkerQualification``); an existing worker joins a staff by accepting an invitation
+(the attacks these rules stop are in tests/test_security_procurement.py).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,6 @@ from sqlalchemy import func, select
 
 from matchmaker import clock
 from matchmaker.models import (
-    Account,
     AuditEvent,
     Notification,
     RoleGrant,
@@ -26,6 +30,14 @@ mutation($i: CreateSocialWorkerInput!) {
   createSocialWorker(input: $i) {
     socialWorker { id name level certificateNumber registrationExpiresOn registrationValid
                    specialties homeRegion { name } organizations { name } version }
+    errors { code field }
+  }
+}
+"""
+QUALIFY = """
+mutation($i: SetSocialWorkerQualificationInput!) {
+  setSocialWorkerQualification(input: $i) {
+    socialWorker { id level certificateNumber registrationExpiresOn registrationValid version }
     errors { code field }
   }
 }
@@ -51,7 +63,14 @@ NODE = "query($id: ID!) { node(id: $id) { ... on SocialWorker { name organizatio
 STAFF = "query($id: ID!) { node(id: $id) { ... on Organization { staff { name } } } }"
 ADD = """
 mutation($i: AddStaffMemberInput!) {
-  addStaffMember(input: $i) { organization { staffCount } socialWorker { name } errors { code } }
+  addStaffMember(input: $i) {
+    invitation { id organizationName socialWorkerName status } errors { code }
+  }
+}
+"""
+ACCEPT = """
+mutation($i: StaffInvitationIdInput!) {
+  acceptStaffInvitation(input: $i) { invitation { status } errors { code } }
 }
 """
 REMOVE = """
@@ -90,6 +109,13 @@ async def org_admin(session, settings, org_a):
 
 
 @pytest.fixture
+async def bureau(session, settings, world):
+    return await factories.account(
+        session, settings, role=Role.BUREAU_OFFICER, region=world.district
+    )
+
+
+@pytest.fixture
 async def staff_a(session, settings, world):
     return await factories.account(
         session, settings, role=Role.COMMUNITY_STAFF, region=world.street_a
@@ -102,8 +128,6 @@ def worker_input(org, **overrides: object) -> dict[str, object]:  # type: ignore
         "name": "陈晨",
         "phone": "13712345678",
         "password": "passw0rd-initial",
-        "level": "SOCIAL_WORKER",
-        "certificateNumber": "sw2021370100123",
         "specialties": ["ELDERLY"],
     }
     data.update(overrides)
@@ -124,7 +148,8 @@ async def test_org_admin_hires_a_new_social_worker_who_can_log_in(
     payload = data["createSocialWorker"]
     assert payload["errors"] == []
     worker = payload["socialWorker"]
-    assert worker["certificateNumber"] == "SW2021370100123"
+    # Uncertified until the bureau records a qualification.
+    assert (worker["level"], worker["certificateNumber"]) == ("NONE", None)
     assert worker["organizations"] == [{"name": "甲机构"}]
     assert worker["homeRegion"] == {"name": "朝山街社区"}
     login = await gql(
@@ -139,23 +164,39 @@ async def test_org_admin_hires_a_new_social_worker_who_can_log_in(
     assert grant is not None and grant.organization_id == org_a.id
 
 
-async def test_certified_level_needs_a_certificate_number_and_nothing_is_written(
-    gql, session, org_a, org_admin
+def qualification(worker, **overrides: object) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    data: dict[str, object] = {
+        "socialWorkerId": gid("SocialWorker", worker.id),
+        "version": worker.version,
+        "level": "SOCIAL_WORKER",
+        "certificateNumber": "sw2021370100123",
+    }
+    data.update(overrides)
+    return data
+
+
+async def test_the_bureau_records_a_certified_level_only_with_a_certificate_number(
+    gql, session, settings, org_a, bureau
 ):
-    before_accounts = await count(session, Account)
+    _, worker = await factories.social_worker(session, settings, organization_id=org_a.id)
+    before_events = await count(session, AuditEvent)
     await session.commit()  # end the read so SQLite lets the request write
     data = await gql(
-        CREATE, {"i": worker_input(org_a, certificateNumber=None)}, token=org_admin.token
+        QUALIFY, {"i": qualification(worker, certificateNumber=None)}, token=bureau.token
     )
-    assert data["createSocialWorker"]["errors"] == [
+    assert data["setSocialWorkerQualification"]["errors"] == [
         {"code": "INVALID_INPUT", "field": "certificateNumber"}
     ]
-    assert await count(session, SocialWorker) == 0
-    assert await count(session, Account) == before_accounts
+    assert await count(session, AuditEvent) == before_events
+    await session.commit()
+    data = await gql(QUALIFY, {"i": qualification(worker)}, token=bureau.token)
+    assert data["setSocialWorkerQualification"]["socialWorker"]["certificateNumber"] == (
+        "SW2021370100123"
+    )
 
 
-async def test_certificate_number_taken_is_refused_and_no_account_is_left_behind(
-    gql, session, settings, org_a, org_admin
+async def test_a_certificate_number_taken_is_refused_and_nothing_is_written(
+    gql, session, settings, org_a, bureau
 ):
     await factories.social_worker(
         session,
@@ -164,13 +205,11 @@ async def test_certificate_number_taken_is_refused_and_no_account_is_left_behind
         level="ASSISTANT",
         certificate_number="SW2021370100123",
     )
-    before_accounts = await count(session, Account)
+    _, worker = await factories.social_worker(session, settings, organization_id=org_a.id)
     before_events = await count(session, AuditEvent)
     await session.commit()  # end the read so SQLite lets the request write
-    data = await gql(CREATE, {"i": worker_input(org_a)}, token=org_admin.token)
-    assert data["createSocialWorker"]["errors"][0]["code"] == "CERTIFICATE_NUMBER_TAKEN"
-    assert await count(session, SocialWorker) == 1
-    assert await count(session, Account) == before_accounts
+    data = await gql(QUALIFY, {"i": qualification(worker)}, token=bureau.token)
+    assert data["setSocialWorkerQualification"]["errors"][0]["code"] == ("CERTIFICATE_NUMBER_TAKEN")
     assert await count(session, AuditEvent) == before_events
 
 
@@ -188,12 +227,15 @@ def test_registration_lasts_three_years():
     assert registration_expiry(dt.date(2024, 2, 29)) == dt.date(2027, 2, 27)
 
 
-async def test_registration_valid_is_computed_for_today_in_shanghai(gql, org_a, org_admin):
+async def test_registration_valid_is_computed_for_today_in_shanghai(
+    gql, session, settings, org_a, org_admin, bureau
+):
     clock.freeze(dt.datetime(2026, 3, 14, 15, 30, tzinfo=dt.UTC))  # 2026-03-14 23:30 in China
+    _, row = await factories.social_worker(session, settings, organization_id=org_a.id)
     data = await gql(
-        CREATE, {"i": worker_input(org_a, registeredOn="2023-03-15")}, token=org_admin.token
+        QUALIFY, {"i": qualification(row, registeredOn="2023-03-15")}, token=bureau.token
     )
-    worker = data["createSocialWorker"]["socialWorker"]
+    worker = data["setSocialWorkerQualification"]["socialWorker"]
     assert worker["registrationExpiresOn"] == "2026-03-14"
     assert worker["registrationValid"] is True
     clock.advance(dt.timedelta(hours=1))  # 2026-03-15 00:30 in China
@@ -216,8 +258,6 @@ async def test_social_worker_updates_their_own_profile(gql, session, settings, o
             "i": {
                 "socialWorkerId": gid("SocialWorker", worker.id),
                 "version": 1,
-                "level": "ASSISTANT",
-                "certificateNumber": "A-0001",
                 "specialties": ["FAMILY", "PSYCHOLOGICAL"],
             }
         },
@@ -225,8 +265,8 @@ async def test_social_worker_updates_their_own_profile(gql, session, settings, o
     )
     assert data["updateSocialWorker"] == {
         "socialWorker": {
-            "level": "ASSISTANT",
-            "certificateNumber": "A-0001",
+            "level": "NONE",
+            "certificateNumber": None,
             "specialties": ["FAMILY", "PSYCHOLOGICAL"],
             "version": 2,
         },
@@ -351,10 +391,10 @@ async def test_list_filters_by_level_specialty_organization_region_and_text(
 # --- staff ------------------------------------------------------------------------------------
 
 
-async def test_org_admin_hires_an_existing_worker_by_phone_and_name(
+async def test_org_admin_invites_an_existing_worker_by_phone_and_name_who_accepts(
     gql, session, settings, org_a, org_b, org_admin
 ):
-    _, worker = await factories.social_worker(
+    login, worker = await factories.social_worker(
         session, settings, organization_id=org_b.id, name="王五", phone="13611112222"
     )
     data = await gql(
@@ -368,11 +408,12 @@ async def test_org_admin_hires_an_existing_worker_by_phone_and_name(
         },
         token=org_admin.token,
     )
-    assert data["addStaffMember"] == {
-        "organization": {"staffCount": 1},
-        "socialWorker": {"name": "王五"},
-        "errors": [],
-    }
+    invitation = data["addStaffMember"]["invitation"]
+    assert data["addStaffMember"]["errors"] == []
+    assert invitation["status"] == "PENDING"
+    assert (invitation["organizationName"], invitation["socialWorkerName"]) == ("甲机构", "王五")
+    staff = await gql(STAFF, {"id": gid("Organization", org_a.id)}, token=org_admin.token)
+    assert staff["node"]["staff"] == []  # not staff until they accept
     again = await gql(
         ADD,
         {
@@ -390,7 +431,12 @@ async def test_org_admin_hires_an_existing_worker_by_phone_and_name(
             select(Notification.kind).where(Notification.account_id == worker.account_id)
         )
     )
-    assert kinds == ["organization.staff_added"]  # the worker learns who listed them
+    await session.commit()
+    assert kinds == ["organization.staff_invited"]
+    accepted = await gql(ACCEPT, {"i": {"invitationId": invitation["id"]}}, token=login.token)
+    assert accepted["acceptStaffInvitation"] == {"invitation": {"status": "ACTIVE"}, "errors": []}
+    staff = await gql(STAFF, {"id": gid("Organization", org_a.id)}, token=org_admin.token)
+    assert staff["node"]["staff"] == [{"name": "王五"}]
 
 
 async def test_hiring_by_id_needs_a_worker_the_caller_can_already_see(
@@ -456,7 +502,7 @@ async def test_deactivated_workers_leave_the_list_and_the_staff(
 
 
 @pytest.mark.postgres_only
-async def test_a_hire_that_loses_a_race_for_a_certificate_number_gets_certificate_number_taken(
+async def test_a_qualification_losing_a_race_for_a_certificate_number_gets_number_taken(
     session, session_factory, settings, org_a, monkeypatch
 ):
     """The competitor commits between this hire's duplicate check and its insert."""
@@ -471,15 +517,18 @@ async def test_a_hire_that_loses_a_race_for_a_certificate_number_gets_certificat
     org_id = org_a.id
     check = worker_service._certificate
 
+    _, first = await factories.social_worker(session, settings, organization_id=org_id)
+    _, second = await factories.social_worker(session, settings, organization_id=org_id)
+    workers = {"winner": first.id, "loser": second.id}
+
     async def hire(own: object, username: str) -> object:
-        return await worker_service.create_social_worker(
+        return await worker_service.set_qualification(
             ServiceContext(own, actor, settings),  # type: ignore[arg-type]
-            organization_id=org_id,
-            name="陈晨",
-            username=username,
-            password="passw0rd-initial",
+            social_worker_id=workers[username],
+            version=1,
             level=WorkerLevel.ASSISTANT,
             certificate_number="A-7777",
+            registered_on=None,
         )
 
     async def competitor_commits_after_the_check(own_session, value, **kwargs):  # type: ignore[no-untyped-def]
@@ -496,7 +545,8 @@ async def test_a_hire_that_loses_a_race_for_a_certificate_number_gets_certificat
             await hire(mine, "loser")
         await mine.rollback()
     assert refused.value.code == "CERTIFICATE_NUMBER_TAKEN"
-    assert await count(session, SocialWorker) == 1
+    taken = select(func.count()).where(SocialWorker.certificate_number == "A-7777")
+    assert await session.scalar(taken) == 1
 
 
 WORKER_BUDGET = """

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa  # noqa: F401
-from alembic import op  # noqa: F401
+import sqlalchemy as sa
+from alembic import op
+
+import matchmaker.db.types
 
 revision: str = "0004_staff_qualifications"
 down_revision: str | None = "0003_audit_hardening"
@@ -19,8 +21,39 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    # Existing memberships were made before consent existed: they stay staff (ACTIVE).
+    with op.batch_alter_table("social_worker_memberships") as batch:
+        batch.add_column(
+            sa.Column(
+                "status",
+                sa.Enum("PENDING", "ACTIVE", name="membershipstatus", native_enum=False, length=16),
+                server_default="ACTIVE",
+                nullable=False,
+            )
+        )
+        batch.add_column(
+            sa.Column(
+                "invited_by_id",
+                sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+                nullable=True,
+            )
+        )
+        batch.add_column(
+            sa.Column("accepted_at", matchmaker.db.types.UTCDateTime(timezone=True), nullable=True)
+        )
+        batch.create_foreign_key(
+            "fk_social_worker_memberships_invited_by_id_accounts",
+            "accounts",
+            ["invited_by_id"],
+            ["id"],
+        )
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("social_worker_memberships") as batch:
+        batch.drop_constraint(
+            "fk_social_worker_memberships_invited_by_id_accounts", type_="foreignkey"
+        )
+        batch.drop_column("accepted_at")
+        batch.drop_column("invited_by_id")
+        batch.drop_column("status")

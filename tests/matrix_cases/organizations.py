@@ -11,6 +11,7 @@ from typing import Any
 
 from matchmaker.models import SocialWorker, SocialWorkerMembership
 from matchmaker.models.enums import Role
+from matchmaker.models.organizations import MembershipStatus
 from matchmaker.schema.relay import to_global_id
 from tests.matrix import ROLES, MatrixEnv, Outcome, case, payload_outcome, refused_by_error
 
@@ -473,3 +474,121 @@ case("removeStaffMember", NOT_HIRERS, allowed=False)(_remove_staff_a)
 case("removeStaffMember", [Role.ORG_ADMIN], allowed=False, name="other_organization")(
     _remove_staff_b
 )
+
+# --- qualifications and staff invitations -----------------------------------------------------
+
+QUALIFY = (
+    "mutation($i: SetSocialWorkerQualificationInput!) "
+    "{ setSocialWorkerQualification(input: $i) { errors { code } } }"
+)
+
+
+async def _qualify(env: MatrixEnv, role: Role | None, key: str) -> Outcome:
+    worker = (await _workers(env))[key]
+    await env.session.refresh(worker)
+    await env.session.commit()
+    body = await _query(
+        env,
+        role,
+        QUALIFY,
+        {
+            "i": {
+                "socialWorkerId": _gid("SocialWorker", worker.id),
+                "version": worker.version,
+                "level": "SOCIAL_WORKER",
+                "certificateNumber": f"ZS-MATRIX-{key.upper()}",
+                "registeredOn": "2025-03-01",
+            }
+        },
+    )
+    return payload_outcome(body, "setSocialWorkerQualification")
+
+
+async def _qualify_a(env: MatrixEnv, role: Role | None) -> Outcome:
+    return await _qualify(env, role, "a")
+
+
+async def _qualify_b(env: MatrixEnv, role: Role | None) -> Outcome:
+    return await _qualify(env, role, "b")
+
+
+QUALIFIERS = [Role.PLATFORM_ADMIN, Role.BUREAU_OFFICER]
+case("setSocialWorkerQualification", QUALIFIERS, allowed=True)(_qualify_a)
+case("setSocialWorkerQualification", [r for r in ROLES if r not in QUALIFIERS], allowed=False)(
+    _qualify_a
+)
+# Street A's bureau doesn't reach a worker living in B1 and employed in street B.
+case("setSocialWorkerQualification", [Role.BUREAU_OFFICER], allowed=False, name="out_of_region")(
+    _qualify_b
+)
+
+
+async def _invited(env: MatrixEnv, role: Role) -> SocialWorkerMembership:
+    """A pending invitation from org B to ``role``'s login (given a worker profile)."""
+    from sqlalchemy import select
+
+    account_id = env.logins[role].account.id
+    worker = await env.session.scalar(
+        select(SocialWorker).where(SocialWorker.account_id == account_id)
+    )
+    if worker is None:
+        worker = SocialWorker(account_id=account_id, name="周社工")
+        env.session.add(worker)
+        await env.session.flush()
+    invitation = SocialWorkerMembership(
+        social_worker_id=worker.id,
+        organization_id=env.world.extra["org_b"].id,
+        status=MembershipStatus.PENDING,
+    )
+    env.session.add(invitation)
+    await env.session.commit()
+    return invitation
+
+
+def _answer(field: str) -> Any:
+    query = (
+        f"mutation($i: StaffInvitationIdInput!) {{ {field}(input: $i) {{ errors {{ code }} }} }}"
+    )
+
+    async def own(env: MatrixEnv, role: Role | None) -> Outcome:
+        assert role is not None
+        invitation = await _invited(env, role)
+        body = await _query(
+            env, role, query, {"i": {"invitationId": _gid("StaffInvitation", invitation.id)}}
+        )
+        return payload_outcome(body, field)
+
+    async def someone_elses(env: MatrixEnv, role: Role | None) -> Outcome:
+        other = Role.VOLUNTEER if role is not Role.VOLUNTEER else Role.AUDITOR
+        invitation = await _invited(env, other)
+        body = await _query(
+            env, role, query, {"i": {"invitationId": _gid("StaffInvitation", invitation.id)}}
+        )
+        return payload_outcome(body, field)
+
+    case(field, LOGGED_IN, allowed=True, name="own_invitation")(own)
+    case(field, LOGGED_IN + [None], allowed=False, name="someone_elses_invitation")(someone_elses)
+    return own
+
+
+_answer("acceptStaffInvitation")
+_answer("declineStaffInvitation")
+
+MY_INVITATIONS = "{ myStaffInvitations { id organizationName } }"
+
+
+@case("myStaffInvitations", LOGGED_IN, allowed=True)
+async def _my_invitations(env: MatrixEnv, role: Role | None) -> Outcome:
+    assert role is not None
+    invitation = await _invited(env, role)
+    body = await _query(env, role, MY_INVITATIONS)
+    ids = [i["id"] for i in body["data"]["myStaffInvitations"]]
+    return Outcome(allowed=ids == [_gid("StaffInvitation", invitation.id)], detail=body)
+
+
+@case("myStaffInvitations", LOGGED_IN, allowed=False, name="others_are_not_listed")
+async def _others_invitations(env: MatrixEnv, role: Role | None) -> Outcome:
+    other = Role.VOLUNTEER if role is not Role.VOLUNTEER else Role.AUDITOR
+    await _invited(env, other)
+    body = await _query(env, role, MY_INVITATIONS)
+    return Outcome(allowed=bool(body["data"]["myStaffInvitations"]), detail=body)

@@ -104,8 +104,20 @@ class SocialWorker(TimestampMixin, VersionedMixin, Base):
     )
 
 
+class MembershipStatus(StrEnum):
+    """An organization's invitation waits for the worker (``PENDING``); accepted, they are staff."""
+
+    PENDING = "PENDING"
+    ACTIVE = "ACTIVE"
+
+
 class SocialWorkerMembership(TimestampMixin, Base):
-    """A social worker's employment by an organization (the organization's staff)."""
+    """A social worker's employment by an organization (the organization's staff).
+
+    Only ``ACTIVE`` memberships count anywhere (staff lists and counts, bid teams, scopes); an
+    organization that adds an existing worker creates a ``PENDING`` one, which the worker
+    accepts or declines (docs/procurement.md).
+    """
 
     __tablename__ = "social_worker_memberships"
 
@@ -115,5 +127,12 @@ class SocialWorkerMembership(TimestampMixin, Base):
     organization_id: Mapped[int] = mapped_column(
         BigIntPK, ForeignKey("organizations.id"), index=True
     )
+    status: Mapped[MembershipStatus] = mapped_column(
+        Enum(MembershipStatus, native_enum=False, length=16),
+        default=MembershipStatus.ACTIVE,
+        server_default=MembershipStatus.ACTIVE.value,
+    )
+    invited_by_id: Mapped[int | None] = mapped_column(BigIntPK, ForeignKey("accounts.id"))
+    accepted_at: Mapped[dt.datetime | None]
 
     __table_args__ = (UniqueConstraint("social_worker_id", "organization_id"),)

@@ -26,6 +26,7 @@ OPERATIONS: dict[str, Capability | None] = {
     "organizations": C.ORGANIZATION_READ,
     "socialWorkers": C.SOCIAL_WORKER_READ,
     "myOrganizations": None,  # the caller's own organizations, from their grants
+    "myStaffInvitations": None,  # invitations to the caller's own social-worker profile
     "myNotifications": None,  # the caller's own, login required
     "unreadNotificationCount": None,
     # volunteering (issue 4)
@@ -129,6 +130,9 @@ OPERATIONS: dict[str, Capability | None] = {
     "removeStaffMember": C.ORGANIZATION_STAFF_MANAGE,
     "updateSocialWorker": C.SOCIAL_WORKER_MANAGE,
     "setSocialWorkerActive": C.SOCIAL_WORKER_MANAGE,
+    "setSocialWorkerQualification": C.SOCIAL_WORKER_QUALIFY,
+    "acceptStaffInvitation": None,  # the invited worker's own answer, login required
+    "declineStaffInvitation": None,
     "markNotificationsRead": None,
     "runJob": C.JOB_RUN,
     "acknowledgeAuditAlarm": C.AUDIT_VERIFY,

@@ -31,6 +31,7 @@ class Capability(StrEnum):
     ORGANIZATION_STAFF_MANAGE = "organization.staff.manage"
     SOCIAL_WORKER_READ = "social_worker.read"
     SOCIAL_WORKER_MANAGE = "social_worker.manage"
+    SOCIAL_WORKER_QUALIFY = "social_worker.qualify"
     VOLUNTEER_READ = "volunteer.read"
     VOLUNTEER_UPDATE = "volunteer.update"
     VOLUNTEER_DEACTIVATE = "volunteer.deactivate"
@@ -72,6 +73,7 @@ class Capability(StrEnum):
     CERTIFICATE_READ = "certificate.read"
     CERTIFICATE_REVOKE = "certificate.revoke"
     CERTIFICATE_VERIFY = "certificate.verify"
+
     # matching (docs/matching.md)
     MATCHING_MANAGE = "matching.manage"  # train, promote, roll back models; read their metrics
 
@@ -118,6 +120,9 @@ POLICY: dict[Capability, dict[Role | None, ScopeKind]] = {
         R.ORG_ADMIN: S.ORGANIZATION,
         R.SOCIAL_WORKER: S.SELF,
     },
+    # Level, certificate number and registration are bid qualifications: the bureau records
+    # them, never the worker or their employer (docs/procurement.md).
+    Capability.SOCIAL_WORKER_QUALIFY: {R.PLATFORM_ADMIN: S.GLOBAL, R.BUREAU_OFFICER: S.REGION},
     Capability.SOCIAL_WORKER_MANAGE: {
         R.PLATFORM_ADMIN: S.GLOBAL,
         R.ORG_ADMIN: S.ORGANIZATION,

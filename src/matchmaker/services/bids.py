@@ -26,6 +26,7 @@ from matchmaker.models import (
     SocialWorkerMembership,
 )
 from matchmaker.models.enums import WorkerLevel
+from matchmaker.models.organizations import MembershipStatus
 from matchmaker.models.procurement import BidStatus, ProcurementMethod, ProjectStatus
 from matchmaker.services import audit
 from matchmaker.services.authz import Actor, Capability, require
@@ -40,6 +41,7 @@ from matchmaker.services.projects import (
     org_admin_ids,
     region_path_of,
 )
+from matchmaker.services.social_workers import registration_valid
 
 __all__ = ["deadline_key", "may_read_sealed", "open_bids", "submit_bid", "withdraw_bid"]
 
@@ -119,6 +121,7 @@ async def _team_problem(
                 SocialWorker.id.in_(ids),
                 SocialWorker.is_active.is_(True),
                 SocialWorkerMembership.organization_id == organization_id,
+                SocialWorkerMembership.status == MembershipStatus.ACTIVE,
             )
         )
     }
@@ -128,9 +131,14 @@ async def _team_problem(
             "The team may only list the organization's own active social workers",
             ErrorCode.INVALID_TEAM,
         )
+    # Only a registration valid today qualifies (the bureau records it: docs/procurement.md).
+    today = clock.today_shanghai()
+    registered = [
+        w for w in workers.values() if registration_valid(w.registration_expires_on, today)
+    ]
     for level_name, needed in (project.worker_requirements or {}).items():
         level = WorkerLevel(level_name)
-        have = sum(1 for w in workers.values() if w.level.rank >= level.rank)
+        have = sum(1 for w in registered if w.level.rank >= level.rank)
         if have < needed:
             raise invalid(
                 "team",

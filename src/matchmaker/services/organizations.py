@@ -40,7 +40,7 @@ from matchmaker.models import (
     organization_service_regions,
 )
 from matchmaker.models.enums import OrganizationKind, Role, ServiceCategory
-from matchmaker.models.organizations import OrganizationGrade
+from matchmaker.models.organizations import MembershipStatus, OrganizationGrade
 from matchmaker.services import accounts, audit
 from matchmaker.services.authz import Actor, Capability, Scope, require
 from matchmaker.services.context import ServiceContext
@@ -482,9 +482,16 @@ async def staff_organization(sc: ServiceContext, organization_id: int) -> Organi
 
 
 async def attach_worker(
-    sc: ServiceContext, *, org: Organization, worker: SocialWorker, region_path: str | None
+    sc: ServiceContext,
+    *,
+    org: Organization,
+    worker: SocialWorker,
+    region_path: str | None,
+    status: MembershipStatus = MembershipStatus.ACTIVE,
 ) -> SocialWorkerMembership:
-    """Membership + the SOCIAL_WORKER grant scoped to the organization, audited."""
+    """A membership, audited: ``ACTIVE`` (with the SOCIAL_WORKER grant scoped to the
+    organization) for a worker the organization has just created, ``PENDING`` (no grant, no
+    access either way) for an invitation the worker has yet to accept."""
     already = await sc.session.scalar(
         select(SocialWorkerMembership.id).where(
             SocialWorkerMembership.organization_id == org.id,
@@ -493,22 +500,30 @@ async def attach_worker(
     )
     if already is not None:
         raise DomainError(
-            ErrorCode.ALREADY_MEMBER, "The social worker is already on the staff", "socialWorkerId"
+            ErrorCode.ALREADY_MEMBER,
+            "The social worker is already on the staff or invited",
+            "socialWorkerId",
         )
-    membership = SocialWorkerMembership(social_worker_id=worker.id, organization_id=org.id)
+    membership = SocialWorkerMembership(
+        social_worker_id=worker.id,
+        organization_id=org.id,
+        status=status,
+        invited_by_id=sc.actor.account_id,
+        accepted_at=clock.now() if status is MembershipStatus.ACTIVE else None,
+    )
     sc.session.add(membership)
     await sc.session.flush()
-    has_grant = await sc.session.scalar(
-        select(RoleGrant.id).where(
-            RoleGrant.account_id == worker.account_id,
-            RoleGrant.role == Role.SOCIAL_WORKER,
-            RoleGrant.organization_id == org.id,
+    if status is MembershipStatus.PENDING:
+        await audit.record(
+            sc,
+            action="organization.staff.invite",
+            subject_type="Organization",
+            subject_id=org.id,
+            after={"social_worker_id": worker.id, "membership_id": membership.id},
+            region_path=region_path,
         )
-    )
-    if has_grant is None:
-        await accounts.add_grant(
-            sc, account_id=worker.account_id, role=Role.SOCIAL_WORKER, organization_id=org.id
-        )
+        return membership
+    await grant_staff_role(sc, org_id=org.id, account_id=worker.account_id)
     await audit.record(
         sc,
         action="organization.staff.add",
@@ -518,6 +533,21 @@ async def attach_worker(
         region_path=region_path,
     )
     return membership
+
+
+async def grant_staff_role(sc: ServiceContext, *, org_id: int, account_id: int) -> None:
+    """The SOCIAL_WORKER grant of an active member, unless they hold it already."""
+    has_grant = await sc.session.scalar(
+        select(RoleGrant.id).where(
+            RoleGrant.account_id == account_id,
+            RoleGrant.role == Role.SOCIAL_WORKER,
+            RoleGrant.organization_id == org_id,
+        )
+    )
+    if has_grant is None:
+        await accounts.add_grant(
+            sc, account_id=account_id, role=Role.SOCIAL_WORKER, organization_id=org_id
+        )
 
 
 # --- batch reads for the API ------------------------------------------------------------------
@@ -536,7 +566,10 @@ def _active_memberships(*columns: Any) -> Select[Any]:
         select(*columns)
         .select_from(SocialWorkerMembership)
         .join(SocialWorker, SocialWorker.id == SocialWorkerMembership.social_worker_id)
-        .where(SocialWorker.is_active.is_(True))
+        .where(
+            SocialWorker.is_active.is_(True),
+            SocialWorkerMembership.status == MembershipStatus.ACTIVE,
+        )
     )
 
 

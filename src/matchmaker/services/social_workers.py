@@ -2,7 +2,10 @@
 
 Reads are scoped in SQL: region roles see workers employed by an organization based in their
 subtree or living in it; organization admins see their staff; a social worker sees themself.
-Hiring (creating a worker, adding and removing staff) belongs to the organization's admins.
+Hiring belongs to the organization's admins: they create a new worker's account (staff at
+once), or invite an existing worker, who becomes staff only by accepting. Level, certificate
+number and registration are bid qualifications, recorded by the bureau
+(``set_qualification``), never by the worker or their employer (docs/procurement.md).
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, String, exists, false, or_, select, true, type_coerce
@@ -27,9 +31,10 @@ from matchmaker.models import (
     SocialWorkerMembership,
 )
 from matchmaker.models.enums import Role, ServiceCategory, WorkerLevel
+from matchmaker.models.organizations import MembershipStatus
 from matchmaker.services import accounts, audit, notifications
 from matchmaker.services import organizations as org_service
-from matchmaker.services.authz import Actor, Capability, Scope, require
+from matchmaker.services.authz import Actor, Capability, Scope, require, require_authenticated
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.errors import DomainError, ErrorCode, invalid, not_found
 from matchmaker.services.validation import check_text_filter
@@ -68,14 +73,16 @@ def registration_valid(expires_on: dt.date | None, today: dt.date | None = None)
 
 
 def _member_of(org_clause: ColumnElement[bool]) -> ColumnElement[bool]:
-    """Workers employed by an organization matching ``org_clause``.
+    """Workers employed (an accepted membership) by an organization matching ``org_clause``.
 
     The membership table is aliased so the EXISTS correlates only to the outer SocialWorker,
-    even inside queries that join memberships themselves (an organization's staff).
+    even inside queries that join memberships themselves (an organization's staff). A pending
+    invitation gives the inviting organization no access to the worker.
     """
     membership = aliased(SocialWorkerMembership)
     return exists().where(
         membership.social_worker_id == SocialWorker.id,
+        membership.status == MembershipStatus.ACTIVE,
         membership.organization_id.in_(select(Organization.id).where(org_clause).scalar_subquery()),
     )
 
@@ -245,7 +252,10 @@ async def region_path_of(session: AsyncSession, worker: SocialWorker) -> str | N
         select(Region.path)
         .join(Organization, Organization.region_id == Region.id)
         .join(SocialWorkerMembership, SocialWorkerMembership.organization_id == Organization.id)
-        .where(SocialWorkerMembership.social_worker_id == worker.id)
+        .where(
+            SocialWorkerMembership.social_worker_id == worker.id,
+            SocialWorkerMembership.status == MembershipStatus.ACTIVE,
+        )
         .order_by(SocialWorkerMembership.id)
         .limit(1)
     )
@@ -273,20 +283,17 @@ async def create_social_worker(
     password: str,
     phone: str | None = None,
     username: str | None = None,
-    level: WorkerLevel = WorkerLevel.NONE,
-    certificate_number: str | None = None,
-    registered_on: dt.date | None = None,
     specialties: Sequence[ServiceCategory] = (),
     home_region_id: int | None = None,
 ) -> SocialWorker:
-    """A new account, its social-worker profile, and employment by the organization."""
+    """A new account, its social-worker profile, and employment by the organization.
+
+    The worker starts uncertified: the bureau records level, certificate and registration.
+    """
     org = await org_service.staff_organization(sc, organization_id)
     if not org.is_active:
         raise invalid("organizationId", "The organization is inactive", ErrorCode.CONFLICT)
     name = _name(name)
-    certificate = await _certificate(sc.session, certificate_number)
-    _check_certified(level, certificate)
-    expires = _expiry(registered_on, level) if registered_on is not None else None
     home = await _home_region(sc.session, home_region_id)
     account = await accounts.new_account(
         sc,
@@ -298,15 +305,15 @@ async def create_social_worker(
     worker = SocialWorker(
         account_id=account.id,
         name=name,
-        level=level,
-        certificate_number=certificate,
-        registration_expires_on=expires,
+        level=WorkerLevel.NONE,
+        certificate_number=None,
+        registration_expires_on=None,
         specialties=_specialties(specialties),
         home_region_id=home,
         is_active=True,
     )
     sc.session.add(worker)
-    await org_service.flush_unique(sc.session, "certificate_number", _certificate_taken())
+    await sc.session.flush()
     org_path = await _org_path(sc.session, org)
     await audit.record(
         sc,
@@ -326,40 +333,74 @@ async def update_social_worker(
     social_worker_id: int,
     version: int,
     name: str | None = None,
-    level: WorkerLevel | None = None,
-    certificate_number: str | None = None,
-    registered_on: dt.date | None = None,
     specialties: Sequence[ServiceCategory] | None = None,
     home_region_id: int | None = None,
 ) -> SocialWorker:
-    """Change the given fields (``None`` leaves a field; an empty certificate clears it)."""
+    """Change the given profile fields (``None`` leaves a field); qualifications are the
+    bureau's (:func:`set_qualification`)."""
     worker = await _get_manageable(sc, social_worker_id)
     if worker.version != version:
         raise DomainError(
             ErrorCode.STALE_VERSION, "The profile was changed by someone else", "version"
         )
     before = _snapshot(worker)
-    new_level = level if level is not None else worker.level
-    certificate = worker.certificate_number
-    if certificate_number is not None:
-        certificate = await _certificate(sc.session, certificate_number, own_id=worker.id)
-    _check_certified(new_level, certificate)
     # Every read before the first assignment: a query would autoflush the changed row early.
     home = await _home_region(sc.session, home_region_id)
     if name is not None:
         worker.name = _name(name)
-    worker.level = new_level
-    worker.certificate_number = certificate
-    if registered_on is not None:
-        worker.registration_expires_on = _expiry(registered_on, new_level)
     if specialties is not None:
         worker.specialties = _specialties(specialties)
     if home is not None:
         worker.home_region_id = home
-    await org_service.flush_unique(sc.session, "certificate_number", _certificate_taken())
+    await sc.session.flush()
     await audit.record(
         sc,
         action="social_worker.update",
+        subject_type="SocialWorker",
+        subject_id=worker.id,
+        before=before,
+        after=_snapshot(worker),
+        region_path=await region_path_of(sc.session, worker),
+    )
+    return worker
+
+
+async def set_qualification(
+    sc: ServiceContext,
+    *,
+    social_worker_id: int,
+    version: int,
+    level: WorkerLevel,
+    certificate_number: str | None,
+    registered_on: dt.date | None,
+) -> SocialWorker:
+    """Record a worker's certification as the bureau has verified it (replaces all three).
+
+    A certified level needs a certificate number; a registration date sets the expiry (3
+    years). A worker outside the officer's region (home, or an employer based there) is
+    ``NOT_FOUND``, like a missing one.
+    """
+    scope = require(sc.actor, Capability.SOCIAL_WORKER_QUALIFY)
+    worker = await sc.session.scalar(
+        select(SocialWorker).where(SocialWorker.id == social_worker_id, readable_clause(scope))
+    )
+    if worker is None:
+        raise not_found("Social worker")
+    if worker.version != version:
+        raise DomainError(
+            ErrorCode.STALE_VERSION, "The profile was changed by someone else", "version"
+        )
+    before = _snapshot(worker)
+    certificate = await _certificate(sc.session, certificate_number, own_id=worker.id)
+    _check_certified(level, certificate)
+    expires = _expiry(registered_on, level) if registered_on is not None else None
+    worker.level = level
+    worker.certificate_number = certificate
+    worker.registration_expires_on = expires
+    await org_service.flush_unique(sc.session, "certificate_number", _certificate_taken())
+    await audit.record(
+        sc,
+        action="social_worker.qualify",
         subject_type="SocialWorker",
         subject_id=worker.id,
         before=before,
@@ -422,6 +463,15 @@ async def find_worker_to_add(
     return worker
 
 
+@dataclass(frozen=True, slots=True)
+class Invitation:
+    """A pending (or just answered) membership, with what both sides may know of it."""
+
+    membership: SocialWorkerMembership
+    organization: Organization
+    worker_name: str
+
+
 async def add_staff_member(
     sc: ServiceContext,
     *,
@@ -429,30 +479,38 @@ async def add_staff_member(
     social_worker_id: int | None = None,
     phone: str | None = None,
     name: str | None = None,
-) -> tuple[Organization, SocialWorker]:
+) -> Invitation:
+    """Invite an existing worker to the staff: a ``PENDING`` membership that counts for nothing
+    and opens nothing until the worker accepts it (:func:`accept_invitation`)."""
     org = await org_service.staff_organization(sc, organization_id)
     if not org.is_active:
         raise invalid("organizationId", "The organization is inactive", ErrorCode.CONFLICT)
     worker = await find_worker_to_add(sc, social_worker_id=social_worker_id, phone=phone, name=name)
-    await org_service.attach_worker(
-        sc, org=org, worker=worker, region_path=await _org_path(sc.session, org)
+    membership = await org_service.attach_worker(
+        sc,
+        org=org,
+        worker=worker,
+        region_path=await _org_path(sc.session, org),
+        status=MembershipStatus.PENDING,
     )
-    # No consent step yet: the worker at least learns at once who listed them as staff.
     await notifications.notify(
         sc.session,
         account_id=worker.account_id,
-        kind="organization.staff_added",
-        title=f"您已被加入「{org.name}」的社工团队",
-        body="如非本人同意，请联系该机构或民政部门。",
+        kind="organization.staff_invited",
+        title=f"「{org.name}」邀请您加入其社工团队",
+        body="请在“我的社工资料”中接受或拒绝邀请。",
         subject_type="Organization",
         subject_id=org.id,
+        dedupe_key=f"organization.staff_invited:{membership.id}",
     )
-    return org, worker
+    return Invitation(membership=membership, organization=org, worker_name=worker.name)
 
 
 async def remove_staff_member(
     sc: ServiceContext, *, organization_id: int, social_worker_id: int
-) -> tuple[Organization, SocialWorker]:
+) -> tuple[Organization, SocialWorker | None]:
+    """End a membership, or withdraw an invitation; the worker comes back only if they were
+    staff (a worker who never accepted stays unreadable to the organization)."""
     org = await org_service.staff_organization(sc, organization_id)
     membership = await sc.session.scalar(
         select(SocialWorkerMembership).where(
@@ -465,6 +523,7 @@ async def remove_staff_member(
     worker = await sc.session.get(SocialWorker, social_worker_id)
     assert worker is not None
     org_path = await _org_path(sc.session, org)
+    was_staff = membership.status is MembershipStatus.ACTIVE
     await sc.session.delete(membership)
     # The grant only existed because of the membership: it would keep the org readable.
     grants = await sc.session.scalars(
@@ -497,11 +556,13 @@ async def remove_staff_member(
         sc.session,
         account_id=worker.account_id,
         kind="organization.staff_removed",
-        title=f"您已不再是「{org.name}」的社工团队成员",
+        title=f"您已不再是「{org.name}」的社工团队成员"
+        if was_staff
+        else f"「{org.name}」已撤回社工团队邀请",
         subject_type="Organization",
         subject_id=org.id,
     )
-    return org, worker
+    return org, worker if was_staff else None
 
 
 # --- batch reads for the API ------------------------------------------------------------------
@@ -529,7 +590,11 @@ async def readable_staff(
     stmt = (
         select(SocialWorkerMembership.organization_id, SocialWorker)
         .join(SocialWorker, SocialWorker.id == SocialWorkerMembership.social_worker_id)
-        .where(SocialWorkerMembership.organization_id.in_(set(org_ids)), readable_clause(scope))
+        .where(
+            SocialWorkerMembership.organization_id.in_(set(org_ids)),
+            SocialWorkerMembership.status == MembershipStatus.ACTIVE,
+            readable_clause(scope),
+        )
         .order_by(SocialWorker.id)
     )
     if not include_inactive:
@@ -545,10 +610,115 @@ async def organization_ids_of(
 ) -> dict[int, list[int]]:
     rows = await session.execute(
         select(SocialWorkerMembership.social_worker_id, SocialWorkerMembership.organization_id)
-        .where(SocialWorkerMembership.social_worker_id.in_(set(worker_ids)))
+        .where(
+            SocialWorkerMembership.social_worker_id.in_(set(worker_ids)),
+            SocialWorkerMembership.status == MembershipStatus.ACTIVE,
+        )
         .order_by(SocialWorkerMembership.organization_id)
     )
     result: dict[int, list[int]] = {}
     for worker_id, org_id in rows:
         result.setdefault(worker_id, []).append(org_id)
+    return result
+
+
+# --- invitations ------------------------------------------------------------------------------
+
+
+async def _own_pending(
+    sc: ServiceContext, invitation_id: int
+) -> tuple[SocialWorkerMembership, SocialWorker, Organization]:
+    """The caller's own pending invitation; anyone else's, or an answered one, is NOT_FOUND."""
+    account_id = require_authenticated(sc.actor)
+    row = (
+        await sc.session.execute(
+            select(SocialWorkerMembership, SocialWorker, Organization)
+            .join(SocialWorker, SocialWorker.id == SocialWorkerMembership.social_worker_id)
+            .join(Organization, Organization.id == SocialWorkerMembership.organization_id)
+            .where(
+                SocialWorkerMembership.id == invitation_id,
+                SocialWorkerMembership.status == MembershipStatus.PENDING,
+                SocialWorker.account_id == account_id,
+            )
+        )
+    ).first()
+    if row is None:
+        raise not_found("Invitation")
+    return row[0], row[1], row[2]
+
+
+async def accept_invitation(sc: ServiceContext, *, invitation_id: int) -> Invitation:
+    """The worker joins the staff: the membership becomes ACTIVE, with its role grant."""
+    membership, worker, org = await _own_pending(sc, invitation_id)
+    if not org.is_active:
+        raise invalid("invitationId", "The organization is inactive", ErrorCode.CONFLICT)
+    membership.status = MembershipStatus.ACTIVE
+    membership.accepted_at = clock.now()
+    await sc.session.flush()
+    await org_service.grant_staff_role(sc, org_id=org.id, account_id=worker.account_id)
+    await audit.record(
+        sc,
+        action="organization.staff.accept",
+        subject_type="Organization",
+        subject_id=org.id,
+        after={"social_worker_id": worker.id, "membership_id": membership.id},
+        region_path=await _org_path(sc.session, org),
+    )
+    return Invitation(membership=membership, organization=org, worker_name=worker.name)
+
+
+async def decline_invitation(sc: ServiceContext, *, invitation_id: int) -> Invitation:
+    """The worker says no: the invitation is deleted (the organization may invite again)."""
+    membership, worker, org = await _own_pending(sc, invitation_id)
+    await sc.session.delete(membership)
+    await sc.session.flush()
+    await audit.record(
+        sc,
+        action="organization.staff.decline",
+        subject_type="Organization",
+        subject_id=org.id,
+        before={"social_worker_id": worker.id, "membership_id": invitation_id},
+        region_path=await _org_path(sc.session, org),
+    )
+    return Invitation(membership=membership, organization=org, worker_name=worker.name)
+
+
+async def my_invitations(sc: ServiceContext) -> list[Invitation]:
+    """The caller's pending invitations, oldest first (none for a caller without a profile)."""
+    if sc.actor.account_id is None:
+        return []
+    rows = await sc.session.execute(
+        select(SocialWorkerMembership, Organization, SocialWorker.name)
+        .join(SocialWorker, SocialWorker.id == SocialWorkerMembership.social_worker_id)
+        .join(Organization, Organization.id == SocialWorkerMembership.organization_id)
+        .where(
+            SocialWorker.account_id == sc.actor.account_id,
+            SocialWorkerMembership.status == MembershipStatus.PENDING,
+        )
+        .order_by(SocialWorkerMembership.id)
+    )
+    return [Invitation(membership=m, organization=o, worker_name=n) for m, o, n in rows]
+
+
+async def pending_invitations_by_organization(
+    actor: Actor, session: AsyncSession, org_ids: Sequence[int]
+) -> dict[int, list[Invitation]]:
+    """Each organization's open invitations, for those who manage its staff (else none)."""
+    scope = actor.scope(Capability.ORGANIZATION_STAFF_MANAGE)
+    if scope.is_empty:
+        return {}
+    rows = await session.execute(
+        select(SocialWorkerMembership, Organization, SocialWorker.name)
+        .join(SocialWorker, SocialWorker.id == SocialWorkerMembership.social_worker_id)
+        .join(Organization, Organization.id == SocialWorkerMembership.organization_id)
+        .where(
+            SocialWorkerMembership.organization_id.in_(set(org_ids)),
+            SocialWorkerMembership.status == MembershipStatus.PENDING,
+            org_service.scope_clause(scope),
+        )
+        .order_by(SocialWorkerMembership.id)
+    )
+    result: dict[int, list[Invitation]] = {}
+    for m, o, n in rows:
+        result.setdefault(o.id, []).append(Invitation(membership=m, organization=o, worker_name=n))
     return result

@@ -13,6 +13,7 @@ from matchmaker.models import Organization, Region, SocialWorker
 from matchmaker.schema.context import Context
 from matchmaker.services import organizations as org_service
 from matchmaker.services import social_workers as worker_service
+from matchmaker.services.social_workers import Invitation
 
 
 async def organization_by_id(ctx: Context, keys: Sequence[int]) -> list[Organization | None]:
@@ -47,4 +48,11 @@ async def all_staff_by_organization(ctx: Context, keys: Sequence[int]) -> list[l
 
 async def organization_ids_by_worker(ctx: Context, keys: Sequence[int]) -> list[list[int]]:
     found = await worker_service.organization_ids_of(ctx.session, keys)
+    return [found.get(k, []) for k in keys]
+
+
+async def staff_invitations_by_organization(
+    ctx: Context, keys: Sequence[int]
+) -> list[list[Invitation]]:
+    found = await worker_service.pending_invitations_by_organization(ctx.actor, ctx.session, keys)
     return [found.get(k, []) for k in keys]

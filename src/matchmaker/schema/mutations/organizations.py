@@ -16,10 +16,11 @@ from matchmaker.schema.types.enums import (
     WorkerLevel,
 )
 from matchmaker.schema.types.organization import Organization
-from matchmaker.schema.types.social_worker import SocialWorker
+from matchmaker.schema.types.social_worker import SocialWorker, StaffInvitation
 from matchmaker.services import organizations as org_service
 from matchmaker.services import social_workers as worker_service
 from matchmaker.services.context import ServiceContext
+from matchmaker.services.social_workers import Invitation
 
 
 def _ids(values: list[strawberry.ID] | None, type_name: str, field: str) -> list[int] | None:
@@ -83,32 +84,57 @@ class OrganizationPayload:
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 
-@strawberry.input(description="A new account with a social-worker profile, hired by the org.")
+@strawberry.input(
+    description="A new account with a social-worker profile, hired by the org. The worker starts "
+    "uncertified: the bureau records level, certificate and registration "
+    "(setSocialWorkerQualification)."
+)
 class CreateSocialWorkerInput:
     organization_id: strawberry.ID
     name: str
     password: str = strawberry.field(description="Initial password (letters and digits, 8+).")
     phone: str | None = None
     username: str | None = None
-    level: WorkerLevel = WorkerLevel.NONE
-    certificate_number: str | None = None
-    registered_on: dt.date | None = strawberry.field(
-        default=None, description="Registration date; the registration lasts 3 years."
-    )
     specialties: list[ServiceCategory] = strawberry.field(default_factory=list)
     home_region_id: strawberry.ID | None = None
 
 
-@strawberry.input(description="Fields left null stay; an empty certificate number clears it.")
+@strawberry.input(
+    description="Fields left null stay. Qualifications are the bureau's: "
+    "setSocialWorkerQualification."
+)
 class UpdateSocialWorkerInput:
     social_worker_id: strawberry.ID
     version: int
     name: str | None = None
-    level: WorkerLevel | None = None
-    certificate_number: str | None = None
-    registered_on: dt.date | None = None
     specialties: list[ServiceCategory] | None = None
     home_region_id: strawberry.ID | None = None
+
+
+@strawberry.input(
+    description="A worker's certification as the bureau verified it; replaces all three. A "
+    "certified level needs a certificate number; without a registration date the worker is not "
+    "registered (and counts for no bid's required workers)."
+)
+class SetSocialWorkerQualificationInput:
+    social_worker_id: strawberry.ID
+    version: int
+    level: WorkerLevel
+    certificate_number: str | None = None
+    registered_on: dt.date | None = strawberry.field(
+        default=None, description="Registration date; the registration lasts 3 years."
+    )
+
+
+@strawberry.input
+class StaffInvitationIdInput:
+    invitation_id: strawberry.ID
+
+
+@strawberry.type
+class StaffInvitationPayload:
+    invitation: StaffInvitation | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.input
@@ -124,8 +150,8 @@ class SocialWorkerPayload:
 
 
 @strawberry.input(
-    description="Hire a social worker you can already see by id, or anyone by their login "
-    "phone and name together."
+    description="Invite a social worker you can already see by id, or anyone by their login "
+    "phone and name together. They join the staff when they accept."
 )
 class AddStaffMemberInput:
     organization_id: strawberry.ID
@@ -160,13 +186,22 @@ def _worker_payload(row: SocialWorkerRow | None, errors: list[UserError]) -> Soc
 
 
 def _staff_payload(
-    result: tuple[OrganizationRow, SocialWorkerRow] | None, errors: list[UserError]
+    result: tuple[OrganizationRow, SocialWorkerRow | None] | None, errors: list[UserError]
 ) -> StaffMemberPayload:
     if result is None:
         return StaffMemberPayload(errors=errors)
     org, worker = result
     return StaffMemberPayload(
-        organization=Organization.from_row(org), social_worker=SocialWorker.from_row(worker)
+        organization=Organization.from_row(org),
+        social_worker=SocialWorker.from_row(worker) if worker else None,
+    )
+
+
+def _invitation_payload(
+    result: Invitation | None, errors: list[UserError]
+) -> StaffInvitationPayload:
+    return StaffInvitationPayload(
+        invitation=StaffInvitation.from_invitation(result) if result else None, errors=errors
     )
 
 
@@ -248,9 +283,6 @@ class OrganizationMutations:
                 password=input.password,
                 phone=input.phone,
                 username=input.username,
-                level=input.level,
-                certificate_number=input.certificate_number,
-                registered_on=input.registered_on,
                 specialties=input.specialties,
                 home_region_id=_id(input.home_region_id, "Region", "homeRegionId"),
             )
@@ -269,11 +301,28 @@ class OrganizationMutations:
                 ),
                 version=input.version,
                 name=input.name,
+                specialties=input.specialties,
+                home_region_id=_id(input.home_region_id, "Region", "homeRegionId"),
+            )
+
+        return _worker_payload(*await run_mutation(info, action))
+
+    @strawberry.mutation(
+        description="Record a social worker's level, certificate and registration (bureau)."
+    )
+    async def set_social_worker_qualification(
+        self, info: Info, input: SetSocialWorkerQualificationInput
+    ) -> SocialWorkerPayload:
+        async def action(sc: ServiceContext) -> SocialWorkerRow:
+            return await worker_service.set_qualification(
+                sc,
+                social_worker_id=decode_id(
+                    input.social_worker_id, "SocialWorker", "socialWorkerId"
+                ),
+                version=input.version,
                 level=input.level,
                 certificate_number=input.certificate_number,
                 registered_on=input.registered_on,
-                specialties=input.specialties,
-                home_region_id=_id(input.home_region_id, "Region", "homeRegionId"),
             )
 
         return _worker_payload(*await run_mutation(info, action))
@@ -293,9 +342,13 @@ class OrganizationMutations:
 
         return _worker_payload(*await run_mutation(info, action))
 
-    @strawberry.mutation(description="Add a social worker to the organization's staff.")
-    async def add_staff_member(self, info: Info, input: AddStaffMemberInput) -> StaffMemberPayload:
-        async def action(sc: ServiceContext) -> tuple[OrganizationRow, SocialWorkerRow]:
+    @strawberry.mutation(
+        description="Invite a social worker to the organization's staff (they accept or not)."
+    )
+    async def add_staff_member(
+        self, info: Info, input: AddStaffMemberInput
+    ) -> StaffInvitationPayload:
+        async def action(sc: ServiceContext) -> Invitation:
             return await worker_service.add_staff_member(
                 sc,
                 organization_id=decode_id(input.organization_id, "Organization", "organizationId"),
@@ -304,13 +357,39 @@ class OrganizationMutations:
                 name=input.name,
             )
 
-        return _staff_payload(*await run_mutation(info, action))
+        return _invitation_payload(*await run_mutation(info, action))
+
+    @strawberry.mutation(
+        description="Accept an invitation to an organization's staff (the worker)."
+    )
+    async def accept_staff_invitation(
+        self, info: Info, input: StaffInvitationIdInput
+    ) -> StaffInvitationPayload:
+        async def action(sc: ServiceContext) -> Invitation:
+            return await worker_service.accept_invitation(
+                sc, invitation_id=decode_id(input.invitation_id, "StaffInvitation", "invitationId")
+            )
+
+        return _invitation_payload(*await run_mutation(info, action))
+
+    @strawberry.mutation(
+        description="Decline an invitation to an organization's staff (the worker)."
+    )
+    async def decline_staff_invitation(
+        self, info: Info, input: StaffInvitationIdInput
+    ) -> StaffInvitationPayload:
+        async def action(sc: ServiceContext) -> Invitation:
+            return await worker_service.decline_invitation(
+                sc, invitation_id=decode_id(input.invitation_id, "StaffInvitation", "invitationId")
+            )
+
+        return _invitation_payload(*await run_mutation(info, action))
 
     @strawberry.mutation(description="Remove a social worker from the organization's staff.")
     async def remove_staff_member(
         self, info: Info, input: RemoveStaffMemberInput
     ) -> StaffMemberPayload:
-        async def action(sc: ServiceContext) -> tuple[OrganizationRow, SocialWorkerRow]:
+        async def action(sc: ServiceContext) -> tuple[OrganizationRow, SocialWorkerRow | None]:
             return await worker_service.remove_staff_member(
                 sc,
                 organization_id=decode_id(input.organization_id, "Organization", "organizationId"),

@@ -13,7 +13,7 @@ from matchmaker.schema.types.enums import (
     WorkerLevel,
 )
 from matchmaker.schema.types.organization import Organization, page_converter
-from matchmaker.schema.types.social_worker import SocialWorker
+from matchmaker.schema.types.social_worker import SocialWorker, StaffInvitation
 from matchmaker.services import organizations as org_service
 from matchmaker.services import regions as region_service
 from matchmaker.services import social_workers as worker_service
@@ -102,3 +102,10 @@ class OrganizationQueries:
     async def my_organizations(self, info: Info) -> list[Organization]:
         rows = await org_service.my_organizations(info.context.service)
         return [Organization.from_row(r) for r in rows]
+
+    @strawberry.field(
+        description="Invitations to join an organization's staff waiting for your answer."
+    )
+    async def my_staff_invitations(self, info: Info) -> list[StaffInvitation]:
+        rows = await worker_service.my_invitations(info.context.service)
+        return [StaffInvitation.from_invitation(r) for r in rows]

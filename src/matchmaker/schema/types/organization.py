@@ -14,6 +14,7 @@ from matchmaker.schema.dataloaders.organizations import (
     organization_by_id,
     service_regions_by_organization,
     staff_count_by_organization,
+    staff_invitations_by_organization,
 )
 from matchmaker.schema.dataloaders.regions import region_by_id
 from matchmaker.schema.prefetch import prefetched
@@ -26,7 +27,7 @@ from matchmaker.services.pagination import PageRow
 from matchmaker.services.validation import mask_phone
 
 if TYPE_CHECKING:
-    from matchmaker.schema.types.social_worker import SocialWorker
+    from matchmaker.schema.types.social_worker import SocialWorker, StaffInvitation
 
 
 @strawberry.type(description="A social organization (社会组织).")
@@ -116,6 +117,17 @@ class Organization(Node):
         batch = all_staff_by_organization if include_inactive else active_staff_by_organization
         rows = await info.context.loader(batch).load(self.pk)
         return [SocialWorker.from_row(r) for r in rows]
+
+    @strawberry.field(
+        description="Invitations waiting for the worker's answer (to those who manage the staff)."
+    )
+    async def staff_invitations(
+        self, info: Info
+    ) -> list[Annotated[StaffInvitation, strawberry.lazy("matchmaker.schema.types.social_worker")]]:
+        from matchmaker.schema.types.social_worker import StaffInvitation
+
+        rows = await info.context.loader(staff_invitations_by_organization).load(self.pk)
+        return [StaffInvitation.from_invitation(r) for r in rows]
 
 
 def page_converter(*, staff_count: bool, region: bool) -> Callable[[PageRow], Organization]:

@@ -11,12 +11,13 @@ from matchmaker.schema.dataloaders.organizations import (
     organization_by_id,
     organization_ids_by_worker,
 )
-from matchmaker.schema.relay import Node, node_resolver
+from matchmaker.schema.relay import Node, node_resolver, to_global_id
 from matchmaker.schema.types.enums import ServiceCategory, WorkerLevel
 from matchmaker.schema.types.organization import Organization
 from matchmaker.schema.types.region import Region, load_region
 from matchmaker.services import social_workers as worker_service
 from matchmaker.services.errors import DomainError
+from matchmaker.services.social_workers import Invitation
 
 
 @strawberry.type(description="A professional social worker (社工).")
@@ -70,3 +71,33 @@ async def resolve_social_worker(info: Info, pk: int) -> SocialWorker | None:
     except DomainError:
         return None
     return SocialWorker.from_row(row)
+
+
+@strawberry.type(
+    description=(
+        "An organization's invitation to a social worker to join its staff. The worker is "
+        "staff only once they accept (docs/procurement.md); until then the organization can't "
+        "read their profile."
+    )
+)
+class StaffInvitation:
+    id: strawberry.ID
+    organization_id: strawberry.ID
+    organization_name: str
+    social_worker_name: str = strawberry.field(
+        description="The name the organization gave (with the phone) to find the worker."
+    )
+    status: str = strawberry.field(description="PENDING, or ACTIVE once accepted.")
+    invited_at: dt.datetime
+
+    @classmethod
+    def from_invitation(cls, invitation: Invitation) -> Self:
+        m = invitation.membership
+        return cls(
+            id=strawberry.ID(to_global_id("StaffInvitation", m.id)),
+            organization_id=strawberry.ID(to_global_id("Organization", invitation.organization.id)),
+            organization_name=invitation.organization.name,
+            social_worker_name=invitation.worker_name,
+            status=m.status.value,
+            invited_at=m.created_at,
+        )
