@@ -32,7 +32,11 @@ class AuditQueries:
         )
         return connection(page, AuditEvent.from_row)
 
-    @strawberry.field(description="Walk the whole chain; report the first row that fails.")
+    @strawberry.field(
+        description="Walk the chain against the last verified (signed) head; report the first "
+        "row that fails, or a failed verification nobody has acknowledged yet "
+        "(docs/architecture.md, 'Audit log')."
+    )
     async def verify_audit_chain(self, info: Info) -> AuditChainReport:
         report = await audit_service.verify(info.context.service)
         return AuditChainReport(
