@@ -38,6 +38,7 @@ from matchmaker.seed.demo import (
     print_logins,
     seed_demo_logins,
 )
+from matchmaker.seed.matching import seed_matching
 from matchmaker.seed.organizations import seed_organizations, seed_social_workers
 from matchmaker.seed.procurement import seed_procurement
 from matchmaker.seed.regions import seed_regions
@@ -56,6 +57,8 @@ STEPS: list[tuple[str, Step]] = [
     ("demo_logins", seed_demo_logins),
     ("procurement", seed_procurement),
     ("volunteering", seed_volunteering),
+    # After the volunteering (and procurement) data: simulated history, then trained models.
+    ("matching", seed_matching),
     # Further domains add their steps here, after the ones they build on.
 ]
 
