@@ -303,3 +303,20 @@ async def test_a_platform_admin_queues_training_and_reads_the_versions(session, 
     assert node["id"] == gid("MatchingModel", model.id) and node["status"] == "ACTIVE"
     assert {m["name"]: m["ndcgAt10"] for m in node["metrics"]}["model"] == 0.5
     await session.commit()
+
+
+async def test_the_evaluation_compares_the_model_with_the_baselines_on_later_lists(
+    session, settings
+):
+    clock.freeze(T0 + 30 * DAY)
+    await _log_history(session, settings)
+
+    (report,) = await training.evaluate_directions(session, settings, [VFS])
+
+    names = [name for name, _, _ in report.rows]
+    assert names[0] == "model" and {"random", "nearest", "popular", "overlap"} <= set(names)
+    table = {name: ndcg for name, ndcg, _ in report.rows}
+    assert table["model"] > table["random"]
+    # Every simulated list is about its own shift; each week's lists had signups in their top 10.
+    assert report.shifts_per_week_plain is not None and report.shifts_per_week_plain > 0
+    await session.commit()

@@ -124,6 +124,71 @@ def cmd_import_regions(args: argparse.Namespace) -> None:
     print(f"regions created: {report.created}, already present: {report.unchanged}")
 
 
+def cmd_matching(args: argparse.Namespace) -> None:
+    """``matchmaker matching train|evaluate`` (docs/matching.md, "Evaluation")."""
+    settings = _settings()
+    configure_logging("WARNING")
+    directions = [args.direction] if args.direction else None
+    if args.action == "train":
+        asyncio.run(_matching_train(settings, directions))
+    else:
+        asyncio.run(_matching_evaluate(settings, directions))
+
+
+async def _matching_train(settings: Settings, directions: list[str] | None) -> None:
+    from matchmaker.db import create_engine, create_session_factory
+    from matchmaker.services.bootstrap import system_context
+    from matchmaker.services.matching import training
+
+    engine = create_engine(settings.database_url)
+    try:
+        async with create_session_factory(engine)() as session, session.begin():
+            sc = system_context(session, settings)
+            for o in await training.train_directions(sc, directions):
+                promoted = " (promoted)" if o.promoted else ""
+                print(
+                    f"{o.direction}: {o.status} {o.version or ''}{promoted} "
+                    f"rows={o.n_rows} lists={o.n_groups}"
+                )
+    finally:
+        await engine.dispose()
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{100 * value:.1f} %"
+
+
+async def _matching_evaluate(settings: Settings, directions: list[str] | None) -> None:
+    from matchmaker.db import create_engine, create_session_factory
+    from matchmaker.services.matching import training
+
+    engine = create_engine(settings.database_url)
+    try:
+        async with create_session_factory(engine)() as session:
+            reports = await training.evaluate_directions(session, settings, directions)
+    finally:
+        await engine.dispose()
+    for r in reports:
+        print(f"\n{r.direction}  ({r.n_rows} rows in {r.n_groups} lists)")
+        if not r.rows:
+            print(f"  {r.note or 'nothing to evaluate'}")
+            continue
+        print(f"  {'ranker':<24}{'NDCG@10':>10}{'recall@10':>12}")
+        for name, ndcg, recall in r.rows:
+            print(f"  {name:<24}{ndcg:>10.3f}{recall:>12.3f}")
+        if r.exposure_model is not None:
+            print(
+                "  exposure of small/new organizations in the top 10: "
+                f"logged {_pct(r.exposure_logged)}, model {_pct(r.exposure_model)}"
+            )
+        if r.shifts_per_week_plain is not None:
+            print(
+                "  shifts with ≥1 signup per week (top 10, replayed): "
+                f"model {r.shifts_per_week_plain:.1f}, "
+                f"with the exposure re-rank {r.shifts_per_week_reranked:.1f}"
+            )
+
+
 def cmd_export_schema(args: argparse.Namespace) -> None:
     from matchmaker.schema import schema
 
@@ -182,6 +247,11 @@ def main(argv: list[str] | None = None) -> None:
     p = sub.add_parser("export-schema", help="print the GraphQL SDL")
     p.add_argument("-o", "--output", default="-")
     p.set_defaults(func=cmd_export_schema)
+
+    p = sub.add_parser("matching", help="train or evaluate the matching models")
+    p.add_argument("action", choices=["train", "evaluate"])
+    p.add_argument("--direction", help="one direction (default: all)")
+    p.set_defaults(func=cmd_matching)
 
     p = sub.add_parser("permissions-doc", help="print the role × capability matrix (Markdown)")
     p.add_argument("-o", "--output", default="-")

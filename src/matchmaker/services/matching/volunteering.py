@@ -948,16 +948,15 @@ def effective_status(row: VolunteerInvitation, shift_starts_at: dt.datetime | No
 # --- training sets ---------------------------------------------------------------------------
 
 
-async def _training_set(session: AsyncSession, direction: str) -> Any:
-    from matchmaker.matching.model import TrainingSet
-
-    spec = core_directions.DIRECTIONS[direction]
-    width = len(spec.features)
+async def _log_rows(session: AsyncSession, direction: str) -> list[Any]:
+    """The direction's personalized logged rows, whole lists in impression and rank order."""
+    width = len(core_directions.DIRECTIONS[direction].features)
     rows = list(
         await session.execute(
             select(
                 MatchImpressionItem.impression_id,
                 MatchImpressionItem.candidate_id,
+                MatchImpressionItem.subject_id,
                 MatchImpressionItem.features,
                 MatchImpressionItem.shown_at,
                 MatchImpressionItem.engaged_at,
@@ -971,7 +970,23 @@ async def _training_set(session: AsyncSession, direction: str) -> Any:
             .order_by(MatchImpressionItem.impression_id, MatchImpressionItem.rank)
         )
     )
-    rows = [r for r in rows if r.features is not None and len(r.features) == width]
+    return [r for r in rows if r.features is not None and len(r.features) == width]
+
+
+async def shift_of_rows(session: AsyncSession, direction: str) -> np.ndarray:
+    """The shift of each training row (same order as the training set): the subject of an
+    organizer's list, the candidate of a volunteer's feed. For the weekly-coverage measure."""
+    rows = await _log_rows(session, direction)
+    if direction == VFS:
+        return np.array([r.subject_id for r in rows], dtype=np.int64)
+    return np.array([r.candidate_id for r in rows], dtype=np.int64)
+
+
+async def _training_set(session: AsyncSession, direction: str) -> Any:
+    from matchmaker.matching.model import TrainingSet
+
+    spec = core_directions.DIRECTIONS[direction]
+    rows = await _log_rows(session, direction)
     if not rows:
         return None
     X = np.array([r.features for r in rows], dtype=np.float64)
