@@ -276,3 +276,30 @@ async def test_putting_a_forged_row_back_after_a_failed_night_does_not_silence_t
     assert str(nights[-1]["reason"]).startswith("unacknowledged alarm")
     report = (await gql(VERIFY, token=auditor.token))["verifyAuditChain"]
     assert (report["ok"], report["firstBrokenId"]) == (False, ids[1])
+
+
+async def test_writing_an_acknowledgement_into_the_failed_run_does_not_silence_the_alarm(
+    settings, session_factory, app, run_jobs
+):
+    clock.freeze(NIGHT)
+    ids = await _chain(session_factory, settings, 3)
+    await tamper(
+        session_factory, update(AuditEvent).where(AuditEvent.id == ids[1]).values(action="x")
+    )
+    await run_jobs()  # night 1 catches row 2
+    await tamper(
+        session_factory,
+        update(AuditEvent).where(AuditEvent.id == ids[1]).values(action="test.event"),
+    )
+    async with session_factory() as s, s.begin():
+        run = await s.scalar(select(OutboxJob).where(OutboxJob.name == "verify_audit_chain"))
+        assert run is not None and run.result is not None
+        # Without the secret key the attacker can't sign the head it claims was accepted.
+        run.result = {
+            **run.result,
+            "acknowledged": {"by": 1, "last_id": ids[-1], "head_hash": "0" * 64, "head_mac": ""},
+        }
+    await _next_night(run_jobs)
+    latest = (await _nightly_results(session_factory))[-1]
+    assert latest["ok"] is False
+    assert "signed" in str(latest["reason"])

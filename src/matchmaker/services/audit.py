@@ -256,11 +256,14 @@ async def chain_baseline(session: AsyncSession, settings: Settings) -> Baseline:
     for job_id, result in runs:
         data = result or {}
         acknowledged = data.get("acknowledged")
-        if isinstance(acknowledged, dict):
-            if acknowledged.get("last_id") is not None:
-                start = _signed(settings, acknowledged)
-                if start is None:
-                    return Baseline(anchor, None, alarm, forged_run=job_id)
+        if acknowledged is not None:
+            # Signed like a head (an empty chain as id 0 and the genesis hash), so nobody
+            # without the key can silence an alarm by writing an acknowledgement into a run.
+            start = _signed(settings, acknowledged) if isinstance(acknowledged, dict) else None
+            if start is None:
+                return Baseline(anchor, None, alarm, forged_run=job_id)
+            if start == (0, GENESIS):
+                start = None
             break
         if data.get("ok") is False:
             if alarm is None:
@@ -399,13 +402,12 @@ async def acknowledge_alarm(sc: ServiceContext, *, note: str) -> Alarm:
             select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
         )
     ).first()
-    accepted: dict[str, Any] = {"last_id": None, "head_hash": None}
-    if head is not None:
-        accepted = {
-            "last_id": head.id,
-            "head_hash": head.hash,
-            "head_mac": head_mac(sc.settings, head.id, head.hash),
-        }
+    last_id, head_hash = (head.id, head.hash) if head is not None else (0, GENESIS)
+    accepted: dict[str, Any] = {
+        "last_id": last_id,
+        "head_hash": head_hash,
+        "head_mac": head_mac(sc.settings, last_id, head_hash),
+    }
     run.result = {
         **(run.result or {}),
         "acknowledged": {
