@@ -6,8 +6,9 @@ Create Date: 2026-12-04 14:35:00+00:00
 
 The database refuses UPDATE and DELETE on ``audit_events``. The statements mirror the DDL
 listeners of ``matchmaker.models.audit`` (tests create tables with ``metadata.create_all``),
-copied here so this revision keeps meaning what it meant when the model changes. The keyed
-chain head and the job give-up need no schema change (they live in job results and
+copied here so this revision keeps meaning what it meant when the model changes. Job errors
+recorded before they were sanitised that carry SQL are replaced (not restored on downgrade).
+The keyed chain head and the job give-up need no schema change (they live in job results and
 notifications).
 """
 
@@ -57,6 +58,12 @@ def _statements(pg: Sequence[str], sqlite: Sequence[str]) -> Sequence[str]:
 def upgrade() -> None:
     for statement in _statements(_PG_UP, _SQLITE_UP):
         op.execute(statement)
+    # Job errors kept before they were sanitised may hold SQL and its bound values: drop them
+    # (jobs/runner.error_message keeps the type and the first line from now on).
+    op.execute(
+        "UPDATE outbox_jobs SET last_error = 'Error text removed: recorded before errors were "
+        "sanitised' WHERE last_error LIKE '%[SQL:%' OR last_error LIKE '%[parameters:%'"
+    )
 
 
 def downgrade() -> None:
