@@ -44,6 +44,8 @@ import { ProjectWizardPage } from './pages/projects/ProjectWizardPage';
 import { NeedsPage } from './pages/projects/NeedsPage';
 import { ContractsPage } from './pages/projects/ContractsPage';
 import { OrganizationPage } from './pages/org/OrganizationPage';
+import { SocialWorkerProfilePage } from './pages/socialworker/SocialWorkerProfilePage';
+import { QualificationsPage } from './pages/socialworker/QualificationsPage';
 import { OpenProjectsPage } from './pages/org/OpenProjectsPage';
 import { MyBidsPage } from './pages/org/MyBidsPage';
 import { MyEvaluationsPage } from './pages/projects/MyEvaluationsPage';
@@ -104,6 +106,8 @@ function Routed() {
         <Route path="/app/needs" element={<RequireLogin roles={['COMMUNITY_STAFF', 'BUREAU_OFFICER', 'AUDITOR']}><NeedsPage /></RequireLogin>} />
         <Route path="/app/contracts" element={<RequireLogin roles={['COMMUNITY_STAFF', 'BUREAU_OFFICER', 'AUDITOR', 'ORG_ADMIN', 'SOCIAL_WORKER', 'PLATFORM_ADMIN']}><ContractsPage /></RequireLogin>} />
         <Route path="/app/organization" element={<RequireLogin roles={['ORG_ADMIN']}><OrganizationPage /></RequireLogin>} />
+        <Route path="/app/social-worker" element={<RequireLogin roles={['SOCIAL_WORKER']}><SocialWorkerProfilePage /></RequireLogin>} />
+        <Route path="/app/qualifications" element={<RequireLogin roles={['BUREAU_OFFICER', 'PLATFORM_ADMIN']}><QualificationsPage /></RequireLogin>} />
         <Route path="/app/open-projects" element={<RequireLogin roles={['ORG_ADMIN']}><OpenProjectsPage /></RequireLogin>} />
         <Route path="/app/evaluations" element={<RequireLogin roles={['EXPERT', 'COMMUNITY_STAFF', 'BUREAU_OFFICER']}><MyEvaluationsPage /></RequireLogin>} />
         <Route path="/app/bids" element={<RequireLogin roles={['ORG_ADMIN']}><MyBidsPage /></RequireLogin>} />

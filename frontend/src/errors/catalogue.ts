@@ -53,7 +53,7 @@ export const ERROR_CATALOGUE = {
   GUARDIAN_CONSENT_REQUIRED: { zh: '未满 18 周岁需监护人同意', en: 'Under 18: guardian consent is required' },
   ALREADY_REGISTERED: { zh: '您已注册过', en: 'Already registered' },
   CERTIFICATE_NUMBER_TAKEN: { zh: '该证书编号已被使用', en: 'This certificate number is taken' },
-  ALREADY_MEMBER: { zh: '已经是成员', en: 'Already a member' },
+  ALREADY_MEMBER: { zh: '已是成员或已邀请', en: 'Already a member or invited' },
   // procurement
   INVALID_STATE: { zh: '当前状态下不能执行此操作', en: 'Not possible in the current state' },
   INVALID_BUDGET: { zh: '预算金额不正确', en: 'Invalid budget' },

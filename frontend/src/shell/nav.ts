@@ -19,6 +19,7 @@ const SOCIAL_WORKER: NavItem[] = [
   { path: '/app/hours', label: 'nav.hoursApproval' },
   { path: '/app/disputes', label: 'nav.disputes' },
   CONTRACTS,
+  { path: '/app/social-worker', label: 'nav.socialWorkerProfile' },
   NOTIFICATIONS,
 ];
 
@@ -47,6 +48,7 @@ export const NAV: Record<Role, NavItem[]> = {
     { path: '/app/pipeline', label: 'nav.pipeline' },
     CONTRACTS,
     { path: '/projects/awards', label: 'nav.awards' },
+    { path: '/app/qualifications', label: 'nav.qualifications' },
     NOTIFICATIONS,
   ],
   COMMUNITY_STAFF: [

@@ -1,14 +1,16 @@
 import { useEffect, useState } from 'react';
-import { Alert, Button, Card, Col, DatePicker, Form, Input, Modal, Row, Select, Space, Table, Tag, Typography, App as AntApp } from 'antd';
-import type { Dayjs } from 'dayjs';
+import { Alert, Button, Card, Col, Form, Input, Modal, Popconfirm, Row, Select, Space, Table, Tag, Typography, App as AntApp } from 'antd';
 import {
   CreateSocialWorkerDocument,
+  InviteStaffMemberDocument,
   OrganizationDetailDocument,
+  OrganizationStaffInvitationsDocument,
+  RemoveStaffMemberDocument,
   UpdateOrganizationDocument,
   type OrganizationKind,
   type ServiceCategory,
   type SocialWorkerFieldsFragment,
-  type WorkerLevel,
+  type StaffInvitationFieldsFragment,
 } from '../../api/generated';
 import { useMutation, useQuery } from '../../api/client';
 import { applyUserErrors, describeError } from '../../api/forms';
@@ -18,8 +20,8 @@ import { useI18n } from '../../i18n';
 import { useSession } from '../../auth/session';
 import { creditCodeProblem } from '../../validation/creditCode';
 import { isMobilePhone } from '../../validation/phone';
-
-const LEVELS: WorkerLevel[] = ['NONE', 'ASSISTANT', 'SOCIAL_WORKER', 'SENIOR'];
+import { formatDateTime } from '../../components/format';
+import { errorMessage } from '../../errors/catalogue';
 
 interface ProfileValues {
   name: string;
@@ -33,7 +35,8 @@ interface ProfileValues {
   description: string;
 }
 
-const PROFILE_FIELDS = ['name', 'creditCode', 'kind', 'categories', 'legalRepresentative', 'contactName', 'contactPhone', 'address', 'description'];
+// The legal representative is a registration fact (the bureau's): shown, never sent.
+const PROFILE_FIELDS = ['name', 'creditCode', 'kind', 'categories', 'contactName', 'contactPhone', 'address', 'description'];
 
 function AddWorkerModal({ organizationId, open, onClose }: { organizationId: string; open: boolean; onClose: (added: boolean) => void }) {
   const { t, locale } = useI18n();
@@ -51,14 +54,11 @@ function AddWorkerModal({ organizationId, open, onClose }: { organizationId: str
             name: v.name,
             password: v.password,
             phone: v.phone || null,
-            level: v.level,
-            certificateNumber: v.certificateNumber || null,
-            registeredOn: v.registeredOn ? (v.registeredOn as Dayjs).format('YYYY-MM-DD') : null,
           },
         })
       ).createSocialWorker;
       if (r.errors.length) {
-        setGeneral(applyUserErrors(form, r.errors, locale, ['name', 'password', 'phone', 'level', 'certificateNumber', 'registeredOn']));
+        setGeneral(applyUserErrors(form, r.errors, locale, ['name', 'password', 'phone']));
         return;
       }
       form.resetFields();
@@ -68,9 +68,10 @@ function AddWorkerModal({ organizationId, open, onClose }: { organizationId: str
     }
   };
   return (
-    <Modal open={open} title={t('org.addWorker')} onCancel={() => onClose(false)} onOk={submit} confirmLoading={loading} okText={t('common.submit')} cancelText={t('common.cancel')} destroyOnHidden>
+    <Modal open={open} title={t('org.createWorker')} onCancel={() => onClose(false)} onOk={submit} confirmLoading={loading} okText={t('common.submit')} cancelText={t('common.cancel')} destroyOnHidden>
       {general.length > 0 && <Alert type="error" role="alert" message={general.join('；')} style={{ marginBottom: 12 }} />}
-      <Form form={form} layout="vertical" name="addWorker" initialValues={{ level: 'NONE' }}>
+      <Typography.Paragraph type="secondary">{t('org.qualificationByBureau')}</Typography.Paragraph>
+      <Form form={form} layout="vertical" name="addWorker">
         <Form.Item name="name" label={t('org.workerName')} rules={[{ required: true, whitespace: true, message: t('validation.required') }]}>
           <Input />
         </Form.Item>
@@ -80,17 +81,90 @@ function AddWorkerModal({ organizationId, open, onClose }: { organizationId: str
         <Form.Item name="password" label={t('login.password')} rules={[{ required: true, message: t('validation.required') }]}>
           <Input.Password autoComplete="new-password" />
         </Form.Item>
-        <Form.Item name="level" label={t('org.workerLevel')}>
-          <Select options={LEVELS.map((l) => ({ value: l, label: t(`workerLevel.${l}` as const) }))} />
+      </Form>
+    </Modal>
+  );
+}
+
+/** Invite an existing worker by login phone and name: they join when they accept. */
+function InviteWorkerModal({ organizationId, open, onClose }: { organizationId: string; open: boolean; onClose: (invited: boolean) => void }) {
+  const { t, locale } = useI18n();
+  const [form] = Form.useForm();
+  const [invite, { loading }] = useMutation(InviteStaffMemberDocument);
+  const [general, setGeneral] = useState<string[]>([]);
+  const submit = async () => {
+    const v = await form.validateFields();
+    setGeneral([]);
+    try {
+      const r = (await invite({ input: { organizationId, phone: v.phone.trim(), name: v.name.trim() } })).addStaffMember;
+      if (r.errors.length) {
+        setGeneral(applyUserErrors(form, r.errors, locale, ['name', 'phone']));
+        return;
+      }
+      form.resetFields();
+      onClose(true);
+    } catch (exc) {
+      setGeneral([describeError(exc, locale)]);
+    }
+  };
+  return (
+    <Modal open={open} title={t('org.inviteWorker')} onCancel={() => onClose(false)} onOk={submit} confirmLoading={loading} okText={t('common.submit')} cancelText={t('common.cancel')} destroyOnHidden>
+      {general.length > 0 && <Alert type="error" role="alert" message={general.join('；')} style={{ marginBottom: 12 }} />}
+      <Typography.Paragraph type="secondary">{t('org.inviteHint')}</Typography.Paragraph>
+      <Form form={form} layout="vertical" name="inviteWorker">
+        <Form.Item name="phone" label={t('account.phone')} rules={[{ required: true, message: t('validation.required') }, { validator: (_, v) => (!v || isMobilePhone(v) ? Promise.resolve() : Promise.reject(new Error(t('validation.phone')))) }]}>
+          <Input inputMode="numeric" maxLength={11} />
         </Form.Item>
-        <Form.Item name="certificateNumber" label={t('org.certificateNumber')}>
+        <Form.Item name="name" label={t('org.workerName')} rules={[{ required: true, whitespace: true, message: t('validation.required') }]}>
           <Input />
-        </Form.Item>
-        <Form.Item name="registeredOn" label={t('org.registeredOn')}>
-          <DatePicker />
         </Form.Item>
       </Form>
     </Modal>
+  );
+}
+
+/** Invitations the organization has sent and the workers have not answered yet. */
+function PendingInvitations({ organizationId, refreshKey }: { organizationId: string; refreshKey: number }) {
+  const { t, locale } = useI18n();
+  const { message } = AntApp.useApp();
+  const { data, refetch } = useQuery(OrganizationStaffInvitationsDocument, { id: organizationId });
+  const [withdraw] = useMutation(RemoveStaffMemberDocument);
+  useEffect(() => {
+    if (refreshKey) void refetch();
+  }, [refreshKey, refetch]);
+  const invitations = data?.node && 'staffInvitations' in data.node ? data.node.staffInvitations : [];
+  if (!invitations.length) return null;
+  const onWithdraw = async (inv: StaffInvitationFieldsFragment) => {
+    try {
+      const r = (await withdraw({ input: { organizationId, socialWorkerId: inv.socialWorkerId } })).removeStaffMember;
+      if (r.errors.length) void message.error(r.errors.map((e) => errorMessage(e.code, locale, e.message)).join('；'));
+      else void message.success(t('org.invitationWithdrawn'));
+    } catch (exc) {
+      void message.error(describeError(exc, locale));
+    }
+    await refetch();
+  };
+  return (
+    <Card title={t('org.invitations')} style={{ marginTop: 16 }} data-testid="staff-invitations">
+      <Table<StaffInvitationFieldsFragment>
+        rowKey="id"
+        size="small"
+        pagination={false}
+        dataSource={invitations}
+        columns={[
+          { title: t('org.workerName'), dataIndex: 'socialWorkerName' },
+          { title: t('org.invitedAt'), render: (_, inv) => formatDateTime(inv.invitedAt) },
+          {
+            title: '',
+            render: (_, inv) => (
+              <Popconfirm title={t('org.withdrawInvitation')} onConfirm={() => void onWithdraw(inv)} okText={t('common.submit')} cancelText={t('common.cancel')}>
+                <Button size="small">{t('org.withdrawInvitation')}</Button>
+              </Popconfirm>
+            ),
+          },
+        ]}
+      />
+    </Card>
   );
 }
 
@@ -105,6 +179,8 @@ export function OrganizationPage() {
   const [form] = Form.useForm<ProfileValues>();
   const [general, setGeneral] = useState<string[]>([]);
   const [adding, setAdding] = useState(false);
+  const [inviting, setInviting] = useState(false);
+  const [invitedCount, setInvitedCount] = useState(0);
   const org = data?.node && 'creditCode' in data.node ? data.node : null;
 
   useEffect(() => {
@@ -115,7 +191,8 @@ export function OrganizationPage() {
     if (!org) return;
     setGeneral([]);
     try {
-      const r = (await update({ input: { organizationId: org.id, version: org.version, ...v, creditCode: v.creditCode.trim().toUpperCase() } })).updateOrganization;
+      const { legalRepresentative: _registered, ...changes } = v;
+      const r = (await update({ input: { organizationId: org.id, version: org.version, ...changes, creditCode: v.creditCode.trim().toUpperCase() } })).updateOrganization;
       if (r.errors.length) {
         setGeneral(applyUserErrors(form, r.errors, locale, PROFILE_FIELDS));
         return;
@@ -180,8 +257,8 @@ export function OrganizationPage() {
                     </Form.Item>
                   </Col>
                   <Col xs={24} md={8}>
-                    <Form.Item name="legalRepresentative" label={t('org.legalRepresentative')} rules={[{ required: true, whitespace: true, message: t('validation.required') }]}>
-                      <Input />
+                    <Form.Item name="legalRepresentative" label={t('org.legalRepresentative')} extra={t('org.registrationFact')}>
+                      <Input disabled />
                     </Form.Item>
                   </Col>
                   <Col xs={24} md={8}>
@@ -210,7 +287,12 @@ export function OrganizationPage() {
             </Card>
             <Card
               title={`${t('org.staff')} · ${t('org.staffCount', { n: org.staffCount })}`}
-              extra={<Button onClick={() => setAdding(true)}>{t('org.addWorker')}</Button>}
+              extra={
+                <Space>
+                  <Button onClick={() => setInviting(true)}>{t('org.inviteWorker')}</Button>
+                  <Button onClick={() => setAdding(true)}>{t('org.createWorker')}</Button>
+                </Space>
+              }
             >
               <Table<SocialWorkerFieldsFragment>
                 rowKey="id"
@@ -238,6 +320,18 @@ export function OrganizationPage() {
                 ]}
               />
             </Card>
+            <PendingInvitations organizationId={org.id} refreshKey={invitedCount} />
+            <InviteWorkerModal
+              organizationId={org.id}
+              open={inviting}
+              onClose={(invited) => {
+                setInviting(false);
+                if (invited) {
+                  void message.success(t('org.invited'));
+                  setInvitedCount((n) => n + 1);
+                }
+              }}
+            />
             <AddWorkerModal
               organizationId={org.id}
               open={adding}

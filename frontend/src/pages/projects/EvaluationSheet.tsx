@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import { Alert, Button, Card, Descriptions, Form, Input, InputNumber, Popconfirm, Space, Table, Tag, Typography, App as AntApp } from 'antd';
-import { AssignEvaluatorDocument, ConfirmAwardDocument, ProjectBidsDocument, SubmitScoresDocument, type BidFieldsFragment, type Role } from '../../api/generated';
+import { Alert, Button, Card, Descriptions, Form, Input, InputNumber, Modal, Popconfirm, Space, Table, Tag, Typography, App as AntApp } from 'antd';
+import { AssignEvaluatorDocument, ConfirmAwardDocument, ProjectBidsDocument, RemoveEvaluatorDocument, SubmitScoresDocument, type BidFieldsFragment, type Role } from '../../api/generated';
 import { useMutation, useQuery } from '../../api/client';
 import { describeError } from '../../api/forms';
 import { errorMessage } from '../../errors/catalogue';
@@ -25,6 +25,10 @@ export function EvaluationSheet({ projectId, onChanged }: { projectId: string; o
   const [submitScores, scoresState] = useMutation(SubmitScoresDocument);
   const [confirmAward, awardState] = useMutation(ConfirmAwardDocument);
   const [assign, assignState] = useMutation(AssignEvaluatorDocument);
+  const [remove, removeState] = useMutation(RemoveEvaluatorDocument);
+  // The panel member the officer is taking off, and why (the reason is audited).
+  const [removing, setRemoving] = useState<{ id: string; name: string } | null>(null);
+  const [removeReason, setRemoveReason] = useState('');
   const [scores, setScores] = useState<Record<string, number | null>>({});
   const [evaluatorId, setEvaluatorId] = useState('');
   const [expertId, setExpertId] = useState<string | undefined>(undefined);
@@ -102,6 +106,22 @@ export function EvaluationSheet({ projectId, onChanged }: { projectId: string; o
     }
   };
 
+  const removeEvaluator = async () => {
+    if (!removing) return;
+    try {
+      const r = (await remove({ input: { evaluatorId: removing.id, reason: removeReason.trim() } })).removeEvaluator;
+      report(r.errors, t('eval.removed'));
+      if (!r.errors.length) {
+        setRemoving(null);
+        setRemoveReason('');
+        setAssignedCount((n) => n + 1);
+        await refetch();
+      }
+    } catch (exc) {
+      setGeneral(describeError(exc, locale));
+    }
+  };
+
   return (
     <Card title={t('eval.sheet')} style={{ marginTop: 16 }} data-testid="evaluation-sheet">
       {general && <Alert type="error" role="alert" showIcon message={general} style={{ marginBottom: 12 }} />}
@@ -111,7 +131,17 @@ export function EvaluationSheet({ projectId, onChanged }: { projectId: string; o
             {panel.length ? (
               <Space wrap size={[4, 4]}>
                 {panel.map((e) => (
-                  <Tag key={e.id}>{e.displayName ?? '—'}</Tag>
+                  <Tag
+                    key={e.id}
+                    closable={isBureau && project?.status === 'BIDS_OPENED'}
+                    closeIcon={<span aria-label={t('eval.remove')}>×</span>}
+                    onClose={(event) => {
+                      event.preventDefault();
+                      setRemoving({ id: e.id, name: e.displayName ?? '—' });
+                    }}
+                  >
+                    {e.displayName ?? '—'}
+                  </Tag>
                 ))}
               </Space>
             ) : (
@@ -120,6 +150,24 @@ export function EvaluationSheet({ projectId, onChanged }: { projectId: string; o
           </Descriptions.Item>
         </Descriptions>
       )}
+      <Modal
+        open={removing !== null}
+        title={t('eval.removeTitle', { name: removing?.name ?? '' })}
+        onCancel={() => setRemoving(null)}
+        onOk={() => void removeEvaluator()}
+        okButtonProps={{ danger: true, disabled: removeReason.trim().length < 2 }}
+        confirmLoading={removeState.loading}
+        okText={t('eval.remove')}
+        cancelText={t('common.cancel')}
+        destroyOnHidden
+      >
+        <Typography.Paragraph type="secondary">{t('eval.removeHint')}</Typography.Paragraph>
+        <Form layout="vertical" name="removeEvaluator">
+          <Form.Item label={t('eval.removeReason')} htmlFor="remove-evaluator-reason" required>
+            <Input.TextArea id="remove-evaluator-reason" rows={2} maxLength={500} value={removeReason} onChange={(e) => setRemoveReason(e.target.value)} />
+          </Form.Item>
+        </Form>
+      </Modal>
       {isBureau && project?.status === 'BIDS_OPENED' && (
         <Form layout="inline" style={{ marginBottom: 12 }} name="assignExpert" onFinish={() => expertId && void assignEvaluator(expertId)}>
           <Form.Item label={t('eval.expert')} htmlFor="evaluator-expert">

@@ -84,6 +84,9 @@ class StaffInvitation:
     id: strawberry.ID
     organization_id: strawberry.ID
     organization_name: str
+    social_worker_id: strawberry.ID = strawberry.field(
+        description="The invited worker (removeStaffMember with it withdraws the invitation)."
+    )
     social_worker_name: str = strawberry.field(
         description="The name the organization gave (with the phone) to find the worker."
     )
@@ -97,6 +100,7 @@ class StaffInvitation:
             id=strawberry.ID(to_global_id("StaffInvitation", m.id)),
             organization_id=strawberry.ID(to_global_id("Organization", invitation.organization.id)),
             organization_name=invitation.organization.name,
+            social_worker_id=strawberry.ID(to_global_id("SocialWorker", m.social_worker_id)),
             social_worker_name=invitation.worker_name,
             status=m.status.value,
             invited_at=m.created_at,
