@@ -97,19 +97,31 @@ export async function seedWorld(app) {
     organizations[key] = { ...org, id: orgId, adminAccountId: account.account.id };
   }
   // A social worker on organization A's staff (the grant comes with the membership).
-  await app.mutate(
+  const worker = await app.mutate(
     'createSocialWorker',
-    `mutation($input: CreateSocialWorkerInput!) { createSocialWorker(input: $input) { socialWorker { id } ${ERR} } }`,
+    `mutation($input: CreateSocialWorkerInput!) { createSocialWorker(input: $input) { socialWorker { id version } ${ERR} } }`,
     {
       input: {
         organizationId: organizations.a.id,
         name: '陈社工',
         username: 'worker',
         password: PASSWORD,
+        specialties: ['ELDERLY'],
+      },
+    },
+    admin,
+  );
+  // Their certification, as the bureau records it (docs/procurement.md).
+  await app.mutate(
+    'setSocialWorkerQualification',
+    `mutation($input: SetSocialWorkerQualificationInput!) { setSocialWorkerQualification(input: $input) { socialWorker { id } ${ERR} } }`,
+    {
+      input: {
+        socialWorkerId: worker.socialWorker.id,
+        version: worker.socialWorker.version,
         level: 'SOCIAL_WORKER',
         certificateNumber: 'SW2024370102001',
         registeredOn: '2025-03-01',
-        specialties: ['ELDERLY'],
       },
     },
     admin,
