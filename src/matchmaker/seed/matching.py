@@ -33,6 +33,7 @@ from matchmaker import clock
 from matchmaker.matching import features as F
 from matchmaker.matching.model import cold_start_scorer
 from matchmaker.models import Activity, MatchImpression, MatchImpressionItem, Shift, Volunteer
+from matchmaker.models.enums import RegionLevel
 from matchmaker.seed.bulk import table_of
 from matchmaker.seed.context import SeedContext
 from matchmaker.services.matching import SHIFT, VOLUNTEER, training
@@ -107,26 +108,46 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return out
 
 
-async def _people(ctx: SeedContext, rng: Any) -> list[_Person]:
-    rows = await ctx.session.execute(
-        select(
-            Volunteer.id,
-            Volunteer.home_region_id,
-            Volunteer.latitude,
-            Volunteer.longitude,
-            Volunteer.max_distance_km,
-            Volunteer.availability,
-            Volunteer.skills,
-            Volunteer.interests,
-            Volunteer.birth_date,
-        ).where(Volunteer.is_active.is_(True), Volunteer.recommendable.is_(True))
-    )
+async def _people(ctx: SeedContext, rng: Any, streets: set[int]) -> list[_Person]:
+    """The volunteers living in the streets that had shifts (at province scale, a few)."""
+    communities = {c.id for street in streets for c in ctx.communities_by_street.get(street, [])}
+    grids = {r.id for r in ctx.regions.values() if r.parent_id in communities}
+    homes = sorted(communities | grids)
+    rows: list[Any] = []
+    for start in range(0, len(homes), 500):
+        rows.extend(
+            await ctx.session.execute(
+                _PEOPLE.where(Volunteer.home_region_id.in_(homes[start : start + 500]))
+            )
+        )
+    rows.sort(key=lambda r: r.id)
+    return _persons(ctx, rng, rows)
+
+
+_PEOPLE = select(
+    Volunteer.id,
+    Volunteer.home_region_id,
+    Volunteer.latitude,
+    Volunteer.longitude,
+    Volunteer.max_distance_km,
+    Volunteer.availability,
+    Volunteer.skills,
+    Volunteer.interests,
+    Volunteer.birth_date,
+).where(Volunteer.is_active.is_(True), Volunteer.recommendable.is_(True))
+
+
+def _persons(ctx: SeedContext, rng: Any, rows: list[Any]) -> list[_Person]:
     people = []
     for r in rows:
         home = ctx.regions.get(int(r.home_region_id))
         if home is None:
             continue
-        street = ctx.street_of(home) if home.parent_id is not None else home
+        if home.id not in ctx.regions or home.parent_id is None:
+            continue
+        street = ctx.street_of(home)
+        if street.level is not RegionLevel.STREET and street.parent_id is not None:
+            street = ctx.street_of(street)  # a grid's community's street
         people.append(
             _Person(
                 id=int(r.id),
@@ -346,9 +367,9 @@ class _Simulator:
         for s in self.slots:
             slots_by_street[s.street_id].append(s)
         limit = MAX_SHIFT_LISTS.get(self.ctx.scale.name, 400)
-        for slot in self.slots[-limit:]:
-            shown = slot.starts - dt.timedelta(days=self.rng.uniform(1.0, 6.0))
-            events.append((shown, "shift", slot))
+        for past in self.slots[-limit:]:
+            shown = past.starts - dt.timedelta(days=self.rng.uniform(1.0, 6.0))
+            events.append((shown, "shift", past))
         if self.slots:
             first = min(s.starts for s in self.slots) - dt.timedelta(days=7)
             span = max(1.0, (now - first).total_seconds() - 86400)
@@ -408,8 +429,8 @@ async def _write(ctx: SeedContext, sim: _Simulator) -> None:
 async def seed_matching(ctx: SeedContext) -> None:
     rng = ctx.rng("matching")
     now = clock.now()
-    people = await _people(ctx, rng)
     slots = await _past_shifts(ctx, now)
+    people = await _people(ctx, rng, {s.street_id for s in slots})
     sim = _Simulator(ctx, rng, people, slots)
     sim.run(now)
     await _write(ctx, sim)
