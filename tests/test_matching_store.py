@@ -320,3 +320,32 @@ async def test_the_evaluation_compares_the_model_with_the_baselines_on_later_lis
     # Every simulated list is about its own shift; each week's lists had signups in their top 10.
     assert report.shifts_per_week_plain is not None and report.shifts_per_week_plain > 0
     await session.commit()
+
+
+async def test_the_nightly_job_trains_through_the_outbox_and_a_second_delivery_trains_nothing(
+    session, settings, gql, run_jobs
+):
+    from matchmaker.jobs.outbox import schedule
+    from matchmaker.jobs.registry import JOBS
+
+    assert JOBS["train_matching_models"].cron == ({40}, {18})  # 02:40 Beijing time
+    clock.freeze(T0 + 30 * DAY)
+    await _log_history(session, settings)
+    await schedule(session, "train_matching_models", {"direction": VFS})
+    await schedule(session, "train_matching_models", {"direction": VFS})
+    await session.commit()
+
+    await run_jobs()
+
+    jobs = list(
+        await session.scalars(
+            select(OutboxJob)
+            .where(OutboxJob.name == "train_matching_models")
+            .order_by(OutboxJob.id)
+        )
+    )
+    # (The in-process scheduler may add its own nightly run: it finds nothing new either.)
+    statuses = [j.result["directions"][0]["status"] for j in jobs if j.args == {"direction": VFS}]
+    assert statuses == ["trained", "unchanged"]
+    assert len(list(await session.scalars(select(MatchingModel.id)))) == 1
+    await session.commit()
