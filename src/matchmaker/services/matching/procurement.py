@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import String, func, literal, or_, select, type_coerce
+from sqlalchemy import String, and_, func, literal, or_, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from matchmaker import clock
@@ -500,12 +500,14 @@ async def load_organization_facts(
     bids = await session.execute(
         select(Bid.organization_id, Project.category, Project.title)
         .join(Project, Project.id == Bid.project_id)
+        # Opened bids only: who has bid is sealed until the opening (docs/procurement.md), and
+        # a category count that moved with a sealed bid would tell.
         .where(
             Bid.organization_id.in_(ids),
-            Bid.submitted_at < as_of,
-            or_(Bid.withdrawn_at.is_(None), Bid.withdrawn_at >= as_of),
+            Bid.opened_at.is_not(None),
+            Bid.opened_at < as_of,
         )
-        .order_by(Bid.submitted_at.desc(), Bid.id.desc())
+        .order_by(Bid.opened_at.desc(), Bid.id.desc())
     )
     for org_id, category, title in bids:
         facts = result[org_id]
@@ -562,9 +564,17 @@ async def load_organization_facts(
 
 
 async def load_worker_facts(
-    session: AsyncSession, worker_ids: Sequence[int], *, as_of: dt.datetime
+    session: AsyncSession,
+    worker_ids: Sequence[int],
+    *,
+    as_of: dt.datetime,
+    organization_id: int,
 ) -> dict[int, WorkerFacts]:
-    """Social workers and their team record before ``as_of``: two statements."""
+    """Social workers and their team record before ``as_of``: two statements.
+
+    Teams count when their bid was opened before ``as_of`` or is ``organization_id``'s own: a
+    worker employed by two organizations must not reveal the other one's sealed bid.
+    """
     ids = sorted(set(worker_ids))
     if not ids:
         return {}
@@ -605,7 +615,14 @@ async def load_worker_facts(
         .join(Project, Project.id == Bid.project_id)
         .join(Region, Region.id == Project.region_id)
         .outerjoin(PerformanceEvaluation, PerformanceEvaluation.project_id == Project.id)
-        .where(BidTeamMember.social_worker_id.in_(ids), Bid.submitted_at < as_of)
+        .where(
+            BidTeamMember.social_worker_id.in_(ids),
+            Bid.submitted_at < as_of,
+            or_(
+                Bid.organization_id == organization_id,
+                and_(Bid.opened_at.is_not(None), Bid.opened_at < as_of),
+            ),
+        )
         .order_by(Bid.submitted_at.desc(), Bid.id.desc())
     )
     for (
@@ -758,8 +775,8 @@ async def _rank_and_log(
             cold_start=active.cold_start,
         )
         return Recommendations([], active.version, active.cold_start, impression_id)
-    scored = scorer.score(X)
-    scores = np.asarray(scored.scores, dtype=np.float64)
+    # Rank on scores alone; contributions (costly for a boosted model) only for the rows shown.
+    scores = np.asarray(scorer.scores_only(X), dtype=np.float64)
     if exposure_counts is not None:
         scores = fairness.exposure_penalty(
             scores, np.asarray(exposure_counts, dtype=np.float64), EXPOSURE_STRENGTH
@@ -782,7 +799,7 @@ async def _rank_and_log(
     order_list = [int(i) for i in order]
     reasons = explain.reasons(
         direction,
-        np.asarray(scored.contributions)[order_list],
+        np.asarray(scorer.score(X[order_list]).contributions),
         _slice_facts(facts, order_list),
         top=3,
         cold_start=active.cold_start,
@@ -997,7 +1014,7 @@ async def recommended_social_workers(
         )
     )
     projects = await load_project_facts(session, [project.id], as_of=now)
-    workers = await load_worker_facts(session, ids, as_of=now)
+    workers = await load_worker_facts(session, ids, as_of=now, organization_id=organization_id)
     pf = projects[project.id]
     worker_list = [workers[i] for i in ids]
     X, facts = social_worker_features(pf, worker_list)
