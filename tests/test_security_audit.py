@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import httpx
 import pytest
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import DBAPIError
@@ -303,3 +304,30 @@ async def test_writing_an_acknowledgement_into_the_failed_run_does_not_silence_t
     latest = (await _nightly_results(session_factory))[-1]
     assert latest["ok"] is False
     assert "signed" in str(latest["reason"])
+
+
+async def test_after_a_secret_key_rotation_the_alarm_is_acknowledged_and_verification_resumes(
+    session, settings, session_factory, start_app
+):
+    """Not an attack, the operator's own change: every kept head was signed with the old key."""
+    clock.freeze(NIGHT)
+    await _chain(session_factory, settings, 2)
+    old = await start_app()
+    await old.state.mm.runner.run_due()
+    rotated = await start_app(secret_key="rotated-secret-key-rotated-secret-key-0123")
+    clock.advance(dt.timedelta(days=1))
+    await rotated.state.mm.runner.run_due()
+    assert [n["ok"] for n in await _nightly_results(session_factory)] == [True, False]
+
+    admin = await factories.account(session, settings, role=Role.PLATFORM_ADMIN)
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=rotated), base_url="http://t")
+    async with client:
+        response = await client.post(
+            "/graphql",
+            json={"query": ACK, "variables": {"note": "密钥轮换"}},
+            headers={"Authorization": f"Bearer {admin.token}"},
+        )
+    assert response.json()["data"]["acknowledgeAuditAlarm"]["errors"] == []
+    clock.advance(dt.timedelta(days=1))
+    await rotated.state.mm.runner.run_due()
+    assert [n["ok"] for n in await _nightly_results(session_factory)] == [True, False, True]
