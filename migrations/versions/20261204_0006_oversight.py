@@ -37,6 +37,7 @@ def upgrade() -> None:
         sa.Column("region_path", sa.String(length=255), nullable=False),
         sa.Column("evidence", sa.JSON(), nullable=False),
         sa.Column("money_fen", sa.BigInteger(), nullable=False),
+        sa.Column("queue_key", sa.BigInteger(), nullable=False),
         sa.Column("first_seen_at", UTCDateTime(timezone=True), nullable=False),
         sa.Column("last_seen_at", UTCDateTime(timezone=True), nullable=False),
         sa.Column("holds", sa.Boolean(), nullable=False),
@@ -73,9 +74,11 @@ def upgrade() -> None:
         postgresql_ops={"region_path": "text_pattern_ops"},
     )
     op.create_index("ix_findings_status", "findings", ["status"], unique=False)
+    op.create_index(op.f("ix_findings_queue_key"), "findings", ["queue_key"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_findings_queue_key"), table_name="findings")
     op.drop_index("ix_findings_status", table_name="findings")
     op.drop_index("ix_findings_region_path", table_name="findings")
     op.drop_table("findings")

@@ -82,6 +82,15 @@ class Settings:
     #: Training: a direction is (re)trained only with at least this many logged rows / lists.
     matching_min_training_rows: int = 200
     matching_min_training_groups: int = 20
+    #: Oversight (docs/oversight.md, "Rules"): the open-tender threshold (公开招标数额标准, set
+    #: it to the province's), the splitting window, the HHI flag, collusion and delivery limits,
+    #: and the outlier fence's minimum sample.
+    oversight_open_tender_threshold_fen: int = 2_000_000 * 100
+    oversight_split_window_days: int = 90
+    oversight_hhi_flag: int = 2500
+    oversight_proposal_similarity: float = 0.9
+    oversight_max_daily_minutes: int = 16 * 60
+    oversight_outlier_min_sample: int = 8
     public_base_url: str = "http://127.0.0.1:8000"
     log_level: str = "INFO"
 
@@ -201,6 +210,18 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         ),
         metrics_token=metrics_token,
         open_tender_min_days=_positive_int(env_vars, "MATCHMAKER_OPEN_TENDER_MIN_DAYS", 20),
+        oversight_open_tender_threshold_fen=_positive_int(
+            env_vars, "MATCHMAKER_OVERSIGHT_OPEN_TENDER_THRESHOLD_FEN", 2_000_000 * 100
+        ),
+        oversight_split_window_days=_positive_int(
+            env_vars, "MATCHMAKER_OVERSIGHT_SPLIT_WINDOW_DAYS", 90
+        ),
+        oversight_max_daily_minutes=_positive_int(
+            env_vars, "MATCHMAKER_OVERSIGHT_MAX_DAILY_MINUTES", 16 * 60
+        ),
+        oversight_outlier_min_sample=_positive_int(
+            env_vars, "MATCHMAKER_OVERSIGHT_OUTLIER_MIN_SAMPLE", 8
+        ),
         public_base_url=env_vars.get("MATCHMAKER_PUBLIC_URL", f"http://{bind}"),
         log_level=log_level,
     )

@@ -17,6 +17,7 @@ from matchmaker.models.organizations import (
     SocialWorkerMembership,
     organization_service_regions,
 )
+from matchmaker.models.oversight import Finding
 from matchmaker.models.procurement import (
     Bid,
     BidTeamMember,
@@ -59,6 +60,7 @@ __all__ = [
     "EvaluationCriterion",
     "Evaluator",
     "EvidenceFile",
+    "Finding",
     "HoursDispute",
     "LoginFailure",
     "MatchImpression",

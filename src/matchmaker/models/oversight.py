@@ -48,6 +48,9 @@ class Finding(TimestampMixin, VersionedMixin, Base):
     evidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     #: The money at stake, in fen (0 when the rule is not about money).
     money_fen: Mapped[int] = mapped_column(Money, default=0)
+    #: The queue order (docs/oversight.md, "Priority"): the priority in thousandths times 10^12
+    #: plus the id, so one integer sorts by priority, then newest, and pages by keyset.
+    queue_key: Mapped[int] = mapped_column(Money, default=0, index=True)
     first_seen_at: Mapped[dt.datetime]
     last_seen_at: Mapped[dt.datetime]
     #: False once a later scan no longer sees the condition; the finding is kept.

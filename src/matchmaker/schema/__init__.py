@@ -19,6 +19,7 @@ from matchmaker.schema.mutations.matching import MatchingMutations
 from matchmaker.schema.mutations.matching_procurement import MatchingProcurementMutations
 from matchmaker.schema.mutations.notifications import NotificationMutations
 from matchmaker.schema.mutations.organizations import OrganizationMutations
+from matchmaker.schema.mutations.oversight import OversightMutations
 from matchmaker.schema.mutations.procurement import ProcurementMutations
 from matchmaker.schema.mutations.regions import RegionMutations
 from matchmaker.schema.mutations.volunteer_teams import VolunteerTeamMutations
@@ -32,6 +33,7 @@ from matchmaker.schema.queries.matching_procurement import MatchingProcurementQu
 from matchmaker.schema.queries.node import NodeQueries
 from matchmaker.schema.queries.notifications import NotificationQueries
 from matchmaker.schema.queries.organizations import OrganizationQueries
+from matchmaker.schema.queries.oversight import OversightQueries
 from matchmaker.schema.queries.procurement import ProcurementQueries
 from matchmaker.schema.queries.regions import RegionQueries
 from matchmaker.schema.queries.volunteer_teams import VolunteerTeamQueries
@@ -44,6 +46,7 @@ from matchmaker.schema.types.job import Job
 from matchmaker.schema.types.matching import MatchingModel, VolunteerInvitation
 from matchmaker.schema.types.notification import Notification
 from matchmaker.schema.types.organization import Organization
+from matchmaker.schema.types.oversight import Finding
 from matchmaker.schema.types.procurement_enums import FEN_SCALAR, Fen
 from matchmaker.schema.types.procurement_nodes import PROCUREMENT_NODE_TYPES
 from matchmaker.schema.types.region import Region
@@ -68,6 +71,7 @@ class Query(
     OrganizationQueries,
     MatchingQueries,
     MatchingProcurementQueries,
+    OversightQueries,
 ):
     pass
 
@@ -86,6 +90,7 @@ class Mutation(
     OrganizationMutations,
     MatchingMutations,
     MatchingProcurementMutations,
+    OversightMutations,
 ):
     pass
 
@@ -105,6 +110,7 @@ NODE_TYPES: list[type] = [
     SocialWorker,
     MatchingModel,
     VolunteerInvitation,
+    Finding,
 ]
 
 NODE_TYPES += PROCUREMENT_NODE_TYPES

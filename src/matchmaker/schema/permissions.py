@@ -66,6 +66,9 @@ OPERATIONS: dict[str, Capability | None] = {
     "projectInvitations": C.ORGANIZATION_INVITE,
     "recommendedProjects": C.BID_SUBMIT,  # the caller's own organization
     "recommendedSocialWorkers": C.BID_SUBMIT,  # its own staff; the project open or run by it
+    # oversight (docs/oversight.md): region scope in services.oversight
+    "spendingSummary": C.OVERSIGHT_READ,
+    "findings": C.FINDING_READ,
     # mutations
     # volunteering (issue 4)
     "createActivity": C.ACTIVITY_MANAGE,
@@ -136,6 +139,8 @@ OPERATIONS: dict[str, Capability | None] = {
     "markNotificationsRead": None,
     "runJob": C.JOB_RUN,
     "acknowledgeAuditAlarm": C.AUDIT_VERIFY,
+    "decideFinding": C.FINDING_DECIDE,
+    "runAuditScan": C.AUDIT_SCAN_RUN,
     "registerVolunteer": None,  # public self-registration
     "becomeVolunteer": None,  # any logged-in account without a volunteer profile
     "updateVolunteerProfile": C.VOLUNTEER_UPDATE,

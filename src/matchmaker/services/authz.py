@@ -77,6 +77,12 @@ class Capability(StrEnum):
     # matching (docs/matching.md)
     MATCHING_MANAGE = "matching.manage"  # train, promote, roll back models; read their metrics
 
+    # oversight (docs/oversight.md)
+    OVERSIGHT_READ = "oversight.read"  # spending figures of a region
+    FINDING_READ = "finding.read"
+    FINDING_DECIDE = "finding.decide"
+    AUDIT_SCAN_RUN = "audit_scan.run"
+
 
 class ScopeKind(StrEnum):
     PUBLIC = "public"  # anyone, without login
@@ -178,6 +184,13 @@ POLICY: dict[Capability, dict[Role | None, ScopeKind]] = {
     },
     Capability.CERTIFICATE_REVOKE: {R.PLATFORM_ADMIN: S.GLOBAL, R.BUREAU_OFFICER: S.REGION},
     Capability.CERTIFICATE_VERIFY: {None: S.PUBLIC},
+    # Oversight (docs/oversight.md): figures for the regional roles (community staff read their
+    # own communities); findings for the bureau and auditors; only auditors decide them. A scan
+    # reveals nothing by itself (its findings are read in scope), so any auditor may start one.
+    Capability.OVERSIGHT_READ: dict(_REGIONAL),
+    Capability.FINDING_READ: {R.AUDITOR: S.REGION, R.BUREAU_OFFICER: S.REGION},
+    Capability.FINDING_DECIDE: {R.AUDITOR: S.REGION},
+    Capability.AUDIT_SCAN_RUN: {R.PLATFORM_ADMIN: S.GLOBAL, R.AUDITOR: S.GLOBAL},
     # Matching models are platform infrastructure: only platform admins train and promote them.
     Capability.MATCHING_MANAGE: {R.PLATFORM_ADMIN: S.GLOBAL},
     # procurement (issue 3). Writes on the money path belong to the roles that own them; the
