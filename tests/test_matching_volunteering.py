@@ -374,3 +374,49 @@ async def test_first_is_bounded(session, settings, gql):
 
     assert body["errors"][0]["extensions"]["code"] == "INVALID_INPUT"
     assert (await session.scalar(select(Volunteer.id))) is None
+
+
+async def test_a_social_worker_organizer_sees_recommended_volunteers_masked_as_on_a_roster(
+    session, settings, gql
+):
+    from tests.volunteering_helpers import organization, running_project
+
+    clock.freeze(T0)
+    w = await factories.world(session)
+    org = await organization(session, w.street_a, 1)
+    project = await running_project(session, w.community_a1, org.id)
+    worker = await factories.account(
+        session, settings, role=Role.SOCIAL_WORKER, organization_id=org.id
+    )
+    await volunteer(session, settings, region=w.community_a1, name="张三丰")
+    created = await gql(
+        """mutation($i: CreateActivityInput!) { createActivity(input: $i) {
+          activity { shifts { id } } errors { code } } }""",
+        {
+            "i": {
+                "title": "助老送餐",
+                "placeName": "长者食堂",
+                "category": "ELDERLY",
+                "projectId": gid("Project", project.id),
+                "shifts": [
+                    {
+                        "startsAt": (T0 + 24 * HOUR).isoformat(),
+                        "endsAt": (T0 + 26 * HOUR).isoformat(),
+                        "capacity": 4,
+                    }
+                ],
+            }
+        },
+        token=worker.token,
+    )
+    shift_id = created["createActivity"]["activity"]["shifts"][0]["id"]
+
+    data = await gql(RECOMMEND, {"s": shift_id, "n": 5}, token=worker.token)
+
+    (item,) = data["recommendedVolunteers"]["items"]
+    node = item["volunteer"]
+    # A social worker is no official of the volunteer's region: masked name, no age, masked
+    # ID number and phone — as on the shift's roster.
+    assert node["realName"] == "张**"
+    assert node["age"] is None and node["recommendable"] is None
+    assert "*" in node["idNumber"] and (node["phone"] is None or "*" in node["phone"])
