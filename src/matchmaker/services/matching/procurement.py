@@ -232,10 +232,11 @@ class WorkerFacts:
 
 
 def district_of(path: str) -> str:
-    """The district of a community path: two levels up (community → street → district)."""
-    parts = [p for p in path.split("/") if p]
-    keep = parts[:-2] if len(parts) > 2 else parts
-    return "/" + "/".join(keep) + "/" if keep else "/"
+    """The district containing a region: the tree is province → city → district → street →
+    community (services.regions.PARENT_LEVEL), so its third level. A region above the district
+    level is its own answer."""
+    parts = [p for p in path.split("/") if p][:3]
+    return "/" + "/".join(parts) + "/" if parts else "/"
 
 
 def ancestor_paths(path: str) -> list[str]:
@@ -921,8 +922,7 @@ async def _organization_reach_paths(session: AsyncSession, org: Organization) ->
     )
     paths = set(served)
     if base_path:
-        # The base region is a district, street or community: its district is at most two up.
-        paths.add(district_of(base_path) if base_path.count("/") > 4 else base_path)
+        paths.add(district_of(base_path))
     return sorted(paths)
 
 
