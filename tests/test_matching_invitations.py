@@ -256,6 +256,13 @@ async def test_an_unanswered_invitation_reads_as_expired_once_the_shift_starts(
     mine = await gql(MINE, {}, token=v.token)
 
     assert [n["status"] for n in mine["myVolunteerInvitations"]["nodes"]] == ["EXPIRED"]
+    (invitation,) = mine["myVolunteerInvitations"]["nodes"]
+    late = await gql(
+        RESPOND, {"i": {"invitationId": invitation["id"], "accept": False}}, token=v.token
+    )
+    assert late["respondToVolunteerInvitation"]["errors"] == [
+        {"code": "INVALID_STATE", "field": "invitationId"}
+    ]
 
 
 @pytest.mark.postgres_only

@@ -260,7 +260,11 @@ async def invitation_nodes(
     for row, shift in zip(rows, shifts, strict=True):
         node = VolunteerInvitation.from_row(row)
         node.status = InvitationStatusEnum(
-            matching_volunteering.effective_status(row, shift.starts_at if shift else None)
+            matching_volunteering.effective_status(
+                row,
+                shift.starts_at if shift else None,
+                shift.is_cancelled if shift else False,
+            )
         )
         out.append(node)
     return out

@@ -879,6 +879,8 @@ async def respond_to_invitation(
     assert shift is not None
     activity = await sc.session.get(Activity, shift.activity_id)
     assert activity is not None
+    if effective_status(row, shift.starts_at, shift.is_cancelled) != row.status.value:
+        raise DomainError(ErrorCode.INVALID_STATE, "This invitation has expired", "invitationId")
     before = audit.snapshot(row, INVITATION_FIELDS)
     if accept:
         signup = await signups.sign_up(sc, shift_id=row.shift_id)
@@ -934,12 +936,12 @@ async def shift_invitations_statement(sc: ServiceContext, *, shift_id: int) -> S
     return select(VolunteerInvitation).where(VolunteerInvitation.shift_id == shift.id)
 
 
-def effective_status(row: VolunteerInvitation, shift_starts_at: dt.datetime | None) -> str:
-    """A pending invitation whose shift has started reads as EXPIRED."""
-    if (
-        row.status is VolunteerInvitationStatus.PENDING
-        and shift_starts_at is not None
-        and shift_starts_at <= clock.now()
+def effective_status(
+    row: VolunteerInvitation, shift_starts_at: dt.datetime | None, cancelled: bool = False
+) -> str:
+    """A pending invitation whose shift has started or was cancelled reads as EXPIRED."""
+    if row.status is VolunteerInvitationStatus.PENDING and (
+        cancelled or (shift_starts_at is not None and shift_starts_at <= clock.now())
     ):
         return VolunteerInvitationStatus.EXPIRED.value
     return row.status.value
