@@ -456,7 +456,7 @@ async def test_invitations_are_refused_for_drafts_and_for_organizations_out_of_r
 # --- outcomes and training rows -----------------------------------------------------------------
 
 
-async def test_a_bid_and_its_award_mark_the_list_that_showed_the_organization_and_the_worker(
+async def test_a_bid_its_award_and_its_evaluation_mark_the_list_that_showed_the_pair(
     session, settings
 ):
     clock.freeze(START)
@@ -492,6 +492,21 @@ async def test_a_bid_and_its_award_mark_the_list_that_showed_the_organization_an
         await session.scalars(select(MatchImpressionItem).execution_options(populate_existing=True))
     )
     assert all(i.succeeded_at == clock.now() for i in items)
+    ts = await training_set_organizations_for_project(session)
+    assert ts.engaged.tolist() == [True] and ts.succeeded.tolist() == [True]
+    # Evaluated 55 a year later: below 60 (合格), the award no longer counts as a success.
+    clock.advance(dt.timedelta(days=365))
+    await procurement.on_performance_evaluated(
+        session, settings, project_id=project.id, organization_id=b.org.id, score=55, at=clock.now()
+    )
+    value = await session.scalar(
+        select(MatchImpressionItem.outcome_value).where(
+            MatchImpressionItem.candidate_type == "organization"
+        )
+    )
+    assert value == 0.55
+    ts = await training_set_organizations_for_project(session)
+    assert ts.engaged.tolist() == [True] and ts.succeeded.tolist() == [False]
 
 
 async def test_training_rows_hold_what_was_known_when_the_list_was_shown(session, settings):
