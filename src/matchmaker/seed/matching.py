@@ -32,10 +32,20 @@ from sqlalchemy import insert, select
 from matchmaker import clock
 from matchmaker.matching import features as F
 from matchmaker.matching.model import cold_start_scorer
-from matchmaker.models import Activity, MatchImpression, MatchImpressionItem, Shift, Volunteer
-from matchmaker.models.enums import RegionLevel
+from matchmaker.models import (
+    Activity,
+    MatchImpression,
+    MatchImpressionItem,
+    Shift,
+    Signup,
+    Volunteer,
+    VolunteerInvitation,
+)
+from matchmaker.models.enums import RegionLevel, Role
+from matchmaker.models.matching import VolunteerInvitationStatus
 from matchmaker.seed.bulk import table_of
 from matchmaker.seed.context import SeedContext
+from matchmaker.services import notifications
 from matchmaker.services.matching import SHIFT, VOLUNTEER, training
 from matchmaker.services.matching.volunteering import (
     DEFAULT_MAX_KM,
@@ -426,6 +436,57 @@ async def _write(ctx: SeedContext, sim: _Simulator) -> None:
     ctx.count("match_impression_items", len(sim.items))
 
 
+async def _demo_invitation(ctx: SeedContext, now: dt.datetime) -> None:
+    """The demo volunteer has an invitation waiting from the demo community staff member."""
+    demo = ctx.shared.get("demo_accounts", {})
+    volunteer_account, staff_account = demo.get(Role.VOLUNTEER), demo.get(Role.COMMUNITY_STAFF)
+    if volunteer_account is None or staff_account is None:
+        return
+    volunteer_id = await ctx.session.scalar(
+        select(Volunteer.id).where(Volunteer.account_id == volunteer_account)
+    )
+    if volunteer_id is None:
+        return
+    row = (
+        await ctx.session.execute(
+            select(Shift.id, Shift.starts_at, Activity.title)
+            .join(Activity, Activity.id == Shift.activity_id)
+            .where(
+                Activity.created_by_account_id == staff_account,
+                Activity.min_age == 0,
+                Shift.starts_at > now + dt.timedelta(days=1),
+                ~select(Signup.id)
+                .where(Signup.shift_id == Shift.id, Signup.volunteer_id == volunteer_id)
+                .exists(),
+            )
+            .order_by(Shift.starts_at, Shift.id)
+            .limit(1)
+        )
+    ).first()
+    if row is None:
+        return
+    invitation = VolunteerInvitation(
+        shift_id=row.id,
+        volunteer_id=volunteer_id,
+        invited_by_account_id=staff_account,
+        status=VolunteerInvitationStatus.PENDING,
+    )
+    ctx.session.add(invitation)
+    await ctx.session.flush()
+    start = row.starts_at.astimezone(clock.SHANGHAI).strftime("%m-%d %H:%M")
+    await notifications.notify(
+        ctx.session,
+        account_id=volunteer_account,
+        kind="matching.volunteer_invitation",
+        title="志愿服务邀请",
+        body=f"「{row.title}」邀请您参加 {start} 的班次，可在“我的邀请”中接受或婉拒。",
+        subject_type="VolunteerInvitation",
+        subject_id=invitation.id,
+        dedupe_key=f"volunteer_invitation:{invitation.id}",
+    )
+    ctx.count("volunteer_invitations", 1)
+
+
 async def seed_matching(ctx: SeedContext) -> None:
     rng = ctx.rng("matching")
     now = clock.now()
@@ -445,6 +506,7 @@ async def seed_matching(ctx: SeedContext) -> None:
     else:
         await procurement.seed_procurement_matching(ctx)
 
+    await _demo_invitation(ctx, now)
     await ctx.session.flush()
     outcomes = await training.train_directions(ctx.sc)
     for o in outcomes:
