@@ -40,7 +40,7 @@ from sqlalchemy import String, and_, func, literal, or_, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from matchmaker import clock
-from matchmaker.config import Settings
+from matchmaker.config import Settings, get_settings
 from matchmaker.db.types import tag_pattern
 from matchmaker.matching import explain, fairness
 from matchmaker.matching import features as F
@@ -1305,19 +1305,10 @@ async def on_performance_evaluated(
 # --- training sets ----------------------------------------------------------------------------
 
 
-async def _training_set(session: AsyncSession, direction: str) -> Any:
-    """Every logged list of ``direction`` with its outcomes, as the core's ``TrainingSet``.
-
-    The X rows are the logged ones: computed when the list was shown from what was known then,
-    never recomputed. Outcomes are only credited to lists shown before them (the store marks the
-    latest showing before the event). A success needs the award and, once the project has been
-    evaluated, a score of at least :data:`WELL_EVALUATED` (as ``outcome_value``, score / 100).
-    """
-    from matchmaker.matching.model import TrainingSet
-
-    spec = direction_spec(direction)
-    width = len(spec.features)
-    rows = [
+async def _logged_rows(session: AsyncSession, direction: str) -> list[Any]:
+    """The direction's logged rows in training-set order (list by list, in rank order)."""
+    width = len(direction_spec(direction).features)
+    return [
         r
         for r in await session.execute(
             select(
@@ -1334,6 +1325,20 @@ async def _training_set(session: AsyncSession, direction: str) -> Any:
         )
         if r.features is not None and len(r.features) == width
     ]
+
+
+async def _training_set(session: AsyncSession, direction: str) -> Any:
+    """Every logged list of ``direction`` with its outcomes, as the core's ``TrainingSet``.
+
+    The X rows are the logged ones: computed when the list was shown from what was known then,
+    never recomputed. Outcomes are only credited to lists shown before them (the store marks the
+    latest showing before the event). A success needs the award and, once the project has been
+    evaluated, a score of at least :data:`WELL_EVALUATED` (as ``outcome_value``, score / 100).
+    """
+    from matchmaker.matching.model import TrainingSet
+
+    spec = direction_spec(direction)
+    rows = await _logged_rows(session, direction)
     if not rows:
         return None
     X = np.array([r.features for r in rows], dtype=np.float64)
@@ -1396,8 +1401,48 @@ async def training_set_social_workers_for_project(session: AsyncSession) -> Any:
     return await _training_set(session, SOCIAL_WORKERS_FOR_PROJECT)
 
 
-# The training job finds the procurement directions here (services.matching.training imports
-# this module).
+async def protected_rows_organizations_for_project(session: AsyncSession, ts: Any) -> Any:
+    """For ``matchmaker matching evaluate``: whether each training row's organization was small
+    or new when shown (founding date then; today's active staff, the only staff count kept) and
+    qualified for the project — FA*IR's protected group."""
+    settings = get_settings()
+    rows = await _logged_rows(session, ORGANIZATIONS_FOR_PROJECT)
+    ids = sorted({r.candidate_id for r in rows})
+    founded = dict(
+        (
+            await session.execute(
+                select(Organization.id, Organization.founded_on).where(Organization.id.in_(ids))
+            )
+        ).all()
+    )
+    staff = await org_service.staff_counts(session, ids)
+    out = np.zeros(len(rows), dtype=bool)
+    for i, r in enumerate(rows):
+        facts = OrganizationFacts(
+            id=r.candidate_id,
+            description="",
+            categories=[],
+            grade=0,
+            founded_on=founded.get(r.candidate_id),
+            latitude=None,
+            longitude=None,
+            workers=[(0, False)] * staff.get(r.candidate_id, 0),
+        )
+        out[i] = (
+            is_small_or_new(
+                facts,
+                r.shown_at,
+                years=settings.matching_new_org_years,
+                staff=settings.matching_small_org_staff,
+            )
+            and r.features[QUALIFICATION_COLUMN] >= 1.0
+        )
+    return out
+
+
+# The training job and the evaluation command find the procurement directions here
+# (services.matching.training imports this module).
+training.PROTECTED_ROWS[ORGANIZATIONS_FOR_PROJECT] = protected_rows_organizations_for_project
 training.TRAINING_SETS.update(
     {
         ORGANIZATIONS_FOR_PROJECT: training_set_organizations_for_project,

@@ -32,6 +32,10 @@ TRAINING_SETS: dict[str, TrainingSetBuilder] = {
     MatchingDirection.SHIFTS_FOR_VOLUNTEER.value: vol.training_set_shifts_for_volunteer,
 }
 
+#: Directions whose candidates can be "small or new" (FA*IR's protected group): a function giving
+#: one boolean per training row. The procurement module registers its directions here.
+PROTECTED_ROWS: dict[str, Callable[[AsyncSession, Any], Awaitable[Any]]] = {}
+
 PROCUREMENT_MODULE = "matchmaker.services.matching.procurement"
 try:  # the procurement directions register themselves in TRAINING_SETS on import
     importlib.import_module(PROCUREMENT_MODULE)
@@ -149,9 +153,6 @@ async def request_training(sc: ServiceContext, *, direction: str | None) -> int:
 
 # --- offline evaluation (``matchmaker matching evaluate``) ------------------------------------
 
-#: Directions whose candidates can be "small or new" (FA*IR's protected group): a function giving
-#: one boolean per training row. The procurement module registers its directions here.
-PROTECTED_ROWS: dict[str, Callable[[AsyncSession, Any], Awaitable[Any]]] = {}
 #: Directions whose rows belong to a shift: a function giving the shift of each training row,
 #: for "shifts with at least one signup per week".
 SHIFT_ROWS: dict[str, Callable[[AsyncSession], Awaitable[Any]]] = {
