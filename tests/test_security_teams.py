@@ -301,3 +301,35 @@ async def test_a_volunteer_who_leaves_disappears_from_the_team(gql, session, set
     assert (node["memberCount"], node["members"], node["invitations"]) == (0, [], [])
     profile = await gql("{ myVolunteerProfile { teams { name } } }", token=vlogin.token)
     assert profile["myVolunteerProfile"]["teams"] == []
+
+
+async def test_a_team_cannot_spam_strangers_with_more_than_100_open_invitations(
+    gql, session, settings
+):
+    from tests.volunteering_helpers import many_volunteers
+
+    world = await factories.world(session)
+    team, admin = await _org_admin_with_team(session, settings, world)
+    people = await many_volunteers(session, 101, world.community_b1)
+    session.add_all(
+        TeamMembership(
+            team_id=team.id, volunteer_id=volunteer_id, status=TeamMembershipStatus.INVITED
+        )
+        for _, volunteer_id in people[:100]
+    )
+    await session.commit()
+    last_number = await session.scalar(
+        select(Volunteer.volunteer_number).where(Volunteer.id == people[100][1])
+    )
+    await session.commit()
+
+    # 100 invitations are waiting for an answer: the 101st stranger is not notified.
+    data = await gql(
+        INVITE, {"i": {"teamId": _tid(team), "volunteerNumber": last_number}}, token=admin.token
+    )
+
+    assert [(e["code"], e["field"]) for e in data["inviteVolunteerTeamMember"]["errors"]] == [
+        ("RATE_LIMITED", "teamId")
+    ]
+    assert await count(session, TeamMembership) == 100
+    assert await count(session, Notification) == 0

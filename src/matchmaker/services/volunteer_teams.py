@@ -272,6 +272,9 @@ async def set_team_active(
 
 JOIN_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read out loud safely
 JOIN_CODE_LENGTH = 10  # 31^10 ≈ 8 × 10^14 codes: not guessable by trying
+#: Open invitations a team may have at once: walking through volunteer numbers to notify
+#: strangers in bulk stops here (answers, withdrawals and the join code free places).
+MAX_OPEN_INVITATIONS = 100
 
 
 def new_join_code() -> str:
@@ -347,6 +350,21 @@ async def invite_member(
             ErrorCode.INVALID_STATE,
             "The volunteer declined this team's invitation; they may join with the team's code",
             "volunteerNumber",
+        )
+    open_invitations = await sc.session.scalar(
+        select(func.count())
+        .select_from(TeamMembership)
+        .where(
+            TeamMembership.team_id == team.id,
+            TeamMembership.status == TeamMembershipStatus.INVITED,
+        )
+    )
+    if (open_invitations or 0) >= MAX_OPEN_INVITATIONS:
+        raise DomainError(
+            ErrorCode.RATE_LIMITED,
+            f"The team has {MAX_OPEN_INVITATIONS} open invitations; wait for answers or "
+            "withdraw some",
+            "teamId",
         )
     if membership is None:
         membership = TeamMembership(team_id=team.id, volunteer_id=volunteer.id)
