@@ -25,7 +25,7 @@ afterEach(() => {
   window.localStorage.clear();
 });
 
-describe('reason tags', () => {
+describe('reason tags', { timeout: 20_000 }, () => {
   it('show the server’s Chinese text as it is in Chinese', () => {
     renderIn('zh-CN', <ReasonTags reasons={REASONS} />);
     const tags = within(screen.getByTestId('reason-tags'));
@@ -59,13 +59,14 @@ describe('reason tags', () => {
     expect(reasonValueEn('还有 8 个名额')).toBe('8');
     expect(reasonValueEn('里程碑按时率 90%')).toBe('90%');
     expect(reasonValueEn('项目内容与机构简介相近')).toBeNull();
+    expect(reasonValueEn('具备所需技能：无特殊要求')).toBe('none required');
     expect(reasonValueEn('近 30 天服务 12 小时')).toBe('12 h');
     expect(reasonValueEn('服务领域：为老服务、社区融入')).toBe('Elderly care, Community integration');
     expect(reasonValueEn('周六上午、周日下午有空')).toBe('Sat morning, Sun afternoon');
   });
 });
 
-describe('recommendation list', () => {
+describe('recommendation list', { timeout: 20_000 }, () => {
   const base = {
     items: ITEMS,
     rowKey: (i: (typeof ITEMS)[number]) => i.id,
@@ -86,6 +87,14 @@ describe('recommendation list', () => {
   it('shows the 冷启动 badge (and no model version) when the list was ranked cold', () => {
     renderIn('zh-CN', <RecommendationList {...base} coldStart modelVersion={null} />);
     expect(within(screen.getByTestId('cold-start-badge')).getByText('冷启动')).toBeTruthy();
+  });
+
+  it('says 冷启动 once for a cold list, with the server’s text, instead of a COLD_START tag on every row', () => {
+    const cold = ITEMS.map((i) => ({ ...i, reasons: [...i.reasons, { code: 'COLD_START', text: '新模型尚在积累数据，按通用规则推荐', weight: 0 }] }));
+    renderIn('zh-CN', <RecommendationList {...base} items={cold} coldStart />);
+    expect(screen.getAllByText('新模型尚在积累数据，按通用规则推荐')).toHaveLength(1);
+    expect(screen.getAllByTestId('cold-start-badge')).toHaveLength(1);
+    expect(screen.getByText('距离 1.2 公里')).toBeTruthy();
   });
 
   it('shows the cold-start badge in English too', () => {

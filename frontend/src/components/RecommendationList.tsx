@@ -136,7 +136,11 @@ export function RecommendationList<T extends RecommendedLike>({
   toolbar,
   testId = 'recommendations',
 }: RecommendationListProps<T>) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
+  // A cold list says so once, in the header, with the server's words in Chinese; the rows keep
+  // only the reasons that tell them apart.
+  const coldText =
+    (locale === 'zh-CN' ? items.flatMap((i) => i.reasons).find((r) => r.code === 'COLD_START')?.text : undefined) ?? t('match.coldStartHint');
   const toggle = (key: string, on: boolean) => {
     if (!selection) return;
     const rest = selection.selected.filter((k) => k !== key);
@@ -147,6 +151,11 @@ export function RecommendationList<T extends RecommendedLike>({
       <Flex wrap="wrap" gap={8} align="center" justify="space-between" style={{ marginBottom: 8 }}>
         <Space size={4} wrap>
           {coldStart && <ColdStartBadge />}
+          {coldStart && (
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {coldText}
+            </Typography.Text>
+          )}
           {modelVersion && !coldStart && <Typography.Text type="secondary">{t('match.modelVersion', { version: modelVersion })}</Typography.Text>}
         </Space>
         {toolbar}
@@ -182,7 +191,7 @@ export function RecommendationList<T extends RecommendedLike>({
                     </Flex>
                     {description && <div style={{ overflowWrap: 'anywhere' }}>{description(item)}</div>}
                     <ScoreBar score={item.score} />
-                    <ReasonTags reasons={item.reasons} />
+                    <ReasonTags reasons={coldStart ? item.reasons.filter((r) => r.code !== 'COLD_START') : item.reasons} />
                   </Flex>
                 </Flex>
               </List.Item>

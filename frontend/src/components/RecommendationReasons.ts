@@ -49,8 +49,14 @@ function labelsIn(text: string): string[] {
   return found;
 }
 
+// Words the server's facts use for "nothing to match" and the like.
+const PHRASES = new Map<string, string>([
+  ['无特殊要求', 'none required'],
+  ['无', 'none'],
+]);
+
 function translateItem(item: string): string {
-  return ZH_TO_EN.get(item) ?? item;
+  return ZH_TO_EN.get(item) ?? PHRASES.get(item) ?? item;
 }
 
 /** The value a Chinese reason text states, in English, or null when it has no shape we know. */

@@ -28,9 +28,12 @@ export const DIRECTIONS: MatchingDirection[] = [
 const STATUS_COLORS: Record<Model['status'], string> = { ACTIVE: 'green', CANDIDATE: 'blue', RETIRED: 'default', REJECTED: 'red' };
 // The metric rows, model first, then the baselines (docs/matching.md).
 const METRIC_ORDER = ['model', 'random', 'nearest', 'popular', 'overlap'];
+const KINDS = ['logistic', 'hist_gradient_boosting'];
 
 function metricName(name: string, t: (k: MessageKey) => string): string {
-  return METRIC_ORDER.includes(name) ? t(`match.metric.${name}` as MessageKey) : name;
+  if (METRIC_ORDER.includes(name)) return t(`match.metric.${name}` as MessageKey);
+  // The candidates the training compared (logistic regression, gradient boosting) by kind.
+  return KINDS.includes(name) ? t(`match.kind.${name}` as MessageKey) : name;
 }
 
 function sortedMetrics(model: Model) {
@@ -54,7 +57,7 @@ function MetricsChart({ model }: { model: Model }) {
       grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true },
       legend: { top: 0 },
       tooltip: { trigger: 'axis' },
-      xAxis: { type: 'category', data: rows.map((r) => metricName(r.name, t)) },
+      xAxis: { type: 'category', data: rows.map((r) => metricName(r.name, t)), axisLabel: { interval: 0, hideOverlap: false } },
       yAxis: { type: 'value', min: 0, max: 1 },
       series: [
         { name: 'NDCG@10', type: 'bar', barMaxWidth: 28, itemStyle: { color: '#c41d1d' }, data: rows.map((r) => (r.ndcgAt10 === null ? null : Number(r.ndcgAt10.toFixed(3)))) },
@@ -132,14 +135,18 @@ function DirectionPanel({ direction, models, onChanged }: { direction: MatchingD
             size="small"
             pagination={false}
             dataSource={models}
-            scroll={{ x: true }}
+            scroll={{ x: 'max-content' }}
             onRow={(m) => ({ onClick: () => setShownId(m.id), style: { cursor: 'pointer' } })}
             rowClassName={(m) => (shown && m.id === shown.id ? 'ant-table-row-selected' : '')}
             columns={[
-              { title: t('match.models.version'), dataIndex: 'version', render: (v: string) => <Typography.Text code>{v}</Typography.Text> },
-              { title: t('match.models.kind'), dataIndex: 'kind' },
+              { title: t('match.models.version'), dataIndex: 'version', render: (v: string) => <Typography.Text code style={{ whiteSpace: 'nowrap' }}>{v}</Typography.Text> },
+              {
+                title: t('match.models.kind'),
+                dataIndex: 'kind',
+                render: (k: string) => <span style={{ whiteSpace: 'nowrap' }}>{KINDS.includes(k) ? t(`match.kind.${k}` as MessageKey) : k}</span>,
+              },
               { title: t('match.models.status'), dataIndex: 'status', render: (s: Model['status']) => <Tag color={STATUS_COLORS[s]}>{t(`match.modelStatus.${s}` as const)}</Tag> },
-              { title: t('match.models.trainedAt'), dataIndex: 'trainedAt', render: formatDateTime },
+              { title: t('match.models.trainedAt'), dataIndex: 'trainedAt', render: (v: string) => <span style={{ whiteSpace: 'nowrap' }}>{formatDateTime(v)}</span> },
               {
                 title: t('match.models.window'),
                 render: (_, m) => (
@@ -151,7 +158,7 @@ function DirectionPanel({ direction, models, onChanged }: { direction: MatchingD
               { title: t('match.models.rows'), dataIndex: 'nRows' },
               { title: t('match.models.ndcg'), render: (_, m) => fmt(m.metrics.find((x) => x.name === 'model')?.ndcgAt10) },
               { title: t('match.models.recall'), render: (_, m) => fmt(m.metrics.find((x) => x.name === 'model')?.recallAt10) },
-              { title: t('match.models.promotedAt'), dataIndex: 'promotedAt', render: formatDateTime },
+              { title: t('match.models.promotedAt'), dataIndex: 'promotedAt', render: (v: string | null) => <span style={{ whiteSpace: 'nowrap' }}>{formatDateTime(v)}</span> },
               {
                 title: t('common.actions'),
                 render: (_, m) =>

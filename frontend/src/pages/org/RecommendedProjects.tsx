@@ -28,12 +28,14 @@ export function RecommendedProjects({ organizationId }: { organizationId: string
         rowKey={(i) => i.project.id}
         title={(i) => (
           <Link to={`/projects/${encodeURIComponent(i.project.id)}`}>
-            <Typography.Text strong>{i.project.title}</Typography.Text>
+            <strong>{i.project.title}</strong>
           </Link>
         )}
         description={(i) => (
           <Space wrap size={[8, 4]}>
-            <Tag color="red">{t(`category.${i.project.category}` as const)}</Tag>
+            <Tag color="red" style={{ marginInlineEnd: 0 }}>
+              {t(`category.${i.project.category}` as const)}
+            </Tag>
             {i.project.region && <Typography.Text type="secondary">{i.project.region.name}</Typography.Text>}
             <Typography.Text type="secondary">
               {t('project.budgetShort')} {formatFen(i.project.budgetCeilingFen)}

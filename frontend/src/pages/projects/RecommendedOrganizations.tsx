@@ -74,11 +74,13 @@ export function RecommendedOrganizations({ projectId, canInvite }: { projectId: 
         )}
         description={(i) => (
           <Space wrap size={[8, 4]}>
-            {i.organization.grade !== 'NONE' && <Tag color="gold">{t('match.orgs.grade', { grade: i.organization.grade.replace('A', '') + 'A' })}</Tag>}
+            {i.organization.grade !== 'NONE' && <Tag color="gold" style={{ marginInlineEnd: 0 }}>{t('match.orgs.grade', { grade: i.organization.grade.replace('A', '') + 'A' })}</Tag>}
             {i.organization.region && <Typography.Text type="secondary">{i.organization.region.name}</Typography.Text>}
             <Typography.Text type="secondary">{t('match.orgs.staff', { n: i.organization.staffCount })}</Typography.Text>
             {i.organization.categories.slice(0, 3).map((c) => (
-              <Tag key={c}>{t(`category.${c}` as const)}</Tag>
+              <Tag key={c} style={{ marginInlineEnd: 0 }}>
+                {t(`category.${c}` as const)}
+              </Tag>
             ))}
           </Space>
         )}

@@ -56,7 +56,7 @@ afterEach(() => {
   window.localStorage.clear();
 });
 
-describe('the volunteer’s matching preferences', () => {
+describe('the volunteer’s matching preferences', { timeout: 20_000 }, () => {
   it('turning personalization off sends personalizedFeed=false with the current version', async () => {
     const sent = serve({ personalizedFeed: true, recommendable: true });
     const onChanged = renderIn('zh-CN');

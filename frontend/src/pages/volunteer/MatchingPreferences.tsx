@@ -29,16 +29,17 @@ export function MatchingPreferences({ onChanged }: { onChanged?: () => void }) {
       const fresh = (await request(MyMatchingPreferencesDocument, {})).myVolunteerProfile ?? v;
       const r = (await update({ input: { volunteerId: fresh.id, version: fresh.version, [field]: value } })).updateVolunteerProfile;
       if (r.errors.length) void message.error(errorMessage(r.errors[0].code, locale, r.errors[0].message));
-      else {
+      await prefs.refetch();
+      if (!r.errors.length) {
         void message.success(t('match.prefs.saved'));
         onChanged?.();
       }
     } catch (exc) {
       void message.error(describeError(exc, locale));
+      await prefs.refetch();
     } finally {
       setSaving(null);
     }
-    await prefs.refetch();
   };
 
   return (

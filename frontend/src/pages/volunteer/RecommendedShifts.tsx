@@ -83,7 +83,7 @@ export function RecommendedShifts({ onSignedUp }: { onSignedUp?: () => void }) {
         title={(i) =>
           i.shift.activity ? (
             <Link to={`/activities/${encodeURIComponent(i.shift.activity.id)}`}>
-              <Typography.Text strong>{i.shift.activity.title}</Typography.Text>
+              <strong>{i.shift.activity.title}</strong>
             </Link>
           ) : (
             '—'
