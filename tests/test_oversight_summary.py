@@ -182,7 +182,9 @@ async def dataset(session: Any, settings: Any) -> Dataset:
     p2.funding_source = FundingSource.VENTURE_PHILANTHROPY
     await session.commit()
     b21 = await make_bid(session, p2, org2, price_fen=90_000 * YUAN, opened=True)
-    await make_bid(session, p2, org3, price_fen=85_000 * YUAN, status=BidStatus.DISQUALIFIED)
+    await make_bid(
+        session, p2, org3, price_fen=85_000 * YUAN, status=BidStatus.DISQUALIFIED, opened=True
+    )
     contract2, (m21, _) = await make_contract(
         session,
         p2,
