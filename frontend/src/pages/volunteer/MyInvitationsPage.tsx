@@ -46,7 +46,7 @@ export function MyInvitationsPage() {
                   <Space wrap>
                     {inv.shift?.activity ? (
                       <Link to={`/activities/${encodeURIComponent(inv.shift.activity.id)}`}>
-                        <Typography.Text strong>{inv.shift.activity.title}</Typography.Text>
+                        <strong>{inv.shift.activity.title}</strong>
                       </Link>
                     ) : (
                       '—'
