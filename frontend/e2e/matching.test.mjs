@@ -183,6 +183,11 @@ after(async () => {
 test('a volunteer sees 为你推荐 on a phone, with reasons, and signs up from the card', async () => {
   const volunteer = await openPage(browser, app, PHONE);
   const { page } = volunteer;
+  // ECharts comes in its own chunk, fetched only where a chart is drawn: not on these pages.
+  const scripts = [];
+  page.on('request', (r) => {
+    if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname);
+  });
   await uiLogin(volunteer, VOLUNTEERS[0].phone, PASSWORD);
   const feed = page.getByTestId('recommended-shifts');
   const card = feed.getByTestId('recommendation').filter({ hasText: '重阳节敬老院陪伴' });
@@ -211,6 +216,7 @@ test('a volunteer sees 为你推荐 on a phone, with reasons, and signs up from 
   assert.equal(await page.getByTestId('next-shift').count(), 2);
   await page.getByText('剩余 9 个名额').waitFor();
   await screenshot(page, 'volunteer-activities-next-shift-phone');
+  assert.ok(scripts.length > 0 && !scripts.some((p) => /\/Chart-[^/]*\.js$/.test(p)), `chart code loaded on volunteer pages: ${scripts.join(', ')}`);
 
   // The profile page has the two matching switches; turning personalization off says so on home.
   await volunteer.go('/app/volunteer/profile');
