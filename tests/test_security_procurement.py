@@ -564,3 +564,59 @@ async def test_an_org_admin_cannot_enlist_a_social_worker_without_their_consent(
     assert body["acceptStaffInvitation"] == {"invitation": {"status": "ACTIVE"}, "errors": []}
     staff = await gql(STAFF, {"id": org_a}, token=a.admin.token)
     assert staff["node"]["staffCount"] == 2
+
+
+async def test_replacing_an_evaluator_before_the_opening_cannot_probe_who_has_bid(
+    gql, session, settings
+):
+    # Before the opening the bureau takes the expert off and tries to seat the admins of two
+    # organizations, A (which has bid) and B (which hasn't): the two refusals are identical,
+    # so remove + assign reveals no more than assign alone (docs/procurement.md).
+    clock.freeze(START)
+    c = await city(session, settings, bidders=2)
+    a, b = c.bidders
+    project = await make_project(
+        session, c.community, status=ProjectStatus.OPEN_FOR_BIDS, deadline=DEADLINE
+    )
+    await make_bid(session, project, a.org, price_fen=200_000 * YUAN)
+    expert = Evaluator(project_id=project.id, account_id=c.expert.account.id)
+    session.add(expert)
+    await session.commit()
+    body = await gql(
+        REMOVE,
+        {"i": {"evaluatorId": gid("Evaluator", expert.id), "reason": "更换评审专家"}},
+        token=c.bureau.token,
+    )
+    assert body["removeEvaluator"]["errors"] == []
+    assign = """mutation($i: AssignEvaluatorInput!) { assignEvaluator(input: $i) {
+      evaluator { id } errors { code field message } } }"""
+    answers = []
+    for bidder in (a, b):
+        # Each admin also holds an evaluator role over the project (a community staff grant).
+        await _grant_community_staff(session, settings, bidder.admin.account.id, c.world.street_a)
+        body = await gql(
+            assign,
+            {
+                "i": {
+                    "projectId": gid("Project", project.id),
+                    "accountId": gid("Account", bidder.admin.account.id),
+                }
+            },
+            token=c.bureau.token,
+        )
+        answers.append(body["assignEvaluator"])
+    assert answers[0] == answers[1]
+    assert [e["code"] for e in answers[0]["errors"]] == ["EVALUATOR_CONFLICT"]
+
+
+async def _grant_community_staff(session, settings, account_id: int, region) -> None:
+    from matchmaker.services import accounts
+    from matchmaker.services.bootstrap import system_context
+
+    await accounts.add_grant(
+        system_context(session, settings),
+        account_id=account_id,
+        role=Role.COMMUNITY_STAFF,
+        region_id=region.id,
+    )
+    await session.commit()
