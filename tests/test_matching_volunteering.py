@@ -420,3 +420,33 @@ async def test_a_social_worker_organizer_sees_recommended_volunteers_masked_as_o
     assert node["realName"] == "张**"
     assert node["age"] is None and node["recommendable"] is None
     assert "*" in node["idNumber"] and (node["phone"] is None or "*" in node["phone"])
+
+
+def test_pair_features_worked_example():
+    import numpy as np
+
+    from matchmaker.services.matching.volunteering import VFS, pair_features
+
+    X = pair_features(
+        VFS,
+        distance_km=np.array([2.5]),
+        max_km=5.0,
+        need_mask=np.array([0b1]),  # Monday morning
+        availability=np.array([0b11]),  # Monday morning and afternoon
+        required_skills=[["急救"]],
+        skills=[["急救", "驾驶"]],
+        category=["ELDERLY"],
+        interests=[["ELDERLY"]],
+        attended=3.0,
+        trials=4.0,
+        times_here=np.array([3.0]),
+        recent_minutes=1200.0,
+        invitations_recent=1.0,
+        places_left=3.0,
+        capacity=10.0,
+        invitation_cap=3,
+    )
+
+    # distance, time, skills, interest, reliability, familiarity, load, exposure, vacancy
+    expected = [0.5, 1.0, 1.0, 1.0, (3 + 3 * 0.8) / (4 + 3), 1 - np.exp(-1), 0.5, 2 / 3, 0.3]
+    assert np.allclose(X[0], expected)
