@@ -55,6 +55,7 @@ from matchmaker.services.ratelimit import (
 from matchmaker.web.certificates import certificate_pdf
 from matchmaker.web.files import evidence_file
 from matchmaker.web.metrics import GRAPHQL_ERRORS, JOBS_RELAYED, REGISTRY
+from matchmaker.web.ocds import ocds_release_package
 
 log = logging.getLogger("matchmaker.web")
 FRONTEND_DIST = Path(__file__).resolve().parents[3] / "frontend" / "dist"
@@ -473,6 +474,7 @@ def create_app(settings: Settings | None = None, *, background_jobs: bool = True
         Route("/metrics", metrics),
         Route("/certificates/{certificate_id:int}.pdf", certificate_pdf),
         Route("/files/{file_id:int}", evidence_file),
+        Route("/ocds/release-package.json", ocds_release_package),
     ]
     if settings.is_test and settings.test_clock:
         routes.append(Route("/__test__/clock", test_clock, methods=["GET", "POST"]))
