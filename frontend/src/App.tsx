@@ -54,6 +54,10 @@ import { PageSkeleton } from './components/RecommendationList';
 
 // The matching models page draws charts: it (and ECharts) load only when a platform admin opens it.
 const MatchingModelsPage = lazy(() => import('./pages/admin/MatchingModelsPage').then((m) => ({ default: m.MatchingModelsPage })));
+// The spending overview draws charts: it (and ECharts) load only when an auditor or officer opens it.
+const SpendingOverviewPage = lazy(() => import('./pages/oversight/SpendingOverviewPage').then((m) => ({ default: m.SpendingOverviewPage })));
+const FindingsPage = lazy(() => import('./pages/oversight/FindingsPage').then((m) => ({ default: m.FindingsPage })));
+const OVERSEERS: Role[] = ['AUDITOR', 'BUREAU_OFFICER'];
 
 const ORGANIZERS: Role[] = ['COMMUNITY_STAFF', 'SOCIAL_WORKER'];
 
@@ -74,6 +78,26 @@ function Routed() {
             <RequireLogin roles={['PLATFORM_ADMIN']}>
               <Suspense fallback={<PageSkeleton />}>
                 <MatchingModelsPage />
+              </Suspense>
+            </RequireLogin>
+          }
+        />
+        <Route
+          path="/app/spending"
+          element={
+            <RequireLogin roles={OVERSEERS}>
+              <Suspense fallback={<PageSkeleton />}>
+                <SpendingOverviewPage />
+              </Suspense>
+            </RequireLogin>
+          }
+        />
+        <Route
+          path="/app/findings"
+          element={
+            <RequireLogin roles={OVERSEERS}>
+              <Suspense fallback={<PageSkeleton />}>
+                <FindingsPage />
               </Suspense>
             </RequireLogin>
           }

@@ -3,6 +3,7 @@ import { volunteeringEn } from './volunteering';
 import { organizationEn, procurementEn } from './procurement';
 import { matchingEn } from './matching';
 import { teamsEn } from './teams';
+import { oversightEn } from './oversight';
 
 export const en: Record<MessageKey, string> = {
   ...volunteeringEn,
@@ -10,6 +11,7 @@ export const en: Record<MessageKey, string> = {
   ...organizationEn,
   ...matchingEn,
   ...teamsEn,
+  ...oversightEn,
   'app.name': 'Four-Party Linkage Platform',
   'app.tagline': 'Communities · social organizations · social workers · volunteers',
   'common.loading': 'Loading…',

@@ -3,6 +3,7 @@ import { volunteeringZh } from './volunteering';
 import { organizationZh, procurementZh } from './procurement';
 import { matchingZh } from './matching';
 import { teamsZh } from './teams';
+import { oversightZh } from './oversight';
 
 export const zh = {
   ...volunteeringZh,
@@ -10,6 +11,7 @@ export const zh = {
   ...organizationZh,
   ...matchingZh,
   ...teamsZh,
+  ...oversightZh,
   'app.name': '四社联动服务平台',
   'app.tagline': '社区 · 社会组织 · 社会工作者 · 志愿者 联动',
   'common.loading': '加载中…',

@@ -36,6 +36,8 @@ export const NAV: Record<Role, NavItem[]> = {
   ],
   AUDITOR: [
     HOME,
+    { path: '/app/spending', label: 'nav.spending' },
+    { path: '/app/findings', label: 'nav.findings' },
     { path: '/app/pipeline', label: 'nav.pipeline' },
     CONTRACTS,
     { path: '/app/audit', label: 'audit.title' },
@@ -44,6 +46,8 @@ export const NAV: Record<Role, NavItem[]> = {
   ],
   BUREAU_OFFICER: [
     HOME,
+    { path: '/app/spending', label: 'nav.spending' },
+    { path: '/app/findings', label: 'nav.findings' },
     { path: '/app/approvals', label: 'nav.approvals' },
     { path: '/app/pipeline', label: 'nav.pipeline' },
     CONTRACTS,

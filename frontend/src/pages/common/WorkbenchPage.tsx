@@ -6,6 +6,7 @@ import { NAV } from '../../shell/nav';
 import { grantLabel } from '../../shell/RoleSwitch';
 import { VolunteerHome } from '../volunteer/VolunteerHome';
 import { RecommendedProjects } from '../org/RecommendedProjects';
+import { OversightWorkbench } from '../oversight/OversightWorkbench';
 
 /** The main page of the active role: who you act as, your scope, and where to go next. */
 export function WorkbenchPage() {
@@ -37,6 +38,7 @@ export function WorkbenchPage() {
         <Typography.Text type="secondary">{t('home.scope', { scope })}</Typography.Text>
       </Card>
       {activeGrant.role === 'ORG_ADMIN' && activeGrant.organizationId && <RecommendedProjects organizationId={activeGrant.organizationId} />}
+      {(activeGrant.role === 'AUDITOR' || activeGrant.role === 'BUREAU_OFFICER') && <OversightWorkbench />}
       {links.length > 0 && (
         <>
           <Typography.Title level={4}>{t('home.quickLinks')}</Typography.Title>
