@@ -22,6 +22,7 @@ from matchmaker.models import (
     SocialWorkerMembership,
     Volunteer,
 )
+from matchmaker.models.audit import SQLITE_GUARD_DROP, SQLITE_GUARD_TRIGGERS
 from matchmaker.models.enums import RegionLevel, Role, WorkerLevel
 from matchmaker.seed import DEMO_LOGINS, DEMO_PASSWORD, SeedError, run_seed
 from matchmaker.seed.geography import JINAN_DISTRICTS, other_city_places
@@ -54,8 +55,13 @@ async def _empty(engine: AsyncEngine) -> None:
         if engine.dialect.name == "postgresql":
             await conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         else:
+            # Audit rows refuse DELETE (append-only triggers): lift the guard to empty them.
+            for statement in SQLITE_GUARD_DROP:
+                await conn.execute(text(statement))
             for name in tables:
                 await conn.execute(text(f"DELETE FROM {name}"))
+            for statement in SQLITE_GUARD_TRIGGERS:
+                await conn.execute(text(statement))
 
 
 async def _digest(session: AsyncSession) -> str:
