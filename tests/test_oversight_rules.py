@@ -14,6 +14,7 @@ from matchmaker.models import (
     Finding,
     Organization,
     Payment,
+    ProgressReport,
     Project,
     Region,
     ServiceRecord,
@@ -26,6 +27,7 @@ from matchmaker.models.procurement import (
     MilestoneStatus,
     ProcurementMethod,
     ProjectStatus,
+    ReportStatus,
 )
 from matchmaker.models.volunteering import RecordSource, RecordStatus
 from matchmaker.services.bootstrap import system_context
@@ -574,3 +576,89 @@ async def test_a_finding_whose_condition_is_gone_is_kept_as_no_longer_holding_wi
     )
     assert kept.holds is False
     assert kept.status is FindingStatus.CONFIRMED and kept.note == "凭证日期有误"
+
+
+async def _report(
+    session: Any, milestone: Any, org: Organization, *, minutes: int = 0, people: int = 0
+) -> ProgressReport:
+    r = ProgressReport(
+        milestone_id=milestone.id,
+        organization_id=org.id,
+        narrative="报告",
+        activities_held=1,
+        beneficiaries_served=people,
+        volunteer_minutes=minutes,
+        status=ReportStatus.ACCEPTED,
+        submitted_at=clock.now(),
+    )
+    session.add(r)
+    await session.commit()
+    return r
+
+
+async def test_report_minutes_that_differ_from_the_ledger_are_found_but_matching_ones_are_not(
+    session, settings
+):
+    c = await _world(session, settings)
+    org = c.bidders[0].org
+    p, _, (m1, m2) = await _running(session, c)  # milestone 1 due 2027-06-30, 2 due 2027-12-31
+    vol, activity, _ = await _activity(session, settings, c)
+    activity.project_id = p.id
+    await session.commit()
+    # 120 + 60 approved minutes in March (milestone 1's period), none after.
+    await _record(session, vol, activity, dt.datetime(2027, 3, 1, 1, tzinfo=dt.UTC), 120)
+    await _record(session, vol, activity, dt.datetime(2027, 3, 2, 1, tzinfo=dt.UTC), 60)
+    await _report(session, m1, org, minutes=180)  # matches the ledger
+    claimed = await _report(session, m2, org, minutes=90)  # the ledger has 0 in its period
+
+    [f] = await scan_twice(session, settings, "REPORT_MINUTES_MISMATCH")
+    assert (f.subject_type, f.subject_id) == ("ProgressReport", claimed.id)
+    assert f.evidence == {
+        "reportedMinutes": 90,
+        "ledgerMinutes": 0,
+        "differenceMinutes": 90,
+        "periodStart": "2027-07-01",
+        "periodEnd": "2027-12-31",
+    }
+
+
+async def _served(
+    session: Any, c: City, org: Organization, category: ServiceCategory, cost_yuan: int
+) -> Project:
+    """A running project that paid 10 × ``cost_yuan`` for 10 beneficiaries."""
+    p, contract, (m1, _) = await _running(session, c, org=org, price=100_000)
+    p.category = category
+    await session.commit()
+    await _pay(session, contract, m1, cost_yuan * 10, dt.date(2027, 3, 1))
+    await _report(session, m1, org, people=10)
+    return p
+
+
+async def test_a_cost_per_beneficiary_above_the_fence_is_found_but_not_in_a_small_sample(
+    session, settings
+):
+    c = await _world(session, settings)
+    orgs = [b.org for b in c.bidders]
+    # Nine ELDERLY projects of 2027: Q1 ¥1,050, Q3 ¥1,200, fence 1,200 + 1.5 × 150 = ¥1,425.
+    costs = [1000, 1000, 1050, 1100, 1100, 1150, 1200, 1250, 5000]
+    projects = [
+        await _served(session, c, orgs[i % 3], ServiceCategory.ELDERLY, cost)
+        for i, cost in enumerate(costs)
+    ]
+    # Seven CHILDREN_YOUTH projects, one at ¥9,000: below the minimum sample of 8.
+    for i, cost in enumerate([1000, 1000, 1000, 1000, 1000, 1000, 9000]):
+        await _served(session, c, orgs[i % 3], ServiceCategory.CHILDREN_YOUTH, cost)
+
+    [f] = await scan_twice(session, settings, "COST_PER_BENEFICIARY_OUTLIER")
+    assert (f.subject_type, f.subject_id) == ("Project", projects[-1].id)
+    assert f.evidence == {
+        "category": "ELDERLY",
+        "year": 2027,
+        "costPerBeneficiaryFen": 5000 * YUAN,
+        "paidFen": 50_000 * YUAN,
+        "beneficiaries": 10,
+        "q1Fen": 1050 * YUAN,
+        "q3Fen": 1200 * YUAN,
+        "fenceFen": 1425 * YUAN,
+        "sample": 9,
+    }

@@ -23,18 +23,25 @@ from matchmaker import clock
 from matchmaker.config import Settings
 from matchmaker.db.engine import dialect_name
 from matchmaker.models import (
+    Activity,
     Bid,
     Contract,
     Milestone,
     Organization,
     Payment,
+    ProgressReport,
     Project,
     Region,
     ServiceRecord,
     Shift,
 )
 from matchmaker.models.oversight import FindingSeverity
-from matchmaker.models.procurement import BidStatus, ProcurementMethod, ProjectStatus
+from matchmaker.models.procurement import (
+    BidStatus,
+    ProcurementMethod,
+    ProjectStatus,
+    ReportStatus,
+)
 from matchmaker.models.volunteering import RecordStatus
 
 VALID_BID_STATUSES = (BidStatus.OPENED, BidStatus.AWARDED, BidStatus.LOST)
@@ -706,3 +713,169 @@ async def implausible_daily_total(session: AsyncSession, settings: Settings) -> 
         )
         for vid, d, minutes, first_id, path, n in rows.all()
     ]
+
+
+def _beijing_day(session: AsyncSession, column: Any) -> Any:
+    if dialect_name(session) == "postgresql":
+        return func.to_char(func.timezone("Asia/Shanghai", column), "YYYY-MM-DD")
+    return func.strftime("%Y-%m-%d", column, "+8 hours")
+
+
+@rule("REPORT_MINUTES_MISMATCH", M, 2, "Progress report's volunteer minutes differ from the ledger")
+async def report_minutes_mismatch(session: AsyncSession, settings: Settings) -> list[Hit]:
+    """A report's minutes are computed from the ledger at submission; a later difference means
+    the ledger changed under an accepted report, or the report was not made by the service."""
+    reports = (
+        await session.execute(
+            select(
+                ProgressReport.id,
+                ProgressReport.volunteer_minutes,
+                Milestone.id,
+                Milestone.sequence,
+                Milestone.due_date,
+                Contract.id,
+                Contract.start_date,
+                Project.id,
+                Project.title,
+                Region.path,
+            )
+            .join(Milestone, Milestone.id == ProgressReport.milestone_id)
+            .join(Contract, Contract.id == Milestone.contract_id)
+            .join(Project, Project.id == Contract.project_id)
+            .join(Region, Region.id == Project.region_id)
+            .where(ProgressReport.status.in_((ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)))
+        )
+    ).all()
+    if not reports:
+        return []
+    contract_ids = sorted({r[5] for r in reports})
+    project_ids = sorted({r[7] for r in reports})
+    dues: dict[int, list[tuple[int, dt.date]]] = defaultdict(list)
+    for cid, seq, due in (
+        await session.execute(
+            select(Milestone.contract_id, Milestone.sequence, Milestone.due_date).where(
+                Milestone.contract_id.in_(contract_ids)
+            )
+        )
+    ).all():
+        dues[cid].append((seq, due))
+    day = _beijing_day(session, ServiceRecord.starts_at)
+    ledger: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for pid, d, minutes in (
+        await session.execute(
+            select(Activity.project_id, day, func.sum(ServiceRecord.minutes))
+            .join(Activity, Activity.id == ServiceRecord.activity_id)
+            .where(
+                Activity.project_id.in_(project_ids),
+                ServiceRecord.status == RecordStatus.APPROVED,
+            )
+            .group_by(Activity.project_id, day)
+        )
+    ).all():
+        ledger[pid].append((str(d), int(minutes or 0)))
+    hits = []
+    for rid, reported, _mid, seq, due, cid, start, pid, title, path in reports:
+        previous = [d for s, d in dues[cid] if s < seq]
+        first_day = (max(previous) + dt.timedelta(days=1)) if previous else start
+        lo, hi = first_day.isoformat(), due.isoformat()
+        counted = sum(m for d, m in ledger[pid] if lo <= d <= hi)
+        if counted == reported:
+            continue
+        hits.append(
+            Hit(
+                "ProgressReport",
+                rid,
+                f"{title} · 第 {seq} 期报告",
+                path,
+                {
+                    "reportedMinutes": reported,
+                    "ledgerMinutes": counted,
+                    "differenceMinutes": reported - counted,
+                    "periodStart": lo,
+                    "periodEnd": hi,
+                },
+            )
+        )
+    return hits
+
+
+@rule("COST_PER_BENEFICIARY_OUTLIER", M, 2, "Cost per beneficiary far above its category's")
+async def cost_per_beneficiary_outlier(session: AsyncSession, settings: Settings) -> list[Hit]:
+    """Cardinal-style upper fence Q3 + 1.5·IQR over the projects of one category and service
+    year; skipped below the minimum sample or when the quartiles are zero."""
+    paid = (
+        select(func.coalesce(func.sum(Payment.amount_fen), 0))
+        .where(Payment.contract_id == Contract.id)
+        .scalar_subquery()
+    )
+    served = (
+        select(func.coalesce(func.sum(ProgressReport.beneficiaries_served), 0))
+        .join(Milestone, Milestone.id == ProgressReport.milestone_id)
+        .where(
+            Milestone.contract_id == Contract.id,
+            ProgressReport.status == ReportStatus.ACCEPTED,
+        )
+        .scalar_subquery()
+    )
+    rows = (
+        await session.execute(
+            select(
+                Project.id,
+                Project.title,
+                Project.category,
+                Project.service_start,
+                Region.path,
+                paid,
+                served,
+            )
+            .join(Region, Region.id == Project.region_id)
+            .join(Contract, Contract.project_id == Project.id)
+        )
+    ).all()
+    groups: dict[tuple[str, int], list[tuple[Any, float, int, int]]] = defaultdict(list)
+    for pid, title, category, start, path, p, s in rows:
+        if int(s or 0) > 0 and int(p or 0) > 0:
+            groups[(category.value, start.year)].append(
+                ((pid, title, path), int(p) / int(s), int(p), int(s))
+            )
+    hits = []
+    for (category, year), items in groups.items():
+        if len(items) < settings.oversight_outlier_min_sample:
+            continue
+        costs = sorted(cost for _, cost, _, _ in items)
+        q1, q3 = _quantile(costs, 0.25), _quantile(costs, 0.75)
+        if q1 == 0 and q3 == 0:
+            continue
+        fence = q3 + 1.5 * (q3 - q1)
+        for (pid, title, path), cost, p, s in items:
+            if cost <= fence:
+                continue
+            hits.append(
+                Hit(
+                    "Project",
+                    pid,
+                    title,
+                    path,
+                    {
+                        "category": category,
+                        "year": year,
+                        "costPerBeneficiaryFen": round(cost),
+                        "paidFen": p,
+                        "beneficiaries": s,
+                        "q1Fen": round(q1),
+                        "q3Fen": round(q3),
+                        "fenceFen": round(fence),
+                        "sample": len(items),
+                    },
+                    p,
+                )
+            )
+    return hits
+
+
+def _quantile(ordered: list[float], q: float) -> float:
+    """Linear interpolation between closest ranks (NumPy's default)."""
+    pos = (len(ordered) - 1) * q
+    lo = math.floor(pos)
+    hi = min(lo + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
