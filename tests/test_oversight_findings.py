@@ -190,3 +190,36 @@ async def test_a_bureau_officer_reads_findings_but_cannot_decide_them(
         token=c.bureau.token,
     )
     assert data["decideFinding"]["errors"] == [{"code": "FORBIDDEN", "field": None}]
+
+
+async def test_recording_a_payment_queues_one_audit_scan_for_the_end_of_its_window(
+    session, settings
+):
+    from matchmaker.models import OutboxJob
+    from matchmaker.services import contracts as contract_service
+    from matchmaker.services.accounts import actor_for_token
+    from matchmaker.services.context import ServiceContext
+
+    clock.freeze(START)  # 2026-03-02 01:00 UTC: the window ends at 01:10
+    c = await city(session, settings)
+    p = await make_project(session, c.community, status=ProjectStatus.BIDS_OPENED, method=SOLE)
+    bid = await make_bid(session, p, c.bidders[0].org, price_fen=180_000 * YUAN, opened=True)
+    _, (m1, _) = await make_contract(
+        session, p, bid, milestone_status=MilestoneStatus.ACCEPTED, start=dt.date(2026, 1, 1)
+    )
+    sc = ServiceContext(
+        session=session, actor=await actor_for_token(session, c.bureau.token), settings=settings
+    )
+    for n in (1, 2):
+        await contract_service.record_payment(
+            sc,
+            milestone_id=m1.id,
+            amount_fen=1_000 * YUAN,
+            paid_on=dt.date(2026, 3, 2),
+            voucher_number=f"PZ-{n}",
+        )
+    await session.commit()
+    scans = list(await session.scalars(select(OutboxJob).where(OutboxJob.name == "audit_scan")))
+    assert [(j.dedupe_key, j.run_at) for j in scans] == [
+        ("audit_scan:2026-03-02T01:10:00+00:00", dt.datetime(2026, 3, 2, 1, 10, tzinfo=dt.UTC))
+    ]

@@ -33,6 +33,7 @@ from matchmaker.services.authz import Actor, Capability, require
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.errors import DomainError, ErrorCode, invalid, not_found
 from matchmaker.services.matching import procurement as matching_procurement
+from matchmaker.services.oversight.findings import schedule_scan
 from matchmaker.services.projects import (
     deadline_key,
     expect_state,
@@ -353,6 +354,7 @@ async def open_bids(
     project.opened_by_id = sc.actor.account_id if job_id is None else None
     project.opened_by_job_id = job_id
     await session.flush()
+    await schedule_scan(session)  # the audit scan sees the opened bids (docs/oversight.md)
     await audit.record(
         sc,
         action="project.bids_opened",

@@ -33,6 +33,7 @@ from matchmaker.services.authz import Capability, Scope, require
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.errors import DomainError, ErrorCode, invalid, not_found
 from matchmaker.services.matching import procurement as matching_procurement
+from matchmaker.services.oversight.findings import schedule_scan
 from matchmaker.services.projects import (
     MAX_SERVICE_DAYS,
     PROJECT_FIELDS,
@@ -292,6 +293,7 @@ async def record_payment(
     if milestone.paid_fen == milestone.amount_fen:
         milestone.status = MilestoneStatus.PAID
     await session.flush()
+    await schedule_scan(session)  # the audit scan sees the payment (docs/oversight.md)
     await audit.record(
         sc,
         action="payment.record",

@@ -36,6 +36,7 @@ from matchmaker.services.authz import Capability, require
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.errors import DomainError, ErrorCode, invalid
 from matchmaker.services.matching import procurement as matching_procurement
+from matchmaker.services.oversight.findings import schedule_scan
 from matchmaker.services.projects import (
     expect_state,
     load_in_scope,
@@ -371,6 +372,7 @@ async def confirm_award(sc: ServiceContext, *, project_id: int) -> Project:
     project.awarded_at = clock.now()
     project.awarded_by_id = sc.actor.account_id
     await session.flush()
+    await schedule_scan(session)  # the audit scan sees the award (docs/oversight.md)
     await audit.record(
         sc,
         action="project.award",
