@@ -17,10 +17,12 @@ from matchmaker.matching.fairness import minimum_protected
 from matchmaker.models import (
     AuditEvent,
     Bid,
+    BidTeamMember,
     MatchImpressionItem,
     Notification,
     OrganizationInvitation,
     PerformanceEvaluation,
+    SocialWorkerMembership,
 )
 from matchmaker.models.enums import RegionLevel, WorkerLevel
 from matchmaker.models.procurement import ProcurementMethod, ProjectStatus
@@ -30,6 +32,7 @@ from matchmaker.services.context import ServiceContext
 from matchmaker.services.matching import procurement
 from matchmaker.services.matching.procurement import (
     load_organization_facts,
+    load_worker_facts,
     recommended_organizations,
     recommended_social_workers,
     training_set_organizations_for_project,
@@ -565,3 +568,45 @@ async def test_recommending_organizations_costs_the_same_statements_for_2_or_10(
         return len(statements)
 
     assert await run(2) == await run(10)
+
+
+# --- sealed bids stay sealed --------------------------------------------------------------------
+
+
+async def test_a_sealed_bid_does_not_move_the_bidders_category_experience(session, settings):
+    """Community staff watching an organization's CATEGORY reason ("在为老服务领域做过 N 个项目")
+    must not learn that it just bid: only opened bids count."""
+    clock.freeze(START)
+    c = await city(session, settings, bidders=1)
+    b = c.bidders[0]
+    other = await make_project(session, c.community, status=ProjectStatus.OPEN_FOR_BIDS)
+    await make_bid(session, other, b.org, price_fen=100_000 * YUAN)  # sealed
+    clock.advance(dt.timedelta(minutes=1))
+    sealed = (await load_organization_facts(session, [b.org.id], as_of=clock.now()))[b.org.id]
+    assert sealed.bids_by_category == {} and sealed.past_titles == []
+    opened = await make_project(session, c.community, status=ProjectStatus.BIDS_OPENED)
+    await make_bid(session, opened, b.org, price_fen=100_000 * YUAN, opened=True)
+    clock.advance(dt.timedelta(minutes=1))
+    facts = (await load_organization_facts(session, [b.org.id], as_of=clock.now()))[b.org.id]
+    assert facts.bids_by_category == {"ELDERLY": 1} and facts.past_titles == [opened.title]
+
+
+async def test_a_shared_worker_does_not_reveal_the_other_employers_sealed_bid(session, settings):
+    """A social worker on the staff of A and B is on B's sealed team: A's team suggestions count
+    that team only once the bids are opened."""
+    clock.freeze(START)
+    c = await city(session, settings, bidders=2)
+    a, b = c.bidders
+    session.add(SocialWorkerMembership(social_worker_id=b.worker.id, organization_id=a.org.id))
+    project = await make_project(session, c.community, status=ProjectStatus.OPEN_FOR_BIDS)
+    bid = await make_bid(session, project, b.org, price_fen=100_000 * YUAN)
+    session.add(BidTeamMember(bid_id=bid.id, social_worker_id=b.worker.id, role="督导"))
+    await session.commit()
+    clock.advance(dt.timedelta(minutes=1))
+    as_a = await load_worker_facts(
+        session, [b.worker.id], as_of=clock.now(), organization_id=a.org.id
+    )
+    as_b = await load_worker_facts(
+        session, [b.worker.id], as_of=clock.now(), organization_id=b.org.id
+    )
+    assert (as_a[b.worker.id].live_teams, as_b[b.worker.id].live_teams) == (0, 1)
