@@ -398,3 +398,26 @@ async def test_the_summary_costs_the_same_statements_for_few_or_many_projects(
         )
         await _pay(session, contract, m, 100, dt.date(2027, 3, 1), 1)
     assert await run() == few
+
+
+async def test_a_second_grant_inside_the_first_ones_region_counts_nothing_twice(
+    gql, session, settings
+):
+    from matchmaker.services import accounts
+    from matchmaker.services.bootstrap import system_context
+
+    d = await dataset(session, settings)
+    w = d.c.world
+    await accounts.add_grant(
+        system_context(session, settings),
+        account_id=d.c.auditor.account.id,
+        role=Role.AUDITOR,
+        region_id=w.street_a.id,
+    )
+    await session.commit()
+    s = (await gql(SUMMARY, {"y": 2027}, token=d.c.auditor.token))["spendingSummary"]
+    assert s["projects"] == 5 and s["budgetedFen"] == 650_000 * YUAN
+    assert [r["key"] for r in s["byRegion"]] == [
+        gid("Region", w.street_a.id),
+        gid("Region", w.street_b.id),
+    ]

@@ -159,7 +159,11 @@ async def _area(sc: ServiceContext, scope: Scope, region_id: int | None) -> list
         stmt = select(Region).where(Region.parent_id.is_(None))
     else:
         stmt = select(Region).where(Region.path.in_(scope.region_paths))
-    return list(await sc.session.scalars(stmt.order_by(Region.path)))
+    regions = list(await sc.session.scalars(stmt.order_by(Region.path)))
+    # A grant inside another grant's region adds nothing (and would show twice in byRegion).
+    return [
+        r for r in regions if not any(o is not r and r.path.startswith(o.path) for o in regions)
+    ]
 
 
 def _facts(roots: list[Region], scope: Scope, year: int | None) -> Any:
