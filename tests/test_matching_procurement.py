@@ -175,6 +175,38 @@ async def test_team_suggestions_only_while_bidding_or_for_the_running_organizati
     assert len(data["recommendedSocialWorkers"]["items"]) == 1
 
 
+WORKERS_OF_MINE = """query($p: ID!) { recommendedSocialWorkers(projectId: $p) {
+  items { socialWorker { id } } } }"""
+
+
+async def test_team_suggestions_without_an_organization_use_the_callers_own_or_the_running_one(
+    gql, session, settings
+):
+    clock.freeze(START)
+    c = await city(session, settings, bidders=2)
+    winner, loser = c.bidders
+    project = await make_project(session, c.community, status=ProjectStatus.OPEN_FOR_BIDS)
+    # While bidding: the admin's only organization.
+    data = await gql(WORKERS_OF_MINE, {"p": gid("Project", project.id)}, token=loser.admin.token)
+    assert [i["socialWorker"]["id"] for i in data["recommendedSocialWorkers"]["items"]] == [
+        gid("SocialWorker", loser.worker.id)
+    ]
+    # After the award: the running organization for its admin; the loser is refused.
+    bid = await make_bid(session, project, winner.org, price_fen=200_000 * YUAN, opened=True)
+    await make_contract(session, project, bid)
+    data = await gql(WORKERS_OF_MINE, {"p": gid("Project", project.id)}, token=winner.admin.token)
+    assert [i["socialWorker"]["id"] for i in data["recommendedSocialWorkers"]["items"]] == [
+        gid("SocialWorker", winner.worker.id)
+    ]
+    body = await gql(
+        WORKERS_OF_MINE,
+        {"p": gid("Project", project.id)},
+        token=loser.admin.token,
+        expect_errors=True,
+    )
+    assert codes(body) == {"NOT_FOUND"}
+
+
 async def test_a_recommended_social_worker_reads_exactly_as_the_social_worker_node(
     gql, session, settings
 ):

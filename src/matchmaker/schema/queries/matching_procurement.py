@@ -50,19 +50,23 @@ class MatchingProcurementQueries:
 
     @strawberry.field(
         description="Your organization's active social workers for a project's team (its "
-        "admins): while the project is open for bids, or once your organization runs it."
+        "admins): while the project is open for bids, or once your organization runs it. "
+        "Without `organizationId`: the organization running the project if you administer it, "
+        "else your only organization."
     )
     async def recommended_social_workers(
         self,
         info: Info,
         project_id: strawberry.ID,
-        organization_id: strawberry.ID,
         first: int = 20,
+        organization_id: strawberry.ID | None = None,
     ) -> SocialWorkerRecommendations:
         result = await service.recommended_social_workers(
             info.context.service,
             project_id=decode_id(project_id, "Project", "projectId"),
-            organization_id=decode_id(organization_id, "Organization", "organizationId"),
+            organization_id=decode_id(organization_id, "Organization", "organizationId")
+            if organization_id is not None
+            else None,
             first=first,
         )
         return social_worker_recommendations(result)

@@ -977,16 +977,28 @@ async def recommended_projects(
 
 
 async def recommended_social_workers(
-    sc: ServiceContext, *, project_id: int, organization_id: int, first: int = 20
+    sc: ServiceContext, *, project_id: int, organization_id: int | None, first: int = 20
 ) -> Recommendations:
     """The organization's own active social workers for a project's team (its admins): while
     the project is open for bids (the organization preparing a bid), or once the organization
-    runs it. Anything else is ``NOT_FOUND``, the same answer as a missing project."""
+    runs it. Anything else is ``NOT_FOUND``, the same answer as a missing project.
+
+    Without ``organization_id``: the organization running the project when the caller
+    administers it, else the caller's only organization; an admin of several organizations
+    must name one (``NOT_FOUND`` on ``organizationId`` otherwise)."""
     scope = require(sc.actor, Capability.BID_SUBMIT)
     _check_first(first)
+    session = sc.session
+    if organization_id is None:
+        runner = await running_organization_id(session, project_id)
+        if runner is not None and runner in scope.organization_ids:
+            organization_id = runner
+        elif len(scope.organization_ids) == 1:
+            organization_id = next(iter(scope.organization_ids))
+        else:
+            raise not_found("Organization")
     if organization_id not in scope.organization_ids:
         raise not_found("Organization")
-    session = sc.session
     org = await session.get(Organization, organization_id)
     if org is None or not org.is_active:
         raise not_found("Organization")
