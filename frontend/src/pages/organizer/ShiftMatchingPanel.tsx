@@ -64,6 +64,7 @@ export function ShiftMatchingPanel({ shiftId }: { shiftId: string }) {
           coldStart={data?.coldStart ?? false}
           modelVersion={data?.modelVersion}
           rowKey={(i) => i.volunteer.id}
+          emptyText={t('match.volunteers.none')}
           selection={{
             selected,
             onChange: setSelected,
