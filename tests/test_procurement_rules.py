@@ -724,6 +724,26 @@ async def test_an_organization_sees_the_open_projects_it_qualifies_for(gql, sess
     assert not ids & {gid("Project", p.id) for p in (too_senior, too_high_grade, closed)}
 
 
+async def test_an_expired_registration_does_not_make_an_organization_qualify_for_open_projects(
+    gql, session, settings
+):
+    clock.freeze(START)
+    c = await city(session, settings, bidders=1)  # grade 4, one SOCIAL_WORKER-level worker
+    fits = await _open_project(session, c, min_grade=4)
+    fits.worker_requirements = {"SOCIAL_WORKER": 1}
+    await session.commit()
+    variables = {"o": gid("Organization", c.bidders[0].org.id)}
+    body = await gql(OPEN_FOR_ORG, variables, token=c.bidders[0].admin.token)
+    assert [n["id"] for n in body["openProjectsForOrganization"]["nodes"]] == [
+        gid("Project", fits.id)
+    ]
+    # The only worker's registration lapsed yesterday: the project needs one valid worker.
+    c.bidders[0].worker.registration_expires_on = START.date() - dt.timedelta(days=1)
+    await session.commit()
+    body = await gql(OPEN_FOR_ORG, variables, token=c.bidders[0].admin.token)
+    assert body["openProjectsForOrganization"]["nodes"] == []
+
+
 NODE = """query($id: ID!) { node(id: $id) { id } }"""
 
 

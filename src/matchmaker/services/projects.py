@@ -32,6 +32,7 @@ from matchmaker.models import (
     SocialWorkerMembership,
 )
 from matchmaker.models.enums import RegionLevel, Role, ServiceCategory, WorkerLevel
+from matchmaker.models.organizations import MembershipStatus
 from matchmaker.models.procurement import (
     BidStatus,
     FundingSource,
@@ -663,7 +664,12 @@ async def qualifying_open_statement(sc: ServiceContext, *, organization_id: int)
             )
             .where(
                 SocialWorkerMembership.organization_id == organization_id,
+                SocialWorkerMembership.status == MembershipStatus.ACTIVE,
                 SocialWorker.is_active.is_(True),
+                # Only a registration valid today counts towards the required workers, as at
+                # submission (docs/procurement.md).
+                SocialWorker.registration_expires_on
+                >= clock.now().astimezone(clock.SHANGHAI).date(),
             )
         )
     )
