@@ -176,12 +176,13 @@ async def app(settings: Settings, engine: AsyncEngine) -> AsyncIterator[Any]:
         yield application
 
 
-def _endpoint(query: str) -> str:
-    """Like the front end (src/api/client.ts): evidence uploads go to their own route."""
+def _endpoint(query: str, token: str | None) -> str:
+    """Like the front end (src/api/client.ts): a signed-in caller's evidence uploads go to their
+    own route (an anonymous one is refused there before its body is read: 401)."""
     from matchmaker.web.app import UPLOAD_FIELDS
 
     uploads = any(f"{name}(" in query.replace(" (", "(") for name in UPLOAD_FIELDS)
-    return "/graphql/upload" if uploads else "/graphql"
+    return "/graphql/upload" if uploads and token else "/graphql"
 
 
 class GraphQLClient:
@@ -200,7 +201,9 @@ class GraphQLClient:
     ) -> dict[str, Any]:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         response = await self.http.post(
-            _endpoint(query), json={"query": query, "variables": variables or {}}, headers=headers
+            _endpoint(query, token),
+            json={"query": query, "variables": variables or {}},
+            headers=headers,
         )
         assert response.status_code == 200, response.text
         body = response.json()
