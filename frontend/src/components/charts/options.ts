@@ -37,6 +37,25 @@ export function barOption(points: Point[], unit: string): EChartsCoreOption {
   };
 }
 
+export interface Series {
+  name: string;
+  values: number[];
+  color?: string;
+}
+
+/** Horizontal grouped bars (e.g. budgeted and contracted per category), categories top down. */
+export function groupedBarOption(categories: string[], series: Series[], unit: string): EChartsCoreOption {
+  const order = categories.map((_, i) => i).reverse();
+  return {
+    grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
+    legend: { top: 0 },
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v: unknown) => `${Number(v).toLocaleString('en-US')} ${unit}` },
+    xAxis: { type: 'value', axisLabel: { formatter: (v: number) => v.toLocaleString('en-US') } },
+    yAxis: { type: 'category', data: order.map((i) => categories[i]) },
+    series: series.map((s) => ({ type: 'bar', name: s.name, color: s.color, data: order.map((i) => s.values[i]) })),
+  };
+}
+
 /** A ring of shares with a legend. */
 export function pieOption(points: Point[], unit: string): EChartsCoreOption {
   return {

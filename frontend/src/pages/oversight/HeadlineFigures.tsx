@@ -7,11 +7,14 @@ type Summary = OversightSummaryQuery['spendingSummary'];
 
 function Money({ title, fen, testId }: { title: string; fen: number | null; testId: string }) {
   const { locale } = useI18n();
+  const short = yuanShort(fen, locale);
+  const exact = yuan(fen);
   return (
     <Card size="small" style={{ height: '100%' }}>
-      <Statistic title={title} value={yuanShort(fen, locale)} />
-      <Typography.Text type="secondary" data-testid={testId} style={{ fontSize: 12 }}>
-        {yuan(fen)}
+      <Statistic title={title} value={short} />
+      {/* The exact amount under a shortened one (¥63.27万 → ¥632,700.00). */}
+      <Typography.Text type="secondary" data-testid={testId} style={{ fontSize: 12, display: short === exact ? 'none' : undefined }}>
+        {exact}
       </Typography.Text>
     </Card>
   );

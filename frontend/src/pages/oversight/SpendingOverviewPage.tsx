@@ -6,7 +6,7 @@ import { OversightSummaryDocument, type SpendingSliceFragment } from '../../api/
 import { useQuery } from '../../api/client';
 import { ListState } from '../../components/ListState';
 import { LazyEChart } from '../../components/charts/LazyEChart';
-import { barOption, lineOption, pieOption } from '../../components/charts/options';
+import { groupedBarOption, lineOption, pieOption } from '../../components/charts/options';
 import { useI18n, type MessageKey } from '../../i18n';
 import { HeadlineFigures } from './HeadlineFigures';
 import { fenToYuanNumber, hours, percent, yearOptions, yuan } from './figures';
@@ -76,15 +76,18 @@ export function SpendingOverviewPage() {
     () => lineOption((summary?.byMonth ?? []).map((m) => ({ name: m.month, value: fenToYuanNumber(m.paidFen) })), t('ovs.chartYuan')),
     [summary, t],
   );
-  const categoryOption = useMemo(
-    () =>
-      barOption(
-        (summary?.byCategory ?? []).map((s) => ({ name: sliceLabel('category', s), value: fenToYuanNumber(s.contractedFen) })),
-        t('ovs.chartYuan'),
-      ),
+  const categoryOption = useMemo(() => {
+    const slices = summary?.byCategory ?? [];
+    return groupedBarOption(
+      slices.map((s) => sliceLabel('category', s)),
+      [
+        { name: t('ovs.budgeted'), values: slices.map((s) => fenToYuanNumber(s.budgetedFen)), color: '#f0a39b' },
+        { name: t('ovs.contracted'), values: slices.map((s) => fenToYuanNumber(s.contractedFen)), color: '#c41d1d' },
+      ],
+      t('ovs.chartYuan'),
+    );
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [summary, t],
-  );
+  }, [summary, t]);
   const fundingOption = useMemo(
     () =>
       pieOption(
@@ -164,7 +167,7 @@ export function SpendingOverviewPage() {
               <Col xs={24} lg={12}>
                 <Card title={t('ovs.byCategory')} size="small">
                   {summary.byCategory.length ? (
-                    <LazyEChart option={categoryOption} label={t('ovs.byCategoryLabel')} height={Math.max(160, summary.byCategory.length * 32)} testId="chart-category" />
+                    <LazyEChart option={categoryOption} label={t('ovs.byCategoryLabel')} height={Math.max(200, 48 + summary.byCategory.length * 34)} testId="chart-category" />
                   ) : (
                     <Typography.Text type="secondary">{t('ovs.noData')}</Typography.Text>
                   )}
