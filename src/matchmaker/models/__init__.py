@@ -10,6 +10,7 @@ from matchmaker.models.matching import (
     OrganizationInvitation,
     VolunteerInvitation,
 )
+from matchmaker.models.micro_wishes import MicroWish
 from matchmaker.models.notifications import Notification
 from matchmaker.models.organizations import (
     Organization,
@@ -66,6 +67,7 @@ __all__ = [
     "MatchImpression",
     "MatchImpressionItem",
     "MatchingModel",
+    "MicroWish",
     "Milestone",
     "Need",
     "Notification",
