@@ -40,6 +40,7 @@ from matchmaker.seed.demo import (
 )
 from matchmaker.seed.matching import seed_matching
 from matchmaker.seed.organizations import seed_organizations, seed_social_workers
+from matchmaker.seed.oversight import seed_oversight
 from matchmaker.seed.procurement import seed_procurement
 from matchmaker.seed.regions import seed_regions
 from matchmaker.seed.volunteering import seed_volunteering
@@ -59,6 +60,8 @@ STEPS: list[tuple[str, Step]] = [
     ("volunteering", seed_volunteering),
     # After the volunteering (and procurement) data: simulated history, then trained models.
     ("matching", seed_matching),
+    # After everything it audits: the scan, so the auditor's queue is there at once.
+    ("oversight", seed_oversight),
     # Further domains add their steps here, after the ones they build on.
 ]
 
