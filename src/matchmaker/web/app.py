@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 import hashlib
@@ -41,6 +42,7 @@ from matchmaker.schema.errors import MASKED_MESSAGE
 from matchmaker.schema.limits import MAX_DOCUMENT_CHARS, is_query_only, parse_bounded
 from matchmaker.schema.mutations.accounts import SESSION_COOKIE
 from matchmaker.services.accounts import actor_for_token
+from matchmaker.services.passwords import dummy_hash
 from matchmaker.services.ratelimit import (
     DatabaseLimiter,
     DatabaseRegistrationLimiter,
@@ -399,6 +401,8 @@ def create_app(settings: Settings | None = None, *, background_jobs: bool = True
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         engine = create_engine(settings.database_url)
         factory = create_session_factory(engine)
+        # The decoy hash for unknown logins, computed now off the event loop (services/passwords).
+        await asyncio.to_thread(dummy_hash)
         limits = limits_for(settings)
         db_limiter = DatabaseLimiter(settings.login_window_seconds, limits)
         db_registrations = DatabaseRegistrationLimiter(
