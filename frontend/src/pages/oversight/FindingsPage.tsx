@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
-import { Alert, Button, Descriptions, Drawer, Form, Select, Space, Table, Tag, Typography, App as AntApp } from 'antd';
+import { Alert, Button, Descriptions, Drawer, Form, Select, Space, Table, Tag, Tooltip, Typography, App as AntApp } from 'antd';
 import { FindingsDocument, RunAuditScanDocument, type FindingFieldsFragment, type FindingSeverity, type FindingStatus } from '../../api/generated';
 import { useMutation } from '../../api/client';
 import { usePaged } from '../../api/paged';
@@ -25,6 +25,27 @@ export function ruleTitle(t: Translate, rule: string, serverTitle: string): stri
   const key = `find.rule.${rule}` as MessageKey;
   const text = t(key);
   return text === key ? serverTitle : text;
+}
+
+/** The community's code of a region path ("/3701…/370102001001/" → "370102001001"). */
+function lastCode(path: string): string {
+  const parts = path.split('/').filter(Boolean);
+  return parts[parts.length - 1] ?? path;
+}
+
+/** An evidence key's label, and its value with enum codes (method, category) translated. */
+function evidenceLabel(t: Translate, key: string): string {
+  const k = `find.ev.${key}` as MessageKey;
+  const text = t(k);
+  return text === k ? key : text;
+}
+
+function evidenceText(t: Translate, key: string, value: string): string {
+  const prefix = key === 'method' ? 'method.' : key === 'category' ? 'category.' : key === 'requiredGrade' || key === 'organizationGrade' ? 'org.grade.' : null;
+  if (!prefix) return value;
+  const k = `${prefix}${value}` as MessageKey;
+  const text = t(k);
+  return text === k ? value : text;
 }
 
 function subjectType(t: Translate, type: string): string {
@@ -152,16 +173,31 @@ export function FindingsPage() {
           size="middle"
           dataSource={rows}
           pagination={false}
-          scroll={{ x: true }}
+          scroll={{ x: 1300 }}
           onRow={(f) => ({ onDoubleClick: () => setOpenId(f.id) })}
           columns={[
-            { title: t('find.severity'), dataIndex: 'severity', render: (s: FindingSeverity) => <Tag color={SEVERITY_COLOR[s]}>{t(`find.severity.${s}`)}</Tag> },
-            { title: t('find.rule'), render: (_, f) => ruleTitle(t, f.rule, f.ruleTitle) },
-            { title: t('find.subject'), render: (_, f) => `${subjectType(t, f.subject.type)} · ${f.subject.label}` },
-            { title: t('find.region'), dataIndex: 'regionPath' },
-            { title: t('find.money'), dataIndex: 'moneyFen', align: 'right', render: (v: number) => (v ? yuan(v) : '—') },
-            { title: t('find.priority'), dataIndex: 'priority', align: 'right', render: (v: number) => v.toFixed(1) },
             {
+              title: t('find.severity'),
+              dataIndex: 'severity',
+              width: 96,
+              render: (s: FindingSeverity) => <Tag color={SEVERITY_COLOR[s]}>{t(`find.severity.${s}`)}</Tag>,
+            },
+            { title: t('find.rule'), width: 220, render: (_, f) => ruleTitle(t, f.rule, f.ruleTitle) },
+            { title: t('find.subject'), width: 240, render: (_, f) => `${subjectType(t, f.subject.type)} · ${f.subject.label}` },
+            {
+              title: t('find.region'),
+              dataIndex: 'regionPath',
+              width: 130,
+              render: (path: string) => (
+                <Tooltip title={path}>
+                  <span>{lastCode(path)}</span>
+                </Tooltip>
+              ),
+            },
+            { title: t('find.money'), dataIndex: 'moneyFen', align: 'right', width: 130, render: (v: number) => (v ? yuan(v) : '—') },
+            { title: t('find.priority'), dataIndex: 'priority', align: 'right', width: 90, render: (v: number) => v.toFixed(1) },
+            {
+              width: 150,
               title: t('find.status'),
               render: (_, f) => (
                 <Space size={4}>
@@ -170,9 +206,11 @@ export function FindingsPage() {
                 </Space>
               ),
             },
-            { title: t('find.lastSeen'), dataIndex: 'lastSeenAt', render: formatDateTime },
+            { title: t('find.lastSeen'), dataIndex: 'lastSeenAt', width: 150, render: formatDateTime },
             {
               title: '',
+              width: 80,
+              fixed: 'right',
               render: (_, f) => (
                 <Button size="small" onClick={() => setOpenId(f.id)} aria-label={`${t('find.open')} ${ruleTitle(t, f.rule, f.ruleTitle)} ${f.subject.label}`}>
                   {t('find.open')}
@@ -233,8 +271,8 @@ function FindingDetail({ finding, mayDecide, onDecided }: { finding: FindingFiel
       </Typography.Title>
       <Descriptions column={1} size="small" bordered data-testid="finding-evidence">
         {evidenceEntries(finding.evidence).map(([k, v]) => (
-          <Descriptions.Item key={k} label={k}>
-            <span style={{ wordBreak: 'break-all' }}>{v}</span>
+          <Descriptions.Item key={k} label={evidenceLabel(t, k)}>
+            <span style={{ wordBreak: 'break-all' }}>{evidenceText(t, k, v)}</span>
           </Descriptions.Item>
         ))}
       </Descriptions>
@@ -242,7 +280,7 @@ function FindingDetail({ finding, mayDecide, onDecided }: { finding: FindingFiel
         <Space direction="vertical" style={{ marginTop: 12 }}>
           {links.map((l) => (
             <Link key={l.to} to={l.to}>
-              {t('find.subjectPage', { type: subjectType(t, l.type) })}：{l.label}
+              {t('find.subjectPage', { type: subjectType(t, l.type), label: l.label })}
             </Link>
           ))}
         </Space>

@@ -77,7 +77,7 @@ export function SpendingOverviewPage() {
     [summary, t],
   );
   const categoryOption = useMemo(() => {
-    const slices = summary?.byCategory ?? [];
+    const slices = (summary?.byCategory ?? []).filter((s) => s.budgetedFen || s.contractedFen);
     return groupedBarOption(
       slices.map((s) => sliceLabel('category', s)),
       [
@@ -91,7 +91,7 @@ export function SpendingOverviewPage() {
   const fundingOption = useMemo(
     () =>
       pieOption(
-        (summary?.byFundingSource ?? []).map((s) => ({ name: sliceLabel('funding', s), value: fenToYuanNumber(s.contractedFen) })),
+        (summary?.byFundingSource ?? []).filter((s) => s.contractedFen > 0).map((s) => ({ name: sliceLabel('funding', s), value: fenToYuanNumber(s.contractedFen) })),
         t('ovs.chartYuan'),
       ),
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -166,8 +166,8 @@ export function SpendingOverviewPage() {
               </Col>
               <Col xs={24} lg={12}>
                 <Card title={t('ovs.byCategory')} size="small">
-                  {summary.byCategory.length ? (
-                    <LazyEChart option={categoryOption} label={t('ovs.byCategoryLabel')} height={Math.max(200, 48 + summary.byCategory.length * 34)} testId="chart-category" />
+                  {summary.byCategory.some((s) => s.budgetedFen || s.contractedFen) ? (
+                    <LazyEChart option={categoryOption} label={t('ovs.byCategoryLabel')} height={Math.max(200, 48 + summary.byCategory.filter((s) => s.budgetedFen || s.contractedFen).length * 34)} testId="chart-category" />
                   ) : (
                     <Typography.Text type="secondary">{t('ovs.noData')}</Typography.Text>
                   )}
@@ -175,7 +175,7 @@ export function SpendingOverviewPage() {
               </Col>
               <Col xs={24} lg={12}>
                 <Card title={t('ovs.byFunding')} size="small">
-                  {summary.byFundingSource.length ? (
+                  {summary.byFundingSource.some((s) => s.contractedFen > 0) ? (
                     <LazyEChart option={fundingOption} label={t('ovs.byFundingLabel')} height={260} testId="chart-funding" />
                   ) : (
                     <Typography.Text type="secondary">{t('ovs.noData')}</Typography.Text>
