@@ -57,7 +57,7 @@ class Settings:
     registration_window_seconds: int = 60 * 60
     #: Bearer token for /metrics. Unset: open in development and test, 404 in production.
     metrics_token: str | None = field(default=None, repr=False)
-    #: Minimum days between publishing an open tender and its bid deadline (issue: configurable).
+    #: Minimum days between publishing an open tender and its bid deadline (docs/domain.md).
     open_tender_min_days: int = 20
     #: Procurement matching (docs/matching.md, "Fairness and load"). An organization is
     #: "small or new" — FA*IR's protected group — when founded fewer than this many years ago,

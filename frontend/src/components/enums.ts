@@ -16,7 +16,7 @@ export const CATEGORIES: ServiceCategory[] = [
   'OTHER',
 ];
 
-/** Star level thresholds in approved hours (DESIGN §3): 1–5 stars at 100/300/600/1000/1500. */
+/** Star level thresholds in approved hours (docs/volunteering.md): 1–5 stars at 100/300/600/1000/1500. */
 export const STAR_HOURS = [100, 300, 600, 1000, 1500];
 
 export interface StarProgress {

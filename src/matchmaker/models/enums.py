@@ -1,4 +1,4 @@
-"""Enumerations of the domain (DESIGN §2–§3). Stored by name."""
+"""Enumerations of the domain (docs/domain.md). Stored by name."""
 
 from __future__ import annotations
 

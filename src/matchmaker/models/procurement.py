@@ -1,4 +1,4 @@
-"""Community projects and their procurement (DESIGN §3: Need … PerformanceEvaluation).
+"""Community projects and their procurement (docs/procurement.md: Need … PerformanceEvaluation).
 
 Money is integer fen. Shares and scores are integers too: milestone shares in basis points
 (10000 = 100%), evaluation scores in hundredths of a point, so sums and comparisons are exact.

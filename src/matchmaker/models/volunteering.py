@@ -1,6 +1,6 @@
 """Volunteering: activities, shifts, signups, attendance, the hours ledger, certificates.
 
-DESIGN §3 (Activity, Shift, Signup, Attendance, ServiceRecord, Star level, Certificate).
+docs/volunteering.md (Activity, Shift, Signup, Attendance, ServiceRecord, Star level, Certificate).
 The hours ledger is append-mostly: an approved record is never updated; a correction is a
 reversing record (negative minutes) plus a new one. Totals on ``volunteers`` are a cache of the
 ledger, recomputed by jobs for the volunteers listed in ``volunteer_total_changes``.

@@ -7,8 +7,8 @@ real). The other cities of Shandong (3702 青岛 … 3717 菏泽, without 3712, 
 2019) carry their real county-level divisions; their streets and communities are generated
 here, deterministically and independently of ``--seed`` (the map doesn't change with the seed).
 
-Codes follow DESIGN §3: street segment 001–099 街道, 100–199 镇; community segment 001–199
-社区, 200–399 村.
+Codes follow docs/domain.md (Regions): street segment 001–099 街道, 100–199 镇; community
+segment 001–199 社区, 200–399 村.
 """
 
 from __future__ import annotations

@@ -122,7 +122,7 @@ async def seed_organizations(ctx: SeedContext) -> None:
         categories = sorted({pattern[2], *rng.sample(CATEGORIES, rng.randint(0, 2))})
         if reps and rng.random() < 0.03:
             # A few organizations share a legal representative (and sometimes the phone):
-            # what the collusion checks (DESIGN §6) must find.
+            # what the collusion checks (docs/oversight.md) must find.
             legal, phone = rng.choice(reps)
             if rng.random() < 0.5:
                 phone = ctx.phones.next()

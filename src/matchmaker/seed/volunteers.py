@@ -147,7 +147,7 @@ class VolunteerFactory:
             if home.longitude is None
             else round(home.longitude + rng.uniform(-0.005, 0.005), 6),
             "max_distance_km": rng.choice((2, 3, 5, 5, 5, 8, 10, 15)),
-            # Minors (14–17 here) may volunteer with a guardian's consent (DESIGN §3).
+            # Minors (14–17 here) may volunteer with a guardian's consent (docs/domain.md).
             "guardian_consent": age < 18,
             "total_minutes": 0,
             "star_level": 0,

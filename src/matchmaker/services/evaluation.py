@@ -1,6 +1,6 @@
 """Evaluation and award (评标、定标).
 
-Scores are integers in hundredths of a point. The formula (DESIGN §3, issue 3):
+Scores are integers in hundredths of a point. The formula (docs/procurement.md, docs/domain.md):
 
 * price score = lowest valid price / bid price × price weight (rounded half up to 0.01);
 * technical score = mean over evaluators of the sum of their criterion scores;
@@ -102,9 +102,10 @@ async def assign_evaluator(sc: ServiceContext, *, project_id: int, account_id: i
     Who may sit on it: an active account holding an evaluator role (community staff, bureau
     officer, expert) whose grant's region contains the project — exactly who can later score
     it, since ``evaluate`` is region-scoped — and who is not tied to a bidder. Whether an
-    organization has bid is sealed until the opening (DESIGN §3), so before it the conflict
-    rule is coarser and independent of the bids: nobody holding a role in *any* organization,
-    with one error and one message; after it, exactly the people of the live bidders. A
+    organization has bid is sealed until the opening (docs/procurement.md), so before it the
+    conflict rule is coarser and independent of the bids: nobody holding a role in *any*
+    organization, with one error and one message; after it, exactly the people of the live
+    bidders. A
     disabled account (the picker offers only active ones) is no assignable account:
     ``NOT_FOUND``, with the same message as a missing one or one without an evaluator role.
     """

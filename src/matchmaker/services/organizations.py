@@ -1,4 +1,4 @@
-"""Social organizations (社会组织): profile, grade, service area, staff (DESIGN §3).
+"""Social organizations (社会组织): profile, grade, service area, staff (docs/domain.md).
 
 Who reads what is decided here, in SQL: region roles see organizations based in their subtree,
 organization admins and social workers see their own organizations, platform admins see all.

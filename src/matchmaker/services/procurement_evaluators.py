@@ -72,8 +72,8 @@ async def evaluator_candidates(
         # The bidders are public now: leave out exactly the people assign_evaluator refuses.
         tied = live_bidder_grants(project.id, RoleGrant.account_id)
     else:
-        # Before the opening, who has bid is sealed (DESIGN §3): a list that dropped only the
-        # bidders' people would name the bidders. Leave out everyone holding a grant in any
+        # Before the opening, who has bid is sealed (docs/procurement.md): a list that dropped
+        # only the bidders' people would name the bidders. Leave out everyone holding a grant in any
         # organization instead, so the list does not depend on the bids; assign_evaluator refuses
         # the same people before the opening, with one answer for all of them.
         tied = select(RoleGrant.account_id).where(RoleGrant.organization_id.is_not(None))

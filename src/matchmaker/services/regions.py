@@ -1,4 +1,4 @@
-"""The tree of administrative divisions (DESIGN §3)."""
+"""The tree of administrative divisions (docs/domain.md, Regions)."""
 
 from __future__ import annotations
 

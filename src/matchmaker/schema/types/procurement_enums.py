@@ -20,7 +20,9 @@ from matchmaker.models.procurement import (
     ReportStatus,
 )
 
-strawberry.enum(ProjectStatus, description="Where a project is in its procurement (DESIGN §3).")
+strawberry.enum(
+    ProjectStatus, description="Where a project is in its procurement (docs/procurement.md)."
+)
 strawberry.enum(FundingSource, description="Who pays for a project.")
 strawberry.enum(ProcurementMethod, description="How the service is purchased.")
 strawberry.enum(BidStatus, description="State of a bid.")
