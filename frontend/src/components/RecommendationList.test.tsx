@@ -44,6 +44,7 @@ describe('reason tags', { timeout: 20_000 }, () => {
 
   it('fall back to the label alone, or to the text for a code this build does not know', () => {
     expect(reasonLabel({ code: 'LOAD', text: '近期服务负荷较轻', weight: 0.1 }, 'en-US')).toBe('Has capacity');
+    expect(reasonLabel({ code: 'LOAD', text: '在手团队 0 个，尚有余力', weight: 0.1 }, 'en-US')).toBe('Has capacity');
     expect(reasonLabel({ code: 'NEW_THING', text: '新的理由', weight: 0.1 }, 'en-US')).toBe('新的理由');
     expect(reasonLabel({ code: 'NEW_THING', text: '新的理由', weight: 0.1 }, 'zh-CN')).toBe('新的理由');
     expect(reasonLabel({ code: 'COLD_START', text: '', weight: 0 }, 'zh-CN')).toBe('冷启动');

@@ -17,6 +17,7 @@ export interface ReasonLike {
 }
 
 const KNOWN = new Set<string>(REASON_CODES);
+const LABEL_ONLY = new Set<string>(['LOAD', 'COLD_START', 'SMALL_ORGANIZATION']);
 
 /** The translated name of a reason code, or null for a code this build does not know. */
 export function reasonName(code: string, locale: Locale): string | null {
@@ -100,7 +101,9 @@ export function reasonLabel(reason: ReasonLike, locale: Locale): string {
   const name = reasonName(reason.code, locale);
   if (locale === 'zh-CN') return reason.text.trim() || name || reason.code;
   if (!name) return reason.text || reason.code;
-  const value = reason.text ? reasonValueEn(reason.text) : null;
+  // A load reason's number is the current load ("在手团队 0 个，尚有余力"): next to "Has capacity"
+  // it would read as the capacity, so the label stands alone.
+  const value = reason.text && !LABEL_ONLY.has(reason.code) ? reasonValueEn(reason.text) : null;
   return value ? `${name}: ${value}` : name;
 }
 
