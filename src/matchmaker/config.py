@@ -216,6 +216,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         oversight_split_window_days=_positive_int(
             env_vars, "MATCHMAKER_OVERSIGHT_SPLIT_WINDOW_DAYS", 90
         ),
+        oversight_hhi_flag=_positive_int(env_vars, "MATCHMAKER_OVERSIGHT_HHI_FLAG", 2500),
         oversight_max_daily_minutes=_positive_int(
             env_vars, "MATCHMAKER_OVERSIGHT_MAX_DAILY_MINUTES", 16 * 60
         ),
