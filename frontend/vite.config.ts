@@ -18,5 +18,7 @@ export default defineConfig({
     environment: 'jsdom',
     include: ['src/**/*.test.{ts,tsx}'],
     setupFiles: ['src/test/setup.ts'],
+    // antd components render slowly in jsdom on a busy 2-core machine; 5 s flakes there.
+    testTimeout: 30_000,
   },
 });
