@@ -478,7 +478,7 @@ export type ProjectSpecInput = {
   needIds?: Array<string | number>;
 };
 
-/** Where a project is in its procurement (DESIGN §3). */
+/** Where a project is in its procurement (docs/procurement.md). */
 export type ProjectStatus =
   | 'DRAFT'
   | 'PENDING_APPROVAL'
@@ -608,7 +608,7 @@ export type ReturnProgressReportInput = {
   reason: string;
 };
 
-/** A role a grant gives (DESIGN §2). */
+/** A role a grant gives (docs/domain.md, Roles). */
 export type Role =
   | 'COMMUNITY_STAFF'
   | 'ORG_ADMIN'

@@ -3,6 +3,7 @@
 from matchmaker.jobs import (
     maintenance,  # noqa: F401
     matching,  # noqa: F401
+    micro_wishes,  # noqa: F401
     oversight,  # noqa: F401
     procurement,  # noqa: F401
     volunteering,  # noqa: F401

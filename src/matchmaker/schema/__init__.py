@@ -17,6 +17,7 @@ from matchmaker.schema.mutations.audit import AuditMutations
 from matchmaker.schema.mutations.jobs import JobMutations
 from matchmaker.schema.mutations.matching import MatchingMutations
 from matchmaker.schema.mutations.matching_procurement import MatchingProcurementMutations
+from matchmaker.schema.mutations.micro_wishes import MicroWishMutations
 from matchmaker.schema.mutations.notifications import NotificationMutations
 from matchmaker.schema.mutations.organizations import OrganizationMutations
 from matchmaker.schema.mutations.oversight import OversightMutations
@@ -30,6 +31,7 @@ from matchmaker.schema.queries.audit import AuditQueries
 from matchmaker.schema.queries.jobs import JobQueries
 from matchmaker.schema.queries.matching import MatchingQueries
 from matchmaker.schema.queries.matching_procurement import MatchingProcurementQueries
+from matchmaker.schema.queries.micro_wishes import MicroWishQueries
 from matchmaker.schema.queries.node import NodeQueries
 from matchmaker.schema.queries.notifications import NotificationQueries
 from matchmaker.schema.queries.organizations import OrganizationQueries
@@ -72,6 +74,7 @@ class Query(
     MatchingQueries,
     MatchingProcurementQueries,
     OversightQueries,
+    MicroWishQueries,
 ):
     pass
 
@@ -91,6 +94,7 @@ class Mutation(
     MatchingMutations,
     MatchingProcurementMutations,
     OversightMutations,
+    MicroWishMutations,
 ):
     pass
 

@@ -30,6 +30,9 @@ OPERATIONS: dict[str, Capability | None] = {
     "myNotifications": None,  # the caller's own, login required
     "unreadNotificationCount": None,
     # volunteering (issue 4)
+    # micro-wishes (docs/micro_wishes.md)
+    "microWishes": C.MICRO_WISH_READ,
+    "myMicroWishClaims": C.MICRO_WISH_CLAIM,
     "activities": C.ACTIVITY_READ,
     "shiftCheckinCode": C.ACTIVITY_MANAGE,
     "shiftRoster": C.HOURS_READ,
@@ -77,6 +80,14 @@ OPERATIONS: dict[str, Capability | None] = {
     "setNoShow": C.ACTIVITY_MANAGE,
     "checkOutRoster": C.ACTIVITY_MANAGE,
     "markAttended": C.ACTIVITY_MANAGE,
+    "recordMicroWish": C.MICRO_WISH_MANAGE,
+    "withdrawMicroWish": C.MICRO_WISH_MANAGE,
+    "confirmMicroWish": C.MICRO_WISH_MANAGE,
+    "returnMicroWishFulfilment": C.MICRO_WISH_MANAGE,
+    "escalateMicroWish": C.MICRO_WISH_MANAGE,
+    "claimMicroWish": C.MICRO_WISH_CLAIM,
+    "releaseMicroWish": C.MICRO_WISH_CLAIM,
+    "reportMicroWishFulfilment": C.MICRO_WISH_CLAIM,
     "signUp": C.VOLUNTEERING_PARTICIPATE,
     "cancelSignup": C.VOLUNTEERING_PARTICIPATE,
     "acceptSignupOffer": C.VOLUNTEERING_PARTICIPATE,

@@ -83,6 +83,11 @@ class Capability(StrEnum):
     FINDING_DECIDE = "finding.decide"
     AUDIT_SCAN_RUN = "audit_scan.run"
 
+    # micro-wishes (docs/micro_wishes.md)
+    MICRO_WISH_READ = "micro_wish.read"  # the public notice board (masked)
+    MICRO_WISH_MANAGE = "micro_wish.manage"  # record, withdraw, confirm, return, escalate
+    MICRO_WISH_CLAIM = "micro_wish.claim"  # claim, release, report fulfilment
+
 
 class ScopeKind(StrEnum):
     PUBLIC = "public"  # anyone, without login
@@ -236,6 +241,16 @@ POLICY: dict[Capability, dict[Role | None, ScopeKind]] = {
     },
     # The purchaser's side: community staff design the project, the bureau runs the tender.
     Capability.ORGANIZATION_INVITE: {R.COMMUNITY_STAFF: S.REGION, R.BUREAU_OFFICER: S.REGION},
+    # Micro-wishes (docs/micro_wishes.md): staff of the community run the board; a volunteer
+    # claims for themself, an org admin for their organization, a team's manager (community
+    # staff or org admin, TEAM_MANAGE) for the team.
+    Capability.MICRO_WISH_READ: {None: S.PUBLIC},
+    Capability.MICRO_WISH_MANAGE: {R.COMMUNITY_STAFF: S.REGION},
+    Capability.MICRO_WISH_CLAIM: {
+        R.VOLUNTEER: S.SELF,
+        R.ORG_ADMIN: S.ORGANIZATION,
+        R.COMMUNITY_STAFF: S.REGION,
+    },
 }
 
 #: Which scope kind each role's grant must carry.

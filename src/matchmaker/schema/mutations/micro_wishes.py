@@ -1,0 +1,177 @@
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable
+
+import strawberry
+
+from matchmaker import models
+from matchmaker.models.micro_wishes import MicroWishKind, MicroWishNeed
+from matchmaker.schema.context import Info
+from matchmaker.schema.errors import UserError, run_mutation
+from matchmaker.schema.relay import decode_id
+from matchmaker.schema.types.enums import ServiceCategory
+from matchmaker.schema.types.micro_wish import MicroWish, wish_from_row
+from matchmaker.services import micro_wishes as service
+from matchmaker.services.context import ServiceContext
+
+
+@strawberry.type
+class MicroWishPayload:
+    micro_wish: MicroWish | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+async def _run(
+    info: Info, action: Callable[[ServiceContext], Awaitable[models.MicroWish]]
+) -> MicroWishPayload:
+    row, errors = await run_mutation(info, action)
+    return MicroWishPayload(
+        micro_wish=await wish_from_row(info.context.service, row), errors=errors
+    )
+
+
+def _wish(wish_id: strawberry.ID) -> int:
+    return decode_id(wish_id, "MicroWish", "wishId")
+
+
+@strawberry.input
+class RecordMicroWishInput:
+    region_id: strawberry.ID = strawberry.field(description="The community.")
+    kind: MicroWishKind
+    category: ServiceCategory
+    title: str
+    description: str = strawberry.field(description="Full text; staff and claimant only.")
+    public_description: str = strawberry.field(description="Shown to everyone; no name.")
+    needs: MicroWishNeed
+    deadline: dt.datetime
+    beneficiary_name: str
+    beneficiary_address: str
+
+
+@strawberry.input
+class MicroWishIdInput:
+    wish_id: strawberry.ID
+
+
+@strawberry.input
+class ClaimMicroWishInput:
+    wish_id: strawberry.ID
+    team_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Claim for a team you manage."
+    )
+    organization_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Claim for the organization you administer."
+    )
+
+
+@strawberry.input
+class MicroWishReasonInput:
+    wish_id: strawberry.ID
+    reason: str
+
+
+@strawberry.input
+class ReportMicroWishFulfilmentInput:
+    wish_id: strawberry.ID
+    report: str
+    minutes: int | None = strawberry.field(
+        default=None, description="A volunteer's time given, for a wish that needs TIME."
+    )
+
+
+@strawberry.input
+class EscalateMicroWishInput:
+    wish_id: strawberry.ID
+    project_id: strawberry.ID = strawberry.field(description="A project draft of the community.")
+
+
+@strawberry.type
+class MicroWishMutations:
+    @strawberry.mutation(description="Record a micro-wish for a community in your grant.")
+    async def record_micro_wish(self, info: Info, input: RecordMicroWishInput) -> MicroWishPayload:
+        return await _run(
+            info,
+            lambda sc: service.record(
+                sc,
+                region_id=decode_id(input.region_id, "Region", "regionId"),
+                kind=input.kind,
+                category=input.category,
+                title=input.title,
+                description=input.description,
+                public_description=input.public_description,
+                needs=input.needs,
+                deadline=input.deadline,
+                beneficiary_name=input.beneficiary_name,
+                beneficiary_address=input.beneficiary_address,
+            ),
+        )
+
+    @strawberry.mutation(description="Take an unclaimed wish off the board.")
+    async def withdraw_micro_wish(
+        self, info: Info, input: MicroWishReasonInput
+    ) -> MicroWishPayload:
+        return await _run(
+            info, lambda sc: service.withdraw(sc, wish_id=_wish(input.wish_id), reason=input.reason)
+        )
+
+    @strawberry.mutation(
+        description="Claim an open wish: for yourself, a team you manage, or your organization."
+    )
+    async def claim_micro_wish(self, info: Info, input: ClaimMicroWishInput) -> MicroWishPayload:
+        return await _run(
+            info,
+            lambda sc: service.claim(
+                sc,
+                wish_id=_wish(input.wish_id),
+                team_id=decode_id(input.team_id, "VolunteerTeam", "teamId")
+                if input.team_id
+                else None,
+                organization_id=decode_id(input.organization_id, "Organization", "organizationId")
+                if input.organization_id
+                else None,
+            ),
+        )
+
+    @strawberry.mutation(description="Give back a wish you claimed, before reporting it done.")
+    async def release_micro_wish(self, info: Info, input: MicroWishIdInput) -> MicroWishPayload:
+        return await _run(info, lambda sc: service.release(sc, wish_id=_wish(input.wish_id)))
+
+    @strawberry.mutation(description="Report a wish you hold as fulfilled.")
+    async def report_micro_wish_fulfilment(
+        self, info: Info, input: ReportMicroWishFulfilmentInput
+    ) -> MicroWishPayload:
+        return await _run(
+            info,
+            lambda sc: service.report_fulfilment(
+                sc, wish_id=_wish(input.wish_id), report=input.report, minutes=input.minutes
+            ),
+        )
+
+    @strawberry.mutation(description="Confirm a reported fulfilment (the community's staff).")
+    async def confirm_micro_wish(self, info: Info, input: MicroWishIdInput) -> MicroWishPayload:
+        return await _run(info, lambda sc: service.confirm(sc, wish_id=_wish(input.wish_id)))
+
+    @strawberry.mutation(description="Send a fulfilment report back to the claimant, with why.")
+    async def return_micro_wish_fulfilment(
+        self, info: Info, input: MicroWishReasonInput
+    ) -> MicroWishPayload:
+        return await _run(
+            info,
+            lambda sc: service.return_fulfilment(
+                sc, wish_id=_wish(input.wish_id), reason=input.reason
+            ),
+        )
+
+    @strawberry.mutation(description="Link an open wish to a project draft (实事微项目).")
+    async def escalate_micro_wish(
+        self, info: Info, input: EscalateMicroWishInput
+    ) -> MicroWishPayload:
+        return await _run(
+            info,
+            lambda sc: service.escalate(
+                sc,
+                wish_id=_wish(input.wish_id),
+                project_id=decode_id(input.project_id, "Project", "projectId"),
+            ),
+        )

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import strawberry
+
+from matchmaker.models import MicroWish as MicroWishRow
+from matchmaker.models import Region as RegionRow
+from matchmaker.models.micro_wishes import MicroWishStatus
+from matchmaker.schema.context import Info
+from matchmaker.schema.relay import Connection, connection, decode_id
+from matchmaker.schema.types.micro_wish import MicroWish, wishes_from_rows
+from matchmaker.services import micro_wishes as service
+from matchmaker.services.pagination import Page, paginate
+
+
+async def _connection(info: Info, page: Page[MicroWishRow]) -> Connection[MicroWish]:
+    typed = {w.pk: w for w in await wishes_from_rows(info.context.service, page.items)}
+    return connection(page, lambda row: typed[row.id])
+
+
+@strawberry.type
+class MicroWishQueries:
+    @strawberry.field(
+        description="The micro-wish board (public, masked), newest first. `regionId` limits "
+        "to a subtree (docs/micro_wishes.md)."
+    )
+    async def micro_wishes(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        region_id: strawberry.ID | None = None,
+        status: MicroWishStatus | None = None,
+    ) -> Connection[MicroWish]:
+        ctx = info.context
+        region_path = None
+        if region_id is not None:
+            region = await ctx.session.get(RegionRow, decode_id(region_id, "Region", "regionId"))
+            region_path = region.path if region else "/nonexistent/"
+        stmt = service.wishes_statement(ctx.service, region_path=region_path, status=status)
+        page = await paginate(
+            ctx.session, stmt, MicroWishRow.id, first=first, after=after, descending=True
+        )
+        return await _connection(info, page)
+
+    @strawberry.field(
+        description="Wishes you hold: as a volunteer, a team's manager or an organization's admin."
+    )
+    async def my_micro_wish_claims(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[MicroWish]:
+        ctx = info.context
+        stmt = service.my_claims_statement(
+            ctx.service, volunteer_id=await service.my_volunteer_id(ctx.service)
+        )
+        page = await paginate(
+            ctx.session, stmt, MicroWishRow.id, first=first, after=after, descending=True
+        )
+        return await _connection(info, page)

@@ -1,0 +1,126 @@
+"""The micro-wish type (docs/micro_wishes.md): a public notice with masked details."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Self
+
+import strawberry
+
+from matchmaker import models
+from matchmaker.models.micro_wishes import (
+    ClaimantType,
+    MicroWishKind,
+    MicroWishNeed,
+    MicroWishStatus,
+)
+from matchmaker.schema.context import Info
+from matchmaker.schema.relay import Node, node_resolver
+from matchmaker.schema.types.enums import ServiceCategory
+from matchmaker.services import micro_wishes as service
+from matchmaker.services.context import ServiceContext
+
+strawberry.enum(MicroWishKind, description="A resident's own wish, or an everyday affair.")
+strawberry.enum(MicroWishNeed, description="What the wish needs: someone's time, or goods.")
+strawberry.enum(
+    MicroWishStatus,
+    description="OPEN → CLAIMED → FULFILLED → CONFIRMED; or EXPIRED, WITHDRAWN, ESCALATED.",
+)
+strawberry.enum(ClaimantType, description="Who claimed a wish.")
+
+
+@strawberry.type(
+    description="Who holds a wish: a team or an organization by name, a volunteer masked (张*)."
+)
+class MicroWishClaimant:
+    type: ClaimantType
+    display_name: str
+
+
+@strawberry.type(
+    description="The beneficiary's details: only for the community's staff and the claimant."
+)
+class MicroWishBeneficiary:
+    name: str
+    address: str
+    description: str
+
+
+@strawberry.type(
+    description="A micro-wish (微心愿) on a community's notice board (docs/micro_wishes.md)."
+)
+class MicroWish(Node):
+    status: MicroWishStatus
+    kind: MicroWishKind
+    title: str
+    category: ServiceCategory
+    needs: MicroWishNeed
+    deadline: dt.datetime
+    public_description: str = strawberry.field(
+        description="What everyone reads: no name, no address."
+    )
+    claimant: MicroWishClaimant | None
+    claimed_at: dt.datetime | None
+    fulfilment_report: str | None
+    minutes_given: int | None
+    fulfilled_at: dt.datetime | None
+    confirmed_at: dt.datetime | None
+    version: int
+    row: strawberry.Private[models.MicroWish]
+
+    @classmethod
+    def from_row(cls, row: models.MicroWish, claimant: service.ClaimantView | None) -> Self:
+        return cls(
+            pk=row.id,
+            status=row.status,
+            kind=row.kind,
+            title=row.title,
+            category=row.category,
+            needs=row.needs,
+            deadline=row.deadline,
+            public_description=row.public_description,
+            claimant=MicroWishClaimant(type=claimant.type, display_name=claimant.display_name)
+            if claimant
+            else None,
+            claimed_at=row.claimed_at,
+            fulfilment_report=row.fulfilment_report,
+            minutes_given=row.minutes_given,
+            fulfilled_at=row.fulfilled_at,
+            confirmed_at=row.confirmed_at,
+            version=row.version,
+            row=row,
+        )
+
+    @strawberry.field(description="The linked project draft, when escalated.")
+    def project_id(self) -> strawberry.ID | None:
+        from matchmaker.schema.relay import to_global_id
+
+        pid = self.row.project_id
+        return strawberry.ID(to_global_id("Project", pid)) if pid is not None else None
+
+    @strawberry.field(description="Null unless you are the community's staff or the claimant.")
+    async def beneficiary(self, info: Info) -> MicroWishBeneficiary | None:
+        details = await service.beneficiary(info.context.service, self.row)
+        if details is None:
+            return None
+        return MicroWishBeneficiary(
+            name=details.name, address=details.address, description=details.description
+        )
+
+
+async def wishes_from_rows(sc: ServiceContext, rows: list[models.MicroWish]) -> list[MicroWish]:
+    """Types for a page of rows, the claimants' names read in one batch."""
+    names = await service.claimant_names(sc, rows)
+    return [MicroWish.from_row(r, names.get(r.id)) for r in rows]
+
+
+async def wish_from_row(sc: ServiceContext, row: models.MicroWish | None) -> MicroWish | None:
+    if row is None:
+        return None
+    return (await wishes_from_rows(sc, [row]))[0]
+
+
+@node_resolver("MicroWish")
+async def resolve_micro_wish(info: Info, pk: int) -> MicroWish | None:
+    sc = info.context.service
+    return await wish_from_row(sc, await service.get_readable(sc, pk))
