@@ -226,6 +226,22 @@ def test_reasons_keep_only_positive_contributions_and_fall_back_when_a_fact_is_m
     assert rows[1] == []
 
 
+def test_a_reason_whose_fact_is_empty_says_what_is_true_instead_of_naming_nothing():
+    vol = directions.DIRECTIONS["VOLUNTEERS_FOR_SHIFT"]
+    contributions = np.zeros((1, len(vol.features)))
+    contributions[0, vol.index("skills")] = 0.3
+    # The activity asks for no skill: no "具备所需技能：" with nothing after it.
+    (row,) = reasons("VOLUNTEERS_FOR_SHIFT", contributions, {"skills_matched": [[]]})
+    assert [(r.code, r.text) for r in row] == [("SKILLS", "无需特殊技能")]
+    org = directions.DIRECTIONS["ORGANIZATIONS_FOR_PROJECT"]
+    contributions = np.zeros((1, len(org.features)))
+    contributions[0, org.index("category")] = 0.3
+    # No past project in the category (the service passes None): the declared fit, not "0 个项目".
+    facts = {"category_label": ["为老服务"], "category_count": [None]}
+    (row,) = reasons("ORGANIZATIONS_FOR_PROJECT", contributions, facts)
+    assert [(r.code, r.text) for r in row] == [("CATEGORY", "服务领域与项目相符")]
+
+
 def test_reasons_of_a_cold_start_list_say_so():
     spec = directions.DIRECTIONS["ORGANIZATIONS_FOR_PROJECT"]
     contributions = np.zeros((1, len(spec.features)))

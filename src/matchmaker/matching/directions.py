@@ -72,7 +72,7 @@ def _volunteer_features() -> tuple[FeatureSpec, ...]:
     return (
         FeatureSpec("distance", "DISTANCE", 0.25, 1, "距离 {distance_km:.1f} 公里", "距离较近"),
         FeatureSpec("time", "TIME", 0.20, 1, "{slot_label}有空", "时间合适"),
-        FeatureSpec("skills", "SKILLS", 0.15, 1, "具备所需技能：{skills_matched}", "技能匹配"),
+        FeatureSpec("skills", "SKILLS", 0.15, 1, "具备所需技能：{skills_matched}", "无需特殊技能"),
         FeatureSpec("interest", "INTEREST", 0.10, 1, "关注{category_label}类活动", "符合服务意向"),
         FeatureSpec(
             "reliability",
@@ -113,7 +113,7 @@ def _organization_features() -> tuple[FeatureSpec, ...]:
             0.25,
             1,
             "在{category_label}领域做过 {category_count} 个项目",
-            "领域经验匹配",
+            "服务领域与项目相符",
         ),
         FeatureSpec("text", "TEXT", 0.15, 1, "项目内容与机构简介相近", "项目内容与机构简介相近"),
         FeatureSpec("distance", "DISTANCE", 0.10, 1, "距离 {distance_km:.1f} 公里", "距离较近"),

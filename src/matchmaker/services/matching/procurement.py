@@ -345,7 +345,9 @@ def organization_pair_features(
     ]
     facts: dict[str, list[Any]] = {
         "category_label": [CATEGORY_LABELS.get(p.category, p.category) for p in projects],
-        "category_count": [int(c) for c in in_cat],
+        # No past project in the category: the fit comes from the declared service categories,
+        # which the fallback text says ("在…领域做过 0 个项目" would be no reason at all).
+        "category_count": [int(c) if c > 0 else None for c in in_cat],
         "distance_km": [None if math.isnan(d) else float(d) for d in dist_km],
         "punctuality": punctuality,
         "active_contracts": [int(a) for a in active],
