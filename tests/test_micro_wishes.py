@@ -477,3 +477,22 @@ async def test_twenty_concurrent_claims_leave_exactly_one_claimant(
     assert stored.claimant_type is ClaimantType.VOLUNTEER
     assert stored.claimant_id in {v for _, v in people}
     assert stored.version == 2  # recorded, then claimed once
+
+
+async def test_staff_who_claimed_for_their_team_cannot_confirm_their_own_fulfilment(
+    session, settings, gql
+):
+    s = await _setup(session, settings)
+    team = VolunteerTeam(name="新东门志愿服务队", region_id=s["w"].community_a1.id)
+    session.add(team)
+    await session.commit()
+    wish = await _recorded(gql, s)
+    claim = {"i": {"wishId": wish, "teamId": gid("VolunteerTeam", team.id)}}
+    await gql(CLAIM, claim, token=s["staff"].token)
+    await gql(REPORT, {"i": {"wishId": wish, "report": "队员已完成"}}, token=s["staff"].token)
+    await _refused(
+        session, gql, CONFIRM, {"i": {"wishId": wish}}, s["staff"].token, "SELF_CERTIFICATION"
+    )
+    colleague = await staff(session, settings, s["w"].street_a)
+    done = await gql(CONFIRM, {"i": {"wishId": wish}}, token=colleague.token)
+    assert done["confirmMicroWish"]["microWish"]["status"] == "CONFIRMED"
