@@ -521,7 +521,9 @@ async def recommended_volunteers(
     facts: dict[str, list[Any]] = {
         "distance_km": [None if np.isnan(dist[i]) else float(dist[i]) for i in top],
         "slot_label": [slot_label(need)] * len(top),
-        "skills_matched": ["、".join(activity.required_skills) or "无特殊要求"] * len(top),
+        # Retrieval keeps only volunteers with every required skill; none required → the
+        # fallback text (无需特殊技能).
+        "skills_matched": ["、".join(activity.required_skills) or None] * len(top),
         "category_label": [CATEGORY_ZH.get(activity.category.value, "")] * len(top),
         "attendance_rate": [
             float(attended[i] / trials[i]) if trials[i] else RELIABILITY_PRIOR for i in top
@@ -725,7 +727,11 @@ async def recommended_shifts(
     facts: dict[str, list[Any]] = {
         "distance_km": [None if np.isnan(dist[i]) else float(dist[i]) for i in top],
         "slot_label": [slot_label(int(needs[i])) for i in top],
-        "skills_matched": ["、".join(rows[i].required_skills) or "无特殊要求" for i in top],
+        # The required skills the volunteer has (a shift may ask for more than they have).
+        "skills_matched": [
+            "、".join(k for k in rows[i].required_skills if k in set(volunteer.skills)) or None
+            for i in top
+        ],
         "category_label": [CATEGORY_ZH.get(rows[i].category.value, "") for i in top],
         "attendance_rate": [attended / trials if trials else RELIABILITY_PRIOR] * len(top),
         "times_here": [int(here[i]) for i in top],
