@@ -3,7 +3,7 @@ training job's time and peak memory.
 
     MATCHMAKER_BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test \\
         .venv/bin/python -m benchmarks.matching [--scale province] [--requests 200] \\
-        [--train-scale city]
+        [--train-scale city] [--seed-only | --database URL]
 
 (``make bench`` runs it with the defaults.) In scratch databases next to the given one:
 
@@ -20,7 +20,9 @@ training job's time and peak memory.
    ``train_matching_models`` job runs) on the seed at ``--train-scale`` in a child process:
    wall time and the child's peak resident memory, before and after training.
 
-It prints the figures and the command. The scratch databases are dropped at the end. Not part
+``--seed-only`` seeds the first database and keeps it; ``--database URL`` measures on such a
+kept database instead of seeding (the province seed takes 10–30 minutes). It prints the figures
+and the command. The scratch databases are dropped at the end (a kept one is not). Not part
 of the test suite: timings depend on the machine.
 """
 
@@ -285,13 +287,17 @@ async def main(args: argparse.Namespace) -> None:
         "MATCHMAKER_LOG_LEVEL": "WARNING",
     }
 
-    url = await create_database(admin_url)
+    url = args.database or await create_database(admin_url)
     env["MATCHMAKER_DATABASE_URL"] = url
     os.environ.update(env)
     try:
-        t = time.perf_counter()
-        await seed(url, env, args.scale)
-        print(f"seeded scale {args.scale} in {time.perf_counter() - t:.0f}s", flush=True)
+        if not args.database:
+            t = time.perf_counter()
+            await seed(url, env, args.scale)
+            print(f"seeded scale {args.scale} in {time.perf_counter() - t:.0f}s", flush=True)
+        if args.seed_only:
+            print(f"seeded database kept: {url}")
+            return
         engine = create_engine(url, pool_size=2, max_overflow=0)
         try:
             who = await callers(engine)
@@ -310,7 +316,8 @@ async def main(args: argparse.Namespace) -> None:
                     flush=True,
                 )
     finally:
-        await drop_database(admin_url, url)
+        if not (args.database or args.seed_only):
+            await drop_database(admin_url, url)
 
     url = await create_database(admin_url)
     env["MATCHMAKER_DATABASE_URL"] = url
@@ -337,6 +344,12 @@ def cli() -> None:
     parser.add_argument("--scale", default="province", choices=["small", "city", "province"])
     parser.add_argument("--train-scale", default="city", choices=["small", "city", "province"])
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument(
+        "--database", help="measure on this already seeded database (kept) instead of seeding"
+    )
+    parser.add_argument(
+        "--seed-only", action="store_true", help="seed a scratch database, keep it, print its URL"
+    )
     asyncio.run(main(parser.parse_args()))
 
 
