@@ -9,7 +9,7 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from matchmaker import clock
 from matchmaker.models import MicroWish, Notification, VolunteerTeam
@@ -19,6 +19,7 @@ from matchmaker.models.procurement import ProjectStatus
 from matchmaker.services import micro_wishes
 from matchmaker.services.bootstrap import system_context
 from matchmaker.services.context import ServiceContext
+from matchmaker.services.crypto import encrypt_pii
 from matchmaker.services.errors import DomainError, ErrorCode
 from tests import factories
 from tests.volunteering_helpers import (
@@ -496,3 +497,53 @@ async def test_staff_who_claimed_for_their_team_cannot_confirm_their_own_fulfilm
     colleague = await staff(session, settings, s["w"].street_a)
     done = await gql(CONFIRM, {"i": {"wishId": wish}}, token=colleague.token)
     assert done["confirmMicroWish"]["microWish"]["status"] == "CONFIRMED"
+
+
+async def test_the_board_reads_a_page_in_the_same_number_of_statements_at_10_and_50_wishes(
+    session, settings, gql, engine
+):
+    s = await _setup(session, settings)
+    people = await many_volunteers(session, 50, s["w"].community_a1)
+    key = settings.secret_key
+    for i, (_, vid) in enumerate(people):
+        session.add(
+            MicroWish(
+                region_id=s["w"].community_a1.id,
+                region_path=s["w"].community_a1.path,
+                kind="WISH",
+                category="ELDERLY",
+                title=f"心愿{i}",
+                description="d",
+                public_description="p",
+                needs="TIME",
+                deadline=T0 + 3 * DAY,
+                beneficiary_name_encrypted=encrypt_pii(key, "某人"),
+                beneficiary_address_encrypted=encrypt_pii(key, "某处"),
+                status=MicroWishStatus.CLAIMED,
+                claimant_type=ClaimantType.VOLUNTEER,
+                claimant_id=vid,
+                claimed_at=T0,
+            )
+        )
+    await session.commit()
+    query = """query($n: Int) { microWishes(first: $n) { edges { node {
+      id title claimant { type displayName } beneficiary { name } } } } }"""
+    statements: list[str] = []
+
+    def count_statement(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    async def run(n: int, token: str) -> int:
+        statements.clear()
+        event.listen(engine.sync_engine, "before_cursor_execute", count_statement)
+        try:
+            data = await gql(query, {"n": n}, token=token)
+        finally:
+            event.remove(engine.sync_engine, "before_cursor_execute", count_statement)
+        assert len(data["microWishes"]["edges"]) == n
+        return len(statements)
+
+    for token in (s["staff"].token, s["vol"].token):
+        ten, fifty = await run(10, token), await run(50, token)
+        assert ten == fifty, statements
+        assert fifty <= 8, statements

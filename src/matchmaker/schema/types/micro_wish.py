@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Self
 
 import strawberry
@@ -14,7 +15,7 @@ from matchmaker.models.micro_wishes import (
     MicroWishNeed,
     MicroWishStatus,
 )
-from matchmaker.schema.context import Info
+from matchmaker.schema.context import Context, Info
 from matchmaker.schema.relay import Node, node_resolver
 from matchmaker.schema.types.enums import ServiceCategory
 from matchmaker.services import micro_wishes as service
@@ -100,12 +101,18 @@ class MicroWish(Node):
 
     @strawberry.field(description="Null unless you are the community's staff or the claimant.")
     async def beneficiary(self, info: Info) -> MicroWishBeneficiary | None:
-        details = await service.beneficiary(info.context.service, self.row)
-        if details is None:
+        if not await info.context.loader(beneficiary_readable).load(self.pk):
             return None
+        details = service.beneficiary(info.context.service, self.row)
         return MicroWishBeneficiary(
             name=details.name, address=details.address, description=details.description
         )
+
+
+async def beneficiary_readable(ctx: Context, keys: Sequence[int]) -> list[bool]:
+    """Batched: whether the caller may read each wish's beneficiary (one statement a page)."""
+    readable = await service.beneficiary_readable_ids(ctx.service, list(keys))
+    return [k in readable for k in keys]
 
 
 async def wishes_from_rows(sc: ServiceContext, rows: list[models.MicroWish]) -> list[MicroWish]:
