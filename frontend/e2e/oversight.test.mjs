@@ -218,3 +218,24 @@ test('the auditor reads the spending overview, drills into a district and confir
   await s.assertClean();
   await s.close();
 });
+
+test('the bureau officer sees the figures and the findings but neither scans nor decides', async () => {
+  const s = await openPage(browser, app);
+  const { page } = s;
+  await uiLogin(s, 'bureau', AUDITOR.password);
+  await s.go('/app');
+  const workbench = page.getByTestId('oversight-workbench');
+  await workbench.getByTestId('headline-figures').waitFor();
+  await workbench.getByTestId('open-findings-card').getByText('待处理发现').waitFor();
+  await screenshot(page, 'bureau-officer-oversight-workbench');
+  await workbench.getByRole('link', { name: '处理审计发现' }).click();
+  await page.waitForURL((url) => url.pathname === '/app/findings');
+  const table = page.getByTestId('findings-table');
+  await table.locator('tbody tr.ant-table-row').first().waitFor();
+  assert.equal(await page.getByRole('button', { name: '立即扫描' }).count(), 0, 'only auditors run the scan');
+  await table.locator('tbody tr.ant-table-row').first().getByRole('button', { name: /查看/ }).click();
+  await page.getByTestId('finding-evidence').waitFor();
+  assert.equal(await page.getByLabel('核查说明').count(), 0, 'only auditors decide');
+  await s.assertClean();
+  await s.close();
+});

@@ -272,7 +272,7 @@ function FindingDetail({ finding, mayDecide, onDecided }: { finding: FindingFiel
       <Descriptions column={1} size="small" bordered data-testid="finding-evidence">
         {evidenceEntries(finding.evidence).map(([k, v]) => (
           <Descriptions.Item key={k} label={evidenceLabel(t, k)}>
-            <span style={{ wordBreak: 'break-all' }}>{evidenceText(t, k, v)}</span>
+            <span style={{ wordBreak: 'break-word', whiteSpace: 'pre-line' }}>{evidenceText(t, k, v)}</span>
           </Descriptions.Item>
         ))}
       </Descriptions>

@@ -150,7 +150,7 @@ export function SpendingOverviewPage() {
                     <Descriptions.Item label={t('ovs.smallOrNewShare')}>{percent(summary.concentration.smallOrNewShare)}</Descriptions.Item>
                   </Descriptions>
                   {summary.projectsByState.length > 0 && (
-                    <Space wrap size={[4, 4]} aria-label={t('ovs.projectsByState')}>
+                    <Space wrap size={[4, 4]} style={{ marginTop: 8 }} aria-label={t('ovs.projectsByState')}>
                       {summary.projectsByState.map((s) => {
                         const key = `projectStatus.${s.status}` as MessageKey;
                         const label = t(key);

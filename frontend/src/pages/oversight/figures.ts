@@ -117,12 +117,22 @@ export function subjectLinks(subject: { type: string; id: string; label: string 
   return links;
 }
 
-/** One evidence entry for display: amounts in *Fen as yuan, lists joined, objects as JSON. */
+/**
+ * One evidence entry for display: amounts in *Fen as yuan (also inside lists and objects), lists
+ * joined with commas, objects as "key value" pairs, several objects one per line.
+ */
 export function evidenceValue(key: string, value: unknown): string {
   if (value === null || value === undefined) return '—';
   if (/Fen$/.test(key) && typeof value === 'number') return yuan(value);
-  if (Array.isArray(value)) return value.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(', ');
-  if (typeof value === 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) {
+    const objects = value.some((v) => v !== null && typeof v === 'object' && !Array.isArray(v));
+    return value.map((v) => evidenceValue(key, v)).join(objects ? '\n' : ', ');
+  }
+  if (typeof value === 'object') {
+    return Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => `${k} ${evidenceValue(k, v)}`)
+      .join(' · ');
+  }
   return String(value);
 }
 
