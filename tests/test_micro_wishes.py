@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import event, select
 
 from matchmaker import clock
-from matchmaker.models import MicroWish, Notification, VolunteerTeam
+from matchmaker.models import AuditEvent, MicroWish, Notification, VolunteerTeam
 from matchmaker.models.enums import Role
 from matchmaker.models.micro_wishes import ClaimantType, MicroWishStatus
 from matchmaker.models.procurement import ProjectStatus
@@ -144,6 +144,19 @@ async def test_a_wish_goes_from_recorded_to_claimed_to_fulfilled_to_confirmed(
         )
     }
     assert {"micro_wish.claimed", "micro_wish.fulfilled", "micro_wish.confirmed"} <= kinds
+    actions = list(
+        await session.scalars(
+            select(AuditEvent.action)
+            .where(AuditEvent.subject_type == "MicroWish", AuditEvent.subject_id == stored.id)
+            .order_by(AuditEvent.id)
+        )
+    )
+    assert actions == [
+        "micro_wish.record",
+        "micro_wish.claim",
+        "micro_wish.report",
+        "micro_wish.confirm",
+    ]
     await session.commit()
 
 
@@ -443,12 +456,27 @@ async def test_the_nightly_sweep_reopens_late_claims_and_expires_unclaimed_wishe
     await session.commit()
 
 
-def test_the_sweep_is_a_nightly_job_in_the_registry():
-    from matchmaker.jobs import tasks  # noqa: F401
+async def test_the_nightly_job_runs_the_sweep_through_the_outbox(
+    session, settings, session_factory, gql
+):
+    from matchmaker.jobs import tasks  # noqa: F401  (registers the jobs)
+    from matchmaker.jobs.outbox import schedule
     from matchmaker.jobs.registry import JOBS
+    from matchmaker.jobs.runner import execute
+    from matchmaker.models import OutboxJob
+    from matchmaker.models.jobs import JobStatus
 
-    spec = JOBS["sweep_micro_wish_deadlines"]
-    assert spec.cron == ({5}, {16})  # 16:05 UTC = 00:05 Beijing time
+    assert JOBS["sweep_micro_wish_deadlines"].cron == ({5}, {16})  # 00:05 Beijing time
+    s = await _setup(session, settings)
+    wish = await _recorded(gql, s)
+    clock.freeze(T0 + 4 * DAY)
+    job_id = await schedule(session, "sweep_micro_wish_deadlines", {})
+    await session.commit()
+    assert await execute(session_factory, settings, job_id) is JobStatus.DONE
+    row = await session.get(OutboxJob, job_id, populate_existing=True)
+    assert row is not None and row.result == {"reopened": 0, "expired": 1}
+    await session.commit()
+    assert (await _stored(session, wish)).status is MicroWishStatus.EXPIRED
 
 
 @pytest.mark.postgres_only

@@ -461,13 +461,10 @@ async def claim(
     now = clock.now()
     if wish.status is MicroWishStatus.OPEN and wish.deadline <= now:
         raise DomainError(ErrorCode.INVALID_STATE, "The wish's deadline has passed", "wishId")
+    if wish.status is MicroWishStatus.CLAIMED:
+        raise DomainError(ErrorCode.CONFLICT, "Someone has claimed this wish already", "wishId")
     if wish.status is not MicroWishStatus.OPEN:
-        code = ErrorCode.CONFLICT if wish.status is MicroWishStatus.CLAIMED else None
-        raise DomainError(
-            code or ErrorCode.INVALID_STATE,
-            "Someone has claimed this wish already" if code else _illegal(wish, "claimed").message,
-            "wishId",
-        )
+        raise _illegal(wish, "claimed")
     before = audit.snapshot(wish, WISH_FIELDS)
     result = await sc.session.execute(
         update(MicroWish)
