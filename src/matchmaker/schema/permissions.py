@@ -29,7 +29,7 @@ OPERATIONS: dict[str, Capability | None] = {
     "myStaffInvitations": None,  # invitations to the caller's own social-worker profile
     "myNotifications": None,  # the caller's own, login required
     "unreadNotificationCount": None,
-    # volunteering (issue 4)
+    # volunteering (docs/volunteering.md)
     # micro-wishes (docs/micro_wishes.md)
     "microWishes": C.MICRO_WISH_READ,
     "myMicroWishClaims": C.MICRO_WISH_CLAIM,
@@ -45,7 +45,7 @@ OPERATIONS: dict[str, Capability | None] = {
     "volunteers": C.VOLUNTEER_READ,
     "volunteerTeams": C.TEAM_READ,
     "myTeamMemberships": C.VOLUNTEERING_PARTICIPATE,
-    # procurement (issue 3)
+    # procurement (docs/procurement.md)
     "publishedProjects": C.PROJECT_READ,
     "awardAnnouncements": C.PROJECT_READ,
     "projectPipeline": C.PROJECT_PIPELINE_READ,
@@ -73,7 +73,7 @@ OPERATIONS: dict[str, Capability | None] = {
     "spendingSummary": C.OVERSIGHT_READ,
     "findings": C.FINDING_READ,
     # mutations
-    # volunteering (issue 4)
+    # volunteering (docs/volunteering.md)
     "createActivity": C.ACTIVITY_MANAGE,
     "addShift": C.ACTIVITY_MANAGE,
     "cancelActivity": C.ACTIVITY_MANAGE,
@@ -102,7 +102,7 @@ OPERATIONS: dict[str, Capability | None] = {
     "resolveHoursDispute": C.HOURS_APPROVE,
     "requestCertificate": C.CERTIFICATE_REQUEST,
     "revokeCertificate": C.CERTIFICATE_REVOKE,
-    # procurement (issue 3)
+    # procurement (docs/procurement.md)
     "recordNeed": C.NEED_MANAGE,
     "createProject": C.PROJECT_MANAGE,
     "updateProject": C.PROJECT_MANAGE,

@@ -41,7 +41,7 @@ class Capability(StrEnum):
     AUDIT_VERIFY = "audit.verify"
     JOB_READ = "job.read"
     JOB_RUN = "job.run"
-    # procurement (issue 3)
+    # procurement (docs/procurement.md)
     NEED_READ = "need.read"
     NEED_MANAGE = "need.manage"
     PROJECT_READ = "project.read"  # published projects and award announcements: public
@@ -63,7 +63,7 @@ class Capability(StrEnum):
     #: Procurement matching: see recommended organizations for a project and invite them.
     ORGANIZATION_INVITE = "organization.invite"
 
-    # volunteering (issue 4)
+    # volunteering (docs/volunteering.md)
     ACTIVITY_READ = "activity.read"
     ACTIVITY_MANAGE = "activity.manage"
     VOLUNTEERING_PARTICIPATE = "volunteering.participate"
@@ -162,9 +162,9 @@ POLICY: dict[Capability, dict[Role | None, ScopeKind]] = {
     Capability.AUDIT_VERIFY: {R.PLATFORM_ADMIN: S.GLOBAL, R.AUDITOR: S.GLOBAL},
     Capability.JOB_READ: {R.PLATFORM_ADMIN: S.GLOBAL},
     Capability.JOB_RUN: {R.PLATFORM_ADMIN: S.GLOBAL},
-    # Volunteering (issue 4). Activities are public notices; organizing is for community staff
-    # (their communities) and social workers (their organization's projects); on top of the
-    # scope, only an activity's own organizer manages it and certifies its hours
+    # Volunteering (docs/volunteering.md). Activities are public notices; organizing is for
+    # community staff (their communities) and social workers (their organization's projects);
+    # on top of the scope, only an activity's own organizer manages it and certifies its hours
     # ("谁组织谁记录，谁记录谁证明"), so platform admins don't approve hours.
     Capability.ACTIVITY_READ: {None: S.PUBLIC},
     Capability.ACTIVITY_MANAGE: {R.COMMUNITY_STAFF: S.REGION, R.SOCIAL_WORKER: S.ORGANIZATION},
@@ -198,8 +198,8 @@ POLICY: dict[Capability, dict[Role | None, ScopeKind]] = {
     Capability.AUDIT_SCAN_RUN: {R.PLATFORM_ADMIN: S.GLOBAL, R.AUDITOR: S.GLOBAL},
     # Matching models are platform infrastructure: only platform admins train and promote them.
     Capability.MATCHING_MANAGE: {R.PLATFORM_ADMIN: S.GLOBAL},
-    # procurement (issue 3). Writes on the money path belong to the roles that own them; the
-    # platform admin manages accounts, not purchases, so it only reads.
+    # procurement (docs/procurement.md). Writes on the money path belong to the roles that own
+    # them; the platform admin manages accounts, not purchases, so it only reads.
     Capability.NEED_READ: {R.PLATFORM_ADMIN: S.GLOBAL, **_REGIONAL},
     Capability.NEED_MANAGE: {R.COMMUNITY_STAFF: S.REGION},
     Capability.PROJECT_READ: {None: S.PUBLIC},
