@@ -7,6 +7,7 @@ from sqlalchemy import (
     CheckConstraint,
     Enum,
     ForeignKey,
+    Index,
     LargeBinary,
     String,
     UniqueConstraint,
@@ -58,6 +59,8 @@ class Volunteer(TimestampMixin, VersionedMixin, Base):
         CheckConstraint("max_distance_km >= 0", name="max_distance_nonnegative"),
         CheckConstraint("total_minutes >= 0", name="total_minutes_nonnegative"),
         CheckConstraint("star_level BETWEEN 0 AND 5", name="star_level_range"),
+        # "Nearby" retrieval for matching: a coordinate box (docs/matching.md).
+        Index("ix_volunteers_latitude_longitude", "latitude", "longitude"),
     )
 
 

@@ -358,8 +358,23 @@ async def _history(session: AsyncSession, volunteer_ids: Sequence[int]) -> Histo
 # --- volunteers for a shift ------------------------------------------------------------------
 
 
+async def _street_region_ids(session: AsyncSession, activity: Activity) -> list[int]:
+    """The regions of the activity's street (its community's parent), by the path index.
+
+    Fetched first so the retrieval's "in the street or nearby" is two index conditions
+    (home region = ANY(ids) OR coordinates in a box) that PostgreSQL combines with a bitmap OR,
+    instead of a join it would plan as a scan of every volunteer (docs/benchmarks.md).
+    """
+    prefix = _parent_path(activity.region_path)
+    return list(
+        await session.scalars(
+            select(Region.id).where(Region.path.startswith(prefix, autoescape=True))
+        )
+    )
+
+
 def _eligible_volunteers(
-    sc: ServiceContext, shift: Shift, activity: Activity, home: Any
+    sc: ServiceContext, shift: Shift, activity: Activity, street_region_ids: Sequence[int]
 ) -> ColumnElement[bool]:
     """SQL: who may be recommended for (and invited to) the shift.
 
@@ -370,9 +385,7 @@ def _eligible_volunteers(
     """
     now = clock.now()
     start_day = shift.starts_at.astimezone(clock.SHANGHAI).date()
-    nearby: ColumnElement[bool] = home.path.startswith(
-        _parent_path(activity.region_path), autoescape=True
-    )
+    nearby: ColumnElement[bool] = Volunteer.home_region_id.in_(street_region_ids)
     if activity.latitude is not None and activity.longitude is not None:
         lat0, lat1, lon0, lon1 = _bbox(activity.latitude, activity.longitude, NEARBY_KM)
         nearby = or_(
@@ -429,7 +442,9 @@ async def _organized_open_shift(sc: ServiceContext, shift_id: int) -> tuple[Shif
     return shift, activity
 
 
-def _volunteer_retrieval(sc: ServiceContext, shift: Shift, activity: Activity) -> Any:
+def _volunteer_retrieval(
+    sc: ServiceContext, shift: Shift, activity: Activity, street_region_ids: Sequence[int]
+) -> Any:
     home = aliased(Region)
     return (
         select(
@@ -444,7 +459,7 @@ def _volunteer_retrieval(sc: ServiceContext, shift: Shift, activity: Activity) -
             Volunteer.max_distance_km,
         )
         .join(home, home.id == Volunteer.home_region_id)
-        .where(_eligible_volunteers(sc, shift, activity, home))
+        .where(_eligible_volunteers(sc, shift, activity, street_region_ids))
         .order_by((Volunteer.home_region_id == activity.region_id).desc(), Volunteer.id)
         .limit(sc.settings.matching_max_candidates)
     )
@@ -456,7 +471,8 @@ async def recommended_volunteers(
     """Whom to invite to a shift (its organizer only), best first."""
     _check_first(first)
     shift, activity = await _organized_open_shift(sc, shift_id)
-    rows = list(await sc.session.execute(_volunteer_retrieval(sc, shift, activity)))
+    street = await _street_region_ids(sc.session, activity)
+    rows = list(await sc.session.execute(_volunteer_retrieval(sc, shift, activity, street)))
     active = await store.active_scorer(sc.session, VFS)
     if not rows:
         impression_id = await store.log_impression(
@@ -784,12 +800,12 @@ async def invite_volunteers(
     if not 1 <= len(ids) <= MAX_INVITEES:
         raise invalid("volunteerIds", f"Invite 1 to {MAX_INVITEES} volunteers at a time")
     shift, activity = await _organized_open_shift(sc, shift_id)
-    home = aliased(Region)
+    street = await _street_region_ids(sc.session, activity)
     eligible = set(
         await sc.session.scalars(
-            select(Volunteer.id)
-            .join(home, home.id == Volunteer.home_region_id)
-            .where(Volunteer.id.in_(ids), _eligible_volunteers(sc, shift, activity, home))
+            select(Volunteer.id).where(
+                Volunteer.id.in_(ids), _eligible_volunteers(sc, shift, activity, street)
+            )
         )
     )
     if eligible != set(ids):
