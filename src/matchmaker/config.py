@@ -75,7 +75,7 @@ class Settings:
     #: scored per request at most; an outcome (signup, attendance) counts for an impression shown
     #: at most this many days before; invitations a volunteer may receive per 7 days; SmartSort
     #: strength of the push-down of what was already shown/invited often.
-    matching_max_candidates: int = 2000
+    matching_max_candidates: int = 1000
     matching_outcome_window_days: int = 14
     matching_volunteer_invitations_per_week: int = 3
     matching_exposure_strength: float = 0.15

@@ -64,8 +64,10 @@ from matchmaker.services.validation import age_on
 VFS = MatchingDirection.VOLUNTEERS_FOR_SHIFT.value
 SFV = MatchingDirection.SHIFTS_FOR_VOLUNTEER.value
 
-#: Nearby = within this radius of the place (volunteers for a shift) when it has coordinates.
-NEARBY_KM = 10.0
+#: Nearby = within this radius of the place (volunteers for a shift) when it has coordinates: the
+#: default travel limit of a volunteer (further away, the distance fit of most is 0 anyway), and
+#: in a dense city centre still thousands of people (docs/benchmarks.md).
+NEARBY_KM = 5.0
 #: Distance at which the distance fit of a volunteer without a travel limit reaches 0.
 DEFAULT_MAX_KM = 10.0
 #: Shifts for a volunteer: how far ahead the feed looks.
@@ -460,9 +462,28 @@ def _volunteer_retrieval(
         )
         .join(home, home.id == Volunteer.home_region_id)
         .where(_eligible_volunteers(sc, shift, activity, street_region_ids))
-        .order_by((Volunteer.home_region_id == activity.region_id).desc(), Volunteer.id)
+        .order_by(*_nearest_first(activity, street_region_ids))
         .limit(sc.settings.matching_max_candidates)
     )
+
+
+def _nearest_first(activity: Activity, street_region_ids: Sequence[int]) -> list[Any]:
+    """Which candidates the retrieval cap keeps: the community's own people, then the street's,
+    then the nearest by a cheap coordinate distance (no coordinates: last), then by id."""
+    order: list[Any] = [
+        (Volunteer.home_region_id == activity.region_id).desc(),
+        Volunteer.home_region_id.in_(street_region_ids).desc(),
+    ]
+    if activity.latitude is not None and activity.longitude is not None:
+        order.append(
+            func.coalesce(
+                func.abs(Volunteer.latitude - activity.latitude)
+                + func.abs(Volunteer.longitude - activity.longitude),
+                1e6,
+            )
+        )
+    order.append(Volunteer.id)
+    return order
 
 
 async def recommended_volunteers(
