@@ -136,12 +136,19 @@ async def callers(engine: Any) -> dict[str, dict[str, Any]]:
             "JOIN regions gr ON gr.id = g.region_id WHERE p.status = 'OPEN_FOR_BIDS' "
             "AND r.path LIKE gr.path || '%' ORDER BY gr.path DESC, p.id LIMIT 1"
         )
+        # An admin of an organization that can bid on an open project (grade, service region),
+        # so the project list and the team suggestions are real lists, not empty answers.
         admin = await one(
-            "SELECT g.account_id AS account, g.organization_id FROM role_grants g "
-            "JOIN organizations o ON o.id = g.organization_id "
+            "SELECT g.account_id AS account, g.organization_id, p.id AS project_id "
+            "FROM role_grants g JOIN organizations o ON o.id = g.organization_id "
+            "JOIN organization_service_regions osr ON osr.organization_id = o.id "
+            "JOIN regions sr ON sr.id = osr.region_id "
+            "JOIN projects p ON p.status = 'OPEN_FOR_BIDS' AND p.bid_deadline > now() "
+            "AND o.grade >= p.min_grade "
+            "JOIN regions pr ON pr.id = p.region_id AND pr.path LIKE sr.path || '%' "
             "WHERE g.role = 'ORG_ADMIN' AND o.is_active "
             "AND EXISTS (SELECT 1 FROM social_worker_memberships m "
-            "WHERE m.organization_id = o.id) ORDER BY g.id LIMIT 1"
+            "WHERE m.organization_id = o.id) ORDER BY g.id, p.id LIMIT 1"
         )
         volunteer = await one(
             "SELECT v.account_id AS account FROM volunteers v "
@@ -173,7 +180,7 @@ async def callers(engine: Any) -> dict[str, dict[str, Any]]:
         "recommendedProjects": {"token": tokens[admin.account], "vars": {"id": org_gid}},
         "recommendedSocialWorkers": {
             "token": tokens[admin.account],
-            "vars": {"id": project_gid, "org": org_gid},
+            "vars": {"id": to_global_id("Project", int(admin.project_id)), "org": org_gid},
         },
         "recommendedShifts": {"token": tokens[volunteer.account], "vars": {}},
     }
