@@ -64,6 +64,9 @@ def test_serve_in_production_without_a_secret_exits_non_zero_with_the_message(tm
         ("MATCHMAKER_LOGIN_MAX_FAILURES", "0", "must be positive"),
         ("MATCHMAKER_LOG_LEVEL", "LOUD", "is not one of"),
         ("MATCHMAKER_REDIS_URL", "localhost:6379", "must start with redis://"),
+        ("MATCHMAKER_MATCHING_MAX_CANDIDATES", "many", "must be a whole number"),
+        ("MATCHMAKER_MATCHING_ORG_FAIR_P", "1.5", "must be between 0 and 1"),
+        ("MATCHMAKER_MATCHING_EXPOSURE_STRENGTH", "strong", "must be a number"),
     ],
 )
 def test_invalid_values_name_the_variable(tmp_path, variable, value, message):
@@ -93,8 +96,15 @@ def test_every_setting_is_read_from_the_environment(tmp_path):
             "MATCHMAKER_OPEN_TENDER_MIN_DAYS": "25",
             "MATCHMAKER_PUBLIC_URL": "https://mm.example.cn",
             "MATCHMAKER_LOG_LEVEL": "warning",
+            "MATCHMAKER_MATCHING_MAX_CANDIDATES": "500",
+            "MATCHMAKER_MATCHING_ORG_FAIR_P": "0.4",
+            "MATCHMAKER_MATCHING_VOLUNTEER_INVITATIONS_PER_WEEK": "2",
         }
     )
+    assert settings.matching_max_candidates == 500
+    assert settings.matching_org_fair_p == 0.4
+    assert settings.matching_volunteer_invitations_per_week == 2
+    assert settings.matching_org_fair_alpha == 0.1  # not set: the documented default
     assert settings.is_production and settings.secret_key == SECRET
     assert settings.database_url == "postgresql+psycopg://u:p@db:5432/mm"
     assert settings.redis_url == "redis://cache:6379/0"

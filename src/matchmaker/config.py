@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 
 class Environment(StrEnum):
@@ -223,9 +224,51 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         oversight_outlier_min_sample=_positive_int(
             env_vars, "MATCHMAKER_OVERSIGHT_OUTLIER_MIN_SAMPLE", 8
         ),
+        **_matching_settings(env_vars),
         public_base_url=env_vars.get("MATCHMAKER_PUBLIC_URL", f"http://{bind}"),
         log_level=log_level,
     )
+
+
+#: Matching settings read from ``MATCHMAKER_<NAME>`` (docs/matching.md): whole numbers, and the
+#: fractions in ``_MATCHING_FRACTIONS`` (strictly between 0 and 1).
+_MATCHING_INTS = (
+    "matching_new_org_years",
+    "matching_small_org_staff",
+    "matching_org_invitations_per_month",
+    "matching_max_candidates",
+    "matching_outcome_window_days",
+    "matching_volunteer_invitations_per_week",
+    "matching_min_training_rows",
+    "matching_min_training_groups",
+)
+_MATCHING_FRACTIONS = (
+    "matching_org_fair_p",
+    "matching_org_fair_alpha",
+    "matching_exposure_strength",
+)
+
+
+def _matching_settings(env_vars: dict[str, str]) -> dict[str, Any]:
+    defaults: dict[str, Any] = {f.name: f.default for f in fields(Settings)}
+    values: dict[str, Any] = {
+        name: _positive_int(env_vars, f"MATCHMAKER_{name.upper()}", int(defaults[name]))
+        for name in _MATCHING_INTS
+    }
+    for name in _MATCHING_FRACTIONS:
+        variable = f"MATCHMAKER_{name.upper()}"
+        raw = env_vars.get(variable)
+        if raw is None or raw == "":
+            values[name] = defaults[name]
+            continue
+        try:
+            value = float(raw)
+        except ValueError:
+            raise ConfigError(f"{variable}={raw!r} must be a number") from None
+        if not 0 < value < 1:
+            raise ConfigError(f"{variable}={raw!r} must be between 0 and 1")
+        values[name] = value
+    return values
 
 
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
