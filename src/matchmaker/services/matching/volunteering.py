@@ -551,8 +551,9 @@ async def recommended_volunteers(
         capacity=shift.capacity,
         invitation_cap=sc.settings.matching_volunteer_invitations_per_week,
     )
-    scored = active.scorer.score(X)
-    scores = np.asarray(scored.scores, dtype=np.float64)
+    # Rank on the scores alone; the contributions (the reasons) only for the rows shown, which is
+    # what a boosted model's attribution costs most on (docs/matching.md, "Cost of scoring").
+    scores = np.asarray(active.scorer.scores_only(X), dtype=np.float64)
     adjusted = _penalized(scores, invites, sc.settings.matching_exposure_strength)
     top = _order(adjusted)[:first]
     facts: dict[str, list[Any]] = {
@@ -570,7 +571,8 @@ async def recommended_volunteers(
         "invitations_recent": [int(invites[i]) for i in top],
         "places_left": [max(0, shift.capacity - shift.confirmed_count)] * len(top),
     }
-    reasons = _reasons(VFS, np.asarray(scored.contributions)[top], facts, active.cold_start)
+    contributions = np.asarray(active.scorer.score(X[top]).contributions)
+    reasons = _reasons(VFS, contributions, facts, active.cold_start)
     impression_id = await store.log_impression(
         sc.session,
         direction=VFS,
@@ -755,8 +757,9 @@ async def recommended_shifts(
         capacity=np.array([r.capacity for r in rows], dtype=np.float64),
         invitation_cap=sc.settings.matching_volunteer_invitations_per_week,
     )
-    scored = active.scorer.score(X)
-    scores = np.asarray(scored.scores, dtype=np.float64)
+    # Rank on the scores alone; the contributions (the reasons) only for the rows shown, which is
+    # what a boosted model's attribution costs most on (docs/matching.md, "Cost of scoring").
+    scores = np.asarray(active.scorer.scores_only(X), dtype=np.float64)
     # SmartSort: each place already taken pushes a shift down, so attention spreads over shifts.
     taken = np.array([r.confirmed_count for r in rows], dtype=np.float64)
     adjusted = _penalized(scores, taken, sc.settings.matching_exposure_strength)
@@ -776,7 +779,8 @@ async def recommended_shifts(
         "invitations_recent": [int(invites)] * len(top),
         "places_left": [int(places_left[i]) for i in top],
     }
-    reasons = _reasons(SFV, np.asarray(scored.contributions)[top], facts, active.cold_start)
+    contributions = np.asarray(active.scorer.score(X[top]).contributions)
+    reasons = _reasons(SFV, contributions, facts, active.cold_start)
     impression_id = await store.log_impression(
         sc.session,
         direction=SFV,
