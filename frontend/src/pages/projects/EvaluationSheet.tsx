@@ -140,7 +140,8 @@ export function EvaluationSheet({ projectId, onChanged }: { projectId: string; o
                       setRemoving({ id: e.id, name: e.displayName ?? '—' });
                     }}
                   >
-                    {e.displayName ?? '—'}
+                    {/* The name in its own element: the close icon's × is not part of it. */}
+                    <span>{e.displayName ?? '—'}</span>
                   </Tag>
                 ))}
               </Space>
