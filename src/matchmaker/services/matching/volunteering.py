@@ -486,6 +486,29 @@ def _nearest_first(activity: Activity, street_region_ids: Sequence[int]) -> list
     return order
 
 
+async def _empty_list(
+    sc: ServiceContext,
+    active: Any,
+    direction: str,
+    subject_type: str,
+    subject_id: int,
+    candidate_type: str,
+) -> Recommendations[Any]:
+    """An empty list is still an impression: logged like any other, with no candidates."""
+    impression_id = await store.log_impression(
+        sc.session,
+        direction=direction,
+        requested_by_account_id=sc.actor.account_id,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        candidate_type=candidate_type,
+        candidates=[],
+        model_version=active.version,
+        cold_start=active.cold_start,
+    )
+    return Recommendations([], active.version, active.cold_start, impression_id)
+
+
 async def recommended_volunteers(
     sc: ServiceContext, *, shift_id: int, first: int = 20
 ) -> Recommendations[RankedVolunteer]:
@@ -496,18 +519,7 @@ async def recommended_volunteers(
     rows = list(await sc.session.execute(_volunteer_retrieval(sc, shift, activity, street)))
     active = await store.active_scorer(sc.session, VFS)
     if not rows:
-        impression_id = await store.log_impression(
-            sc.session,
-            direction=VFS,
-            requested_by_account_id=sc.actor.account_id,
-            subject_type=SHIFT,
-            subject_id=shift.id,
-            candidate_type=VOLUNTEER,
-            candidates=[],
-            model_version=active.version,
-            cold_start=active.cold_start,
-        )
-        return Recommendations([], active.version, active.cold_start, impression_id)
+        return await _empty_list(sc, active, VFS, SHIFT, shift.id, VOLUNTEER)
     ids = [r.id for r in rows]
     hist = await _history(sc.session, ids)
     n = len(rows)
@@ -710,18 +722,7 @@ async def recommended_shifts(
 
     active = await store.active_scorer(sc.session, SFV)
     if not rows:
-        impression_id = await store.log_impression(
-            sc.session,
-            direction=SFV,
-            requested_by_account_id=sc.actor.account_id,
-            subject_type=VOLUNTEER,
-            subject_id=volunteer.id,
-            candidate_type=SHIFT,
-            candidates=[],
-            model_version=active.version,
-            cold_start=active.cold_start,
-        )
-        return Recommendations([], active.version, active.cold_start, impression_id)
+        return await _empty_list(sc, active, SFV, VOLUNTEER, volunteer.id, SHIFT)
     hist = await _history(sc.session, [volunteer.id])
     vlat = volunteer.latitude if volunteer.latitude is not None else home.latitude
     vlon = volunteer.longitude if volunteer.longitude is not None else home.longitude
