@@ -279,6 +279,24 @@ async def test_the_board_masks_the_beneficiary_for_the_public_and_other_voluntee
     assert (await seen_by(s["vol"].token))["beneficiary"] is None
 
 
+async def test_the_board_filters_by_category_and_names_each_wishs_community(session, settings, gql):
+    s = await _setup(session, settings)
+    await _recorded(gql, s, title="陪老人聊天")
+    await _recorded(gql, s, title="给孩子送书包", category="CHILDREN_YOUTH")
+    query = """query($c: ServiceCategory) { microWishes(first: 20, category: $c) {
+      nodes { title category region { name } } } }"""
+    children = (await gql(query, {"c": "CHILDREN_YOUTH"}))["microWishes"]["nodes"]
+    assert children == [
+        {
+            "title": "给孩子送书包",
+            "category": "CHILDREN_YOUTH",
+            "region": {"name": s["w"].community_a1.name},
+        }
+    ]
+    everything = (await gql(query, {"c": None}))["microWishes"]["nodes"]
+    assert [n["title"] for n in everything] == ["给孩子送书包", "陪老人聊天"]
+
+
 async def test_a_public_description_naming_the_beneficiary_is_refused(session, settings, gql):
     s = await _setup(session, settings)
     before = await audit_count(session)
@@ -555,7 +573,7 @@ async def test_the_board_reads_a_page_in_the_same_number_of_statements_at_10_and
         )
     await session.commit()
     query = """query($n: Int) { microWishes(first: $n) { edges { node {
-      id title claimant { type displayName } beneficiary { name } } } } }"""
+      id title region { name } claimant { type displayName } beneficiary { name } } } } }"""
     statements: list[str] = []
 
     def count_statement(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]

@@ -86,6 +86,7 @@ def wishes_statement(
     *,
     region_path: str | None = None,
     status: MicroWishStatus | None = None,
+    category: ServiceCategory | None = None,
 ) -> Select[Any]:
     """The notice board: every wish is public (its masked fields), filtered as asked."""
     require(sc.actor, Capability.MICRO_WISH_READ)
@@ -94,6 +95,8 @@ def wishes_statement(
         stmt = stmt.where(MicroWish.region_path.startswith(region_path, autoescape=True))
     if status is not None:
         stmt = stmt.where(MicroWish.status == status)
+    if category is not None:
+        stmt = stmt.where(MicroWish.category == category)
     return stmt
 
 

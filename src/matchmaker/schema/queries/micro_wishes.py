@@ -7,6 +7,7 @@ from matchmaker.models import Region as RegionRow
 from matchmaker.models.micro_wishes import MicroWishStatus
 from matchmaker.schema.context import Info
 from matchmaker.schema.relay import Connection, connection, decode_id
+from matchmaker.schema.types.enums import ServiceCategory
 from matchmaker.schema.types.micro_wish import MicroWish, wishes_from_rows
 from matchmaker.services import micro_wishes as service
 from matchmaker.services.pagination import Page, paginate
@@ -21,7 +22,7 @@ async def _connection(info: Info, page: Page[MicroWishRow]) -> Connection[MicroW
 class MicroWishQueries:
     @strawberry.field(
         description="The micro-wish board (public, masked), newest first. `regionId` limits "
-        "to a subtree (docs/micro_wishes.md)."
+        "to a subtree, `category` to one service category (docs/micro_wishes.md)."
     )
     async def micro_wishes(
         self,
@@ -30,13 +31,16 @@ class MicroWishQueries:
         after: str | None = None,
         region_id: strawberry.ID | None = None,
         status: MicroWishStatus | None = None,
+        category: ServiceCategory | None = None,
     ) -> Connection[MicroWish]:
         ctx = info.context
         region_path = None
         if region_id is not None:
             region = await ctx.session.get(RegionRow, decode_id(region_id, "Region", "regionId"))
             region_path = region.path if region else "/nonexistent/"
-        stmt = service.wishes_statement(ctx.service, region_path=region_path, status=status)
+        stmt = service.wishes_statement(
+            ctx.service, region_path=region_path, status=status, category=category
+        )
         page = await paginate(
             ctx.session, stmt, MicroWishRow.id, first=first, after=after, descending=True
         )

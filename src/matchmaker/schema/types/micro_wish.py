@@ -18,6 +18,7 @@ from matchmaker.models.micro_wishes import (
 from matchmaker.schema.context import Context, Info
 from matchmaker.schema.relay import Node, node_resolver
 from matchmaker.schema.types.enums import ServiceCategory
+from matchmaker.schema.types.region import Region, load_region
 from matchmaker.services import micro_wishes as service
 from matchmaker.services.context import ServiceContext
 
@@ -98,6 +99,10 @@ class MicroWish(Node):
 
         pid = self.row.project_id
         return strawberry.ID(to_global_id("Project", pid)) if pid is not None else None
+
+    @strawberry.field(description="The community whose board carries the wish.")
+    async def region(self, info: Info) -> Region | None:
+        return await load_region(info, self.row.region_id)
 
     @strawberry.field(description="Null unless you are the community's staff or the claimant.")
     async def beneficiary(self, info: Info) -> MicroWishBeneficiary | None:
