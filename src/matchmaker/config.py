@@ -60,6 +60,9 @@ class Settings:
     metrics_token: str | None = field(default=None, repr=False)
     #: Minimum days between publishing an open tender and its bid deadline (docs/domain.md).
     open_tender_min_days: int = 20
+    #: Oversight exports (docs/oversight.md, "Exports"): a scope of more rows than this is
+    #: written by a job (the requester is notified with a link) instead of downloaded at once.
+    oversight_export_direct_max_rows: int = 2000
     #: Procurement matching (docs/matching.md, "Fairness and load"). An organization is
     #: "small or new" — FA*IR's protected group — when founded fewer than this many years ago,
     #: or with at most this many active social workers.
@@ -92,6 +95,29 @@ class Settings:
     oversight_proposal_similarity: float = 0.9
     oversight_max_daily_minutes: int = 16 * 60
     oversight_outlier_min_sample: int = 8
+    #: An evaluator is tied to a bidder they left at most this many months before the
+    #: assignment (Implementing Regulations of the Government Procurement Law art. 9: 3 years).
+    oversight_evaluator_link_months: int = 36
+    #: Repeated wins: an organization with at least this many awards and this share (percent)
+    #: of a community's awards within the window.
+    oversight_repeat_win_window_days: int = 730
+    oversight_repeat_win_min_count: int = 3
+    oversight_repeat_win_share_pct: int = 50
+    #: Single-source share of a community's awarded value within the window, with at least
+    #: this many awards in it.
+    oversight_single_source_window_days: int = 365
+    oversight_single_source_share_pct: int = 50
+    oversight_single_source_min_awards: int = 3
+    #: Regular price pattern: steps or ratios between sorted bids equal within this many basis
+    #: points (of the ceiling, for steps); at least this many opened bids.
+    oversight_price_pattern_tolerance_bp: int = 10
+    oversight_price_pattern_min_bids: int = 3
+    #: Bids clustering under the ceiling: every opened bid (at least two) within this many
+    #: basis points below it.
+    oversight_ceiling_cluster_bp: int = 200
+    #: The same beneficiary in the reports of at least this many projects (of different
+    #: organizations, over overlapping periods).
+    oversight_beneficiary_min_projects: int = 2
     public_base_url: str = "http://127.0.0.1:8000"
     log_level: str = "INFO"
 
@@ -209,6 +235,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         registration_window_seconds=_positive_int(
             env_vars, "MATCHMAKER_REGISTRATION_WINDOW_SECONDS", 60 * 60
         ),
+        oversight_export_direct_max_rows=_positive_int(
+            env_vars, "MATCHMAKER_OVERSIGHT_EXPORT_DIRECT_MAX_ROWS", 2000
+        ),
         metrics_token=metrics_token,
         open_tender_min_days=_positive_int(env_vars, "MATCHMAKER_OPEN_TENDER_MIN_DAYS", 20),
         oversight_open_tender_threshold_fen=_positive_int(
@@ -224,10 +253,40 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         oversight_outlier_min_sample=_positive_int(
             env_vars, "MATCHMAKER_OVERSIGHT_OUTLIER_MIN_SAMPLE", 8
         ),
+        **_oversight_rule_settings(env_vars),
         **_matching_settings(env_vars),
         public_base_url=env_vars.get("MATCHMAKER_PUBLIC_URL", f"http://{bind}"),
         log_level=log_level,
     )
+
+
+#: Oversight rule settings read from ``MATCHMAKER_<NAME>`` (docs/oversight.md, "Rules"): each a
+#: positive whole number with the default declared on :class:`Settings`.
+_OVERSIGHT_RULE_INTS = (
+    "oversight_evaluator_link_months",
+    "oversight_repeat_win_window_days",
+    "oversight_repeat_win_min_count",
+    "oversight_repeat_win_share_pct",
+    "oversight_single_source_window_days",
+    "oversight_single_source_share_pct",
+    "oversight_single_source_min_awards",
+    "oversight_price_pattern_tolerance_bp",
+    "oversight_price_pattern_min_bids",
+    "oversight_ceiling_cluster_bp",
+    "oversight_beneficiary_min_projects",
+)
+
+
+def _oversight_rule_settings(env_vars: dict[str, str]) -> dict[str, Any]:
+    defaults: dict[str, Any] = {f.name: f.default for f in fields(Settings)}
+    values: dict[str, Any] = {
+        name: _positive_int(env_vars, f"MATCHMAKER_{name.upper()}", int(defaults[name]))
+        for name in _OVERSIGHT_RULE_INTS
+    }
+    for name in ("oversight_repeat_win_share_pct", "oversight_single_source_share_pct"):
+        if values[name] > 100:
+            raise ConfigError(f"MATCHMAKER_{name.upper()} is a percentage (1 to 100)")
+    return values
 
 
 #: Matching settings read from ``MATCHMAKER_<NAME>`` (docs/matching.md): whole numbers, and the

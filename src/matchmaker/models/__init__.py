@@ -33,6 +33,7 @@ from matchmaker.models.procurement import (
     ProgressReport,
     Project,
     ProjectNeed,
+    ReportBeneficiary,
     Score,
 )
 from matchmaker.models.regions import Region
@@ -80,6 +81,7 @@ __all__ = [
     "Project",
     "ProjectNeed",
     "Region",
+    "ReportBeneficiary",
     "RoleGrant",
     "Score",
     "ServiceRecord",

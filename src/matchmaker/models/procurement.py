@@ -380,6 +380,22 @@ class ProgressReport(TimestampMixin, VersionedMixin, Base):
     )
 
 
+class ReportBeneficiary(TimestampMixin, Base):
+    """One person a progress report lists as served, as a keyed hash only (docs/oversight.md).
+
+    ``identity_hash`` is the HMAC, under the installation's secret key, of the person's
+    normalised name and ID number or phone (``services.reports.beneficiary_hash``): equal
+    people match across reports, and the plain identity is never stored.
+    """
+
+    __tablename__ = "report_beneficiaries"
+
+    report_id: Mapped[int] = mapped_column(BigIntPK, ForeignKey("progress_reports.id"), index=True)
+    identity_hash: Mapped[str] = mapped_column(String(64), index=True)
+
+    __table_args__ = (UniqueConstraint("report_id", "identity_hash"),)
+
+
 class EvidenceFile(TimestampMixin, Base):
     """A file attached to a progress report, stored in the database."""
 
@@ -435,6 +451,7 @@ __all__ = [
     "Project",
     "ProjectNeed",
     "ProjectStatus",
+    "ReportBeneficiary",
     "ReportStatus",
     "Score",
 ]
