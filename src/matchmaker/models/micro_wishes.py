@@ -78,6 +78,9 @@ class MicroWish(TimestampMixin, VersionedMixin, Base):
     claimed_at: Mapped[dt.datetime | None]
     fulfilment_report: Mapped[str | None] = mapped_column(Text)
     minutes_given: Mapped[int | None]
+    #: When the volunteer's time began (the report's ``startedAt``, or the report's time less
+    #: the minutes): the ledger entry runs from here for ``minutes_given``.
+    started_at: Mapped[dt.datetime | None]
     fulfilled_at: Mapped[dt.datetime | None]
     confirmed_by_id: Mapped[int | None] = mapped_column(BigIntPK, ForeignKey("accounts.id"))
     confirmed_at: Mapped[dt.datetime | None]

@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -70,6 +71,9 @@ class RecordSource(StrEnum):
     REVERSAL = "REVERSAL"
     #: Replaces a reversed record.
     CORRECTION = "CORRECTION"
+    #: A volunteer's time on a confirmed micro-wish, approved by the confirming community staff
+    #: (docs/micro_wishes.md, Hours).
+    MICRO_WISH = "MICRO_WISH"
 
 
 class RecordStatus(StrEnum):
@@ -212,12 +216,18 @@ class ServiceRecord(TimestampMixin, VersionedMixin, Base):
     __tablename__ = "service_records"
 
     volunteer_id: Mapped[int] = mapped_column(BigIntPK, ForeignKey("volunteers.id"))
-    activity_id: Mapped[int] = mapped_column(BigIntPK, ForeignKey("activities.id"), index=True)
+    #: What the time was given to: an activity, or a micro-wish (exactly one, see the CHECK).
+    activity_id: Mapped[int | None] = mapped_column(
+        BigIntPK, ForeignKey("activities.id"), index=True
+    )
+    micro_wish_id: Mapped[int | None] = mapped_column(
+        BigIntPK, ForeignKey("micro_wishes.id"), index=True
+    )
     shift_id: Mapped[int | None] = mapped_column(BigIntPK, ForeignKey("shifts.id"))
     attendance_id: Mapped[int | None] = mapped_column(
         BigIntPK, ForeignKey("attendances.id"), unique=True
     )
-    #: Copied from the activity: auditors' and organizers' scope filters need no join.
+    #: Copied from the activity (or the wish's community): scope filters need no join.
     region_path: Mapped[str] = mapped_column(String(255))
     organization_id: Mapped[int | None] = mapped_column(BigIntPK, index=True)
     starts_at: Mapped[dt.datetime]
@@ -263,6 +273,17 @@ class ServiceRecord(TimestampMixin, VersionedMixin, Base):
             "(source = 'REVERSAL' AND minutes < 0) OR (source <> 'REVERSAL' AND minutes > 0)",
             name="minutes_sign",
         ),
+        CheckConstraint("(activity_id IS NULL) <> (micro_wish_id IS NULL)", name="one_subject"),
+        # One ledger entry per volunteer and confirmed wish; a correction of it (REVERSAL +
+        # CORRECTION) carries the same wish under its own source.
+        Index(
+            "uq_service_records_micro_wish_volunteer",
+            "micro_wish_id",
+            "volunteer_id",
+            unique=True,
+            sqlite_where=text("source = 'MICRO_WISH'"),
+            postgresql_where=text("source = 'MICRO_WISH'"),
+        ),
     )
 
 
@@ -273,7 +294,10 @@ class HoursDispute(TimestampMixin, VersionedMixin, Base):
 
     record_id: Mapped[int] = mapped_column(BigIntPK, ForeignKey("service_records.id"), index=True)
     volunteer_id: Mapped[int] = mapped_column(BigIntPK, ForeignKey("volunteers.id"), index=True)
-    activity_id: Mapped[int] = mapped_column(BigIntPK, ForeignKey("activities.id"), index=True)
+    #: The record's activity; none for a micro-wish's record (its community's staff resolve).
+    activity_id: Mapped[int | None] = mapped_column(
+        BigIntPK, ForeignKey("activities.id"), index=True
+    )
     region_path: Mapped[str] = mapped_column(String(255))
     organization_id: Mapped[int | None] = mapped_column(BigIntPK)
     reason: Mapped[str] = mapped_column(String(1000))
