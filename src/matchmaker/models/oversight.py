@@ -11,7 +11,16 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Enum,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from matchmaker.db.base import Base, TimestampMixin, VersionedMixin
@@ -73,4 +82,20 @@ class Finding(TimestampMixin, VersionedMixin, Base):
     )
 
 
-__all__ = ["Finding", "FindingSeverity", "FindingStatus"]
+class OversightExport(TimestampMixin, Base):
+    """An .xlsx export written by the ``oversight_export`` job for a scope too large to
+    download at once (docs/oversight.md, "Exports"). Only its requester downloads it."""
+
+    __tablename__ = "oversight_exports"
+
+    account_id: Mapped[int] = mapped_column(BigIntPK, ForeignKey("accounts.id"), index=True)
+    #: The outbox job that wrote it: a retried job finds its file instead of writing another.
+    job_id: Mapped[int] = mapped_column(BigIntPK, unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    filename: Mapped[str] = mapped_column(String(255))
+    rows: Mapped[int] = mapped_column(default=0)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+__all__ = ["Finding", "FindingSeverity", "FindingStatus", "OversightExport"]
