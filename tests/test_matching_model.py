@@ -305,6 +305,18 @@ def test_loading_refuses_an_artifact_built_for_other_features():
             load_artifact(dict(result.artifact, **{key: value}))
 
 
+def test_loading_refuses_a_boosted_tree_whose_links_loop_or_leave_the_tree():
+    _, result = trained("thresholds", 3)
+    assert result.artifact["kind"] == "hist_gradient_boosting"
+    for link in (0, 10_000):  # the root's left child: itself (a loop), or past the last node
+        broken = json.loads(json.dumps(result.artifact))
+        tree = broken["stages"]["engaged"]["trees"][0]
+        assert not tree["is_leaf"][0]
+        tree["left"][0] = link
+        with pytest.raises(ArtifactError, match="leave the tree or loop"):
+            load_artifact(broken)
+
+
 def test_scoring_refuses_x_with_the_wrong_columns():
     _, result = trained("near_and_skilled", 0)
     with pytest.raises(ValueError, match=r"expects X of shape \(n, 9\)"):

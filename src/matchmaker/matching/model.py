@@ -170,23 +170,6 @@ class _Tree:
         "missing_go_to_left",
     )
 
-    def predict(self, X: FloatArray) -> FloatArray:
-        """Each row's leaf value. sklearn's rule: NaN follows ``missing_go_to_left``, otherwise
-        ``x <= num_threshold`` goes left. Only rows not yet at a leaf move on each pass."""
-        node = np.zeros(X.shape[0], dtype=np.int64)
-        rows = np.flatnonzero(~self.is_leaf[node])
-        while rows.size:
-            at = node[rows]
-            x = X[rows, self.feature_idx[at]]
-            go_left = np.where(
-                np.isnan(x), self.missing_go_to_left[at], x <= self.num_threshold[at]
-            )
-            nxt = np.where(go_left, self.left[at], self.right[at])
-            node[rows] = nxt
-            rows = rows[~self.is_leaf[nxt]]
-        out: FloatArray = self.value[node]
-        return out
-
     def to_json(self) -> dict[str, Any]:
         return {name: getattr(self, name).tolist() for name in self.FIELDS}
 
@@ -203,6 +186,72 @@ class _Tree:
         )
 
 
+class _Forest:
+    """Every tree of a stage flattened into one node table, walked for all trees at once.
+
+    scikit-learn's rule: NaN follows ``missing_go_to_left``, otherwise ``x <= num_threshold``
+    goes left. Node ids are offset per tree and a leaf points to itself on both sides, so
+    ``depth`` steps of one vectorized walk over the (row, tree) grid bring every pair to its
+    leaf: one NumPy pass per level for the whole forest instead of one per tree and level
+    (docs/matching.md, "Cost of scoring").
+    """
+
+    def __init__(self, trees: tuple[_Tree, ...]) -> None:
+        sizes = [t.is_leaf.size for t in trees]
+        offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+        self.roots: NDArray[np.int64] = offsets if trees else np.zeros(0, dtype=np.int64)
+        if not trees:
+            self.depth = 0
+            return
+        is_leaf = np.concatenate([t.is_leaf for t in trees])
+        own = np.arange(is_leaf.size, dtype=np.int64)
+        left = np.concatenate([t.left + o for t, o in zip(trees, offsets, strict=True)])
+        right = np.concatenate([t.right + o for t, o in zip(trees, offsets, strict=True)])
+        self.left: NDArray[np.int64] = np.where(is_leaf, own, left)
+        self.right: NDArray[np.int64] = np.where(is_leaf, own, right)
+        self.feature: NDArray[np.int64] = np.where(
+            is_leaf, 0, np.concatenate([t.feature_idx for t in trees])
+        )
+        self.threshold: FloatArray = np.concatenate([t.num_threshold for t in trees])
+        self.missing_left: NDArray[np.bool_] = np.concatenate([t.missing_go_to_left for t in trees])
+        self.value: FloatArray = np.concatenate([t.value for t in trees])
+        self.depth = max(_depth(t) for t in trees)
+
+    def leaf_values(self, X: FloatArray) -> FloatArray:
+        """Shape (n, trees): each row's leaf value in each tree."""
+        n, f = X.shape
+        if not self.roots.size:
+            return np.zeros((n, 0))
+        flat = np.ascontiguousarray(X, dtype=np.float64).ravel()
+        row_start = (np.arange(n, dtype=np.int64) * f)[:, None]
+        node = np.broadcast_to(self.roots, (n, self.roots.size)).copy()
+        missing = bool(np.isnan(flat).any())  # scoring fills NaN with the means first
+        for _ in range(self.depth):
+            x = flat[row_start + self.feature[node]]
+            go_left = x <= self.threshold[node]
+            if missing:
+                go_left = np.where(np.isnan(x), self.missing_left[node], go_left)
+            node = np.where(go_left, self.left[node], self.right[node])
+        out: FloatArray = self.value[node]
+        return out
+
+
+def _depth(tree: _Tree) -> int:
+    """Edges from the root to the deepest leaf (a malformed tree is an ``ArtifactError``)."""
+    size = tree.is_leaf.size
+    deepest, stack = 0, [(0, 0)]
+    while stack:
+        node, d = stack.pop()
+        if not 0 <= node < size or d >= size:
+            raise ArtifactError("a tree's node links leave the tree or loop")
+        if tree.is_leaf[node]:
+            deepest = max(deepest, d)
+        else:
+            stack.append((int(tree.left[node]), d + 1))
+            stack.append((int(tree.right[node]), d + 1))
+    return deepest
+
+
 class _BoostedStage:
     """The trees of one stage; ``logit = baseline + Σ tree(x)`` summed in tree order as
     scikit-learn does."""
@@ -210,29 +259,22 @@ class _BoostedStage:
     def __init__(self, baseline: float, trees: tuple[_Tree, ...]) -> None:
         self.baseline = baseline
         self.trees = trees
-        #: The features each tree splits on: only those trees change when one feature moves.
-        self._uses = [frozenset(t.feature_idx[~t.is_leaf].tolist()) for t in trees]
+        self._forest = _Forest(trees)
 
     def logit(self, X: FloatArray) -> FloatArray:
         raw = np.full(X.shape[0], self.baseline)
-        for tree in self.trees:
-            raw += tree.predict(X)
+        # Added tree by tree (not np.sum's pairwise order): the same float sum as scikit-learn.
+        for values in self._forest.leaf_values(X).T:
+            raw += values
         return raw
 
     def logits_at_means(self, X: FloatArray, means: FloatArray) -> FloatArray:
+        # Every "feature j at its mean" copy of the rows in one stacked walk: (f · n) rows.
         n, f = X.shape
-        outputs = [tree.predict(X) for tree in self.trees]
-        raw = np.full(n, self.baseline)
-        for values in outputs:
-            raw += values
-        out = np.broadcast_to(raw, (f, n)).copy()
+        moved = np.broadcast_to(X, (f, n, f)).copy()
         for j in range(f):
-            moved = X.copy()
-            moved[:, j] = means[j]
-            for tree, uses, values in zip(self.trees, self._uses, outputs, strict=True):
-                if j in uses:
-                    out[j] += tree.predict(moved) - values
-        return out
+            moved[j, :, j] = means[j]
+        return self.logit(moved.reshape(f * n, f)).reshape(f, n)
 
     def to_json(self) -> dict[str, Any]:
         return {
