@@ -1,10 +1,25 @@
-"""Typed errors in payloads, the mutation transaction step, and masking of the unexpected."""
+"""Typed errors in payloads, how a mutation runs, and masking of the unexpected.
+
+Every mutation is a few declarative lines (docs/architecture.md, "Adding a mutation"):
+
+    @strawberry.type
+    class RegionPayload(Payload):
+        region: Region | None = None
+
+        @classmethod
+        async def of(cls, info: Info, row: models.Region) -> RegionPayload:
+            return cls(region=Region.from_row(row))
+
+    async def rename_region(self, info: Info, input: RenameRegionInput) -> RegionPayload:
+        return await mutate(info, RegionPayload, lambda sc: region_service.rename_region(
+            sc, region_id=gid(input.region_id, "Region", "regionId"), name=input.name))
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Iterator
-from typing import Any, TypeVar
+from typing import Any, Protocol, Self, TypeVar
 
 import strawberry
 from graphql import GraphQLError
@@ -12,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from strawberry.extensions import SchemaExtension
 
+from matchmaker.schema.context import Info
 from matchmaker.schema.limits import without_suggestions
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.errors import DomainError, ErrorCode
@@ -19,6 +35,9 @@ from matchmaker.services.ratelimit import LoginAttempt
 
 log = logging.getLogger("matchmaker.graphql")
 T = TypeVar("T")
+T_contra = TypeVar("T_contra", contravariant=True)
+P_co = TypeVar("P_co", bound="Payload", covariant=True)
+P = TypeVar("P", bound="Payload")
 
 strawberry.enum(ErrorCode, description="Why an operation was refused.")
 
@@ -30,6 +49,39 @@ class UserError:
     code: ErrorCode
     field: str | None
     message: str
+
+
+class Payload:
+    """The base of every mutation payload: it carries ``errors``, empty when the change was made.
+
+    A subclass is a ``@strawberry.type`` with its result fields (all defaulting to ``None`` or
+    zero) and, when built by :func:`mutate`, an async classmethod ``of(info, result)`` that
+    turns the service's result into the payload. ``errors`` is added to each subclass as its
+    last field, so it prints after the result fields in the SDL.
+    """
+
+    errors: list[UserError]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # The class's own annotations (created empty if it declares none, Python >= 3.10).
+        cls.__annotations__["errors"] = list[UserError]
+        type.__setattr__(cls, "errors", strawberry.field(default_factory=list))
+
+    @classmethod
+    def failed(cls, errors: list[UserError]) -> Self:
+        """The payload of a refused change: no result, only why."""
+        payload = cls()
+        payload.errors = errors
+        return payload
+
+
+class PayloadType(Protocol[T_contra, P_co]):
+    """A payload class that :func:`mutate` can build: ``Payload.failed`` and an ``of``."""
+
+    def failed(self, errors: list[UserError]) -> P_co: ...
+
+    async def of(self, info: Info, result: T_contra, /) -> P_co: ...
 
 
 def to_user_error(exc: DomainError) -> UserError:
@@ -46,46 +98,83 @@ def constraint_name(exc: IntegrityError) -> str:
     return str(exc.orig).splitlines()[0][:200] if exc.orig is not None else "unknown"
 
 
+async def mutate(
+    info: Info,
+    payload: PayloadType[T, P],
+    action: Callable[[ServiceContext], Awaitable[T]],
+) -> P:
+    """Run ``action`` in the mutation's savepoint and build ``payload`` from what it returns:
+    ``payload.of(info, result)`` on success, ``payload.failed(errors)`` on a refusal.
+
+    Decode ids (``gid``/``opt_gid``) inside ``action`` so a malformed id is a typed error too.
+    """
+    try:
+        result = await in_savepoint(info, action)
+    except Refused as refused:
+        return payload.failed(refused.errors)
+    return await payload.of(info, result)
+
+
 async def run_mutation(
-    info: Any, action: Callable[[ServiceContext], Awaitable[T]]
+    info: Info, action: Callable[[ServiceContext], Awaitable[T]]
 ) -> tuple[T | None, list[UserError]]:
+    """:func:`in_savepoint` with the refusal as data: ``(result, [])`` or ``(None, errors)``."""
+    try:
+        return await in_savepoint(info, action), []
+    except Refused as refused:
+        return None, refused.errors
+
+
+class Refused(Exception):
+    """A mutation's action was refused; ``errors`` say why (raised by :func:`in_savepoint`)."""
+
+    def __init__(self, errors: list[UserError]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+async def in_savepoint(info: Info, action: Callable[[ServiceContext], Awaitable[T]]) -> T:
     """Run one mutation's service call in a savepoint.
 
     A typed failure rolls back everything the call wrote (the request's other mutations keep
-    theirs) and comes back as data. A lost optimistic-lock race or a constraint violation that
-    slipped past the checks is also reported as a typed error rather than a crash.
+    theirs) and is raised as :class:`Refused`. A lost optimistic-lock race or a constraint
+    violation that slipped past the checks is also refused with a typed error, not a crash.
     """
     ctx = info.context
     try:
         async with ctx.session.begin_nested():
-            return await action(ctx.service), []
+            return await action(ctx.service)
     except DomainError as exc:
-        return None, [to_user_error(exc)]
+        raise Refused([to_user_error(exc)]) from None
     except StaleDataError:
-        return None, [
-            UserError(
-                code=ErrorCode.STALE_VERSION,
-                field="version",
-                message="The record was changed by someone else; reload and try again",
-            )
-        ]
+        raise Refused(
+            [
+                UserError(
+                    code=ErrorCode.STALE_VERSION,
+                    field="version",
+                    message="The record was changed by someone else; reload and try again",
+                )
+            ]
+        ) from None
     except IntegrityError as exc:
         # The constraint, not the statement or its values (personal data stays out of logs).
         log.warning(
             "integrity error turned into CONFLICT",
             extra={"constraint": constraint_name(exc), "request_id": ctx.request_id},
         )
-        return None, [
-            UserError(
-                code=ErrorCode.CONFLICT,
-                field=None,
-                message="The change conflicts with data saved at the same time; try again",
-            )
-        ]
+        raise Refused(
+            [
+                UserError(
+                    code=ErrorCode.CONFLICT,
+                    field=None,
+                    message="The change conflicts with data saved at the same time; try again",
+                )
+            ]
+        ) from None
 
 
 async def run_limited(
-    info: Any,
+    info: Info,
     reserve: Callable[[ServiceContext], Awaitable[LoginAttempt | None]],
     action: Callable[[ServiceContext], Awaitable[T]],
     *,
