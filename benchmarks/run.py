@@ -81,7 +81,7 @@ def serve(port: int) -> None:
     from starlette.routing import Route
 
     from matchmaker.config import get_settings
-    from matchmaker.web import create_app
+    from matchmaker.web.app import create_app
 
     statements = 0
 

@@ -169,7 +169,7 @@ async def session(session_factory: async_sessionmaker[AsyncSession]) -> AsyncIte
 
 @pytest.fixture
 async def app(settings: Settings, engine: AsyncEngine) -> AsyncIterator[Any]:
-    from matchmaker.web import create_app
+    from matchmaker.web.app import create_app
 
     application = create_app(settings, background_jobs=False)
     async with application.router.lifespan_context(application):
@@ -179,7 +179,7 @@ async def app(settings: Settings, engine: AsyncEngine) -> AsyncIterator[Any]:
 def _endpoint(query: str, token: str | None) -> str:
     """Like the front end (src/api/client.ts): a signed-in caller's evidence uploads go to their
     own route (an anonymous one is refused there before its body is read: 401)."""
-    from matchmaker.web.app import UPLOAD_FIELDS
+    from matchmaker.web.graphql import UPLOAD_FIELDS
 
     uploads = any(f"{name}(" in query.replace(" (", "(") for name in UPLOAD_FIELDS)
     return "/graphql/upload" if uploads and token else "/graphql"
@@ -231,7 +231,7 @@ async def start_app(
 ) -> AsyncIterator[Callable[..., Awaitable[Any]]]:
     """Start more app instances (another process, as far as shared state goes), each with
     some settings changed; they are shut down after the test."""
-    from matchmaker.web import create_app
+    from matchmaker.web.app import create_app
 
     lifespans: list[Any] = []
 

@@ -120,7 +120,7 @@ async def eventually(check: Callable[[], Awaitable[Any]], what: str) -> Any:
 @contextlib.asynccontextmanager
 async def app_client(settings: Settings, redis_url: str | None) -> AsyncIterator[GraphQLClient]:
     """The app with Redis configured: jobs go to the outbox and the relay, never in-process."""
-    from matchmaker.web import create_app
+    from matchmaker.web.app import create_app
 
     app = create_app(dataclasses.replace(settings, redis_url=redis_url), background_jobs=False)
     async with app.router.lifespan_context(app):

@@ -383,7 +383,7 @@ async def test_a_request_body_over_the_limit_is_refused_with_413_before_anything
 
     import httpx
 
-    from matchmaker.web import create_app
+    from matchmaker.web.app import create_app
 
     small = dataclasses.replace(settings, max_request_bytes=1024)
     app = create_app(small, background_jobs=False)
@@ -402,7 +402,7 @@ async def test_a_request_body_over_the_limit_is_refused_with_413_before_anything
 
 
 def test_only_documents_without_mutations_take_the_read_only_path():
-    from matchmaker.web.app import _query_only
+    from matchmaker.web.graphql import _query_only
 
     assert _query_only("{ me { id } }")
     assert _query_only("query A { me { id } } query B { regions { nodes { id } } }")

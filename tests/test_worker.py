@@ -79,7 +79,7 @@ def stop(proc: subprocess.Popen[bytes]) -> tuple[int, str]:
 @pytest.fixture
 async def redis_app(settings: Settings, engine: Any) -> AsyncIterator[Any]:
     """Build the app with a given Redis URL (reachable or not)."""
-    from matchmaker.web import create_app
+    from matchmaker.web.app import create_app
 
     stack: list[Any] = []
 

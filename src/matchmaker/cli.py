@@ -26,7 +26,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
     settings = _settings()
     configure_logging(settings.log_level)
-    from matchmaker.web import create_app
+    from matchmaker.web.app import create_app
 
     uvicorn.run(
         create_app(settings),

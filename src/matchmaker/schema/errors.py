@@ -28,6 +28,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from strawberry.extensions import SchemaExtension
 
 from matchmaker.schema.context import Info
+from matchmaker.metrics import GRAPHQL_ERRORS
 from matchmaker.schema.limits import without_suggestions
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.errors import DomainError, ErrorCode
@@ -229,9 +230,6 @@ class ErrorPolicy(SchemaExtension):
         self.hide_suggestions = hide_suggestions
 
     def on_operation(self) -> Iterator[None]:
-        # Imported here: matchmaker.web imports the schema, so a top-level import would cycle.
-        from matchmaker.web.metrics import GRAPHQL_ERRORS
-
         yield
         result = self.execution_context.result
         if not result or not result.errors:

@@ -319,7 +319,7 @@ class RequestLimits(SchemaExtension):
     def on_parse(self) -> Iterator[None]:
         ec = self.execution_context
         query = ec.query
-        # The HTTP layer refused documents over MAX_DOCUMENT_CHARS already (web/app.py).
+        # The HTTP layer refused documents over MAX_DOCUMENT_CHARS already (web/graphql.py).
         if query is not None and ec.graphql_document is None:
             self._digest = document_digest(query)
             cached = _PARSED.get(self._digest)

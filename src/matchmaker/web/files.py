@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
+from matchmaker.http_auth import session_token
 from matchmaker.services import reports as report_service
 from matchmaker.services.accounts import actor_for_token
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.errors import DomainError
-
-if TYPE_CHECKING:
-    from matchmaker.web.app import AppState
+from matchmaker.web.errors import error_response
+from matchmaker.web.state import AppState
 
 
 async def evidence_file(request: Request) -> Response:
-    from matchmaker.web.app import session_token
-
     state: AppState = request.app.state.mm
-    try:
-        file_id = int(request.path_params["file_id"])
-    except (KeyError, ValueError):
-        return JSONResponse({"error": "not found"}, status_code=404)
+    file_id = int(request.path_params["file_id"])  # the route admits digits only
     async with state.session_factory() as session:
         actor = await actor_for_token(session, session_token(request))
         sc = ServiceContext(session=session, actor=actor, settings=state.settings)
@@ -32,7 +26,7 @@ async def evidence_file(request: Request) -> Response:
             f = await report_service.get_evidence(sc, file_id=file_id)
         except DomainError:
             # Missing and out of scope look the same.
-            return JSONResponse({"error": "not found"}, status_code=404)
+            return error_response(request, "No such file", "NOT_FOUND", 404)
         data, content_type, name = f.data, f.content_type, f.filename
         await session.rollback()
     return Response(

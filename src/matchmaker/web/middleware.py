@@ -9,7 +9,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from matchmaker import clock
 from matchmaker.logging import request_id_var
-from matchmaker.web.metrics import HTTP_LATENCY, HTTP_REQUESTS
+from matchmaker.metrics import HTTP_LATENCY, HTTP_REQUESTS
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 _KNOWN_ROUTES = ("/graphql", "/healthz", "/readyz", "/metrics", "/files", "/__test__")

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from matchmaker.services.oversight.ocds import release_package
+from matchmaker.web.state import AppState
 
 
 async def ocds_release_package(request: Request) -> Response:
     """Public, like the published projects and award announcements it is made of."""
-    state: Any = request.app.state.mm
+    state: AppState = request.app.state.mm
     async with state.session_factory() as session:
         try:
             package = await release_package(session, state.settings)

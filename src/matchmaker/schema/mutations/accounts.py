@@ -4,6 +4,7 @@ import datetime as dt
 
 import strawberry
 
+from matchmaker.http_auth import SESSION_COOKIE
 from matchmaker.schema.context import Info
 from matchmaker.schema.errors import UserError, run_limited, run_mutation
 from matchmaker.schema.relay import decode_id
@@ -12,7 +13,6 @@ from matchmaker.schema.types.enums import AccountStatus, Role
 from matchmaker.services import accounts as account_service
 from matchmaker.services.errors import ErrorCode
 
-SESSION_COOKIE = "mm_session"
 #: Refusals that count as a guess (docs/security.md); others give the attempt back.
 WRONG_PASSWORD = frozenset({ErrorCode.INVALID_CREDENTIALS})
 

@@ -1,4 +1,7 @@
-"""Prometheus metrics, in a registry of our own so tests can build several apps."""
+"""Prometheus metrics, in a registry of our own so tests can build several apps.
+
+Outside `web/`: the GraphQL error policy (`schema/errors.py`) and the job relay count here too.
+"""
 
 from __future__ import annotations
 
