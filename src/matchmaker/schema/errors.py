@@ -27,8 +27,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from strawberry.extensions import SchemaExtension
 
-from matchmaker.schema.context import Info
 from matchmaker.metrics import GRAPHQL_ERRORS
+from matchmaker.schema.context import Info
 from matchmaker.schema.limits import without_suggestions
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.errors import DomainError, ErrorCode
