@@ -4,6 +4,7 @@ import { organizationEn, procurementEn } from './procurement';
 import { matchingEn } from './matching';
 import { teamsEn } from './teams';
 import { oversightEn } from './oversight';
+import { microWishesEn } from './microWishes';
 
 export const en: Record<MessageKey, string> = {
   ...volunteeringEn,
@@ -12,6 +13,7 @@ export const en: Record<MessageKey, string> = {
   ...matchingEn,
   ...teamsEn,
   ...oversightEn,
+  ...microWishesEn,
   'app.name': 'Four-Party Linkage Platform',
   'app.tagline': 'Communities · social organizations · social workers · volunteers',
   'common.loading': 'Loading…',

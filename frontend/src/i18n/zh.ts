@@ -4,6 +4,7 @@ import { organizationZh, procurementZh } from './procurement';
 import { matchingZh } from './matching';
 import { teamsZh } from './teams';
 import { oversightZh } from './oversight';
+import { microWishesZh } from './microWishes';
 
 export const zh = {
   ...volunteeringZh,
@@ -12,6 +13,7 @@ export const zh = {
   ...matchingZh,
   ...teamsZh,
   ...oversightZh,
+  ...microWishesZh,
   'app.name': '四社联动服务平台',
   'app.tagline': '社区 · 社会组织 · 社会工作者 · 志愿者 联动',
   'common.loading': '加载中…',
