@@ -10,10 +10,10 @@ from sqlalchemy import delete
 
 from matchmaker import clock
 from matchmaker.jobs.alerts import notify_platform_admins
-from matchmaker.jobs.registry import JobContext, job
 from matchmaker.models import AuthSession, LoginFailure
 from matchmaker.services import audit
 
+from matchmaker.services.oversight import schedule_scan
 log = logging.getLogger("matchmaker.jobs.maintenance")
 
 
@@ -39,7 +39,8 @@ async def verify_audit_chain(ctx: JobContext) -> dict[str, Any]:
     The check runs against the signed head of the last *successful* run, so rows deleted from
     the end of the chain, or a chain rewritten with recomputed hashes, are caught; a failure
     stays reported by every later run until it is acknowledged (docs/architecture.md, "Audit
-    log"). Platform admins are notified of each failed run.
+    log"). Platform admins are notified of each failed run, and an audit scan is queued so the
+    failure becomes a finding.
     """
     report = await audit.verify_against_baseline(ctx.session, ctx.settings)
     if not report.ok:
@@ -57,3 +58,6 @@ async def verify_audit_chain(ctx: JobContext) -> dict[str, Any]:
             dedupe=f"audit.chain_broken:{ctx.job_id}",
         )
     return audit.report_result(ctx.settings, report)
+        # The audit scan turns the standing alarm into a finding (AUDIT_CHAIN_BROKEN,
+        # docs/oversight.md); it reads this run's verdict once this transaction commits.
+        await schedule_scan(ctx.session)

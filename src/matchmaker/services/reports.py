@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from typing import Any
@@ -25,12 +26,14 @@ from matchmaker.models import (
     Milestone,
     ProgressReport,
     Project,
+    ReportBeneficiary,
 )
 from matchmaker.models.procurement import MilestoneStatus, ProjectStatus, ReportStatus
 from matchmaker.services import audit, hours
 from matchmaker.services.authz import Capability, require
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.contracts import contract_scope_clause
+from matchmaker.services.crypto import keyed_hash
 from matchmaker.services.errors import DomainError, ErrorCode, invalid, not_found
 from matchmaker.services.projects import (
     expect_state,
@@ -38,6 +41,7 @@ from matchmaker.services.projects import (
     notify_many,
     region_path_of,
 )
+from matchmaker.services.validation import is_valid_phone, parse_id_number
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_FILES = 10
@@ -70,6 +74,61 @@ def sniff_content_type(data: bytes) -> str | None:
         if "xl/workbook.xml" in names:
             return XLSX
     return None
+
+
+#: Most beneficiaries one report may list (a milestone's service rarely reaches more people).
+MAX_BENEFICIARIES = 5000
+#: Purpose of the keyed hash of a listed beneficiary (services/crypto.py).
+BENEFICIARY_HASH_PURPOSE = "report-beneficiary-v1"
+
+
+@dataclass(frozen=True, slots=True)
+class BeneficiarySpec:
+    """A person the report says was served: a name with an ID number or a phone."""
+
+    name: str
+    id_number: str | None = None
+    phone: str | None = None
+
+
+def _normalised_identity(person: BeneficiarySpec, index: int) -> str:
+    """``name|id:NUMBER`` or ``name|phone:DIGITS`` (full-width forms and spaces folded), or a
+    typed error naming the row. The ID number wins when both are given."""
+    field = f"beneficiaries.{index}"
+    name = "".join(unicodedata.normalize("NFKC", person.name or "").split())
+    if not 1 <= len(name) <= 50:
+        raise invalid(f"{field}.name", "A beneficiary's name is 1 to 50 characters")
+    id_number = unicodedata.normalize("NFKC", person.id_number or "").strip()
+    phone = "".join(unicodedata.normalize("NFKC", person.phone or "").split())
+    if id_number:
+        parsed = parse_id_number(id_number)
+        if parsed is None:
+            raise invalid(f"{field}.idNumber", "Not a valid resident ID number")
+        return f"{name}|id:{parsed[0]}"
+    if phone:
+        if not is_valid_phone(phone):
+            raise invalid(f"{field}.phone", "Not a valid mobile phone number")
+        return f"{name}|phone:{phone}"
+    raise invalid(f"{field}.idNumber", "Give the beneficiary's ID number or phone")
+
+
+def beneficiary_hashes(secret_key: str, people: list[BeneficiarySpec]) -> list[str]:
+    """The keyed hashes of the listed people (docs/oversight.md): equal people hash equally
+    under one installation's key; the plain identity is never kept. A person listed twice, or
+    a bad row, is a typed error naming the row."""
+    if len(people) > MAX_BENEFICIARIES:
+        raise invalid("beneficiaries", f"At most {MAX_BENEFICIARIES} beneficiaries per report")
+    hashes: list[str] = []
+    seen: set[str] = set()
+    for i, person in enumerate(people):
+        digest = keyed_hash(
+            secret_key, _normalised_identity(person, i), purpose=BENEFICIARY_HASH_PURPOSE
+        )
+        if digest in seen:
+            raise invalid(f"beneficiaries.{i}", "This person is listed twice")
+        seen.add(digest)
+        hashes.append(digest)
+    return hashes
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,8 +184,12 @@ async def submit_report(
     activities_held: int,
     beneficiaries_served: int,
     files: list[FileSpec],
+    beneficiaries: list[BeneficiarySpec] | None = None,
 ) -> ProgressReport:
-    """The organization reports on a milestone (organization admin or social worker)."""
+    """The organization reports on a milestone (organization admin or social worker).
+
+    ``beneficiaries`` optionally lists the people served; they are stored as keyed hashes only
+    (:func:`beneficiary_hashes`) and can't outnumber ``beneficiaries_served``."""
     scope = require(sc.actor, Capability.REPORT_SUBMIT)
     session = sc.session
     row = (
@@ -161,6 +224,12 @@ async def submit_report(
     if len(files) > MAX_FILES:
         raise invalid("files", f"At most {MAX_FILES} files per report")
     checked = [(f, check_file(f)) for f in files]
+    people = beneficiary_hashes(sc.settings.secret_key, beneficiaries or [])
+    if len(people) > beneficiaries_served:
+        raise invalid(
+            "beneficiaries",
+            f"{len(people)} people listed but {beneficiaries_served} beneficiaries reported",
+        )
     start, end = await _milestone_period(session, contract, milestone)
     minutes = await hours.approved_minutes_for_project(
         session, project_id=project.id, start=start, end=end
@@ -190,6 +259,8 @@ async def submit_report(
                 uploaded_by_id=sc.actor.account_id,
             )
         )
+    for digest in people:
+        session.add(ReportBeneficiary(report_id=report.id, identity_hash=digest))
     milestone.status = MilestoneStatus.REPORTED
     await session.flush()
     await audit.record(
@@ -202,6 +273,7 @@ async def submit_report(
             "activities_held": activities_held,
             "beneficiaries_served": beneficiaries_served,
             "volunteer_minutes": minutes,
+            "listed_beneficiaries": len(people),
             "files": [
                 {"name": f.filename, "sha256": hashlib.sha256(f.data).hexdigest()} for f in files
             ],

@@ -29,6 +29,7 @@ from matchmaker.models import (
     Project,
     ProjectNeed,
     Region,
+    ReportBeneficiary,
     SocialWorker,
 )
 from matchmaker.models.procurement import BidStatus
@@ -230,6 +231,17 @@ async def evidence_by_report(ctx: Context, keys: Sequence[int]) -> list[list[Evi
     for r in rows:
         grouped[r.report_id].append(r)
     return [grouped.get(k, []) for k in keys]
+
+
+async def listed_beneficiaries_by_report(ctx: Context, keys: Sequence[int]) -> list[int]:
+    """How many people each report lists (counts only: the hashes never leave the database)."""
+    rows = await ctx.session.execute(
+        select(ReportBeneficiary.report_id, func.count())
+        .where(ReportBeneficiary.report_id.in_(set(keys)))
+        .group_by(ReportBeneficiary.report_id)
+    )
+    counts = {rid: int(n) for rid, n in rows}
+    return [counts.get(k, 0) for k in keys]
 
 
 async def evaluation_by_project(

@@ -186,6 +186,16 @@ class EvidenceFileInput:
     content_base64: str
 
 
+@strawberry.input(
+    description="A person the report says was served: the name with the resident ID number or "
+    "the phone. Only a keyed hash of them is stored (docs/oversight.md)."
+)
+class BeneficiaryInput:
+    name: str
+    id_number: str | None = None
+    phone: str | None = None
+
+
 @strawberry.input
 class SubmitProgressReportInput:
     milestone_id: strawberry.ID
@@ -193,6 +203,10 @@ class SubmitProgressReportInput:
     activities_held: int
     beneficiaries_served: int
     files: list[EvidenceFileInput] = strawberry.field(default_factory=list)
+    beneficiaries: list[BeneficiaryInput] | None = strawberry.field(
+        default=None,
+        description="Optional list of the people served (at most beneficiariesServed of them).",
+    )
 
 
 @strawberry.input
@@ -606,6 +620,10 @@ class ProcurementMutations:
                 activities_held=input.activities_held,
                 beneficiaries_served=input.beneficiaries_served,
                 files=[_file(f) for f in input.files],
+                beneficiaries=[
+                    report_service.BeneficiarySpec(b.name, b.id_number, b.phone)
+                    for b in input.beneficiaries or []
+                ],
             )
 
         row, errors = await run_mutation(info, action)

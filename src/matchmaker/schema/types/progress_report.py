@@ -7,7 +7,10 @@ import strawberry
 
 from matchmaker import models
 from matchmaker.schema.context import Info
-from matchmaker.schema.dataloaders.procurement import evidence_by_report
+from matchmaker.schema.dataloaders.procurement import (
+    evidence_by_report,
+    listed_beneficiaries_by_report,
+)
 from matchmaker.schema.relay import Node, node_resolver, to_global_id
 from matchmaker.schema.types.procurement_enums import ReportStatus
 from matchmaker.services import reports as report_service
@@ -51,6 +54,14 @@ class ProgressReport(Node):
             return_reason=row.return_reason,
             milestone_pk=row.milestone_id,
         )
+
+    @strawberry.field(
+        description="How many people the report lists by name (beneficiariesServed is the "
+        "count it claims); the list itself is kept as keyed hashes only."
+    )
+    async def listed_beneficiaries(self, info: Info) -> int:
+        count: int = await info.context.loader(listed_beneficiaries_by_report).load(self.pk)
+        return count
 
     @strawberry.field
     def milestone_id(self) -> strawberry.ID:

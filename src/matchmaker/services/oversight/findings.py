@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, literal, select
+from sqlalchemy import Select, literal, or_, select
 
 from matchmaker import clock
 from matchmaker.config import Settings
@@ -22,10 +22,11 @@ from matchmaker.models import Finding, Region, RoleGrant
 from matchmaker.models.enums import Role
 from matchmaker.models.oversight import FindingStatus
 from matchmaker.services import audit
-from matchmaker.services.authz import Capability, require
+from matchmaker.services.authz import Capability, Scope, require
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.errors import DomainError, ErrorCode, invalid, not_found
 from matchmaker.services.oversight.rules import RULES, Hit, priority
+from matchmaker.services.oversight.rules_more import INSTALLATION_PATH
 from matchmaker.services.projects import notify_many
 
 MAX_NOTE = 1000
@@ -171,6 +172,15 @@ async def request_scan(sc: ServiceContext) -> int:
 # --- reads ------------------------------------------------------------------------------------
 
 
+def _in_scope(sc: ServiceContext, scope: Scope) -> Any:
+    """Findings whose subject lies in the caller's regions; a finding about the whole
+    installation (the audit chain) to those who verify the chain (auditors), in any region."""
+    clause = scope.region_clause(Finding.region_path)
+    if sc.actor.can(Capability.AUDIT_VERIFY):
+        return or_(clause, Finding.region_path == INSTALLATION_PATH)
+    return clause
+
+
 def findings_statement(
     sc: ServiceContext,
     *,
@@ -181,7 +191,7 @@ def findings_statement(
 ) -> Select[Any]:
     """Findings whose subject lies in the caller's regions (and under ``region_path``)."""
     scope = require(sc.actor, Capability.FINDING_READ)
-    stmt = select(Finding).where(scope.region_clause(Finding.region_path))
+    stmt = select(Finding).where(_in_scope(sc, scope))
     if rule is not None:
         stmt = stmt.where(Finding.rule == rule)
     if status is not None:
@@ -229,7 +239,7 @@ async def decide(
             ErrorCode.TEXT_TOO_LONG, f"The note is longer than {MAX_NOTE} characters", "note"
         )
     finding = await sc.session.scalar(
-        select(Finding).where(Finding.id == finding_id, scope.region_clause(Finding.region_path))
+        select(Finding).where(Finding.id == finding_id, _in_scope(sc, scope))
     )
     if finding is None:
         raise not_found("Finding")
