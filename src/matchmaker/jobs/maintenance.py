@@ -11,9 +11,10 @@ from sqlalchemy import delete
 from matchmaker import clock
 from matchmaker.jobs.alerts import notify_platform_admins
 from matchmaker.models import AuthSession, LoginFailure
+from matchmaker.jobs.registry import JobContext, job
 from matchmaker.services import audit
-
 from matchmaker.services.oversight import schedule_scan
+
 log = logging.getLogger("matchmaker.jobs.maintenance")
 
 
@@ -57,7 +58,7 @@ async def verify_audit_chain(ctx: JobContext) -> dict[str, Any]:
             subject_id=ctx.job_id,
             dedupe=f"audit.chain_broken:{ctx.job_id}",
         )
-    return audit.report_result(ctx.settings, report)
         # The audit scan turns the standing alarm into a finding (AUDIT_CHAIN_BROKEN,
         # docs/oversight.md); it reads this run's verdict once this transaction commits.
         await schedule_scan(ctx.session)
+    return audit.report_result(ctx.settings, report)
