@@ -18,7 +18,15 @@ from sqlalchemy.orm import undefer
 from matchmaker import clock
 from matchmaker.config import Settings
 from matchmaker.jobs.outbox import schedule
-from matchmaker.models import Activity, Certificate, Organization, Region, ServiceRecord, Volunteer
+from matchmaker.models import (
+    Activity,
+    Certificate,
+    MicroWish,
+    Organization,
+    Region,
+    ServiceRecord,
+    Volunteer,
+)
 from matchmaker.models.volunteering import CertificateStatus, RecordStatus
 from matchmaker.services import audit, notifications
 from matchmaker.services.activities import my_volunteer
@@ -204,19 +212,27 @@ def _period_bounds(period_start: dt.date, period_end: dt.date) -> tuple[dt.datet
 async def certificate_content(
     session: AsyncSession, cert: Certificate
 ) -> tuple[int, list[dict[str, Any]]]:
-    """Approved minutes in the period (Beijing dates), by activity; reversals included."""
+    """Approved minutes in the period (Beijing dates), by activity or micro-wish; reversals
+    included. A micro-wish's line is titled 微心愿：<its public title>."""
     start, end = _period_bounds(cert.period_start, cert.period_end)
     stmt = (
-        select(Activity.id, Activity.title, func.sum(ServiceRecord.minutes))
-        .join(Activity, Activity.id == ServiceRecord.activity_id)
+        select(
+            Activity.id,
+            Activity.title,
+            MicroWish.id,
+            MicroWish.title,
+            func.sum(ServiceRecord.minutes),
+        )
+        .outerjoin(Activity, Activity.id == ServiceRecord.activity_id)
+        .outerjoin(MicroWish, MicroWish.id == ServiceRecord.micro_wish_id)
         .where(
             ServiceRecord.volunteer_id == cert.volunteer_id,
             ServiceRecord.status == RecordStatus.APPROVED,
             ServiceRecord.starts_at >= start,
             ServiceRecord.starts_at < end,
         )
-        .group_by(Activity.id, Activity.title)
-        .order_by(Activity.id)
+        .group_by(Activity.id, Activity.title, MicroWish.id, MicroWish.title)
+        .order_by(Activity.id, MicroWish.id)
     )
     if cert.organization_id is not None:
         stmt = stmt.where(ServiceRecord.organization_id == cert.organization_id)
@@ -226,10 +242,20 @@ async def certificate_content(
         )
     content: list[dict[str, Any]] = []
     total = 0
-    for aid, title, minutes in (await session.execute(stmt)).all():
-        if minutes and int(minutes) > 0:
+    for aid, title, wish_id, wish_title, minutes in (await session.execute(stmt)).all():
+        if not minutes or int(minutes) <= 0:
+            continue
+        if aid is not None:
             content.append({"activity_id": aid, "title": title, "minutes": int(minutes)})
-            total += int(minutes)
+        else:
+            content.append(
+                {
+                    "micro_wish_id": wish_id,
+                    "title": f"微心愿：{wish_title}",
+                    "minutes": int(minutes),
+                }
+            )
+        total += int(minutes)
     return total, content
 
 

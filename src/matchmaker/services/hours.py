@@ -79,6 +79,7 @@ async def approved_minutes_for_project(
 RECORD_FIELDS = (
     "volunteer_id",
     "activity_id",
+    "micro_wish_id",
     "shift_id",
     "starts_at",
     "ends_at",
@@ -418,6 +419,92 @@ async def update_manual_record(
     return record
 
 
+# --- a volunteer's time on a micro-wish ---------------------------------------------------------
+
+
+async def record_micro_wish_time(
+    sc: ServiceContext,
+    *,
+    micro_wish_id: int,
+    volunteer_id: int,
+    region_path: str,
+    starts_at: dt.datetime,
+    minutes: int,
+    description: str,
+) -> ServiceRecord:
+    """An approved entry for a volunteer's time on a micro-wish the caller confirms.
+
+    The confirming community staff member is the organizer who certifies it (谁组织谁记录), so
+    the entry is approved as it is written, under the ledger's rules: at most 12 hours, not in
+    the future, nobody certifies their own time, no overlap with the volunteer's other live
+    records. One entry per volunteer and wish: a retry returns the existing one
+    (docs/micro_wishes.md, Hours).
+    """
+    require(sc.actor, Capability.HOURS_APPROVE)
+    earlier = await sc.session.scalar(
+        select(ServiceRecord).where(
+            ServiceRecord.micro_wish_id == micro_wish_id,
+            ServiceRecord.volunteer_id == volunteer_id,
+            ServiceRecord.source == RecordSource.MICRO_WISH,
+        )
+    )
+    if earlier is not None:
+        return earlier
+    stmt = select(Volunteer).where(Volunteer.id == volunteer_id)
+    if dialect_name(sc.session) == "postgresql":
+        # Serialises with the volunteer's own submissions, as they lock their profile.
+        stmt = stmt.with_for_update()
+    volunteer = await sc.session.scalar(stmt)
+    if volunteer is None:
+        raise not_found("Volunteer")
+    if volunteer.account_id == sc.actor.account_id:
+        raise DomainError(
+            ErrorCode.SELF_CERTIFICATION, "Nobody certifies their own hours", "wishId"
+        )
+    ends_at = starts_at + dt.timedelta(minutes=minutes)
+    _check_times(starts_at, ends_at, None)
+    clash = await overlapping_record(
+        sc.session, volunteer_id=volunteer_id, start=starts_at, end=ends_at
+    )
+    if clash is not None:
+        raise DomainError(
+            ErrorCode.RECORD_OVERLAP,
+            f"The volunteer's time overlaps their record {clash.id}",
+            "wishId",
+        )
+    now = clock.now()
+    record = ServiceRecord(
+        volunteer_id=volunteer_id,
+        micro_wish_id=micro_wish_id,
+        region_path=region_path,
+        organization_id=None,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        minutes=minutes,
+        source=RecordSource.MICRO_WISH,
+        status=RecordStatus.APPROVED,
+        description=description[:1000],
+        submitted_by_account_id=volunteer.account_id,
+        decided_by_account_id=sc.actor.account_id,
+        decided_at=now,
+    )
+    sc.session.add(record)
+    await sc.session.flush()
+    await _audit_record(sc, record, "service_record.micro_wish")
+    await _notify_volunteer(
+        sc.session,
+        volunteer_id,
+        kind="hours.approved",
+        title="服务时长已认证",
+        body=f"{minutes / 60:.1f} 小时已认证。",
+        subject_type="ServiceRecord",
+        subject_id=record.id,
+        key=f"hours.decided:{record.id}",
+    )
+    await mark_totals_changed(sc, {volunteer_id})
+    return record
+
+
 # --- the organizer's decisions -----------------------------------------------------------------
 
 
@@ -441,9 +528,10 @@ def readable_clause(sc: ServiceContext) -> ColumnElement[bool]:
 
 async def _organized_records(
     sc: ServiceContext, record_ids: list[int], *, field: str = "recordIds"
-) -> list[tuple[ServiceRecord, Activity]]:
+) -> list[tuple[ServiceRecord, Activity | None]]:
     """The records, all of them organized by the caller and none of them the caller's own —
-    or a typed refusal for the batch."""
+    or a typed refusal for the batch. A micro-wish's entry (no activity) is organized by the
+    staff of the wish's community (docs/micro_wishes.md, Hours)."""
     scope = require(sc.actor, Capability.HOURS_APPROVE)
     ids = list(dict.fromkeys(record_ids))
     if not 1 <= len(ids) <= MAX_BATCH:
@@ -451,7 +539,7 @@ async def _organized_records(
     rows = (
         await sc.session.execute(
             select(ServiceRecord, Activity)
-            .join(Activity, Activity.id == ServiceRecord.activity_id)
+            .outerjoin(Activity, Activity.id == ServiceRecord.activity_id)
             .where(ServiceRecord.id.in_(ids), readable_clause(sc))
             .order_by(ServiceRecord.id)
             .execution_options(populate_existing=True)
@@ -460,8 +548,14 @@ async def _organized_records(
     found = {r.id: (r, a) for r, a in rows}
     if len(found) != len(ids):
         raise not_found("Service record")
-    for _record, activity in found.values():
-        if not is_organizer(scope, sc.actor, activity):
+    wish_staff = sc.actor.scope(Capability.MICRO_WISH_MANAGE)
+    for record, activity in found.values():
+        organizes = (
+            is_organizer(scope, sc.actor, activity)
+            if activity is not None
+            else bool(wish_staff.region_paths) and wish_staff.covers_region(record.region_path)
+        )
+        if not organizes:
             raise DomainError(
                 ErrorCode.NOT_ORGANIZER,
                 "Only the activity's organizer certifies its hours",
@@ -582,6 +676,7 @@ async def _reverse_and_replace(
     common: dict[str, Any] = {
         "volunteer_id": record.volunteer_id,
         "activity_id": record.activity_id,
+        "micro_wish_id": record.micro_wish_id,
         "shift_id": record.shift_id,
         "region_path": record.region_path,
         "organization_id": record.organization_id,

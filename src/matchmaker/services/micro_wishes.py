@@ -36,7 +36,7 @@ from matchmaker.models.micro_wishes import (
     MicroWishStatus,
 )
 from matchmaker.models.procurement import ProjectStatus
-from matchmaker.services import audit, notifications, projects
+from matchmaker.services import audit, hours, notifications, projects
 from matchmaker.services.authz import Capability, Scope, require
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.crypto import decrypt_pii, encrypt_pii
@@ -57,6 +57,7 @@ WISH_FIELDS = (
     "claimant_id",
     "claimed_at",
     "minutes_given",
+    "started_at",
     "fulfilled_at",
     "confirmed_by_id",
     "confirmed_at",
@@ -65,7 +66,7 @@ WISH_FIELDS = (
 MAX_TITLE = 200
 MAX_TEXT = 2000
 #: A volunteer's time for one wish: at most 12 hours, as a manual service record.
-MAX_MINUTES = 12 * 60
+MAX_MINUTES = hours.MAX_MANUAL_MINUTES
 #: A claim dropped at the deadline leaves the wish open this much longer for someone else.
 REOPEN_GRACE = dt.timedelta(days=7)
 
@@ -511,6 +512,7 @@ def _clear_claim(wish: MicroWish) -> None:
     wish.claimed_at = None
     wish.fulfilment_report = None
     wish.minutes_given = None
+    wish.started_at = None
     wish.fulfilled_at = None
 
 
@@ -526,23 +528,53 @@ async def release(sc: ServiceContext, *, wish_id: int) -> MicroWish:
 
 
 async def report_fulfilment(
-    sc: ServiceContext, *, wish_id: int, report: str, minutes: int | None = None
+    sc: ServiceContext,
+    *,
+    wish_id: int,
+    report: str,
+    minutes: int | None = None,
+    started_at: dt.datetime | None = None,
 ) -> MicroWish:
-    """The claimant says what was done; a volunteer giving time says for how long."""
+    """The claimant says what was done; a volunteer giving time says for how long and, if
+    not just now, when it began (by default it ended at the report: ``now - minutes``). The
+    time may not overlap the volunteer's other live ledger entries (docs/micro_wishes.md)."""
     wish = await _claimed_wish(sc, wish_id)
     if wish.status is not MicroWishStatus.CLAIMED:
         raise _illegal(wish, "reported fulfilled")
     report = _text(report, "report", MAX_TEXT, "The report")
+    now = clock.now()
+    if started_at is not None and minutes is None:
+        raise invalid("startedAt", "A start is given with the minutes")
     if minutes is not None:
         if wish.claimant_type is not ClaimantType.VOLUNTEER or wish.needs is not MicroWishNeed.TIME:
             raise invalid("minutes", "Minutes are given for a volunteer's time only")
         if not 1 <= minutes <= MAX_MINUTES:
             raise invalid("minutes", f"Give 1 to {MAX_MINUTES} minutes")
+        if started_at is None:
+            started_at = now - dt.timedelta(minutes=minutes)
+        elif started_at + dt.timedelta(minutes=minutes) > now:
+            raise invalid(
+                "startedAt", "The time given can't end in the future", ErrorCode.INVALID_RECORD_TIME
+            )
+        assert wish.claimant_id is not None
+        clash = await hours.overlapping_record(
+            sc.session,
+            volunteer_id=wish.claimant_id,
+            start=started_at,
+            end=started_at + dt.timedelta(minutes=minutes),
+        )
+        if clash is not None:
+            raise invalid(
+                "startedAt",
+                "You have another service record at that time",
+                ErrorCode.RECORD_OVERLAP,
+            )
     before = audit.snapshot(wish, WISH_FIELDS)
     wish.status = MicroWishStatus.FULFILLED
     wish.fulfilment_report = report
     wish.minutes_given = minutes
-    wish.fulfilled_at = clock.now()
+    wish.started_at = started_at
+    wish.fulfilled_at = now
     await _audit(sc, wish, "micro_wish.report", before)
     if wish.recorded_by_id is not None:
         await _notify(
@@ -557,7 +589,10 @@ async def report_fulfilment(
 
 
 async def confirm(sc: ServiceContext, *, wish_id: int) -> MicroWish:
-    """Staff of the community confirm a reported fulfilment; the claimant is told."""
+    """Staff of the community confirm a reported fulfilment; the claimant is told. A
+    volunteer's minutes become an approved ledger entry certified by the confirming staff
+    member (``hours.record_micro_wish_time``): refused there (an overlap, their own time),
+    nothing is written and the wish stays FULFILLED."""
     wish = await _staff_wish(sc, wish_id)
     if wish.status is not MicroWishStatus.FULFILLED:
         raise _illegal(wish, "confirmed")
@@ -566,6 +601,21 @@ async def confirm(sc: ServiceContext, *, wish_id: int) -> MicroWish:
             ErrorCode.SELF_CERTIFICATION, "Nobody confirms their own fulfilment", "wishId"
         )
     before = audit.snapshot(wish, WISH_FIELDS)
+    if (
+        wish.claimant_type is ClaimantType.VOLUNTEER
+        and wish.claimant_id is not None
+        and wish.minutes_given is not None
+    ):
+        await hours.record_micro_wish_time(
+            sc,
+            micro_wish_id=wish.id,
+            volunteer_id=wish.claimant_id,
+            region_path=wish.region_path,
+            starts_at=wish.started_at
+            or (wish.fulfilled_at or clock.now()) - dt.timedelta(minutes=wish.minutes_given),
+            minutes=wish.minutes_given,
+            description=f"微心愿：{wish.title}",
+        )
     wish.status = MicroWishStatus.CONFIRMED
     wish.confirmed_by_id = sc.actor.account_id
     wish.confirmed_at = clock.now()
@@ -591,6 +641,7 @@ async def return_fulfilment(sc: ServiceContext, *, wish_id: int, reason: str) ->
     wish.status = MicroWishStatus.CLAIMED
     wish.fulfilled_at = None
     wish.minutes_given = None
+    wish.started_at = None
     await _audit(sc, wish, "micro_wish.return", before)
     await _notify(
         sc,

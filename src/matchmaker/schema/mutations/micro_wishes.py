@@ -78,6 +78,11 @@ class ReportMicroWishFulfilmentInput:
     minutes: int | None = strawberry.field(
         default=None, description="A volunteer's time given, for a wish that needs TIME."
     )
+    started_at: dt.datetime | None = strawberry.field(
+        default=None,
+        description="When the time given began (with `minutes`); by default it ended at the "
+        "report. Confirmed, it becomes the volunteer's service record (docs/micro_wishes.md).",
+    )
 
 
 @strawberry.input
@@ -144,11 +149,18 @@ class MicroWishMutations:
         return await _run(
             info,
             lambda sc: service.report_fulfilment(
-                sc, wish_id=_wish(input.wish_id), report=input.report, minutes=input.minutes
+                sc,
+                wish_id=_wish(input.wish_id),
+                report=input.report,
+                minutes=input.minutes,
+                started_at=input.started_at,
             ),
         )
 
-    @strawberry.mutation(description="Confirm a reported fulfilment (the community's staff).")
+    @strawberry.mutation(
+        description="Confirm a reported fulfilment (the community's staff); a volunteer's "
+        "minutes become an approved service record in their hours ledger."
+    )
     async def confirm_micro_wish(self, info: Info, input: MicroWishIdInput) -> MicroWishPayload:
         return await _run(info, lambda sc: service.confirm(sc, wish_id=_wish(input.wish_id)))
 

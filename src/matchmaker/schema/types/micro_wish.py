@@ -65,6 +65,9 @@ class MicroWish(Node):
     claimed_at: dt.datetime | None
     fulfilment_report: str | None
     minutes_given: int | None
+    started_at: dt.datetime | None = strawberry.field(
+        description="When the volunteer's time began (their service record starts here)."
+    )
     fulfilled_at: dt.datetime | None
     confirmed_at: dt.datetime | None
     version: int
@@ -87,6 +90,7 @@ class MicroWish(Node):
             claimed_at=row.claimed_at,
             fulfilment_report=row.fulfilment_report,
             minutes_given=row.minutes_given,
+            started_at=row.started_at,
             fulfilled_at=row.fulfilled_at,
             confirmed_at=row.confirmed_at,
             version=row.version,
@@ -118,6 +122,29 @@ async def beneficiary_readable(ctx: Context, keys: Sequence[int]) -> list[bool]:
     """Batched: whether the caller may read each wish's beneficiary (one statement a page)."""
     readable = await service.beneficiary_readable_ids(ctx.service, list(keys))
     return [k in readable for k in keys]
+
+
+async def wish_by_id(ctx: Context, keys: Sequence[int]) -> list[models.MicroWish | None]:
+    """Batched: wishes by id (the board is public, so every wish is readable)."""
+    rows = await ctx.session.scalars(
+        service.wishes_statement(ctx.service).where(models.MicroWish.id.in_(set(keys)))
+    )
+    by_id = {r.id: r for r in rows}
+    return [by_id.get(k) for k in keys]
+
+
+async def wish_claimant(ctx: Context, keys: Sequence[int]) -> list[service.ClaimantView | None]:
+    """Batched: the claimant shown for each wish (names read once for the page)."""
+    rows = [r for r in await ctx.loader(wish_by_id).load_many(list(keys)) if r is not None]
+    names = await service.claimant_names(ctx.service, rows)
+    return [names.get(k) for k in keys]
+
+
+async def load_micro_wish(info: Info, pk: int) -> MicroWish | None:
+    row = await info.context.loader(wish_by_id).load(pk)
+    if row is None:
+        return None
+    return MicroWish.from_row(row, await info.context.loader(wish_claimant).load(pk))
 
 
 async def wishes_from_rows(sc: ServiceContext, rows: list[models.MicroWish]) -> list[MicroWish]:

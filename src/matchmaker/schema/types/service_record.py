@@ -9,6 +9,7 @@ from matchmaker import models
 from matchmaker.schema.context import Info
 from matchmaker.schema.relay import Node, node_resolver, to_global_id
 from matchmaker.schema.types.activity import Activity, load_activity
+from matchmaker.schema.types.micro_wish import MicroWish, load_micro_wish
 from matchmaker.schema.types.participant import Participant, load_participant
 from matchmaker.schema.types.volunteering_enums import RecordSource, RecordStatus
 from matchmaker.services import hours as hours_service
@@ -29,7 +30,8 @@ class ServiceRecord(Node):
     decision_note: str | None
     decided_at: dt.datetime | None
     version: int
-    activity_pk: strawberry.Private[int]
+    activity_pk: strawberry.Private[int | None]
+    micro_wish_pk: strawberry.Private[int | None]
     volunteer_pk: strawberry.Private[int]
     reverses_pk: strawberry.Private[int | None]
     corrects_pk: strawberry.Private[int | None]
@@ -49,6 +51,7 @@ class ServiceRecord(Node):
             decided_at=row.decided_at,
             version=row.version,
             activity_pk=row.activity_id,
+            micro_wish_pk=row.micro_wish_id,
             volunteer_pk=row.volunteer_id,
             reverses_pk=row.reverses_id,
             corrects_pk=row.corrects_id,
@@ -74,9 +77,20 @@ class ServiceRecord(Node):
             else strawberry.ID(to_global_id("ServiceRecord", self.corrects_pk))
         )
 
-    @strawberry.field
+    @strawberry.field(description="The activity served; null for a micro-wish's entry.")
     async def activity(self, info: Info) -> Activity | None:
+        if self.activity_pk is None:
+            return None
         return await load_activity(info, self.activity_pk)
+
+    @strawberry.field(
+        description="The confirmed micro-wish the time was given to (source MICRO_WISH and its "
+        "corrections); its public, masked fields."
+    )
+    async def micro_wish(self, info: Info) -> MicroWish | None:
+        if self.micro_wish_pk is None:
+            return None
+        return await load_micro_wish(info, self.micro_wish_pk)
 
     @strawberry.field
     async def participant(self, info: Info) -> Participant | None:
