@@ -124,3 +124,86 @@ async def _scan(env: MatrixEnv, role):
 
 case("runAuditScan", SCANNERS, allowed=True)(_scan)
 case("runAuditScan", [r for r in ROLES if r not in SCANNERS], allowed=False)(_scan)
+
+
+PROJECTS = "query($r: ID) { spendingProjects(regionId: $r) { total projects { id } } }"
+
+
+async def _projects_in(env: MatrixEnv, role, region: Region):
+    from tests.procurement_support import make_project
+
+    await make_project(env.session, env.world.community_a1)
+    body = await env.gql(
+        PROJECTS, {"r": gid("Region", region.id)}, token=env.token(role), expect_errors=True
+    )
+    if refused_by_error(body):
+        return Outcome(allowed=False, detail=body["errors"])
+    return Outcome(allowed=body["data"]["spendingProjects"]["total"] == 1)
+
+
+async def _projects(env: MatrixEnv, role):
+    return await _projects_in(env, role, env.in_scope_region)
+
+
+case("spendingProjects", REGIONAL, allowed=True)(_projects)
+case("spendingProjects", [r for r in ROLES if r not in REGIONAL], allowed=False)(_projects)
+
+
+@case("spendingProjects", REGIONAL, allowed=False, name="other_street_refused")
+async def projects_out_of_scope(env: MatrixEnv, role):
+    return await _projects_in(env, role, env.out_of_scope_region)
+
+
+CHAIN = "query($p: ID!) { evidenceChain(projectId: $p) { projectId totals { paidFen } } }"
+
+
+async def _chain_in(env: MatrixEnv, role, region: Region):
+    from tests.procurement_support import make_project
+
+    project = await make_project(env.session, region)
+    body = await env.gql(
+        CHAIN, {"p": gid("Project", project.id)}, token=env.token(role), expect_errors=True
+    )
+    if refused_by_error(body):
+        return Outcome(allowed=False, detail=body["errors"])
+    return Outcome(allowed=body["data"]["evidenceChain"]["projectId"] == gid("Project", project.id))
+
+
+async def _chain(env: MatrixEnv, role):
+    return await _chain_in(env, role, env.world.community_a1)
+
+
+case("evidenceChain", REGIONAL, allowed=True)(_chain)
+case("evidenceChain", [r for r in ROLES if r not in REGIONAL], allowed=False)(_chain)
+
+
+@case("evidenceChain", REGIONAL, allowed=False, name="other_street_not_found")
+async def chain_out_of_scope(env: MatrixEnv, role):
+    return await _chain_in(env, role, env.world.community_b1)
+
+
+EXPORT = """mutation($i: OversightExportInput!) { requestOversightExport(input: $i) {
+  url errors { code field } } }"""
+
+
+async def _export_in(env: MatrixEnv, role, region: Region):
+    body = await env.gql(
+        EXPORT,
+        {"i": {"kind": "SPENDING", "regionId": gid("Region", region.id)}},
+        token=env.token(role),
+        expect_errors=True,
+    )
+    return payload_outcome(body, "requestOversightExport")
+
+
+async def _export(env: MatrixEnv, role):
+    return await _export_in(env, role, env.in_scope_region)
+
+
+case("requestOversightExport", REGIONAL, allowed=True)(_export)
+case("requestOversightExport", [r for r in ROLES if r not in REGIONAL], allowed=False)(_export)
+
+
+@case("requestOversightExport", REGIONAL, allowed=False, name="other_street_not_found")
+async def export_out_of_scope(env: MatrixEnv, role):
+    return await _export_in(env, role, env.out_of_scope_region)

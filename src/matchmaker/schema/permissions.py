@@ -72,6 +72,8 @@ OPERATIONS: dict[str, Capability | None] = {
     # oversight (docs/oversight.md): region scope in services.oversight
     "spendingSummary": C.OVERSIGHT_READ,
     "findings": C.FINDING_READ,
+    "spendingProjects": C.OVERSIGHT_READ,
+    "evidenceChain": C.OVERSIGHT_READ,
     # mutations
     # volunteering (docs/volunteering.md)
     "createActivity": C.ACTIVITY_MANAGE,
@@ -152,6 +154,8 @@ OPERATIONS: dict[str, Capability | None] = {
     "acknowledgeAuditAlarm": C.AUDIT_VERIFY,
     "decideFinding": C.FINDING_DECIDE,
     "runAuditScan": C.AUDIT_SCAN_RUN,
+    # findings exports need finding.read too (checked in the service)
+    "requestOversightExport": C.OVERSIGHT_READ,
     "registerVolunteer": None,  # public self-registration
     "becomeVolunteer": None,  # any logged-in account without a volunteer profile
     "updateVolunteerProfile": C.VOLUNTEER_UPDATE,

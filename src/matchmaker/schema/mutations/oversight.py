@@ -7,8 +7,10 @@ from matchmaker.schema.context import Info
 from matchmaker.schema.errors import UserError, run_mutation
 from matchmaker.schema.relay import decode_id, to_global_id
 from matchmaker.schema.types.oversight import Finding, FindingDecision
+from matchmaker.schema.types.oversight_evidence import OversightExportKind
 from matchmaker.services import oversight as oversight_service
 from matchmaker.services.context import ServiceContext
+from matchmaker.services.oversight import exports as export_service
 
 
 @strawberry.input
@@ -31,6 +33,37 @@ class RunAuditScanPayload:
     job_id: strawberry.ID | None = strawberry.field(
         default=None, description="The queued scan job (its findings appear when it has run)."
     )
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input(description="What to export, with the same filters as its screen.")
+class OversightExportInput:
+    kind: OversightExportKind
+    region_id: strawberry.ID | None = None
+    year: int | None = None
+    category: str | None = strawberry.field(
+        default=None, description="PROJECTS: one ServiceCategory."
+    )
+    funding_source: str | None = strawberry.field(
+        default=None, description="PROJECTS: one FundingSource."
+    )
+    rule: str | None = strawberry.field(default=None, description="FINDINGS: a rule code.")
+    status: FindingStatus | None = strawberry.field(default=None, description="FINDINGS.")
+    project_id: strawberry.ID | None = strawberry.field(
+        default=None, description="EVIDENCE: the project (required)."
+    )
+
+
+@strawberry.type
+class OversightExportPayload:
+    url: str | None = strawberry.field(
+        default=None, description="Download now (a small scope): an authenticated GET."
+    )
+    job_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="A large scope: the job writing the file; you are notified with its link.",
+    )
+    rows: int | None = strawberry.field(default=None, description="Rows in the main sheet.")
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 
@@ -68,5 +101,43 @@ class OversightMutations:
         job_id, errors = await run_mutation(info, oversight_service.request_scan)
         return RunAuditScanPayload(
             job_id=strawberry.ID(to_global_id("Job", job_id)) if job_id is not None else None,
+            errors=errors,
+        )
+
+    @strawberry.mutation(
+        description="Export as .xlsx what an oversight screen shows, in your scope (auditors, "
+        "bureau officers, community staff; findings: auditors and bureau officers). At most "
+        "MATCHMAKER_OVERSIGHT_EXPORT_DIRECT_MAX_ROWS rows: `url` to download now; more: a "
+        "queued job (audited) that notifies you with the file's link (docs/oversight.md)."
+    )
+    async def request_oversight_export(
+        self, info: Info, input: OversightExportInput
+    ) -> OversightExportPayload:
+        async def action(sc: ServiceContext) -> export_service.ExportTicket:
+            request = export_service.ExportRequest(
+                kind=input.kind.value,
+                region_id=decode_id(input.region_id, "Region", "regionId")
+                if input.region_id
+                else None,
+                year=input.year,
+                category=input.category,
+                funding_source=input.funding_source,
+                rule=input.rule,
+                status=input.status.value if input.status else None,
+                project_id=decode_id(input.project_id, "Project", "projectId")
+                if input.project_id
+                else None,
+            )
+            return await export_service.request_export(sc, request)
+
+        ticket, errors = await run_mutation(info, action)
+        if ticket is None:
+            return OversightExportPayload(errors=errors)
+        return OversightExportPayload(
+            url=ticket.url,
+            job_id=strawberry.ID(to_global_id("Job", ticket.job_id))
+            if ticket.job_id is not None
+            else None,
+            rows=ticket.rows,
             errors=errors,
         )

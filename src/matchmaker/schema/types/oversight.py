@@ -12,9 +12,11 @@ from strawberry.scalars import JSON
 from matchmaker.models.oversight import Finding as FindingRow
 from matchmaker.models.oversight import FindingSeverity, FindingStatus
 from matchmaker.schema.context import Info
-from matchmaker.schema.relay import Node, node_resolver, to_global_id
+from matchmaker.schema.dataloaders import oversight as oversight_loaders
+from matchmaker.schema.relay import Node, from_global_id, node_resolver, to_global_id
 from matchmaker.schema.types.procurement_enums import Fen
 from matchmaker.services import oversight as oversight_service
+from matchmaker.services.oversight import evidence as evidence_service
 from matchmaker.services.oversight import summary as summary_service
 
 strawberry.enum(
@@ -204,6 +206,12 @@ class FindingSubject:
     label: str = strawberry.field(description="A short label: project title, voucher, volunteer.")
 
 
+@strawberry.type(description="A project a finding is about, by its title.")
+class FindingProject:
+    id: strawberry.ID = strawberry.field(description="The project's global id.")
+    title: str
+
+
 @strawberry.type(
     description="What one audit rule found about one subject. Kept, with its decision, when "
     "the condition no longer holds (docs/oversight.md)."
@@ -229,6 +237,29 @@ class Finding(Node):
     last_seen_at: dt.datetime
     note: str | None
     decided_at: dt.datetime | None
+
+    @strawberry.field(description="The name of the subject's region (its community).")
+    async def region_name(self, info: Info) -> str | None:
+        name: str | None = await info.context.loader(oversight_loaders.region_name_by_path).load(
+            self.region_path
+        )
+        return name
+
+    @strawberry.field(
+        description="The projects the finding is about (its subject when a project, and the "
+        "projects its evidence names), with their titles; those outside your scope are left out."
+    )
+    async def evidence_projects(self, info: Info) -> list[FindingProject]:
+        subject_type = self.subject.type
+        _, subject_pk = from_global_id(str(self.subject.id))
+        ids = evidence_service.evidence_project_ids(subject_type, subject_pk, self.evidence)
+        loader = info.context.loader(oversight_loaders.project_title_by_id)
+        titles = await loader.load_many(ids)
+        return [
+            FindingProject(id=strawberry.ID(to_global_id("Project", pk)), title=title)
+            for pk, title in zip(ids, titles, strict=True)
+            if title is not None
+        ]
 
     @classmethod
     def from_row(cls, row: FindingRow) -> Self:

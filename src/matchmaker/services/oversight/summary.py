@@ -398,6 +398,93 @@ async def spending_summary(
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class ProjectFigures:
+    """One project behind a figure: its money and output, as ``spendingSummary`` counts them."""
+
+    project_id: int
+    title: str
+    status: ProjectStatus
+    category: str
+    funding_source: str
+    region_name: str
+    organization_name: str | None
+    budget_ceiling_fen: int
+    budgeted_fen: int
+    contracted_fen: int
+    paid_fen: int
+    approved_service_minutes: int
+    beneficiaries: int
+
+
+async def spending_projects(
+    sc: ServiceContext,
+    *,
+    region_id: int | None = None,
+    year: int | None = None,
+    category: str | None = None,
+    funding_source: str | None = None,
+    limit: int | None = None,
+) -> tuple[int, list[ProjectFigures]]:
+    """The projects behind a figure of ``spendingSummary`` (same area, year and scope),
+    optionally one category or funding source: (how many, the first ``limit`` by contracted
+    value). Two statements whatever the number of projects."""
+    scope = require(sc.actor, Capability.OVERSIGHT_READ)
+    roots = await _area(sc, scope, region_id)
+    f = _facts(roots, scope, year)
+    conditions: list[ColumnElement[bool]] = []
+    if category is not None:
+        conditions.append(f.c.category == category)
+    if funding_source is not None:
+        conditions.append(f.c.funding_source == funding_source)
+    total = _int(await sc.session.scalar(select(func.count()).select_from(f).where(*conditions)))
+    stmt = (
+        select(
+            f.c.project_id,
+            Project.title,
+            f.c.status,
+            f.c.category,
+            f.c.funding_source,
+            Region.name,
+            Organization.name,
+            f.c.budget,
+            f.c.budgeted,
+            f.c.contracted,
+            f.c.paid,
+            f.c.minutes,
+            f.c.beneficiaries,
+        )
+        .select_from(f)
+        .join(Project, Project.id == f.c.project_id)
+        .join(Region, Region.id == Project.region_id)
+        .outerjoin(Contract, Contract.id == f.c.contract_id)
+        .outerjoin(Organization, Organization.id == Contract.organization_id)
+        .where(*conditions)
+        .order_by(f.c.contracted.desc(), f.c.budget.desc(), f.c.project_id.desc())
+    )
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    rows = [
+        ProjectFigures(
+            project_id=int(r[0]),
+            title=r[1],
+            status=r[2],
+            category=r[3].value if hasattr(r[3], "value") else str(r[3]),
+            funding_source=r[4].value if hasattr(r[4], "value") else str(r[4]),
+            region_name=r[5],
+            organization_name=r[6],
+            budget_ceiling_fen=_int(r[7]),
+            budgeted_fen=_int(r[8]),
+            contracted_fen=_int(r[9]),
+            paid_fen=_int(r[10]),
+            approved_service_minutes=_int(r[11]),
+            beneficiaries=_int(r[12]),
+        )
+        for r in (await sc.session.execute(stmt)).all()
+    ]
+    return total, rows
+
+
 async def _concentration(sc: ServiceContext, f: Any, year: int | None, out: Concentration) -> None:
     """HHI over awarded value by organization (awarded bid prices, opened by definition)."""
     settings = sc.settings
@@ -472,7 +559,9 @@ __all__ = [
     "Competition",
     "Concentration",
     "MonthFigure",
+    "ProjectFigures",
     "SpendingSummary",
     "median_from_histogram",
+    "spending_projects",
     "spending_summary",
 ]
