@@ -40,7 +40,13 @@ function evidenceLabel(t: Translate, key: string): string {
   return text === k ? key : text;
 }
 
+/** Evidence keys whose values hold codes (a price pattern, an evaluator's tie) to put in words. */
+const CODED_EVIDENCE = new Set(['patterns', 'ties']);
+
 function evidenceText(t: Translate, key: string, value: string): string {
+  if (CODED_EVIDENCE.has(key)) {
+    return value.replace(/\b(STEP|RATIO|member|formerMember|sameLegalRepresentative)\b/g, (code) => t(`find.code.${code}` as MessageKey));
+  }
   const prefix = key === 'method' ? 'method.' : key === 'category' ? 'category.' : key === 'requiredGrade' || key === 'organizationGrade' ? 'org.grade.' : null;
   if (!prefix) return value;
   const k = `${prefix}${value}` as MessageKey;

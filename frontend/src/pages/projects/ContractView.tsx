@@ -1,9 +1,10 @@
 import { useState } from 'react';
 import { Alert, Button, Card, DatePicker, Descriptions, Form, Input, InputNumber, List, Modal, Progress, Space, Table, Tag, Typography, Upload, App as AntApp } from 'antd';
 import type { UploadFile } from 'antd';
-import { UploadOutlined } from '@ant-design/icons';
+import { MinusCircleOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { EVIDENCE_ACCEPT, evidenceProblem, toEvidenceInput, type EvidenceProblem } from './evidence';
 import { EvidenceFiles } from './EvidenceFiles';
+import { beneficiaryInput, type BeneficiaryRow } from './beneficiaries';
 import type { Dayjs } from 'dayjs';
 import {
   AcceptProgressReportDocument,
@@ -64,9 +65,69 @@ function PaymentModal({ milestone, onClose }: { milestone: MilestoneRow | null; 
   );
 }
 
+/** 受益人名单: optional rows of a name with an ID number or a phone; the server keeps keyed hashes only. */
+function BeneficiaryListEditor() {
+  const { t } = useI18n();
+  const form = Form.useFormInstance();
+  const rows = Form.useWatch('beneficiaries', form) as BeneficiaryRow[] | undefined;
+  const claimed = (Form.useWatch('beneficiariesServed', form) as number | undefined) ?? 0;
+  const listed = beneficiaryInput(rows).length;
+  return (
+    <div data-testid="beneficiary-list">
+      <Typography.Text strong>{t('contract.beneficiaryList')}</Typography.Text>
+      <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>
+        {t('contract.beneficiaryListHint')}
+      </Typography.Paragraph>
+      <Form.List name="beneficiaries">
+        {(fields, { add, remove }) => (
+          <>
+            {fields.map((field, i) => (
+              <Space key={field.key} align="start" wrap>
+                <Form.Item name={[field.name, 'name']} label={`${t('contract.beneficiaryName')} ${i + 1}`} rules={[{ required: true, whitespace: true, message: t('validation.required') }]}>
+                  <Input style={{ width: 120 }} maxLength={50} />
+                </Form.Item>
+                <Form.Item
+                  name={[field.name, 'idNumber']}
+                  label={t('contract.beneficiaryIdNumber')}
+                  dependencies={[['beneficiaries', field.name, 'phone']]}
+                  rules={[
+                    ({ getFieldValue }) => ({
+                      validator: async (_, value: string | undefined) => {
+                        const phone = getFieldValue(['beneficiaries', field.name, 'phone']) as string | undefined;
+                        if (!(value ?? '').trim() && !(phone ?? '').trim()) throw new Error(t('contract.beneficiaryIdOrPhone'));
+                      },
+                    }),
+                  ]}
+                >
+                  <Input style={{ width: 200 }} maxLength={18} />
+                </Form.Item>
+                <Form.Item name={[field.name, 'phone']} label={t('contract.beneficiaryPhone')}>
+                  <Input style={{ width: 140 }} maxLength={11} inputMode="tel" />
+                </Form.Item>
+                <Button type="text" aria-label={t('contract.beneficiaryRemove', { n: i + 1 })} icon={<MinusCircleOutlined />} onClick={() => remove(field.name)} style={{ marginTop: 30 }} />
+              </Space>
+            ))}
+            <Space wrap align="center" style={{ marginBottom: 16 }}>
+              <Button type="dashed" icon={<PlusOutlined />} onClick={() => add({ name: '', idNumber: '', phone: '' })}>
+                {t('contract.beneficiaryAdd')}
+              </Button>
+              {fields.length > 0 && (
+                <Typography.Text type={listed > claimed ? 'danger' : 'secondary'} role="status" data-testid="beneficiary-count">
+                  {t('contract.beneficiaryCount', { listed, claimed })}
+                  {listed > claimed ? ` · ${t('contract.beneficiaryTooMany')}` : ''}
+                </Typography.Text>
+              )}
+            </Space>
+          </>
+        )}
+      </Form.List>
+    </div>
+  );
+}
+
 function ReportModal({ milestone, onClose }: { milestone: MilestoneRow | null; onClose: (done: boolean) => void }) {
   const { t, locale } = useI18n();
-  const [form] = Form.useForm<{ narrative: string; activitiesHeld: number; beneficiariesServed: number; files?: UploadFile[] }>();
+  const [form] = Form.useForm<{ narrative: string; activitiesHeld: number; beneficiariesServed: number; files?: UploadFile[]; beneficiaries?: BeneficiaryRow[] }>();
   const [submitReport, { loading }] = useMutation(SubmitProgressReportDocument);
   const [general, setGeneral] = useState<string[]>([]);
   const [encoding, setEncoding] = useState(false);
@@ -82,15 +143,21 @@ function ReportModal({ milestone, onClose }: { milestone: MilestoneRow | null; o
           : t('contract.evidenceType', { name: p.name });
   const submit = async () => {
     if (!milestone) return;
-    const { files = [], ...v } = await form.validateFields();
+    const { files = [], beneficiaries: rows, ...v } = await form.validateFields();
+    const beneficiaries = beneficiaryInput(rows);
+    if (beneficiaries.length > v.beneficiariesServed) {
+      setGeneral([t('contract.beneficiaryTooMany')]);
+      return;
+    }
     setGeneral([]);
     try {
       setEncoding(true);
       const evidence = await Promise.all(files.flatMap((f) => (f.originFileObj ? [toEvidenceInput(f.originFileObj)] : [])));
       setEncoding(false);
-      const r = (await submitReport({ input: { milestoneId: milestone.id, ...v, files: evidence } })).submitProgressReport;
+      const r = (await submitReport({ input: { milestoneId: milestone.id, ...v, files: evidence, beneficiaries: beneficiaries.length ? beneficiaries : null } })).submitProgressReport;
       if (r.errors.length) {
-        setGeneral(applyUserErrors(form, r.errors, locale, ['narrative', 'activitiesHeld', 'beneficiariesServed', 'files']));
+        const rowFields = beneficiaries.flatMap((_, i) => ['name', 'idNumber', 'phone'].map((f) => `beneficiaries.${i}.${f}`));
+        setGeneral(applyUserErrors(form, r.errors, locale, ['narrative', 'activitiesHeld', 'beneficiariesServed', 'files', ...rowFields]));
         return;
       }
       form.resetFields();
@@ -134,6 +201,7 @@ function ReportModal({ milestone, onClose }: { milestone: MilestoneRow | null; o
             <Button icon={<UploadOutlined />}>{t('contract.evidencePick')}</Button>
           </Upload>
         </Form.Item>
+        <BeneficiaryListEditor />
       </Form>
     </Modal>
   );
@@ -215,7 +283,7 @@ export function ContractView({ contract, onChanged }: { contract: ContractFields
                         title={<Tag>{t(`report.${r.status}` as const)}</Tag>}
                         description={
                           <Space direction="vertical" size={4}>
-                            <span>{`${r.narrative} · ${t('contract.activitiesHeld')} ${r.activitiesHeld} · ${t('contract.beneficiariesServed')} ${r.beneficiariesServed} · ${t('contract.volunteerHours')} ${(r.volunteerMinutes / 60).toFixed(1)} h`}</span>
+                            <span>{`${r.narrative} · ${t('contract.activitiesHeld')} ${r.activitiesHeld} · ${t('contract.beneficiariesServed')} ${r.beneficiariesServed}${r.listedBeneficiaries ? ` (${t('contract.listedBeneficiaries')} ${r.listedBeneficiaries})` : ''} · ${t('contract.volunteerHours')} ${(r.volunteerMinutes / 60).toFixed(1)} h`}</span>
                             <EvidenceFiles files={r.files} />
                           </Space>
                         }
