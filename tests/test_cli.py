@@ -7,8 +7,8 @@ import asyncio
 from sqlalchemy import func, select
 
 from matchmaker.models import AuditEvent, Region
-from matchmaker.services.authz import Capability
-from matchmaker.services.bootstrap import SYSTEM, import_regions_file
+from matchmaker.services.authz import SYSTEM, Capability
+from matchmaker.services.bootstrap import import_regions_file
 
 
 def test_system_actor_holds_platform_admin_capabilities():

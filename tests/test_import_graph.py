@@ -17,7 +17,12 @@ import matchmaker
 
 SRC = Path(matchmaker.__file__).parent.parent
 #: Packages held to "no function-level import that breaks no circle" (docs/architecture.md).
-NO_NEEDLESS_LAZY_IMPORTS = ("matchmaker.web", "matchmaker.schema.errors")
+NO_NEEDLESS_LAZY_IMPORTS = (
+    "matchmaker.web",
+    "matchmaker.jobs",
+    "matchmaker.queue",
+    "matchmaker.schema.errors",
+)
 
 
 def module_name(path: Path, root: Path) -> str:
@@ -221,5 +226,21 @@ def test_the_import_graph_of_the_package_has_no_circle():
     assert Graph(SRC).circles() == []
 
 
-def test_the_web_layer_imports_inside_a_function_only_to_break_a_circle():
+def test_the_web_job_and_queue_layers_import_inside_a_function_only_to_break_a_circle():
     assert Graph(SRC).needless_lazy_imports(NO_NEEDLESS_LAZY_IMPORTS) == []
+
+
+def test_the_queue_machinery_imports_no_service_job_schema_or_web_module():
+    """Services schedule through ``matchmaker.queue``; if the queue imported them back (even
+    inside a function), services and jobs would loop through it again."""
+    graph = Graph(SRC)
+    forbidden = ("matchmaker.services", "matchmaker.jobs", "matchmaker.schema", "matchmaker.web")
+    found = []
+    for name, tree in sorted(graph.trees.items()):
+        if not name.startswith("matchmaker.queue"):
+            continue
+        every_import = (n for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom))
+        for target in sorted(graph.targets(name, every_import)):
+            if any(target == f or target.startswith(f + ".") for f in forbidden):
+                found.append(f"{name} imports {target}")
+    assert found == []

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import func, select
 
 from matchmaker import clock
-from matchmaker.jobs import job, schedule
-from matchmaker.jobs.registry import JobContext
-from matchmaker.jobs.runner import execute
+from matchmaker.queue import job, schedule
+from matchmaker.queue.registry import JobContext
+from matchmaker.queue.runner import execute
 from matchmaker.models import AuthSession, LoginFailure, OutboxJob
 from matchmaker.models.enums import JobStatus, Role
 from matchmaker.schema.relay import to_global_id

@@ -325,8 +325,8 @@ async def test_the_evaluation_compares_the_model_with_the_baselines_on_later_lis
 async def test_the_nightly_job_trains_through_the_outbox_and_a_second_delivery_trains_nothing(
     session, settings, gql, run_jobs
 ):
-    from matchmaker.jobs.outbox import schedule
-    from matchmaker.jobs.registry import JOBS
+    from matchmaker.queue.outbox import schedule
+    from matchmaker.queue.registry import JOBS
 
     assert JOBS["train_matching_models"].cron == ({40}, {18})  # 02:40 Beijing time
     clock.freeze(T0 + 30 * DAY)

@@ -478,9 +478,9 @@ async def test_the_nightly_job_runs_the_sweep_through_the_outbox(
     session, settings, session_factory, gql
 ):
     from matchmaker.jobs import tasks  # noqa: F401  (registers the jobs)
-    from matchmaker.jobs.outbox import schedule
-    from matchmaker.jobs.registry import JOBS
-    from matchmaker.jobs.runner import execute
+    from matchmaker.queue.outbox import schedule
+    from matchmaker.queue.registry import JOBS
+    from matchmaker.queue.runner import execute
     from matchmaker.models import OutboxJob
     from matchmaker.models.jobs import JobStatus
 

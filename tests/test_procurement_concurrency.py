@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from matchmaker import clock
-from matchmaker.jobs.runner import execute
+from matchmaker.queue.runner import execute
 from matchmaker.models import AuditEvent, Bid, Contract, OutboxJob, Payment, Project
 from matchmaker.models.procurement import (
     BidStatus,

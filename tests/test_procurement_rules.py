@@ -680,7 +680,7 @@ async def test_the_report_input_has_no_volunteer_hours_field(gql):
 
 async def test_milestones_due_in_seven_days_are_reminded_once(session, settings, session_factory):
     from matchmaker.jobs.procurement import milestone_due_reminders
-    from matchmaker.jobs.registry import JobContext
+    from matchmaker.queue.registry import JobContext
 
     clock.freeze(dt.datetime(2026, 6, 23, 1, 0, tzinfo=dt.UTC))  # due 2026-06-30 (start + 180d)
     c = await city(session, settings, bidders=1)

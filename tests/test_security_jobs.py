@@ -13,9 +13,9 @@ from typing import Any
 from sqlalchemy import select, text
 
 from matchmaker import clock
-from matchmaker.jobs import job, schedule
-from matchmaker.jobs.registry import JobContext
-from matchmaker.jobs.runner import MAX_ERROR_LENGTH, execute
+from matchmaker.queue import job, schedule
+from matchmaker.queue.registry import JobContext
+from matchmaker.queue.runner import MAX_ERROR_LENGTH, execute
 from matchmaker.models import LoginFailure, Notification, OutboxJob
 from matchmaker.models.enums import JobStatus, Role
 from tests import factories

@@ -368,7 +368,7 @@ async def test_dispute_of_an_approved_record_stays_counted_until_resolved(sessio
 
 
 async def test_the_nightly_job_reports_what_it_repaired(session, settings, gql, run_jobs):
-    from matchmaker.jobs import schedule
+    from matchmaker.queue.outbox import schedule
     from matchmaker.models import OutboxJob
 
     v = await _approved_ledger(session, settings, gql, 60, 2)

@@ -34,7 +34,7 @@ from sqlalchemy import select, update
 import matchmaker
 from matchmaker import clock
 from matchmaker.config import Settings
-from matchmaker.jobs import schedule
+from matchmaker.queue.outbox import schedule
 from matchmaker.models import (
     Attendance,
     Certificate,

@@ -175,8 +175,8 @@ async def _arq(redis_url: str) -> Any:
 
 
 async def test_the_relay_hands_a_due_row_over_once(session_factory, redis_url):
-    from matchmaker.jobs import schedule
-    from matchmaker.jobs.relay import relay_once
+    from matchmaker.queue.outbox import schedule
+    from matchmaker.queue.relay import relay_once
 
     async with session_factory() as s, s.begin():
         await schedule(s, "expire_sessions", {})
@@ -193,8 +193,8 @@ async def test_the_relay_hands_a_due_row_over_once(session_factory, redis_url):
 
 
 async def test_the_relay_leaves_rows_untouched_while_redis_is_down(session_factory):
-    from matchmaker.jobs import schedule
-    from matchmaker.jobs.relay import relay_once
+    from matchmaker.queue.outbox import schedule
+    from matchmaker.queue.relay import relay_once
 
     async with session_factory() as s, s.begin():
         await schedule(s, "expire_sessions", {})

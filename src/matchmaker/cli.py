@@ -43,7 +43,8 @@ def cmd_serve(args: argparse.Namespace) -> None:
 def cmd_worker(args: argparse.Namespace) -> None:
     settings = _settings()
     configure_logging(settings.log_level)
-    from matchmaker.jobs.worker import build_worker
+    import matchmaker.jobs.tasks  # noqa: F401  (registers every job function)
+    from matchmaker.queue.worker import build_worker
 
     try:
         worker = build_worker(settings, burst=args.burst)

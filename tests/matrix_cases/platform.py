@@ -222,7 +222,7 @@ case("importRegions", ALL_BUT_ADMIN, allowed=False)(_import_regions)
 
 
 async def _jobs(env: MatrixEnv, role):
-    from matchmaker.jobs import schedule
+    from matchmaker.queue.outbox import schedule
 
     await schedule(env.session, "expire_sessions", {})
     await env.session.commit()
@@ -239,7 +239,7 @@ case("jobs", ALL_BUT_ADMIN, allowed=False)(_jobs)
 
 
 async def _job(env: MatrixEnv, role):
-    from matchmaker.jobs import schedule
+    from matchmaker.queue.outbox import schedule
 
     job_id = await schedule(env.session, "expire_sessions", {})
     await env.session.commit()

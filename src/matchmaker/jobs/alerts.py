@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from matchmaker.models import Account, RoleGrant
+from matchmaker.models import Account, OutboxJob, RoleGrant
 from matchmaker.models.enums import AccountStatus, Role
+from matchmaker.queue.registry import on_give_up
 from matchmaker.services.notifications import notify
 
 
@@ -42,3 +43,17 @@ async def notify_platform_admins(
             dedupe_key=f"{dedupe}:{account_id}",
         )
     return len(admins)
+
+
+@on_give_up
+async def alert_job_given_up(session: AsyncSession, row: OutboxJob, error: str) -> None:
+    """Every job the runner gives up on alerts the platform admins, once per job."""
+    await notify_platform_admins(
+        session,
+        kind="jobs.failed",
+        title="后台任务失败",
+        body=f"任务 {row.name}（#{row.id}）已放弃：{error}",
+        subject_type="Job",
+        subject_id=row.id,
+        dedupe=f"jobs.failed:{row.id}",
+    )

@@ -10,8 +10,8 @@ from sqlalchemy import delete
 
 from matchmaker import clock
 from matchmaker.jobs.alerts import notify_platform_admins
-from matchmaker.jobs.registry import JobContext, job
 from matchmaker.models import AuthSession, LoginFailure
+from matchmaker.queue.registry import JobContext, job
 from matchmaker.services import audit
 from matchmaker.services.oversight import schedule_scan
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from matchmaker.jobs.registry import JobContext, job
-from matchmaker.services.bootstrap import system_context
+from matchmaker.jobs.context import service_context
+from matchmaker.queue.registry import JobContext, job
+from matchmaker.services.matching import training
 
 
 @job("train_matching_models", cron=True, minute={40}, hour={18})
@@ -16,10 +17,7 @@ async def train_matching_models(ctx: JobContext) -> dict[str, Any]:
     version is skipped, so a redelivered job trains nothing twice. ``{"direction": ...}`` trains
     one direction only.
     """
-    from matchmaker.services.matching import training
-
-    sc = system_context(ctx.session, ctx.settings)
-    sc.request_id = f"job-{ctx.job_id}"
+    sc = service_context(ctx)
     direction = ctx.args.get("direction")
     outcomes = await training.train_directions(sc, [str(direction)] if direction else None)
     return {"directions": [o.as_json() for o in outcomes]}

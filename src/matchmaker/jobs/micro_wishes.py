@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from matchmaker.jobs.registry import JobContext, job
+from matchmaker.jobs.context import service_context
+from matchmaker.queue.registry import JobContext, job
 from matchmaker.services import micro_wishes
-from matchmaker.services.bootstrap import system_context
 
 
 @job("sweep_micro_wish_deadlines", cron=True, minute={5}, hour={16})
 async def sweep_micro_wish_deadlines(ctx: JobContext) -> dict[str, Any]:
     """Nightly, 00:05 Beijing time: drop late claims (reopen), expire unclaimed wishes."""
-    report = await micro_wishes.sweep_deadlines(system_context(ctx.session, ctx.settings))
+    report = await micro_wishes.sweep_deadlines(service_context(ctx))
     return {"reopened": report.reopened, "expired": report.expired}

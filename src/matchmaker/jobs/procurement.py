@@ -8,29 +8,21 @@ from typing import Any
 from sqlalchemy import select
 
 from matchmaker import clock
-from matchmaker.jobs.registry import JobContext, job
+from matchmaker.jobs.context import service_context
 from matchmaker.models import Contract, Milestone, Project
 from matchmaker.models.procurement import MilestoneStatus
+from matchmaker.queue.registry import JobContext, job
 from matchmaker.services import bids
-from matchmaker.services.authz import ANONYMOUS
-from matchmaker.services.context import ServiceContext
 from matchmaker.services.projects import notify_many, org_admin_ids
 
 REMINDER_DAYS = 7
-
-
-def _job_context(ctx: JobContext) -> ServiceContext:
-    # The job acts as nobody: audit events show no actor and the job id in the request id.
-    return ServiceContext(
-        session=ctx.session, actor=ANONYMOUS, settings=ctx.settings, request_id=f"job:{ctx.job_id}"
-    )
 
 
 @job("open_bids")
 async def open_bids(ctx: JobContext) -> dict[str, Any]:
     """Open a project's bids at its deadline (开标). Idempotent: see services.bids.open_bids."""
     result = await bids.open_bids(
-        _job_context(ctx), project_id=int(ctx.args["project_id"]), job_id=ctx.job_id
+        service_context(ctx), project_id=int(ctx.args["project_id"]), job_id=ctx.job_id
     )
     return {
         "project_id": result.project_id,

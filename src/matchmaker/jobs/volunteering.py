@@ -17,12 +17,12 @@ from typing import Any
 from sqlalchemy import select
 
 from matchmaker import clock
-from matchmaker.jobs.registry import JobContext, job
+from matchmaker.jobs.context import service_context
 from matchmaker.models import Activity, Shift, Signup, Volunteer
 from matchmaker.models.volunteering import SignupStatus
+from matchmaker.queue.registry import JobContext, job
 from matchmaker.services import attendance, certificates, hours, notifications, signups
 from matchmaker.services.activities import lock_shift
-from matchmaker.services.bootstrap import system_context
 
 #: Test-only: a directory where the totals job announces itself and waits to be released, so a
 #: fault test can kill the worker in the middle of it. Ignored unless MATCHMAKER_ENV=test.
@@ -85,7 +85,7 @@ async def reconcile_volunteer_totals(ctx: JobContext) -> dict[str, Any]:
 @job("expire_waitlist_offers", cron=True)
 async def expire_waitlist_offers(ctx: JobContext) -> dict[str, Any]:
     """Every minute: offers not accepted in time pass to the next on the waitlist."""
-    expired = await signups.expire_offers(system_context(ctx.session, ctx.settings))
+    expired = await signups.expire_offers(service_context(ctx))
     return {"expired": expired}
 
 
@@ -93,7 +93,7 @@ async def expire_waitlist_offers(ctx: JobContext) -> dict[str, Any]:
 async def close_forgotten_checkouts(ctx: JobContext) -> dict[str, Any]:
     """At a shift's end (keyed per shift), and every 5 minutes as a sweep: close the check-outs
     volunteers forgot, at the shift's end, and flag those records for review."""
-    sc = system_context(ctx.session, ctx.settings)
+    sc = service_context(ctx)
     shift_id = ctx.args.get("shift_id")
     shift_ids = (
         [int(shift_id)]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from matchmaker import clock
-from matchmaker.jobs.outbox import schedule
+from matchmaker.queue.outbox import schedule
 from matchmaker.models import (
     Bid,
     BidTeamMember,

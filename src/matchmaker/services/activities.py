@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from matchmaker import clock
 from matchmaker.db.engine import dialect_name
-from matchmaker.jobs.outbox import schedule
+from matchmaker.queue.outbox import schedule
 from matchmaker.models import Activity, Region, Shift, Volunteer
 from matchmaker.models.enums import RegionLevel, ServiceCategory
 from matchmaker.models.volunteering import ActivityStatus

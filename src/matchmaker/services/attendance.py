@@ -156,7 +156,7 @@ async def check_in(
         region_path=activity.region_path,
     )
     # Closes this shift's forgotten check-outs at its end (keyed: one job per shift).
-    from matchmaker.jobs.outbox import schedule
+    from matchmaker.queue.outbox import schedule
 
     await schedule(
         sc.session,

@@ -402,6 +402,10 @@ class Actor:
 
 
 ANONYMOUS = Actor()
+#: The platform itself: no account, a platform admin's reach. The command line and background
+#: jobs act as it; their audit rows show no actor and name the source in the request id
+#: (``cli``, ``job:<id>``).
+SYSTEM = Actor(account_id=None, grants=(Grant(role=Role.PLATFORM_ADMIN),))
 
 
 def require(actor: Actor, capability: Capability) -> Scope:

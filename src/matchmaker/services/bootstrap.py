@@ -10,15 +10,13 @@ from matchmaker.config import Settings
 from matchmaker.db import create_engine, create_session_factory
 from matchmaker.models.enums import Role
 from matchmaker.services import accounts, regions
-from matchmaker.services.authz import Actor, Grant
+from matchmaker.services.authz import SYSTEM
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.errors import DomainError
 
-#: The actor for command-line operations: a platform admin with no account (audited as such).
-SYSTEM = Actor(account_id=None, grants=(Grant(role=Role.PLATFORM_ADMIN),))
-
-
 def system_context(session: AsyncSession, settings: Settings) -> ServiceContext:
+    """The command line's context: the platform itself, request id ``cli`` (jobs use
+    ``matchmaker.jobs.context.service_context`` instead)."""
     return ServiceContext(session=session, actor=SYSTEM, settings=settings, request_id="cli")
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import undefer
 
 from matchmaker import clock
 from matchmaker.config import Settings
-from matchmaker.jobs.outbox import schedule
+from matchmaker.queue.outbox import schedule
 from matchmaker.models import (
     Activity,
     Certificate,

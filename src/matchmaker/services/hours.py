@@ -35,7 +35,7 @@ from sqlalchemy.orm import aliased
 
 from matchmaker import clock
 from matchmaker.db.engine import dialect_name
-from matchmaker.jobs.outbox import schedule
+from matchmaker.queue.outbox import schedule
 from matchmaker.models import (
     Activity,
     Attendance,

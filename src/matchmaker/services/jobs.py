@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import Select, select
 
 from matchmaker import clock
-from matchmaker.jobs.outbox import schedule
-from matchmaker.jobs.registry import JOBS
+from matchmaker.queue.outbox import schedule
+from matchmaker.queue.registry import JOBS
 from matchmaker.models import OutboxJob
 from matchmaker.models.enums import JobStatus
 from matchmaker.services import audit

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from matchmaker import clock
 from matchmaker.db.engine import dialect_name
-from matchmaker.jobs.outbox import schedule
+from matchmaker.queue.outbox import schedule
 from matchmaker.models import (
     Bid,
     Contract,

@@ -25,7 +25,7 @@ from matchmaker.models.enums import DaySlot, RegionLevel, Role, ServiceCategory
 from matchmaker.services import accounts, audit
 from matchmaker.services.authz import Actor, Capability, Scope, require, require_authenticated
 from matchmaker.services.context import ServiceContext
-from matchmaker.services.crypto import decrypt_pii, encrypt_pii, keyed_hash
+from matchmaker.services.crypto import encrypt_pii, keyed_hash
 from matchmaker.services.errors import DomainError, ErrorCode, invalid, not_found
 from matchmaker.services.ratelimit import registration_key
 from matchmaker.services.validation import (
@@ -448,13 +448,6 @@ async def of_account(session: AsyncSession, account_id: int | None) -> Volunteer
 
 async def my_profile(sc: ServiceContext) -> Volunteer | None:
     return await of_account(sc.session, sc.actor.account_id)
-
-
-async def reveal_id_number(sc: ServiceContext, volunteer: Volunteer) -> str:
-    """The full ID number, for the volunteer themself only (anyone else gets the mask)."""
-    if sc.actor.account_id != volunteer.account_id:
-        return volunteer.id_number_masked
-    return decrypt_pii(sc.settings.secret_key, volunteer.id_number_encrypted)
 
 
 async def phones_of(session: AsyncSession, account_ids: Sequence[int]) -> dict[int, str | None]:

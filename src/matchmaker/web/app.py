@@ -28,7 +28,7 @@ from starlette.types import Scope
 import matchmaker.jobs.tasks  # noqa: F401  (registers every job function)
 from matchmaker.config import Settings, get_settings
 from matchmaker.db import create_engine, create_session_factory
-from matchmaker.jobs.runner import InProcessRunner
+from matchmaker.queue.runner import InProcessRunner
 from matchmaker.schema import build_schema
 from matchmaker.services.passwords import dummy_hash
 from matchmaker.services.ratelimit import (

@@ -21,7 +21,7 @@ from starlette.types import Message
 from strawberry.asgi import GraphQL
 
 from matchmaker.http_auth import session_token
-from matchmaker.jobs.outbox import SCHEDULED_FLAG
+from matchmaker.queue.outbox import SCHEDULED_FLAG
 from matchmaker.metrics import GRAPHQL_ERRORS
 from matchmaker.schema.context import Context
 from matchmaker.schema.errors import MASKED_MESSAGE

@@ -127,7 +127,7 @@ async def request_training(sc: ServiceContext, *, direction: str | None) -> int:
     Asking twice within the same minute returns the same job (keyed outbox row).
     """
     from matchmaker import clock
-    from matchmaker.jobs.outbox import schedule
+    from matchmaker.queue.outbox import schedule
     from matchmaker.services import audit
     from matchmaker.services.authz import Capability, require
 

@@ -1,5 +1,8 @@
 """Oversight: spending figures, the audit rules, the scan and its findings (docs/oversight.md)."""
 
+# The rules about ties, patterns and double counting register themselves on import (they
+# import rules.py first, so its own rules keep their place ahead of them).
+from matchmaker.services.oversight import rules_more  # noqa: F401
 from matchmaker.services.oversight.findings import (
     ScanResult,
     decide,

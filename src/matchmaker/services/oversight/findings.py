@@ -17,7 +17,7 @@ from sqlalchemy import Select, literal, or_, select
 
 from matchmaker import clock
 from matchmaker.config import Settings
-from matchmaker.jobs.outbox import schedule
+from matchmaker.queue.outbox import schedule
 from matchmaker.models import Finding, Region, RoleGrant
 from matchmaker.models.enums import Role
 from matchmaker.models.oversight import FindingStatus

@@ -879,7 +879,3 @@ def _quantile(ordered: list[float], q: float) -> float:
     lo = math.floor(pos)
     hi = min(lo + 1, len(ordered) - 1)
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
-
-
-# The rules about ties, patterns and double counting register themselves on import.
-from matchmaker.services.oversight import rules_more as _rules_more  # noqa: E402, F401

@@ -11,9 +11,9 @@ from arq.worker import Worker, create_worker
 
 from matchmaker.config import Settings
 from matchmaker.db import create_engine, create_session_factory
-from matchmaker.jobs.registry import JOBS, JobSpec
-from matchmaker.jobs.relay import RUN_FUNCTION, relay_once
-from matchmaker.jobs.runner import execute, schedule_cron_job
+from matchmaker.queue.registry import JOBS, JobSpec
+from matchmaker.queue.relay import RUN_FUNCTION, relay_once
+from matchmaker.queue.runner import execute, schedule_cron_job
 
 log = logging.getLogger("matchmaker.worker")
 
@@ -25,8 +25,9 @@ def redis_settings(url: str) -> RedisSettings:
 
 
 def build_worker(settings: Settings, **overrides: Any) -> Worker:
-    import matchmaker.jobs.tasks  # noqa: F401  (registers every job)
-
+    """The arq worker for the registered jobs (the caller imports ``matchmaker.jobs.tasks``)."""
+    if not JOBS:
+        raise RuntimeError("no job is registered: import matchmaker.jobs.tasks first")
     if not settings.redis_url:
         raise RuntimeError("MATCHMAKER_REDIS_URL is not set: without Redis, jobs run in the app")
 

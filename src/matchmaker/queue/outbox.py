@@ -14,6 +14,7 @@ from matchmaker import clock
 from matchmaker.db.engine import dialect_name
 from matchmaker.models import OutboxJob
 from matchmaker.models.enums import JobStatus
+from matchmaker.queue.registry import JOBS
 
 #: Set on ``session.info`` when a transaction scheduled a job: after commit, the web layer wakes
 #: the runner or relay instead of waiting for the next poll.
@@ -34,8 +35,6 @@ async def schedule(
     With ``key``, scheduling again returns the existing job instead of adding one: callers use
     keys like ``open_bids:42`` so a retried request or a second scheduler can't double a job.
     """
-    from matchmaker.jobs.registry import JOBS
-
     if name not in JOBS:
         raise ValueError(f"unknown job {name!r}")
     values = {

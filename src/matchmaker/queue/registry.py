@@ -1,4 +1,9 @@
-"""The job functions, by name. A job takes the session and JSON arguments (ids, not objects)."""
+"""The job functions, by name. A job takes the session and JSON arguments (ids, not objects).
+
+The functions themselves live in ``matchmaker.jobs`` and register here with :func:`job`; what
+happens when the runner gives up on a job is registered with :func:`on_give_up` (the platform
+admins are alerted, ``jobs/alerts.py``), so the queue never imports a service.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +14,11 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from matchmaker.config import Settings
+from matchmaker.models import OutboxJob
 
 JobFunc = Callable[["JobContext"], Awaitable[dict[str, Any] | None]]
+#: Called in the transaction that marks a job FAILED for good, with the row and its error.
+GiveUpHook = Callable[[AsyncSession, OutboxJob, str], Awaitable[None]]
 
 
 @dataclass(slots=True)
@@ -43,3 +51,13 @@ def job(
         return func
 
     return register
+
+
+GIVE_UP_HOOKS: list[GiveUpHook] = []
+
+
+def on_give_up(func: GiveUpHook) -> GiveUpHook:
+    """Register ``func`` to run when a job is given up on (at most once per job)."""
+    if func not in GIVE_UP_HOOKS:
+        GIVE_UP_HOOKS.append(func)
+    return func

@@ -18,7 +18,7 @@ from matchmaker import clock
 from matchmaker.models import OutboxJob
 from matchmaker.models.enums import JobStatus
 
-log = logging.getLogger("matchmaker.jobs.relay")
+log = logging.getLogger("matchmaker.queue.relay")
 
 #: A row handed to arq but still QUEUED after this long is handed over again (arq lost it, e.g.
 #: Redis restarted without persistence). Running the job twice is harmless: see runner.execute.

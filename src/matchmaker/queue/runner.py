@@ -32,11 +32,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from matchmaker import clock
 from matchmaker.config import Settings
 from matchmaker.db.engine import dialect_name
-from matchmaker.jobs.outbox import schedule
-from matchmaker.jobs.registry import JOBS, JobContext, JobSpec
-from matchmaker.jobs.relay import STALE_RUNNING_AFTER
 from matchmaker.models import OutboxJob
 from matchmaker.models.enums import JobStatus
+from matchmaker.queue.outbox import schedule
+from matchmaker.queue.registry import GIVE_UP_HOOKS, JOBS, JobContext, JobSpec
+from matchmaker.queue.relay import STALE_RUNNING_AFTER
 
 log = logging.getLogger("matchmaker.jobs")
 
@@ -73,21 +73,12 @@ def error_message(exc: BaseException) -> str:
 
 
 async def _give_up(session: AsyncSession, row: OutboxJob, error: str) -> None:
-    """Mark the job FAILED for good and alert the platform admins (once per job)."""
-    from matchmaker.jobs.alerts import notify_platform_admins
-
+    """Mark the job FAILED for good and run the give-up hooks (the platform admins' alert)."""
     row.status = JobStatus.FAILED
     row.last_error = error
     row.finished_at = clock.now()
-    await notify_platform_admins(
-        session,
-        kind="jobs.failed",
-        title="后台任务失败",
-        body=f"任务 {row.name}（#{row.id}）已放弃：{error}",
-        subject_type="Job",
-        subject_id=row.id,
-        dedupe=f"jobs.failed:{row.id}",
-    )
+    for hook in GIVE_UP_HOOKS:
+        await hook(session, row, error)
 
 
 def backoff(attempts: int) -> dt.timedelta:
