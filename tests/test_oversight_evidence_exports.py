@@ -466,3 +466,31 @@ async def test_a_small_scope_gets_a_url_and_a_large_one_a_job_that_notifies_its_
     assert len(rows) == 6 and sum(r[8] for r in rows[1:]) == 650_000
     other = await client.get(url, headers={"Authorization": f"Bearer {d.c.bureau.token}"})
     assert other.status_code == 404
+
+
+FINDING_NAMES = """{ findings(first: 10) { edges { node { regionName
+  evidenceProjects { id title } } } } }"""
+
+
+async def test_a_finding_names_its_region_and_the_projects_in_scope_it_is_about(
+    gql, session, settings
+):
+    d = await dataset(session, settings)
+    w = d.c.world
+    # Evidence naming a project of street B: an auditor of street A doesn't get its title.
+    await _finding(
+        session,
+        "Project",
+        d.p1.id,
+        w.community_a1.path,
+        rule="SPLIT_PURCHASE",
+        evidence={"projectIds": [d.p1.id, d.p2.id, d.p4.id]},
+    )
+    auditor_a = await factories.account(session, settings, role=Role.AUDITOR, region=w.street_a)
+    edges = (await gql(FINDING_NAMES, token=auditor_a.token))["findings"]["edges"]
+    (node,) = [e["node"] for e in edges]
+    assert node["regionName"] == w.community_a1.name
+    assert node["evidenceProjects"] == [
+        {"id": gid("Project", d.p1.id), "title": d.p1.title},
+        {"id": gid("Project", d.p2.id), "title": d.p2.title},
+    ]
