@@ -67,6 +67,8 @@ def test_serve_in_production_without_a_secret_exits_non_zero_with_the_message(tm
         ("MATCHMAKER_MATCHING_MAX_CANDIDATES", "many", "must be a whole number"),
         ("MATCHMAKER_MATCHING_ORG_FAIR_P", "1.5", "must be between 0 and 1"),
         ("MATCHMAKER_MATCHING_EXPOSURE_STRENGTH", "strong", "must be a number"),
+        ("MATCHMAKER_OVERSIGHT_REPEAT_WIN_SHARE_PCT", "150", "is a percentage"),
+        ("MATCHMAKER_OVERSIGHT_EVALUATOR_LINK_MONTHS", "0", "must be positive"),
     ],
 )
 def test_invalid_values_name_the_variable(tmp_path, variable, value, message):
@@ -99,8 +101,13 @@ def test_every_setting_is_read_from_the_environment(tmp_path):
             "MATCHMAKER_MATCHING_MAX_CANDIDATES": "500",
             "MATCHMAKER_MATCHING_ORG_FAIR_P": "0.4",
             "MATCHMAKER_MATCHING_VOLUNTEER_INVITATIONS_PER_WEEK": "2",
+            "MATCHMAKER_OVERSIGHT_SINGLE_SOURCE_SHARE_PCT": "40",
+            "MATCHMAKER_OVERSIGHT_CEILING_CLUSTER_BP": "150",
         }
     )
+    assert settings.oversight_single_source_share_pct == 40
+    assert settings.oversight_ceiling_cluster_bp == 150
+    assert settings.oversight_evaluator_link_months == 36  # not set: the documented default
     assert settings.matching_max_candidates == 500
     assert settings.matching_org_fair_p == 0.4
     assert settings.matching_volunteer_invitations_per_week == 2
