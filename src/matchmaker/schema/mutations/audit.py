@@ -3,7 +3,7 @@ from __future__ import annotations
 import strawberry
 
 from matchmaker.schema.context import Info
-from matchmaker.schema.errors import UserError, run_mutation
+from matchmaker.schema.errors import Payload, mutate
 from matchmaker.services import audit as audit_service
 
 
@@ -21,9 +21,12 @@ class AuditAlarm:
 
 
 @strawberry.type
-class AcknowledgeAuditAlarmPayload:
+class AcknowledgeAuditAlarmPayload(Payload):
     alarm: AuditAlarm | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    async def of(cls, info: Info, alarm: audit_service.Alarm) -> AcknowledgeAuditAlarmPayload:
+        return cls(alarm=AuditAlarm(first_broken_id=alarm.first_broken_id, reason=alarm.reason))
 
 
 @strawberry.type
@@ -36,12 +39,8 @@ class AuditMutations:
     async def acknowledge_audit_alarm(
         self, info: Info, input: AcknowledgeAuditAlarmInput
     ) -> AcknowledgeAuditAlarmPayload:
-        alarm, errors = await run_mutation(
-            info, lambda sc: audit_service.acknowledge_alarm(sc, note=input.note)
-        )
-        return AcknowledgeAuditAlarmPayload(
-            alarm=AuditAlarm(first_broken_id=alarm.first_broken_id, reason=alarm.reason)
-            if alarm
-            else None,
-            errors=errors,
+        return await mutate(
+            info,
+            AcknowledgeAuditAlarmPayload,
+            lambda sc: audit_service.acknowledge_alarm(sc, note=input.note),
         )

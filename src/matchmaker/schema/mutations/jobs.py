@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import strawberry
 
+from matchmaker import models
 from matchmaker.schema.context import Info
-from matchmaker.schema.errors import UserError, run_mutation
+from matchmaker.schema.errors import Payload, mutate
 from matchmaker.schema.types.job import Job
 from matchmaker.services import jobs as job_service
 
@@ -14,16 +15,18 @@ class RunJobInput:
 
 
 @strawberry.type
-class RunJobPayload:
+class RunJobPayload(Payload):
     job: Job | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    async def of(cls, info: Info, row: models.OutboxJob) -> RunJobPayload:
+        return cls(job=Job.from_row(row))
 
 
 @strawberry.type
 class JobMutations:
     @strawberry.mutation(description="Queue a periodic maintenance job now (platform admins).")
     async def run_job(self, info: Info, input: RunJobInput) -> RunJobPayload:
-        row, errors = await run_mutation(
-            info, lambda sc: job_service.run_now(sc, name=input.name.strip())
+        return await mutate(
+            info, RunJobPayload, lambda sc: job_service.run_now(sc, name=input.name.strip())
         )
-        return RunJobPayload(job=Job.from_row(row) if row else None, errors=errors)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
 
+from matchmaker import models
 from matchmaker.models import Signup as SignupRow
 from matchmaker.schema.context import Info
-from matchmaker.schema.errors import UserError, run_mutation
-from matchmaker.schema.relay import decode_id, to_global_id
+from matchmaker.schema.errors import Payload, mutate
+from matchmaker.schema.relay import gid, gids, to_global_id
 from matchmaker.schema.types.matching import (
     MatchingDirection,
     MatchingModel,
@@ -32,11 +31,14 @@ class TrainMatchingModelsInput:
 
 
 @strawberry.type
-class TrainMatchingModelsPayload:
+class TrainMatchingModelsPayload(Payload):
     job_id: strawberry.ID | None = strawberry.field(
         default=None, description="The queued training job (see `job(id:)`)."
     )
-    errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    async def of(cls, info: Info, job_id: int) -> TrainMatchingModelsPayload:
+        return cls(job_id=strawberry.ID(to_global_id("Job", job_id)))
 
 
 @strawberry.input
@@ -50,9 +52,12 @@ class RollbackMatchingModelInput:
 
 
 @strawberry.type
-class MatchingModelPayload:
+class MatchingModelPayload(Payload):
     model: MatchingModel | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    async def of(cls, info: Info, row: models.MatchingModel) -> MatchingModelPayload:
+        return cls(model=MatchingModel.from_row(row))
 
 
 @strawberry.input
@@ -62,9 +67,14 @@ class InviteVolunteersInput:
 
 
 @strawberry.type
-class InviteVolunteersPayload:
+class InviteVolunteersPayload(Payload):
     invitations: list[VolunteerInvitation] = strawberry.field(default_factory=list)
-    errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    async def of(
+        cls, info: Info, rows: list[models.VolunteerInvitation]
+    ) -> InviteVolunteersPayload:
+        return cls(invitations=await invitation_nodes(info, rows))
 
 
 @strawberry.input
@@ -74,12 +84,19 @@ class RespondToVolunteerInvitationInput:
 
 
 @strawberry.type
-class VolunteerInvitationPayload:
+class VolunteerInvitationPayload(Payload):
     invitation: VolunteerInvitation | None = None
     signup: Signup | None = strawberry.field(
         default=None, description="Accepted: the signup (confirmed, or on the waitlist)."
     )
-    errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    async def of(cls, info: Info, row: models.VolunteerInvitation) -> VolunteerInvitationPayload:
+        signup = await info.context.session.get(SignupRow, row.signup_id) if row.signup_id else None
+        return cls(
+            invitation=(await invitation_nodes(info, [row]))[0],
+            signup=Signup.from_row(signup) if signup else None,
+        )
 
 
 @strawberry.type
@@ -93,25 +110,22 @@ class MatchingMutations:
         self, info: Info, input: TrainMatchingModelsInput
     ) -> TrainMatchingModelsPayload:
         direction = input.direction.value if input.direction is not None else None
-        job_id, errors = await run_mutation(
-            info, lambda sc: matching_training.request_training(sc, direction=direction)
-        )
-        return TrainMatchingModelsPayload(
-            job_id=strawberry.ID(to_global_id("Job", job_id)) if job_id else None, errors=errors
+        return await mutate(
+            info,
+            TrainMatchingModelsPayload,
+            lambda sc: matching_training.request_training(sc, direction=direction),
         )
 
     @strawberry.mutation(description="Make a stored model version the active one (audited).")
     async def promote_matching_model(
         self, info: Info, input: PromoteMatchingModelInput
     ) -> MatchingModelPayload:
-        row, errors = await run_mutation(
+        return await mutate(
             info,
+            MatchingModelPayload,
             lambda sc: matching_store.promote(
-                sc, model_id=decode_id(input.model_id, "MatchingModel", "modelId")
+                sc, model_id=gid(input.model_id, "MatchingModel", "modelId")
             ),
-        )
-        return MatchingModelPayload(
-            model=MatchingModel.from_row(row) if row else None, errors=errors
         )
 
     @strawberry.mutation(
@@ -121,11 +135,10 @@ class MatchingMutations:
         self, info: Info, input: RollbackMatchingModelInput
     ) -> MatchingModelPayload:
         direction = str(input.direction.value)  # type: ignore[attr-defined]
-        row, errors = await run_mutation(
-            info, lambda sc: matching_store.rollback(sc, direction=direction)
-        )
-        return MatchingModelPayload(
-            model=MatchingModel.from_row(row) if row else None, errors=errors
+        return await mutate(
+            info,
+            MatchingModelPayload,
+            lambda sc: matching_store.rollback(sc, direction=direction),
         )
 
     @strawberry.mutation(
@@ -136,23 +149,18 @@ class MatchingMutations:
     async def invite_volunteers(
         self, info: Info, input: InviteVolunteersInput
     ) -> InviteVolunteersPayload:
-        async def action(sc: ServiceContext) -> Any:
+        async def action(sc: ServiceContext) -> list[models.VolunteerInvitation]:
             if len(input.volunteer_ids) > matching_service.MAX_INVITEES:
                 raise invalid(
                     "volunteerIds", f"Invite 1 to {matching_service.MAX_INVITEES} volunteers"
                 )
             return await matching_service.invite_volunteers(
                 sc,
-                shift_id=decode_id(input.shift_id, "Shift", "shiftId"),
-                volunteer_ids=[
-                    decode_id(v, "Volunteer", "volunteerIds") for v in input.volunteer_ids
-                ],
+                shift_id=gid(input.shift_id, "Shift", "shiftId"),
+                volunteer_ids=gids(input.volunteer_ids, "Volunteer", "volunteerIds"),
             )
 
-        rows, errors = await run_mutation(info, action)
-        return InviteVolunteersPayload(
-            invitations=await invitation_nodes(info, rows) if rows else [], errors=errors
-        )
+        return await mutate(info, InviteVolunteersPayload, action)
 
     @strawberry.mutation(
         description="Accept (a normal signup: capacity and the waitlist apply) or decline an "
@@ -161,18 +169,12 @@ class MatchingMutations:
     async def respond_to_volunteer_invitation(
         self, info: Info, input: RespondToVolunteerInvitationInput
     ) -> VolunteerInvitationPayload:
-        row, errors = await run_mutation(
+        return await mutate(
             info,
+            VolunteerInvitationPayload,
             lambda sc: matching_service.respond_to_invitation(
                 sc,
-                invitation_id=decode_id(input.invitation_id, "VolunteerInvitation", "invitationId"),
+                invitation_id=gid(input.invitation_id, "VolunteerInvitation", "invitationId"),
                 accept=input.accept,
             ),
-        )
-        if row is None:
-            return VolunteerInvitationPayload(errors=errors)
-        signup = await info.context.session.get(SignupRow, row.signup_id) if row.signup_id else None
-        return VolunteerInvitationPayload(
-            invitation=(await invitation_nodes(info, [row]))[0],
-            signup=Signup.from_row(signup) if signup else None,
         )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import strawberry
 
 from matchmaker.schema.context import Info
-from matchmaker.schema.errors import UserError, run_mutation
-from matchmaker.schema.relay import decode_id
+from matchmaker.schema.errors import Payload, mutate
+from matchmaker.schema.relay import gid, gids
 from matchmaker.schema.types.matching_procurement import OrganizationInvitation
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.errors import invalid
@@ -23,7 +23,7 @@ class InviteOrganizationsInput:
 
 
 @strawberry.type
-class InviteOrganizationsPayload:
+class InviteOrganizationsPayload(Payload):
     invitations: list[OrganizationInvitation] = strawberry.field(
         default_factory=list,
         description="Every invitation of the listed organizations, new and earlier ones.",
@@ -31,7 +31,13 @@ class InviteOrganizationsPayload:
     invited_count: int = strawberry.field(
         default=0, description="How many were invited by this call (the others were already)."
     )
-    errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    async def of(cls, info: Info, result: service.InvitationResult) -> InviteOrganizationsPayload:
+        return cls(
+            invitations=[OrganizationInvitation.from_row(r) for r in result.invitations],
+            invited_count=len(result.new_organization_ids),
+        )
 
 
 @strawberry.type
@@ -53,16 +59,8 @@ class MatchingProcurementMutations:
                 )
             return await service.invite_organizations(
                 sc,
-                project_id=decode_id(input.project_id, "Project", "projectId"),
-                organization_ids=[
-                    decode_id(i, "Organization", "organizationIds") for i in input.organization_ids
-                ],
+                project_id=gid(input.project_id, "Project", "projectId"),
+                organization_ids=gids(input.organization_ids, "Organization", "organizationIds"),
             )
 
-        result, errors = await run_mutation(info, action)
-        if result is None:
-            return InviteOrganizationsPayload(errors=errors)
-        return InviteOrganizationsPayload(
-            invitations=[OrganizationInvitation.from_row(r) for r in result.invitations],
-            invited_count=len(result.new_organization_ids),
-        )
+        return await mutate(info, InviteOrganizationsPayload, action)

@@ -1,38 +1,30 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable, Callable
 
 import strawberry
 
 from matchmaker import models
 from matchmaker.models.micro_wishes import MicroWishKind, MicroWishNeed
 from matchmaker.schema.context import Info
-from matchmaker.schema.errors import UserError, run_mutation
-from matchmaker.schema.relay import decode_id
+from matchmaker.schema.errors import Payload, mutate
+from matchmaker.schema.relay import gid, opt_gid
 from matchmaker.schema.types.enums import ServiceCategory
 from matchmaker.schema.types.micro_wish import MicroWish, wish_from_row
 from matchmaker.services import micro_wishes as service
-from matchmaker.services.context import ServiceContext
 
 
 @strawberry.type
-class MicroWishPayload:
+class MicroWishPayload(Payload):
     micro_wish: MicroWish | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
 
-
-async def _run(
-    info: Info, action: Callable[[ServiceContext], Awaitable[models.MicroWish]]
-) -> MicroWishPayload:
-    row, errors = await run_mutation(info, action)
-    return MicroWishPayload(
-        micro_wish=await wish_from_row(info.context.service, row), errors=errors
-    )
+    @classmethod
+    async def of(cls, info: Info, row: models.MicroWish) -> MicroWishPayload:
+        return cls(micro_wish=await wish_from_row(info.context.service, row))
 
 
 def _wish(wish_id: strawberry.ID) -> int:
-    return decode_id(wish_id, "MicroWish", "wishId")
+    return gid(wish_id, "MicroWish", "wishId")
 
 
 @strawberry.input
@@ -95,11 +87,12 @@ class EscalateMicroWishInput:
 class MicroWishMutations:
     @strawberry.mutation(description="Record a micro-wish for a community in your grant.")
     async def record_micro_wish(self, info: Info, input: RecordMicroWishInput) -> MicroWishPayload:
-        return await _run(
+        return await mutate(
             info,
+            MicroWishPayload,
             lambda sc: service.record(
                 sc,
-                region_id=decode_id(input.region_id, "Region", "regionId"),
+                region_id=gid(input.region_id, "Region", "regionId"),
                 kind=input.kind,
                 category=input.category,
                 title=input.title,
@@ -116,38 +109,40 @@ class MicroWishMutations:
     async def withdraw_micro_wish(
         self, info: Info, input: MicroWishReasonInput
     ) -> MicroWishPayload:
-        return await _run(
-            info, lambda sc: service.withdraw(sc, wish_id=_wish(input.wish_id), reason=input.reason)
+        return await mutate(
+            info,
+            MicroWishPayload,
+            lambda sc: service.withdraw(sc, wish_id=_wish(input.wish_id), reason=input.reason),
         )
 
     @strawberry.mutation(
         description="Claim an open wish: for yourself, a team you manage, or your organization."
     )
     async def claim_micro_wish(self, info: Info, input: ClaimMicroWishInput) -> MicroWishPayload:
-        return await _run(
+        return await mutate(
             info,
+            MicroWishPayload,
             lambda sc: service.claim(
                 sc,
                 wish_id=_wish(input.wish_id),
-                team_id=decode_id(input.team_id, "VolunteerTeam", "teamId")
-                if input.team_id
-                else None,
-                organization_id=decode_id(input.organization_id, "Organization", "organizationId")
-                if input.organization_id
-                else None,
+                team_id=opt_gid(input.team_id, "VolunteerTeam", "teamId"),
+                organization_id=opt_gid(input.organization_id, "Organization", "organizationId"),
             ),
         )
 
     @strawberry.mutation(description="Give back a wish you claimed, before reporting it done.")
     async def release_micro_wish(self, info: Info, input: MicroWishIdInput) -> MicroWishPayload:
-        return await _run(info, lambda sc: service.release(sc, wish_id=_wish(input.wish_id)))
+        return await mutate(
+            info, MicroWishPayload, lambda sc: service.release(sc, wish_id=_wish(input.wish_id))
+        )
 
     @strawberry.mutation(description="Report a wish you hold as fulfilled.")
     async def report_micro_wish_fulfilment(
         self, info: Info, input: ReportMicroWishFulfilmentInput
     ) -> MicroWishPayload:
-        return await _run(
+        return await mutate(
             info,
+            MicroWishPayload,
             lambda sc: service.report_fulfilment(
                 sc,
                 wish_id=_wish(input.wish_id),
@@ -162,14 +157,17 @@ class MicroWishMutations:
         "minutes become an approved service record in their hours ledger."
     )
     async def confirm_micro_wish(self, info: Info, input: MicroWishIdInput) -> MicroWishPayload:
-        return await _run(info, lambda sc: service.confirm(sc, wish_id=_wish(input.wish_id)))
+        return await mutate(
+            info, MicroWishPayload, lambda sc: service.confirm(sc, wish_id=_wish(input.wish_id))
+        )
 
     @strawberry.mutation(description="Send a fulfilment report back to the claimant, with why.")
     async def return_micro_wish_fulfilment(
         self, info: Info, input: MicroWishReasonInput
     ) -> MicroWishPayload:
-        return await _run(
+        return await mutate(
             info,
+            MicroWishPayload,
             lambda sc: service.return_fulfilment(
                 sc, wish_id=_wish(input.wish_id), reason=input.reason
             ),
@@ -179,11 +177,12 @@ class MicroWishMutations:
     async def escalate_micro_wish(
         self, info: Info, input: EscalateMicroWishInput
     ) -> MicroWishPayload:
-        return await _run(
+        return await mutate(
             info,
+            MicroWishPayload,
             lambda sc: service.escalate(
                 sc,
                 wish_id=_wish(input.wish_id),
-                project_id=decode_id(input.project_id, "Project", "projectId"),
+                project_id=gid(input.project_id, "Project", "projectId"),
             ),
         )

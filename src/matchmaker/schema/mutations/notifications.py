@@ -3,8 +3,8 @@ from __future__ import annotations
 import strawberry
 
 from matchmaker.schema.context import Info
-from matchmaker.schema.errors import UserError, run_mutation
-from matchmaker.schema.relay import decode_id
+from matchmaker.schema.errors import Payload, mutate
+from matchmaker.schema.relay import gids
 from matchmaker.services import notifications as notification_service
 from matchmaker.services.context import ServiceContext
 
@@ -17,10 +17,14 @@ class MarkNotificationsReadInput:
 
 
 @strawberry.type
-class MarkNotificationsReadPayload:
+class MarkNotificationsReadPayload(Payload):
     marked: int = strawberry.field(default=0, description="How many were newly marked read.")
     unread_count: int = 0
-    errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    async def of(cls, info: Info, counts: tuple[int, int]) -> MarkNotificationsReadPayload:
+        marked, unread_count = counts
+        return cls(marked=marked, unread_count=unread_count)
 
 
 @strawberry.type
@@ -30,11 +34,8 @@ class NotificationMutations:
         self, info: Info, input: MarkNotificationsReadInput
     ) -> MarkNotificationsReadPayload:
         async def action(sc: ServiceContext) -> tuple[int, int]:
-            ids = [decode_id(i, "Notification", "ids") for i in input.ids] if input.ids else None
+            ids = gids(input.ids, "Notification", "ids") if input.ids else None
             marked = await notification_service.mark_read(sc, ids=ids)
             return marked, await notification_service.unread_count(sc)
 
-        result, errors = await run_mutation(info, action)
-        if result is None:
-            return MarkNotificationsReadPayload(errors=errors)
-        return MarkNotificationsReadPayload(marked=result[0], unread_count=result[1])
+        return await mutate(info, MarkNotificationsReadPayload, action)

@@ -7,8 +7,8 @@ import strawberry
 from matchmaker.models import Organization as OrganizationRow
 from matchmaker.models import SocialWorker as SocialWorkerRow
 from matchmaker.schema.context import Info
-from matchmaker.schema.errors import UserError, run_mutation
-from matchmaker.schema.relay import decode_id
+from matchmaker.schema.errors import Payload, mutate
+from matchmaker.schema.relay import gid, gids, opt_gid
 from matchmaker.schema.types.enums import (
     OrganizationGrade,
     OrganizationKind,
@@ -19,18 +19,12 @@ from matchmaker.schema.types.organization import Organization
 from matchmaker.schema.types.social_worker import SocialWorker, StaffInvitation
 from matchmaker.services import organizations as org_service
 from matchmaker.services import social_workers as worker_service
-from matchmaker.services.context import ServiceContext
 from matchmaker.services.social_workers import Invitation
 
 
 def _ids(values: list[strawberry.ID] | None, type_name: str, field: str) -> list[int] | None:
-    if values is None:
-        return None
-    return [decode_id(v, type_name, field) for v in values]
-
-
-def _id(value: strawberry.ID | None, type_name: str, field: str) -> int | None:
-    return decode_id(value, type_name, field) if value is not None else None
+    """An optional list of ids: ``None`` leaves the list as it is."""
+    return None if values is None else gids(values, type_name, field)
 
 
 @strawberry.input
@@ -79,9 +73,12 @@ class SetOrganizationActiveInput:
 
 
 @strawberry.type
-class OrganizationPayload:
+class OrganizationPayload(Payload):
     organization: Organization | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    async def of(cls, info: Info, row: OrganizationRow) -> OrganizationPayload:
+        return cls(organization=Organization.from_row(row))
 
 
 @strawberry.input(
@@ -132,9 +129,12 @@ class StaffInvitationIdInput:
 
 
 @strawberry.type
-class StaffInvitationPayload:
+class StaffInvitationPayload(Payload):
     invitation: StaffInvitation | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    async def of(cls, info: Info, invitation: Invitation) -> StaffInvitationPayload:
+        return cls(invitation=StaffInvitation.from_invitation(invitation))
 
 
 @strawberry.input
@@ -144,9 +144,12 @@ class SetSocialWorkerActiveInput:
 
 
 @strawberry.type
-class SocialWorkerPayload:
+class SocialWorkerPayload(Payload):
     social_worker: SocialWorker | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    async def of(cls, info: Info, row: SocialWorkerRow) -> SocialWorkerPayload:
+        return cls(social_worker=SocialWorker.from_row(row))
 
 
 @strawberry.input(
@@ -167,42 +170,19 @@ class RemoveStaffMemberInput:
 
 
 @strawberry.type
-class StaffMemberPayload:
+class StaffMemberPayload(Payload):
     organization: Organization | None = None
     social_worker: SocialWorker | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
 
-
-def _org_payload(row: OrganizationRow | None, errors: list[UserError]) -> OrganizationPayload:
-    return OrganizationPayload(
-        organization=Organization.from_row(row) if row else None, errors=errors
-    )
-
-
-def _worker_payload(row: SocialWorkerRow | None, errors: list[UserError]) -> SocialWorkerPayload:
-    return SocialWorkerPayload(
-        social_worker=SocialWorker.from_row(row) if row else None, errors=errors
-    )
-
-
-def _staff_payload(
-    result: tuple[OrganizationRow, SocialWorkerRow | None] | None, errors: list[UserError]
-) -> StaffMemberPayload:
-    if result is None:
-        return StaffMemberPayload(errors=errors)
-    org, worker = result
-    return StaffMemberPayload(
-        organization=Organization.from_row(org),
-        social_worker=SocialWorker.from_row(worker) if worker else None,
-    )
-
-
-def _invitation_payload(
-    result: Invitation | None, errors: list[UserError]
-) -> StaffInvitationPayload:
-    return StaffInvitationPayload(
-        invitation=StaffInvitation.from_invitation(result) if result else None, errors=errors
-    )
+    @classmethod
+    async def of(
+        cls, info: Info, result: tuple[OrganizationRow, SocialWorkerRow | None]
+    ) -> StaffMemberPayload:
+        org, worker = result
+        return cls(
+            organization=Organization.from_row(org),
+            social_worker=SocialWorker.from_row(worker) if worker else None,
+        )
 
 
 @strawberry.type
@@ -211,16 +191,17 @@ class OrganizationMutations:
     async def create_organization(
         self, info: Info, input: CreateOrganizationInput
     ) -> OrganizationPayload:
-        async def action(sc: ServiceContext) -> OrganizationRow:
-            return await org_service.create_organization(
+        return await mutate(
+            info,
+            OrganizationPayload,
+            lambda sc: org_service.create_organization(
                 sc,
                 name=input.name,
                 credit_code=input.credit_code,
                 kind=input.kind,
                 grade=input.grade,
-                region_id=decode_id(input.region_id, "Region", "regionId"),
-                service_region_ids=_ids(input.service_region_ids, "Region", "serviceRegionIds")
-                or [],
+                region_id=gid(input.region_id, "Region", "regionId"),
+                service_region_ids=gids(input.service_region_ids, "Region", "serviceRegionIds"),
                 categories=input.categories,
                 legal_representative=input.legal_representative,
                 contact_name=input.contact_name,
@@ -228,24 +209,25 @@ class OrganizationMutations:
                 address=input.address,
                 founded_on=input.founded_on,
                 description=input.description,
-            )
-
-        return _org_payload(*await run_mutation(info, action))
+            ),
+        )
 
     @strawberry.mutation(description="Edit an organization's profile (optimistic: `version`).")
     async def update_organization(
         self, info: Info, input: UpdateOrganizationInput
     ) -> OrganizationPayload:
-        async def action(sc: ServiceContext) -> OrganizationRow:
-            return await org_service.update_organization(
+        return await mutate(
+            info,
+            OrganizationPayload,
+            lambda sc: org_service.update_organization(
                 sc,
-                organization_id=decode_id(input.organization_id, "Organization", "organizationId"),
+                organization_id=gid(input.organization_id, "Organization", "organizationId"),
                 version=input.version,
                 name=input.name,
                 credit_code=input.credit_code,
                 kind=input.kind,
                 grade=input.grade,
-                region_id=_id(input.region_id, "Region", "regionId"),
+                region_id=opt_gid(input.region_id, "Region", "regionId"),
                 service_region_ids=_ids(input.service_region_ids, "Region", "serviceRegionIds"),
                 categories=input.categories,
                 legal_representative=input.legal_representative,
@@ -254,58 +236,58 @@ class OrganizationMutations:
                 address=input.address,
                 founded_on=input.founded_on,
                 description=input.description,
-            )
-
-        return _org_payload(*await run_mutation(info, action))
+            ),
+        )
 
     @strawberry.mutation(description="Deactivate or reactivate an organization.")
     async def set_organization_active(
         self, info: Info, input: SetOrganizationActiveInput
     ) -> OrganizationPayload:
-        async def action(sc: ServiceContext) -> OrganizationRow:
-            return await org_service.set_organization_active(
+        return await mutate(
+            info,
+            OrganizationPayload,
+            lambda sc: org_service.set_organization_active(
                 sc,
-                organization_id=decode_id(input.organization_id, "Organization", "organizationId"),
+                organization_id=gid(input.organization_id, "Organization", "organizationId"),
                 active=input.active,
-            )
-
-        return _org_payload(*await run_mutation(info, action))
+            ),
+        )
 
     @strawberry.mutation(description="Create a social worker's account and hire them.")
     async def create_social_worker(
         self, info: Info, input: CreateSocialWorkerInput
     ) -> SocialWorkerPayload:
-        async def action(sc: ServiceContext) -> SocialWorkerRow:
-            return await worker_service.create_social_worker(
+        return await mutate(
+            info,
+            SocialWorkerPayload,
+            lambda sc: worker_service.create_social_worker(
                 sc,
-                organization_id=decode_id(input.organization_id, "Organization", "organizationId"),
+                organization_id=gid(input.organization_id, "Organization", "organizationId"),
                 name=input.name,
                 password=input.password,
                 phone=input.phone,
                 username=input.username,
                 specialties=input.specialties,
-                home_region_id=_id(input.home_region_id, "Region", "homeRegionId"),
-            )
-
-        return _worker_payload(*await run_mutation(info, action))
+                home_region_id=opt_gid(input.home_region_id, "Region", "homeRegionId"),
+            ),
+        )
 
     @strawberry.mutation(description="Edit a social worker's profile (optimistic: `version`).")
     async def update_social_worker(
         self, info: Info, input: UpdateSocialWorkerInput
     ) -> SocialWorkerPayload:
-        async def action(sc: ServiceContext) -> SocialWorkerRow:
-            return await worker_service.update_social_worker(
+        return await mutate(
+            info,
+            SocialWorkerPayload,
+            lambda sc: worker_service.update_social_worker(
                 sc,
-                social_worker_id=decode_id(
-                    input.social_worker_id, "SocialWorker", "socialWorkerId"
-                ),
+                social_worker_id=gid(input.social_worker_id, "SocialWorker", "socialWorkerId"),
                 version=input.version,
                 name=input.name,
                 specialties=input.specialties,
-                home_region_id=_id(input.home_region_id, "Region", "homeRegionId"),
-            )
-
-        return _worker_payload(*await run_mutation(info, action))
+                home_region_id=opt_gid(input.home_region_id, "Region", "homeRegionId"),
+            ),
+        )
 
     @strawberry.mutation(
         description="Record a social worker's level, certificate and registration (bureau)."
@@ -313,34 +295,32 @@ class OrganizationMutations:
     async def set_social_worker_qualification(
         self, info: Info, input: SetSocialWorkerQualificationInput
     ) -> SocialWorkerPayload:
-        async def action(sc: ServiceContext) -> SocialWorkerRow:
-            return await worker_service.set_qualification(
+        return await mutate(
+            info,
+            SocialWorkerPayload,
+            lambda sc: worker_service.set_qualification(
                 sc,
-                social_worker_id=decode_id(
-                    input.social_worker_id, "SocialWorker", "socialWorkerId"
-                ),
+                social_worker_id=gid(input.social_worker_id, "SocialWorker", "socialWorkerId"),
                 version=input.version,
                 level=input.level,
                 certificate_number=input.certificate_number,
                 registered_on=input.registered_on,
-            )
-
-        return _worker_payload(*await run_mutation(info, action))
+            ),
+        )
 
     @strawberry.mutation(description="Deactivate or reactivate a social worker's profile.")
     async def set_social_worker_active(
         self, info: Info, input: SetSocialWorkerActiveInput
     ) -> SocialWorkerPayload:
-        async def action(sc: ServiceContext) -> SocialWorkerRow:
-            return await worker_service.set_social_worker_active(
+        return await mutate(
+            info,
+            SocialWorkerPayload,
+            lambda sc: worker_service.set_social_worker_active(
                 sc,
-                social_worker_id=decode_id(
-                    input.social_worker_id, "SocialWorker", "socialWorkerId"
-                ),
+                social_worker_id=gid(input.social_worker_id, "SocialWorker", "socialWorkerId"),
                 active=input.active,
-            )
-
-        return _worker_payload(*await run_mutation(info, action))
+            ),
+        )
 
     @strawberry.mutation(
         description="Invite a social worker to the organization's staff (they accept or not)."
@@ -348,16 +328,17 @@ class OrganizationMutations:
     async def add_staff_member(
         self, info: Info, input: AddStaffMemberInput
     ) -> StaffInvitationPayload:
-        async def action(sc: ServiceContext) -> Invitation:
-            return await worker_service.add_staff_member(
+        return await mutate(
+            info,
+            StaffInvitationPayload,
+            lambda sc: worker_service.add_staff_member(
                 sc,
-                organization_id=decode_id(input.organization_id, "Organization", "organizationId"),
-                social_worker_id=_id(input.social_worker_id, "SocialWorker", "socialWorkerId"),
+                organization_id=gid(input.organization_id, "Organization", "organizationId"),
+                social_worker_id=opt_gid(input.social_worker_id, "SocialWorker", "socialWorkerId"),
                 phone=input.phone,
                 name=input.name,
-            )
-
-        return _invitation_payload(*await run_mutation(info, action))
+            ),
+        )
 
     @strawberry.mutation(
         description="Accept an invitation to an organization's staff (the worker)."
@@ -365,12 +346,13 @@ class OrganizationMutations:
     async def accept_staff_invitation(
         self, info: Info, input: StaffInvitationIdInput
     ) -> StaffInvitationPayload:
-        async def action(sc: ServiceContext) -> Invitation:
-            return await worker_service.accept_invitation(
-                sc, invitation_id=decode_id(input.invitation_id, "StaffInvitation", "invitationId")
-            )
-
-        return _invitation_payload(*await run_mutation(info, action))
+        return await mutate(
+            info,
+            StaffInvitationPayload,
+            lambda sc: worker_service.accept_invitation(
+                sc, invitation_id=gid(input.invitation_id, "StaffInvitation", "invitationId")
+            ),
+        )
 
     @strawberry.mutation(
         description="Decline an invitation to an organization's staff (the worker)."
@@ -378,24 +360,24 @@ class OrganizationMutations:
     async def decline_staff_invitation(
         self, info: Info, input: StaffInvitationIdInput
     ) -> StaffInvitationPayload:
-        async def action(sc: ServiceContext) -> Invitation:
-            return await worker_service.decline_invitation(
-                sc, invitation_id=decode_id(input.invitation_id, "StaffInvitation", "invitationId")
-            )
-
-        return _invitation_payload(*await run_mutation(info, action))
+        return await mutate(
+            info,
+            StaffInvitationPayload,
+            lambda sc: worker_service.decline_invitation(
+                sc, invitation_id=gid(input.invitation_id, "StaffInvitation", "invitationId")
+            ),
+        )
 
     @strawberry.mutation(description="Remove a social worker from the organization's staff.")
     async def remove_staff_member(
         self, info: Info, input: RemoveStaffMemberInput
     ) -> StaffMemberPayload:
-        async def action(sc: ServiceContext) -> tuple[OrganizationRow, SocialWorkerRow | None]:
-            return await worker_service.remove_staff_member(
+        return await mutate(
+            info,
+            StaffMemberPayload,
+            lambda sc: worker_service.remove_staff_member(
                 sc,
-                organization_id=decode_id(input.organization_id, "Organization", "organizationId"),
-                social_worker_id=decode_id(
-                    input.social_worker_id, "SocialWorker", "socialWorkerId"
-                ),
-            )
-
-        return _staff_payload(*await run_mutation(info, action))
+                organization_id=gid(input.organization_id, "Organization", "organizationId"),
+                social_worker_id=gid(input.social_worker_id, "SocialWorker", "socialWorkerId"),
+            ),
+        )

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 import strawberry
 
+from matchmaker import models
 from matchmaker.models.oversight import FindingStatus
 from matchmaker.schema.context import Info
-from matchmaker.schema.errors import UserError, run_mutation
-from matchmaker.schema.relay import decode_id, to_global_id
+from matchmaker.schema.errors import Payload, mutate
+from matchmaker.schema.relay import gid, opt_gid, to_global_id
 from matchmaker.schema.types.oversight import Finding, FindingDecision
 from matchmaker.schema.types.oversight_evidence import OversightExportKind
 from matchmaker.services import oversight as oversight_service
@@ -23,17 +24,23 @@ class DecideFindingInput:
 
 
 @strawberry.type
-class DecideFindingPayload:
+class DecideFindingPayload(Payload):
     finding: Finding | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    async def of(cls, info: Info, row: models.Finding) -> DecideFindingPayload:
+        return cls(finding=Finding.from_row(row))
 
 
 @strawberry.type
-class RunAuditScanPayload:
+class RunAuditScanPayload(Payload):
     job_id: strawberry.ID | None = strawberry.field(
         default=None, description="The queued scan job (its findings appear when it has run)."
     )
-    errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    async def of(cls, info: Info, job_id: int) -> RunAuditScanPayload:
+        return cls(job_id=strawberry.ID(to_global_id("Job", job_id)))
 
 
 @strawberry.input(description="What to export, with the same filters as its screen.")
@@ -55,7 +62,7 @@ class OversightExportInput:
 
 
 @strawberry.type
-class OversightExportPayload:
+class OversightExportPayload(Payload):
     url: str | None = strawberry.field(
         default=None, description="Download now (a small scope): an authenticated GET."
     )
@@ -64,7 +71,16 @@ class OversightExportPayload:
         description="A large scope: the job writing the file; you are notified with its link.",
     )
     rows: int | None = strawberry.field(default=None, description="Rows in the main sheet.")
-    errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    async def of(cls, info: Info, ticket: export_service.ExportTicket) -> OversightExportPayload:
+        return cls(
+            url=ticket.url,
+            job_id=strawberry.ID(to_global_id("Job", ticket.job_id))
+            if ticket.job_id is not None
+            else None,
+            rows=ticket.rows,
+        )
 
 
 _DECISIONS = {
@@ -81,28 +97,23 @@ class OversightMutations:
         "outside your region is NOT_FOUND; an empty note is INVALID_INPUT on `note`."
     )
     async def decide_finding(self, info: Info, input: DecideFindingInput) -> DecideFindingPayload:
-        async def action(sc: ServiceContext) -> Finding:
-            row = await oversight_service.decide(
+        return await mutate(
+            info,
+            DecideFindingPayload,
+            lambda sc: oversight_service.decide(
                 sc,
-                finding_id=decode_id(input.finding_id, "Finding", "findingId"),
+                finding_id=gid(input.finding_id, "Finding", "findingId"),
                 decision=_DECISIONS[input.decision],
                 note=input.note,
-            )
-            return Finding.from_row(row)
-
-        finding, errors = await run_mutation(info, action)
-        return DecideFindingPayload(finding=finding, errors=errors)
+            ),
+        )
 
     @strawberry.mutation(
         description="Queue an audit scan now (auditors, platform admins). The scan also runs "
         "nightly and after bid openings, awards and payments (docs/oversight.md)."
     )
     async def run_audit_scan(self, info: Info) -> RunAuditScanPayload:
-        job_id, errors = await run_mutation(info, oversight_service.request_scan)
-        return RunAuditScanPayload(
-            job_id=strawberry.ID(to_global_id("Job", job_id)) if job_id is not None else None,
-            errors=errors,
-        )
+        return await mutate(info, RunAuditScanPayload, oversight_service.request_scan)
 
     @strawberry.mutation(
         description="Export as .xlsx what an oversight screen shows, in your scope (auditors, "
@@ -116,28 +127,14 @@ class OversightMutations:
         async def action(sc: ServiceContext) -> export_service.ExportTicket:
             request = export_service.ExportRequest(
                 kind=input.kind.value,
-                region_id=decode_id(input.region_id, "Region", "regionId")
-                if input.region_id
-                else None,
+                region_id=opt_gid(input.region_id, "Region", "regionId"),
                 year=input.year,
                 category=input.category,
                 funding_source=input.funding_source,
                 rule=input.rule,
                 status=input.status.value if input.status else None,
-                project_id=decode_id(input.project_id, "Project", "projectId")
-                if input.project_id
-                else None,
+                project_id=opt_gid(input.project_id, "Project", "projectId"),
             )
             return await export_service.request_export(sc, request)
 
-        ticket, errors = await run_mutation(info, action)
-        if ticket is None:
-            return OversightExportPayload(errors=errors)
-        return OversightExportPayload(
-            url=ticket.url,
-            job_id=strawberry.ID(to_global_id("Job", ticket.job_id))
-            if ticket.job_id is not None
-            else None,
-            rows=ticket.rows,
-            errors=errors,
-        )
+        return await mutate(info, OversightExportPayload, action)

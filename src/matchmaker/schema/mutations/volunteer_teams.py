@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
 
+from matchmaker import models
 from matchmaker.schema.context import Info
-from matchmaker.schema.errors import UserError, run_mutation
-from matchmaker.schema.mutations.volunteers import VolunteerTeamPayload, _team_payload
-from matchmaker.schema.relay import decode_id
+from matchmaker.schema.errors import Payload, mutate
+from matchmaker.schema.mutations.volunteers import VolunteerTeamPayload
+from matchmaker.schema.relay import gid
 from matchmaker.schema.types.volunteer_team import VolunteerTeamMembership
 from matchmaker.services import volunteer_teams as team_service
 from matchmaker.services.context import ServiceContext
@@ -41,20 +40,20 @@ class VolunteerTeamIdInput:
 
 
 @strawberry.type
-class VolunteerTeamMembershipPayload:
+class VolunteerTeamMembershipPayload(Payload):
     membership: VolunteerTeamMembership | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    async def of(
+        cls, info: Info, view: team_service.MembershipView
+    ) -> VolunteerTeamMembershipPayload:
+        return cls(membership=VolunteerTeamMembership.from_view(view))
 
 
-def _membership_payload(
-    view: team_service.MembershipView | None, errors: list[UserError]
-) -> VolunteerTeamMembershipPayload:
-    return VolunteerTeamMembershipPayload(
-        membership=VolunteerTeamMembership.from_view(view) if view else None, errors=errors
-    )
-
-
-async def _view(sc: ServiceContext, membership: Any) -> team_service.MembershipView:
+async def _view(
+    sc: ServiceContext, membership: models.TeamMembership
+) -> team_service.MembershipView:
+    """The membership as its reader sees it, read in the mutation's savepoint."""
     return await team_service.get_membership(sc, membership.id)
 
 
@@ -69,61 +68,60 @@ class VolunteerTeamMutations:
     async def invite_volunteer_team_member(
         self, info: Info, input: InviteVolunteerTeamMemberInput
     ) -> VolunteerTeamMembershipPayload:
-        async def action(sc: ServiceContext) -> Any:
+        async def action(sc: ServiceContext) -> team_service.MembershipView:
             membership, _ = await team_service.invite_member(
                 sc,
-                team_id=decode_id(input.team_id, "VolunteerTeam", "teamId"),
+                team_id=gid(input.team_id, "VolunteerTeam", "teamId"),
                 volunteer_number=input.volunteer_number,
             )
             return await _view(sc, membership)
 
-        return _membership_payload(*await run_mutation(info, action))
+        return await mutate(info, VolunteerTeamMembershipPayload, action)
 
     @strawberry.mutation(description="Accept or decline an invitation to a team (volunteers).")
     async def respond_to_team_invitation(
         self, info: Info, input: RespondToTeamInvitationInput
     ) -> VolunteerTeamMembershipPayload:
-        async def action(sc: ServiceContext) -> Any:
+        async def action(sc: ServiceContext) -> team_service.MembershipView:
             membership = await team_service.respond_to_invitation(
                 sc,
-                membership_id=decode_id(
-                    input.membership_id, "VolunteerTeamMembership", "membershipId"
-                ),
+                membership_id=gid(input.membership_id, "VolunteerTeamMembership", "membershipId"),
                 accept=input.accept,
             )
             return await _view(sc, membership)
 
-        return _membership_payload(*await run_mutation(info, action))
+        return await mutate(info, VolunteerTeamMembershipPayload, action)
 
     @strawberry.mutation(description="Join a team with its code (volunteers).")
     async def join_volunteer_team(
         self, info: Info, input: JoinVolunteerTeamInput
     ) -> VolunteerTeamMembershipPayload:
-        async def action(sc: ServiceContext) -> Any:
+        async def action(sc: ServiceContext) -> team_service.MembershipView:
             membership = await team_service.join_by_code(sc, code=input.code)
             return await _view(sc, membership)
 
-        return _membership_payload(*await run_mutation(info, action))
+        return await mutate(info, VolunteerTeamMembershipPayload, action)
 
     @strawberry.mutation(description="Leave a team: it no longer sees your profile (volunteers).")
     async def leave_volunteer_team(
         self, info: Info, input: VolunteerTeamIdInput
     ) -> VolunteerTeamMembershipPayload:
-        async def action(sc: ServiceContext) -> Any:
+        async def action(sc: ServiceContext) -> team_service.MembershipView:
             membership = await team_service.leave_team(
-                sc, team_id=decode_id(input.team_id, "VolunteerTeam", "teamId")
+                sc, team_id=gid(input.team_id, "VolunteerTeam", "teamId")
             )
             return await _view(sc, membership)
 
-        return _membership_payload(*await run_mutation(info, action))
+        return await mutate(info, VolunteerTeamMembershipPayload, action)
 
     @strawberry.mutation(description="A new join code for a team you manage; the old one stops.")
     async def rotate_volunteer_team_join_code(
         self, info: Info, input: VolunteerTeamIdInput
     ) -> VolunteerTeamPayload:
-        async def action(sc: ServiceContext) -> Any:
-            return await team_service.rotate_join_code(
-                sc, team_id=decode_id(input.team_id, "VolunteerTeam", "teamId")
-            )
-
-        return _team_payload(*await run_mutation(info, action))
+        return await mutate(
+            info,
+            VolunteerTeamPayload,
+            lambda sc: team_service.rotate_join_code(
+                sc, team_id=gid(input.team_id, "VolunteerTeam", "teamId")
+            ),
+        )

@@ -1,14 +1,15 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TypeVar
 
 import strawberry
 
+from matchmaker import models
 from matchmaker.models.enums import Role
 from matchmaker.schema.context import Info
-from matchmaker.schema.errors import UserError, run_mutation
+from matchmaker.schema.errors import Payload, mutate
 from matchmaker.schema.mutations.accounts import set_session_cookie
-from matchmaker.schema.relay import decode_id
+from matchmaker.schema.relay import gid, opt_gid
 from matchmaker.schema.types.enums import DaySlot, ServiceCategory
 from matchmaker.schema.types.volunteer import Volunteer, volunteer_node
 from matchmaker.schema.types.volunteer_team import VolunteerTeam
@@ -16,7 +17,9 @@ from matchmaker.services import volunteer_teams as team_service
 from matchmaker.services import volunteers as volunteer_service
 from matchmaker.services.authz import Actor, Grant
 from matchmaker.services.context import ServiceContext
-from matchmaker.services.volunteers import KEEP, ProfileInput
+from matchmaker.services.volunteers import KEEP, ProfileInput, _Keep
+
+T = TypeVar("T")
 
 
 @strawberry.input
@@ -55,7 +58,7 @@ def _profile(input: BecomeVolunteerInput) -> ProfileInput:
     return ProfileInput(
         real_name=input.real_name,
         id_number=input.id_number,
-        home_region_id=decode_id(input.home_region_id, "Region", "homeRegionId"),
+        home_region_id=gid(input.home_region_id, "Region", "homeRegionId"),
         skills=input.skills,
         interests=input.interests,
         availability=_slots(input.availability),
@@ -67,19 +70,33 @@ def _profile(input: BecomeVolunteerInput) -> ProfileInput:
 
 
 @strawberry.type
-class RegisterVolunteerPayload:
+class RegisterVolunteerPayload(Payload):
     volunteer: Volunteer | None = None
     token: str | None = strawberry.field(
         default=None,
         description="Session token for API clients (Bearer). Browsers get an httpOnly cookie.",
     )
-    errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    async def of(
+        cls, info: Info, result: volunteer_service.Registration
+    ) -> RegisterVolunteerPayload:
+        set_session_cookie(info, result.session.token, result.session.expires_at)
+        # The caller was anonymous; the payload is shown to the new volunteer.
+        viewer = Actor(account_id=result.volunteer.account_id, grants=(Grant(Role.VOLUNTEER),))
+        return cls(
+            volunteer=await volunteer_node(info, result.volunteer, viewer=viewer),
+            token=result.session.token,
+        )
 
 
 @strawberry.type
-class VolunteerPayload:
+class VolunteerPayload(Payload):
     volunteer: Volunteer | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    async def of(cls, info: Info, row: models.Volunteer) -> VolunteerPayload:
+        return cls(volunteer=await volunteer_node(info, row))
 
 
 @strawberry.input
@@ -106,9 +123,12 @@ class UpdateVolunteerProfileInput:
     )
 
 
-def _given(value: Any) -> bool:
-    """Set and not null: for fields where null can only mean "leave as is"."""
-    return value is not strawberry.UNSET and value is not None
+def _or_keep(value: T | None) -> T | _Keep:
+    """The value when given (set and not null), else KEEP: for fields where null can only mean
+    "leave as is"."""
+    if value is None or value is strawberry.UNSET:
+        return KEEP
+    return value
 
 
 @strawberry.input
@@ -153,13 +173,12 @@ class VolunteerTeamMemberInput:
 
 
 @strawberry.type
-class VolunteerTeamPayload:
+class VolunteerTeamPayload(Payload):
     team: VolunteerTeam | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
 
-
-def _team_payload(row: Any, errors: list[UserError]) -> VolunteerTeamPayload:
-    return VolunteerTeamPayload(team=VolunteerTeam.from_row(row) if row else None, errors=errors)
+    @classmethod
+    async def of(cls, info: Info, row: models.VolunteerTeam) -> VolunteerTeamPayload:
+        return cls(team=VolunteerTeam.from_row(row))
 
 
 @strawberry.type
@@ -171,34 +190,25 @@ class VolunteerMutations:
         self, info: Info, input: RegisterVolunteerInput
     ) -> RegisterVolunteerPayload:
         user_agent = info.context.request.headers.get("user-agent")
-
-        async def action(sc: ServiceContext) -> volunteer_service.Registration:
-            return await volunteer_service.register(
+        return await mutate(
+            info,
+            RegisterVolunteerPayload,
+            lambda sc: volunteer_service.register(
                 sc,
                 phone=input.phone,
                 password=input.password,
                 profile=_profile(input),
                 user_agent=user_agent,
-            )
-
-        result, errors = await run_mutation(info, action)
-        if result is None:
-            return RegisterVolunteerPayload(errors=errors)
-        set_session_cookie(info, result.session.token, result.session.expires_at)
-        # The caller was anonymous; the payload is shown to the new volunteer.
-        viewer = Actor(account_id=result.volunteer.account_id, grants=(Grant(Role.VOLUNTEER),))
-        return RegisterVolunteerPayload(
-            volunteer=await volunteer_node(info, result.volunteer, viewer=viewer),
-            token=result.session.token,
+            ),
         )
 
     @strawberry.mutation(description="Register the logged-in account as a volunteer too.")
     async def become_volunteer(self, info: Info, input: BecomeVolunteerInput) -> VolunteerPayload:
-        async def action(sc: ServiceContext) -> Any:
-            return await volunteer_service.become_volunteer(sc, profile=_profile(input))
-
-        row, errors = await run_mutation(info, action)
-        return VolunteerPayload(volunteer=await volunteer_node(info, row), errors=errors)
+        return await mutate(
+            info,
+            VolunteerPayload,
+            lambda sc: volunteer_service.become_volunteer(sc, profile=_profile(input)),
+        )
 
     @strawberry.mutation(
         description="Change skills, interests, availability, home and travel distance "
@@ -207,42 +217,33 @@ class VolunteerMutations:
     async def update_volunteer_profile(
         self, info: Info, input: UpdateVolunteerProfileInput
     ) -> VolunteerPayload:
-        async def action(sc: ServiceContext) -> Any:
-            coordinates: Any = KEEP
+        async def action(sc: ServiceContext) -> models.Volunteer:
+            coordinates: tuple[float | None, float | None] | _Keep = KEEP
             if input.latitude is not strawberry.UNSET or input.longitude is not strawberry.UNSET:
                 coordinates = (
                     None if input.latitude is strawberry.UNSET else input.latitude,
                     None if input.longitude is strawberry.UNSET else input.longitude,
                 )
+            availability = _or_keep(input.availability)
+            home_region_id = _or_keep(input.home_region_id)
             return await volunteer_service.update_profile(
                 sc,
-                volunteer_id=decode_id(input.volunteer_id, "Volunteer", "volunteerId"),
+                volunteer_id=gid(input.volunteer_id, "Volunteer", "volunteerId"),
                 version=input.version,
-                skills=input.skills if _given(input.skills) else KEEP,  # type: ignore[arg-type]
-                interests=input.interests if _given(input.interests) else KEEP,  # type: ignore[arg-type]
-                availability=_slots(input.availability)  # type: ignore[arg-type]
-                if _given(input.availability)
-                else KEEP,
-                home_region_id=decode_id(input.home_region_id, "Region", "homeRegionId")  # type: ignore[arg-type]
-                if _given(input.home_region_id)
-                else KEEP,
+                skills=_or_keep(input.skills),
+                interests=_or_keep(input.interests),
+                availability=KEEP if isinstance(availability, _Keep) else _slots(availability),
+                home_region_id=KEEP
+                if isinstance(home_region_id, _Keep)
+                else gid(home_region_id, "Region", "homeRegionId"),
                 coordinates=coordinates,
-                max_distance_km=input.max_distance_km  # type: ignore[arg-type]
-                if _given(input.max_distance_km)
-                else KEEP,
-                guardian_consent=input.guardian_consent  # type: ignore[arg-type]
-                if _given(input.guardian_consent)
-                else KEEP,
-                personalized_feed=input.personalized_feed  # type: ignore[arg-type]
-                if _given(input.personalized_feed)
-                else KEEP,
-                recommendable=input.recommendable  # type: ignore[arg-type]
-                if _given(input.recommendable)
-                else KEEP,
+                max_distance_km=_or_keep(input.max_distance_km),
+                guardian_consent=_or_keep(input.guardian_consent),
+                personalized_feed=_or_keep(input.personalized_feed),
+                recommendable=_or_keep(input.recommendable),
             )
 
-        row, errors = await run_mutation(info, action)
-        return VolunteerPayload(volunteer=await volunteer_node(info, row), errors=errors)
+        return await mutate(info, VolunteerPayload, action)
 
     @strawberry.mutation(
         description="Deactivate or reactivate a volunteer (the volunteer may withdraw; "
@@ -251,16 +252,16 @@ class VolunteerMutations:
     async def set_volunteer_active(
         self, info: Info, input: SetVolunteerActiveInput
     ) -> VolunteerPayload:
-        async def action(sc: ServiceContext) -> Any:
-            return await volunteer_service.set_active(
+        return await mutate(
+            info,
+            VolunteerPayload,
+            lambda sc: volunteer_service.set_active(
                 sc,
-                volunteer_id=decode_id(input.volunteer_id, "Volunteer", "volunteerId"),
+                volunteer_id=gid(input.volunteer_id, "Volunteer", "volunteerId"),
                 active=input.active,
                 version=input.version,
-            )
-
-        row, errors = await run_mutation(info, action)
-        return VolunteerPayload(volunteer=await volunteer_node(info, row), errors=errors)
+            ),
+        )
 
     @strawberry.mutation(
         description="Create a community team (community staff) or an organization's team "
@@ -269,47 +270,48 @@ class VolunteerMutations:
     async def create_volunteer_team(
         self, info: Info, input: CreateVolunteerTeamInput
     ) -> VolunteerTeamPayload:
-        async def action(sc: ServiceContext) -> Any:
-            return await team_service.create_team(
+        return await mutate(
+            info,
+            VolunteerTeamPayload,
+            lambda sc: team_service.create_team(
                 sc,
                 name=input.name,
-                region_id=decode_id(input.region_id, "Region", "regionId"),
-                organization_id=decode_id(input.organization_id, "Organization", "organizationId")
-                if input.organization_id
-                else None,
+                region_id=gid(input.region_id, "Region", "regionId"),
+                organization_id=opt_gid(input.organization_id, "Organization", "organizationId"),
                 description=input.description,
-            )
-
-        return _team_payload(*await run_mutation(info, action))
+            ),
+        )
 
     @strawberry.mutation
     async def update_volunteer_team(
         self, info: Info, input: UpdateVolunteerTeamInput
     ) -> VolunteerTeamPayload:
-        async def action(sc: ServiceContext) -> Any:
-            return await team_service.update_team(
+        return await mutate(
+            info,
+            VolunteerTeamPayload,
+            lambda sc: team_service.update_team(
                 sc,
-                team_id=decode_id(input.team_id, "VolunteerTeam", "teamId"),
+                team_id=gid(input.team_id, "VolunteerTeam", "teamId"),
                 version=input.version,
                 name=input.name,
                 description=input.description,
-            )
-
-        return _team_payload(*await run_mutation(info, action))
+            ),
+        )
 
     @strawberry.mutation
     async def set_volunteer_team_active(
         self, info: Info, input: SetVolunteerTeamActiveInput
     ) -> VolunteerTeamPayload:
-        async def action(sc: ServiceContext) -> Any:
-            return await team_service.set_team_active(
+        return await mutate(
+            info,
+            VolunteerTeamPayload,
+            lambda sc: team_service.set_team_active(
                 sc,
-                team_id=decode_id(input.team_id, "VolunteerTeam", "teamId"),
+                team_id=gid(input.team_id, "VolunteerTeam", "teamId"),
                 active=input.active,
                 version=input.version,
-            )
-
-        return _team_payload(*await run_mutation(info, action))
+            ),
+        )
 
     @strawberry.mutation(
         description=(
@@ -320,14 +322,13 @@ class VolunteerMutations:
     async def remove_volunteer_team_member(
         self, info: Info, input: VolunteerTeamMemberInput
     ) -> VolunteerTeamPayload:
-        async def action(sc: ServiceContext) -> Any:
-            return await team_service.remove_member(
+        return await mutate(
+            info,
+            VolunteerTeamPayload,
+            lambda sc: team_service.remove_member(
                 sc,
-                team_id=decode_id(input.team_id, "VolunteerTeam", "teamId"),
-                volunteer_id=decode_id(input.volunteer_id, "Volunteer", "volunteerId")
-                if input.volunteer_id
-                else None,
+                team_id=gid(input.team_id, "VolunteerTeam", "teamId"),
+                volunteer_id=opt_gid(input.volunteer_id, "Volunteer", "volunteerId"),
                 volunteer_number=input.volunteer_number,
-            )
-
-        return _team_payload(*await run_mutation(info, action))
+            ),
+        )
