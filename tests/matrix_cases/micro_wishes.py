@@ -274,3 +274,60 @@ def _held(operation: str, input_type: str, extra: dict[str, Any]):
 
 _held("releaseMicroWish", "MicroWishIdInput", {})
 _held("reportMicroWishFulfilment", "ReportMicroWishFulfilmentInput", {"report": "已完成"})
+
+
+# --- counting and the public home ---------------------------------------------------------------
+
+REGIONAL = [Role.AUDITOR, Role.BUREAU_OFFICER, Role.COMMUNITY_STAFF]
+COUNTS = "query($r: ID) { microWishCounts(regionId: $r) { total { recorded } } }"
+
+
+def _counts(region_of):
+    async def run(env: MatrixEnv, role):
+        await _wish(env, env.world.community_a1)
+        body = await env.gql(
+            COUNTS,
+            {"r": gid("Region", region_of(env).id)},
+            token=env.token(role),
+            expect_errors=True,
+        )
+        if refused_by_error(body):
+            return Outcome(allowed=False, detail=body["errors"])
+        return Outcome(allowed=body["data"]["microWishCounts"]["total"]["recorded"] == 1)
+
+    return run
+
+
+case("microWishCounts", REGIONAL, allowed=True)(_counts(lambda env: env.in_scope_region))
+case("microWishCounts", [r for r in ROLES if r not in REGIONAL], allowed=False)(
+    _counts(lambda env: env.in_scope_region)
+)
+case("microWishCounts", REGIONAL, allowed=False, name="other_street_refused")(
+    _counts(lambda env: env.out_of_scope_region)
+)
+
+RESULTS = "{ recentMicroWishResults { id beneficiary { name } fulfilmentReport } }"
+
+
+async def _results(env: MatrixEnv, role):
+    wish = await _wish(env, env.world.community_b1, MicroWishStatus.FULFILLED)
+    wish.fulfilment_report = "已完成"
+    await env.session.commit()
+    body = await env.gql(RESULTS, token=env.token(role), expect_errors=True)
+    if refused_by_error(body):
+        return Outcome(allowed=False, detail=body["errors"])
+    return Outcome(allowed=len(body["data"]["recentMicroWishResults"]) == 1, detail=body)
+
+
+case("recentMicroWishResults", ROLES, allowed=True, name="public_results")(_results)
+
+
+async def _results_masked(env: MatrixEnv, role):
+    await _results(env, role)
+    body = await env.gql(RESULTS, token=env.token(role))
+    (row,) = body["recentMicroWishResults"]
+    return Outcome(allowed=row["beneficiary"] is not None or row["fulfilmentReport"] is not None)
+
+
+# Staff of street A, like everyone outside 佛山苑's street, read neither of street B's details.
+case("recentMicroWishResults", ROLES, allowed=False, name="beneficiary_masked")(_results_masked)

@@ -33,6 +33,8 @@ OPERATIONS: dict[str, Capability | None] = {
     # micro-wishes (docs/micro_wishes.md)
     "microWishes": C.MICRO_WISH_READ,
     "myMicroWishClaims": C.MICRO_WISH_CLAIM,
+    "recentMicroWishResults": C.MICRO_WISH_READ,
+    "microWishCounts": C.OVERSIGHT_READ,
     "activities": C.ACTIVITY_READ,
     "shiftCheckinCode": C.ACTIVITY_MANAGE,
     "shiftRoster": C.HOURS_READ,

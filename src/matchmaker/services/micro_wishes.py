@@ -372,6 +372,8 @@ async def record(
     address = _text(beneficiary_address, "beneficiaryAddress", 300, "The address")
     if name in public_description or address in public_description:
         raise invalid("publicDescription", "The public description must not name the beneficiary")
+    if name in title or address in title:
+        raise invalid("title", "The title is public: it must not name the beneficiary")
     if deadline <= clock.now():
         raise invalid("deadline", "The deadline must be in the future")
     key = sc.settings.secret_key

@@ -9,6 +9,8 @@ from matchmaker.schema.context import Info
 from matchmaker.schema.relay import Connection, connection, decode_id
 from matchmaker.schema.types.enums import ServiceCategory
 from matchmaker.schema.types.micro_wish import MicroWish, wishes_from_rows
+from matchmaker.schema.types.micro_wish_counts import MicroWishCounts
+from matchmaker.services import micro_wish_counts
 from matchmaker.services import micro_wishes as service
 from matchmaker.services.pagination import Page, paginate
 
@@ -60,3 +62,34 @@ class MicroWishQueries:
             ctx.session, stmt, MicroWishRow.id, first=first, after=after, descending=True
         )
         return await _connection(info, page)
+
+    @strawberry.field(
+        description="Micro-wish figures by community and month (wishes recorded in the month: "
+        "claimed, fulfilled, confirmed, share confirmed, median hours to claim and to fulfil): "
+        "auditors and bureau officers for their region subtree, community staff for their "
+        "communities; `regionId` narrows to a region inside (docs/micro_wishes.md, Counting)."
+    )
+    async def micro_wish_counts(
+        self, info: Info, region_id: strawberry.ID | None = None, year: int | None = None
+    ) -> MicroWishCounts:
+        report = await micro_wish_counts.counts(
+            info.context.service,
+            region_id=decode_id(region_id, "Region", "regionId") if region_id else None,
+            year=year,
+        )
+        return MicroWishCounts.of(report)
+
+    @strawberry.field(
+        description="The public home's visible result: wishes most recently fulfilled or "
+        "confirmed, newest first (at most 20), masked like the board."
+    )
+    async def recent_micro_wish_results(
+        self, info: Info, first: int = 6, region_id: strawberry.ID | None = None
+    ) -> list[MicroWish]:
+        ctx = info.context
+        rows = await micro_wish_counts.recent_results(
+            ctx.service,
+            first=first,
+            region_id=decode_id(region_id, "Region", "regionId") if region_id else None,
+        )
+        return await wishes_from_rows(ctx.service, rows)

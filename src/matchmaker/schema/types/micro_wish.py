@@ -63,7 +63,6 @@ class MicroWish(Node):
     )
     claimant: MicroWishClaimant | None
     claimed_at: dt.datetime | None
-    fulfilment_report: str | None
     minutes_given: int | None
     started_at: dt.datetime | None = strawberry.field(
         description="When the volunteer's time began (their service record starts here)."
@@ -88,7 +87,6 @@ class MicroWish(Node):
             if claimant
             else None,
             claimed_at=row.claimed_at,
-            fulfilment_report=row.fulfilment_report,
             minutes_given=row.minutes_given,
             started_at=row.started_at,
             fulfilled_at=row.fulfilled_at,
@@ -107,6 +105,17 @@ class MicroWish(Node):
     @strawberry.field(description="The community whose board carries the wish.")
     async def region(self, info: Info) -> Region | None:
         return await load_region(info, self.row.region_id)
+
+    @strawberry.field(
+        description="What the claimant reported doing. It may name the resident, so like the "
+        "beneficiary it is null unless you are the community's staff or the claimant."
+    )
+    async def fulfilment_report(self, info: Info) -> str | None:
+        if self.row.fulfilment_report is None:
+            return None
+        if not await info.context.loader(beneficiary_readable).load(self.pk):
+            return None
+        return self.row.fulfilment_report
 
     @strawberry.field(description="Null unless you are the community's staff or the claimant.")
     async def beneficiary(self, info: Info) -> MicroWishBeneficiary | None:
