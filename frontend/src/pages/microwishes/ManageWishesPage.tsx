@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { Alert, Button, DatePicker, Form, Input, Modal, Popconfirm, Radio, Select, Space, Table, Tabs, Tag, Typography, App as AntApp } from 'antd';
-import type { Dayjs } from 'dayjs';
+import dayjs, { type Dayjs } from 'dayjs';
 import {
   ConfirmMicroWishDocument,
   EscalateMicroWishDocument,
@@ -46,6 +46,11 @@ interface RecordValues {
   beneficiaryAddress: string;
 }
 
+/** A week from now at 18:00: most wishes are small enough for that. */
+function defaultDeadline(): Dayjs {
+  return dayjs().add(7, 'day').hour(18).minute(0).second(0).millisecond(0);
+}
+
 /** Record a wish: the checks mirror the API's (lengths, a future deadline, a public text that
  * names nobody), so most mistakes show before sending; the server's errors land on the fields. */
 function RecordWishModal({ open, onClose }: { open: boolean; onClose: (done: boolean) => void }) {
@@ -85,7 +90,7 @@ function RecordWishModal({ open, onClose }: { open: boolean; onClose: (done: boo
   return (
     <Modal open={open} title={t('wish.recordTitle')} onCancel={() => onClose(false)} onOk={submit} confirmLoading={loading} okText={t('common.submit')} cancelText={t('common.cancel')} destroyOnHidden width={640}>
       {general.length > 0 && <Alert type="error" role="alert" message={general.join('；')} style={{ marginBottom: 12 }} />}
-      <Form form={form} layout="vertical" name="recordWish" initialValues={{ kind: 'WISH', needs: 'TIME', regionId: grantRegion?.level === 'COMMUNITY' ? grantRegion.id : undefined }}>
+      <Form form={form} layout="vertical" name="recordWish" initialValues={{ kind: 'WISH', needs: 'TIME', deadline: defaultDeadline(), regionId: grantRegion?.level === 'COMMUNITY' ? grantRegion.id : undefined }}>
         <Form.Item name="regionId" label={t('wish.community')} rules={[{ required: true, message: t('validation.required') }]}>
           <RegionSelect level="COMMUNITY" under={grantRegion?.level === 'COMMUNITY' ? null : grantRegion?.id} initialLabel={grantRegion?.level === 'COMMUNITY' ? grantRegion.name : undefined} />
         </Form.Item>

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Button, Descriptions, Form, Input, InputNumber, Modal, Popconfirm, Typography, App as AntApp } from 'antd';
+import { Alert, Button, DatePicker, Descriptions, Form, Input, InputNumber, Modal, Popconfirm, Typography, App as AntApp } from 'antd';
 import { MyMicroWishClaimsDocument, ReleaseMicroWishDocument, ReportMicroWishFulfilmentDocument, type MyMicroWishClaimsQuery } from '../../api/generated';
 import { useMutation } from '../../api/client';
 import { usePaged } from '../../api/paged';
@@ -11,7 +11,8 @@ import { LinkButton } from '../../components/LinkButton';
 import { formatDateTime } from '../../components/format';
 import { useI18n } from '../../i18n';
 import { WishCard } from './WishCard';
-import { LIMITS, claimantActions, takesMinutes } from './rules';
+import type { Dayjs } from 'dayjs';
+import { LIMITS, claimantActions, endsInFuture, takesMinutes } from './rules';
 import { minutesRule, textRule } from './fieldRules';
 
 type Claim = MyMicroWishClaimsQuery['myMicroWishClaims']['nodes'][number];
@@ -19,7 +20,7 @@ type Claim = MyMicroWishClaimsQuery['myMicroWishClaims']['nodes'][number];
 /** The claimant says what was done, and a volunteer who gave time for how long. */
 function ReportModal({ wish, onClose }: { wish: Claim | null; onClose: (done: boolean) => void }) {
   const { t, locale } = useI18n();
-  const [form] = Form.useForm<{ report: string; minutes?: number }>();
+  const [form] = Form.useForm<{ report: string; minutes?: number; startedAt?: Dayjs | null }>();
   const [report, { loading }] = useMutation(ReportMicroWishFulfilmentDocument);
   const [general, setGeneral] = useState<string[]>([]);
   const withMinutes = wish ? takesMinutes(wish) : false;
@@ -28,10 +29,10 @@ function ReportModal({ wish, onClose }: { wish: Claim | null; onClose: (done: bo
     const v = await form.validateFields();
     setGeneral([]);
     try {
-      const input = { wishId: wish.id, report: v.report.trim(), minutes: withMinutes ? v.minutes : null };
+      const input = { wishId: wish.id, report: v.report.trim(), minutes: withMinutes ? v.minutes : null, startedAt: withMinutes && v.startedAt ? v.startedAt.toISOString() : null };
       const r = (await report({ input })).reportMicroWishFulfilment;
       if (r.errors.length) {
-        setGeneral(applyUserErrors(form, r.errors, locale, ['report', 'minutes']));
+        setGeneral(applyUserErrors(form, r.errors, locale, ['report', 'minutes', 'startedAt']));
         return;
       }
       form.resetFields();
@@ -51,6 +52,22 @@ function ReportModal({ wish, onClose }: { wish: Claim | null; onClose: (done: bo
         {withMinutes && (
           <Form.Item name="minutes" label={t('wish.minutes')} extra={t('wish.minutesHint')} rules={[minutesRule(t)]}>
             <InputNumber min={1} max={LIMITS.minutes} precision={0} style={{ width: '100%' }} inputMode="numeric" />
+          </Form.Item>
+        )}
+        {withMinutes && (
+          <Form.Item
+            name="startedAt"
+            label={t('wish.startedAt')}
+            extra={t('wish.startedAtHint')}
+            dependencies={['minutes']}
+            rules={[
+              ({ getFieldValue }) => ({
+                validator: (_, value: Dayjs | null | undefined) =>
+                  endsInFuture(value?.toDate(), getFieldValue('minutes') as number | undefined, new Date()) ? Promise.reject(new Error(t('wish.endsInFuture'))) : Promise.resolve(),
+              }),
+            ]}
+          >
+            <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" style={{ width: '100%' }} inputReadOnly />
           </Form.Item>
         )}
       </Form>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LIMITS, claimable, claimantActions, deadlineInFuture, minutesProblem, namesBeneficiary, staffActions, takesMinutes, textProblem } from './rules';
+import { LIMITS, claimable, endsInFuture, claimantActions, deadlineInFuture, minutesProblem, namesBeneficiary, staffActions, takesMinutes, textProblem } from './rules';
 
 describe('micro-wish form rules mirror the API', () => {
   it('counts text after trimming, as the server does: blank is required, over the limit is too long', () => {
@@ -31,6 +31,14 @@ describe('micro-wish form rules mirror the API', () => {
     expect(minutesProblem(720)).toBeNull();
     expect(minutesProblem(721)).toBe('range');
     expect(minutesProblem(90.5)).toBe('range');
+  });
+
+  it('refuses time given that would end after now (a start plus the minutes)', () => {
+    const now = new Date('2026-12-04T10:00:00Z');
+    expect(endsInFuture(new Date('2026-12-04T08:30:00Z'), 90, now)).toBe(false);
+    expect(endsInFuture(new Date('2026-12-04T08:31:00Z'), 90, now)).toBe(true);
+    // No start given: the server counts back from the report, which never ends in the future.
+    expect(endsInFuture(null, 90, now)).toBe(false);
   });
 
   it('asks for minutes only from a volunteer on a wish that needs time', () => {

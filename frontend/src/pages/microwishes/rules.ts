@@ -45,6 +45,12 @@ export function minutesProblem(minutes: number | null | undefined): 'required' |
   return null;
 }
 
+/** The time given (a start plus minutes) may not end after now. */
+export function endsInFuture(startedAt: Date | null | undefined, minutes: number | null | undefined, now: Date): boolean {
+  if (!startedAt || minutes === null || minutes === undefined) return false;
+  return startedAt.getTime() + minutes * 60_000 > now.getTime();
+}
+
 /** Only a volunteer who gave time reports minutes (a team or an organization does not). */
 export function takesMinutes(wish: { needs: MicroWishNeed; claimant: { type: ClaimantType } | null }): boolean {
   return wish.needs === 'TIME' && wish.claimant?.type === 'VOLUNTEER';

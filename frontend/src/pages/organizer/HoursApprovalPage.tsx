@@ -66,7 +66,7 @@ export function HoursApprovalPage() {
           columns={[
             { title: t('shift.volunteer'), render: (_, r) => r.participant?.name ?? '—' },
             { title: t('shift.number'), render: (_, r) => r.participant?.volunteerNumber ?? '—' },
-            { title: t('hours.activity'), render: (_, r) => r.activity?.title ?? '—' },
+            { title: t('hours.activity'), render: (_, r) => r.activity?.title ?? r.microWish?.title ?? '—' },
             { title: t('hours.time'), render: (_, r) => `${formatDateTime(r.startsAt)} – ${formatDateTime(r.endsAt).slice(11)}` },
             { title: t('hours.hours'), dataIndex: 'hours' },
             {

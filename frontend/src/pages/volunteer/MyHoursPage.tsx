@@ -58,7 +58,7 @@ export function MyHoursPage() {
     const sums = new Map<string, number>();
     for (const r of list.nodes) {
       if (r.status !== 'APPROVED') continue;
-      const title = r.activity?.title ?? '—';
+      const title = r.activity?.title ?? r.microWish?.title ?? '—';
       sums.set(title, (sums.get(title) ?? 0) + r.minutes / 60);
     }
     return [...sums.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8);
@@ -107,7 +107,7 @@ export function MyHoursPage() {
                 <List.Item.Meta
                   title={
                     <Space wrap>
-                      <span>{r.activity?.title ?? '—'}</span>
+                      <span>{r.activity?.title ?? r.microWish?.title ?? '—'}</span>
                       <Tag color={COLORS[r.status]}>{t(`record.${r.status}` as const)}</Tag>
                     </Space>
                   }
