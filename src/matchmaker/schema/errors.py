@@ -116,16 +116,6 @@ async def mutate(
     return await payload.of(info, result)
 
 
-async def run_mutation(
-    info: Info, action: Callable[[ServiceContext], Awaitable[T]]
-) -> tuple[T | None, list[UserError]]:
-    """:func:`in_savepoint` with the refusal as data: ``(result, [])`` or ``(None, errors)``."""
-    try:
-        return await in_savepoint(info, action), []
-    except Refused as refused:
-        return None, refused.errors
-
-
 class Refused(Exception):
     """A mutation's action was refused; ``errors`` say why (raised by :func:`in_savepoint`)."""
 
@@ -174,35 +164,52 @@ async def in_savepoint(info: Info, action: Callable[[ServiceContext], Awaitable[
         ) from None
 
 
-async def run_limited(
+async def mutate_limited(
     info: Info,
+    payload: PayloadType[T, P],
     reserve: Callable[[ServiceContext], Awaitable[LoginAttempt | None]],
     action: Callable[[ServiceContext], Awaitable[T]],
     *,
     wrong_secret: frozenset[ErrorCode],
-) -> tuple[T | None, list[UserError]]:
-    """Run a secret-checking mutation (login, changePassword, check-in codes) within a limit.
+) -> P:
+    """:func:`mutate` for a secret-checking mutation (login, changePassword, check-in codes),
+    within a limit.
 
     Two savepoints: ``reserve`` takes the attempt's place first (refusing with RATE_LIMITED
     when the window is full), and that place is kept even when ``action`` is rolled back. A
     refusal in ``wrong_secret`` leaves it counted as a failure; any other refusal gives it
     back; a success clears the key's failures (services/ratelimit.py, docs/security.md).
     """
-    attempt, errors = await run_mutation(info, reserve)
-    if errors:
-        return None, errors
-    result, errors = await run_mutation(info, action)
-    if attempt is not None:
-        session = info.context.session
-        try:
-            if not errors:
-                await attempt.succeeded(session)
-            elif not any(e.code in wrong_secret for e in errors):
-                await attempt.give_back(session)
-        except Exception:
-            # Redis gone since the reservation: the attempt stays counted (the safe side).
-            log.warning("could not settle a rate-limited attempt", exc_info=True)
-    return result, errors
+    try:
+        attempt = await in_savepoint(info, reserve)
+    except Refused as refused:
+        return payload.failed(refused.errors)
+    try:
+        result = await in_savepoint(info, action)
+    except Refused as refused:
+        await _settle(info, attempt, refused.errors, wrong_secret)
+        return payload.failed(refused.errors)
+    await _settle(info, attempt, [], wrong_secret)
+    return await payload.of(info, result)
+
+
+async def _settle(
+    info: Info,
+    attempt: LoginAttempt | None,
+    errors: list[UserError],
+    wrong_secret: frozenset[ErrorCode],
+) -> None:
+    if attempt is None:
+        return
+    session = info.context.session
+    try:
+        if not errors:
+            await attempt.succeeded(session)
+        elif not any(e.code in wrong_secret for e in errors):
+            await attempt.give_back(session)
+    except Exception:
+        # Redis gone since the reservation: the attempt stays counted (the safe side).
+        log.warning("could not settle a rate-limited attempt", exc_info=True)
 
 
 MASKED_MESSAGE = "Unexpected error."

@@ -168,7 +168,7 @@ RATE_LIMITED_MESSAGE = "Too many failed attempts; try again in 15 minutes"
 
 async def reserve_login(sc: ServiceContext, *, login: str) -> LoginAttempt | None:
     """Take this attempt's place in the account's and the address's windows, before any
-    password is verified (docs/security.md; ``schema.errors.run_limited`` keeps the place when
+    password is verified (docs/security.md; ``schema.errors.mutate_limited`` keeps the place when
     the login fails). None when no limiter is configured."""
     limiter = sc.login_limiter
     if limiter is None:

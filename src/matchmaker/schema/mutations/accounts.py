@@ -4,10 +4,11 @@ import datetime as dt
 
 import strawberry
 
+from matchmaker import models
 from matchmaker.http_auth import SESSION_COOKIE
 from matchmaker.schema.context import Info
-from matchmaker.schema.errors import UserError, run_limited, run_mutation
-from matchmaker.schema.relay import decode_id
+from matchmaker.schema.errors import Payload, mutate, mutate_limited
+from matchmaker.schema.relay import gid, opt_gid
 from matchmaker.schema.types.account import Account, RoleGrant
 from matchmaker.schema.types.enums import AccountStatus, Role
 from matchmaker.services import accounts as account_service
@@ -38,19 +39,31 @@ class LoginInput:
 
 
 @strawberry.type
-class LoginPayload:
+class LoginPayload(Payload):
     account: Account | None = None
     token: str | None = strawberry.field(
         default=None,
         description="Session token for API clients (Bearer). Browsers get an httpOnly cookie.",
     )
-    errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    async def of(cls, info: Info, result: account_service.LoginResult) -> LoginPayload:
+        set_session_cookie(info, result.token, result.expires_at)
+        return cls(
+            account=Account.from_row(result.account, viewer_id=result.account.id),
+            token=result.token,
+        )
 
 
 @strawberry.type
-class LogoutPayload:
-    ok: bool
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class LogoutPayload(Payload):
+    ok: bool = False
+
+    @classmethod
+    async def of(cls, info: Info, ok: bool) -> LogoutPayload:
+        if ok:
+            info.context.response.delete_cookie(SESSION_COOKIE, path="/")
+        return cls(ok=ok)
 
 
 @strawberry.input
@@ -60,9 +73,12 @@ class ChangePasswordInput:
 
 
 @strawberry.type
-class AccountPayload:
+class AccountPayload(Payload):
     account: Account | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    async def of(cls, info: Info, row: models.Account) -> AccountPayload:
+        return cls(account=Account.from_row(row, viewer_id=info.context.actor.account_id))
 
 
 @strawberry.input
@@ -88,9 +104,12 @@ class GrantRoleInput:
 
 
 @strawberry.type
-class RoleGrantPayload:
+class RoleGrantPayload(Payload):
     grant: RoleGrant | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    async def of(cls, info: Info, row: models.RoleGrant) -> RoleGrantPayload:
+        return cls(grant=RoleGrant.from_row(row))
 
 
 @strawberry.input
@@ -103,34 +122,26 @@ class AccountMutations:
     @strawberry.mutation(description="Log in by phone or username; sets the session cookie.")
     async def login(self, info: Info, input: LoginInput) -> LoginPayload:
         user_agent = info.context.request.headers.get("user-agent")
-        result, errors = await run_limited(
+        return await mutate_limited(
             info,
+            LoginPayload,
             lambda sc: account_service.reserve_login(sc, login=input.login),
             lambda sc: account_service.login(
                 sc, login=input.login, password=input.password, user_agent=user_agent
             ),
             wrong_secret=WRONG_PASSWORD,
         )
-        if result is None:
-            return LoginPayload(errors=errors)
-        set_session_cookie(info, result.token, result.expires_at)
-        return LoginPayload(
-            account=Account.from_row(result.account, viewer_id=result.account.id),
-            token=result.token,
-        )
 
     @strawberry.mutation(description="End the current session.")
     async def logout(self, info: Info) -> LogoutPayload:
         token = info.context.token
-        ok, errors = await run_mutation(info, lambda sc: account_service.logout(sc, token=token))
-        if ok:
-            info.context.response.delete_cookie(SESSION_COOKIE, path="/")
-        return LogoutPayload(ok=bool(ok), errors=errors)
+        return await mutate(info, LogoutPayload, lambda sc: account_service.logout(sc, token=token))
 
     @strawberry.mutation
     async def change_password(self, info: Info, input: ChangePasswordInput) -> AccountPayload:
-        row, errors = await run_limited(
+        return await mutate_limited(
             info,
+            AccountPayload,
             account_service.reserve_password_change,
             lambda sc: account_service.change_password(
                 sc,
@@ -140,15 +151,12 @@ class AccountMutations:
             ),
             wrong_secret=WRONG_PASSWORD,
         )
-        viewer = info.context.actor.account_id
-        return AccountPayload(
-            account=Account.from_row(row, viewer_id=viewer) if row else None, errors=errors
-        )
 
     @strawberry.mutation(description="Platform admins create staff accounts.")
     async def create_account(self, info: Info, input: CreateAccountInput) -> AccountPayload:
-        row, errors = await run_mutation(
+        return await mutate(
             info,
+            AccountPayload,
             lambda sc: account_service.create_account(
                 sc,
                 username=input.username,
@@ -157,50 +165,39 @@ class AccountMutations:
                 display_name=input.display_name,
             ),
         )
-        viewer = info.context.actor.account_id
-        return AccountPayload(
-            account=Account.from_row(row, viewer_id=viewer) if row else None, errors=errors
-        )
 
     @strawberry.mutation
     async def set_account_status(self, info: Info, input: SetAccountStatusInput) -> AccountPayload:
-        async def action(sc):  # type: ignore[no-untyped-def]
-            return await account_service.set_account_status(
+        return await mutate(
+            info,
+            AccountPayload,
+            lambda sc: account_service.set_account_status(
                 sc,
-                account_id=decode_id(input.account_id, "Account", "accountId"),
+                account_id=gid(input.account_id, "Account", "accountId"),
                 status=input.status,
-            )
-
-        row, errors = await run_mutation(info, action)
-        viewer = info.context.actor.account_id
-        return AccountPayload(
-            account=Account.from_row(row, viewer_id=viewer) if row else None, errors=errors
+            ),
         )
 
     @strawberry.mutation(description="Give an account a role with its scope (platform admins).")
     async def grant_role(self, info: Info, input: GrantRoleInput) -> RoleGrantPayload:
-        async def action(sc):  # type: ignore[no-untyped-def]
-            return await account_service.grant_role(
+        return await mutate(
+            info,
+            RoleGrantPayload,
+            lambda sc: account_service.grant_role(
                 sc,
-                account_id=decode_id(input.account_id, "Account", "accountId"),
+                account_id=gid(input.account_id, "Account", "accountId"),
                 role=input.role,
-                region_id=decode_id(input.region_id, "Region", "regionId")
-                if input.region_id
-                else None,
-                organization_id=decode_id(input.organization_id, "Organization", "organizationId")
-                if input.organization_id
-                else None,
-            )
-
-        row, errors = await run_mutation(info, action)
-        return RoleGrantPayload(grant=RoleGrant.from_row(row) if row else None, errors=errors)
+                region_id=opt_gid(input.region_id, "Region", "regionId"),
+                organization_id=opt_gid(input.organization_id, "Organization", "organizationId"),
+            ),
+        )
 
     @strawberry.mutation
     async def revoke_role(self, info: Info, input: RevokeRoleInput) -> RoleGrantPayload:
-        async def action(sc):  # type: ignore[no-untyped-def]
-            return await account_service.revoke_role(
-                sc, grant_id=decode_id(input.grant_id, "RoleGrant", "grantId")
-            )
-
-        row, errors = await run_mutation(info, action)
-        return RoleGrantPayload(grant=RoleGrant.from_row(row) if row else None, errors=errors)
+        return await mutate(
+            info,
+            RoleGrantPayload,
+            lambda sc: account_service.revoke_role(
+                sc, grant_id=gid(input.grant_id, "RoleGrant", "grantId")
+            ),
+        )

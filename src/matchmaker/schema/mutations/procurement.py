@@ -7,9 +7,10 @@ import re
 
 import strawberry
 
+from matchmaker import models
 from matchmaker.schema.context import Info
-from matchmaker.schema.errors import UserError, run_mutation
-from matchmaker.schema.relay import decode_id
+from matchmaker.schema.errors import Payload, mutate
+from matchmaker.schema.relay import gid, gids
 from matchmaker.schema.types.bid import Bid, bid_views
 from matchmaker.schema.types.contract import Contract
 from matchmaker.schema.types.enums import ServiceCategory, WorkerLevel
@@ -28,7 +29,7 @@ from matchmaker.services import procurement_evaluators as evaluator_service
 from matchmaker.services import projects as project_service
 from matchmaker.services import reports as report_service
 from matchmaker.services.context import ServiceContext
-from matchmaker.services.errors import ErrorCode, invalid
+from matchmaker.services.errors import ErrorCode, invalid, not_found
 
 SCORE_RE = re.compile(r"^\d{1,3}(\.\d{1,2})?$")
 
@@ -246,57 +247,86 @@ class EvaluatePerformanceInput:
 
 
 @strawberry.type
-class NeedPayload:
+class NeedPayload(Payload):
     need: Need | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    async def of(cls, info: Info, row: models.Need) -> NeedPayload:
+        return cls(need=Need.from_row(row))
 
 
 @strawberry.type
-class ProjectPayload:
+class ProjectPayload(Payload):
     project: Project | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    async def of(cls, info: Info, row: models.Project) -> ProjectPayload:
+        return cls(project=Project.from_row(row))
 
 
 @strawberry.type
-class BidPayload:
+class BidPayload(Payload):
     bid: Bid | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    async def of(cls, info: Info, row: models.Bid) -> BidPayload:
+        return cls(bid=(await bid_views(info, [row]))[0])
 
 
 @strawberry.type
-class EvaluatorPayload:
+class EvaluatorPayload(Payload):
     evaluator: Evaluator | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    async def of(cls, info: Info, row: models.Evaluator) -> EvaluatorPayload:
+        return cls(evaluator=Evaluator.from_row(row))
 
 
 @strawberry.type
-class ScoresPayload:
+class ScoresPayload(Payload):
     saved: int = 0
-    errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    async def of(cls, info: Info, rows: list[models.Score]) -> ScoresPayload:
+        return cls(saved=len(rows))
 
 
 @strawberry.type
-class ContractPayload:
+class ContractPayload(Payload):
     contract: Contract | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    async def of(cls, info: Info, row: models.Contract) -> ContractPayload:
+        return cls(contract=Contract.from_row(row))
 
 
 @strawberry.type
-class ProgressReportPayload:
+class ProgressReportPayload(Payload):
     report: ProgressReport | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    async def of(cls, info: Info, row: models.ProgressReport) -> ProgressReportPayload:
+        return cls(report=ProgressReport.from_row(row))
 
 
 @strawberry.type
-class PaymentPayload:
+class PaymentPayload(Payload):
     payment: Payment | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    async def of(cls, info: Info, row: models.Payment) -> PaymentPayload:
+        return cls(payment=Payment.from_row(row))
 
 
 @strawberry.type
-class PerformanceEvaluationPayload:
+class PerformanceEvaluationPayload(Payload):
     evaluation: PerformanceEvaluation | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    async def of(
+        cls, info: Info, row: models.PerformanceEvaluation
+    ) -> PerformanceEvaluationPayload:
+        return cls(evaluation=PerformanceEvaluation.from_row(row))
 
 
 # --- conversions ------------------------------------------------------------------------------
@@ -326,7 +356,7 @@ def _spec(p: ProjectSpecInput) -> project_service.ProjectSpec:
         volunteer_plan=p.volunteer_plan,
         price_weight=p.price_weight,
         criteria=[project_service.CriterionSpec(name=c.name, weight=c.weight) for c in p.criteria],
-        need_ids=[decode_id(n, "Need", "needIds") for n in p.need_ids],
+        need_ids=gids(p.need_ids, "Need", "needIds"),
     )
 
 
@@ -349,10 +379,6 @@ def _file(f: EvidenceFileInput) -> report_service.FileSpec:
     return report_service.FileSpec(filename=f.filename, content_type=f.content_type, data=data)
 
 
-def _project_payload(row: object, errors: list[UserError]) -> ProjectPayload:
-    return ProjectPayload(project=Project.from_row(row) if row else None, errors=errors)  # type: ignore[arg-type]
-
-
 # --- mutations --------------------------------------------------------------------------------
 
 
@@ -360,119 +386,115 @@ def _project_payload(row: object, errors: list[UserError]) -> ProjectPayload:
 class ProcurementMutations:
     @strawberry.mutation(description="Record a residents' need for a community (community staff).")
     async def record_need(self, info: Info, input: RecordNeedInput) -> NeedPayload:
-        async def action(sc: ServiceContext):  # type: ignore[no-untyped-def]
-            return await need_service.record_need(
+        return await mutate(
+            info,
+            NeedPayload,
+            lambda sc: need_service.record_need(
                 sc,
-                region_id=decode_id(input.region_id, "Region", "regionId"),
+                region_id=gid(input.region_id, "Region", "regionId"),
                 category=input.category,
                 target_group=input.target_group,
                 description=input.description,
                 people_affected=input.people_affected,
-            )
-
-        row, errors = await run_mutation(info, action)
-        return NeedPayload(need=Need.from_row(row) if row else None, errors=errors)
+            ),
+        )
 
     @strawberry.mutation(description="Draft a project for a community (community staff).")
     async def create_project(self, info: Info, input: CreateProjectInput) -> ProjectPayload:
-        async def action(sc: ServiceContext):  # type: ignore[no-untyped-def]
-            return await project_service.create_project(
+        return await mutate(
+            info,
+            ProjectPayload,
+            lambda sc: project_service.create_project(
                 sc,
-                region_id=decode_id(input.region_id, "Region", "regionId"),
+                region_id=gid(input.region_id, "Region", "regionId"),
                 spec=_spec(input.project),
-            )
-
-        return _project_payload(*await run_mutation(info, action))
+            ),
+        )
 
     @strawberry.mutation(description="Edit a DRAFT project (community staff).")
     async def update_project(self, info: Info, input: UpdateProjectInput) -> ProjectPayload:
-        async def action(sc: ServiceContext):  # type: ignore[no-untyped-def]
-            return await project_service.update_project(
+        return await mutate(
+            info,
+            ProjectPayload,
+            lambda sc: project_service.update_project(
                 sc,
-                project_id=decode_id(input.project_id, "Project", "projectId"),
+                project_id=gid(input.project_id, "Project", "projectId"),
                 version=input.version,
                 spec=_spec(input.project),
-            )
-
-        return _project_payload(*await run_mutation(info, action))
+            ),
+        )
 
     @strawberry.mutation(description="DRAFT → PENDING_APPROVAL (community staff).")
     async def submit_project(self, info: Info, input: ProjectIdInput) -> ProjectPayload:
-        return _project_payload(
-            *await run_mutation(
-                info,
-                lambda sc: project_service.submit_project(
-                    sc, project_id=decode_id(input.project_id, "Project", "projectId")
-                ),
-            )
+        return await mutate(
+            info,
+            ProjectPayload,
+            lambda sc: project_service.submit_project(
+                sc, project_id=gid(input.project_id, "Project", "projectId")
+            ),
         )
 
     @strawberry.mutation(description="Approve funding of a pending project (bureau officer).")
     async def approve_project(self, info: Info, input: ProjectIdInput) -> ProjectPayload:
-        return _project_payload(
-            *await run_mutation(
-                info,
-                lambda sc: project_service.approve_project(
-                    sc, project_id=decode_id(input.project_id, "Project", "projectId")
-                ),
-            )
+        return await mutate(
+            info,
+            ProjectPayload,
+            lambda sc: project_service.approve_project(
+                sc, project_id=gid(input.project_id, "Project", "projectId")
+            ),
         )
 
     @strawberry.mutation(description="PENDING_APPROVAL → DRAFT with a reason (bureau officer).")
     async def return_project(self, info: Info, input: ProjectReasonInput) -> ProjectPayload:
-        return _project_payload(
-            *await run_mutation(
-                info,
-                lambda sc: project_service.return_project(
-                    sc,
-                    project_id=decode_id(input.project_id, "Project", "projectId"),
-                    reason=input.reason,
-                ),
-            )
+        return await mutate(
+            info,
+            ProjectPayload,
+            lambda sc: project_service.return_project(
+                sc,
+                project_id=gid(input.project_id, "Project", "projectId"),
+                reason=input.reason,
+            ),
         )
 
     @strawberry.mutation(
         description="Approved project → OPEN_FOR_BIDS with a bid deadline (community staff)."
     )
     async def publish_project(self, info: Info, input: PublishProjectInput) -> ProjectPayload:
-        return _project_payload(
-            *await run_mutation(
-                info,
-                lambda sc: project_service.publish_project(
-                    sc,
-                    project_id=decode_id(input.project_id, "Project", "projectId"),
-                    bid_deadline=input.bid_deadline,
-                ),
-            )
+        return await mutate(
+            info,
+            ProjectPayload,
+            lambda sc: project_service.publish_project(
+                sc,
+                project_id=gid(input.project_id, "Project", "projectId"),
+                bid_deadline=input.bid_deadline,
+            ),
         )
 
     @strawberry.mutation(
         description="FAILED (流标) → OPEN_FOR_BIDS again, optionally by another method (bureau)."
     )
     async def republish_project(self, info: Info, input: RepublishProjectInput) -> ProjectPayload:
-        return _project_payload(
-            *await run_mutation(
-                info,
-                lambda sc: project_service.republish_project(
-                    sc,
-                    project_id=decode_id(input.project_id, "Project", "projectId"),
-                    bid_deadline=input.bid_deadline,
-                    procurement_method=input.procurement_method,
-                ),
-            )
+        return await mutate(
+            info,
+            ProjectPayload,
+            lambda sc: project_service.republish_project(
+                sc,
+                project_id=gid(input.project_id, "Project", "projectId"),
+                bid_deadline=input.bid_deadline,
+                procurement_method=input.procurement_method,
+            ),
         )
 
     @strawberry.mutation(description="Cancel a project before its award (bureau officer).")
     async def cancel_project(self, info: Info, input: ProjectReasonInput) -> ProjectPayload:
-        return _project_payload(
-            *await run_mutation(
-                info,
-                lambda sc: project_service.cancel_project(
-                    sc,
-                    project_id=decode_id(input.project_id, "Project", "projectId"),
-                    reason=input.reason,
-                ),
-            )
+        return await mutate(
+            info,
+            ProjectPayload,
+            lambda sc: project_service.cancel_project(
+                sc,
+                project_id=gid(input.project_id, "Project", "projectId"),
+                reason=input.reason,
+            ),
         )
 
     @strawberry.mutation(
@@ -480,58 +502,59 @@ class ProcurementMutations:
         "(organization admin)."
     )
     async def submit_bid(self, info: Info, input: SubmitBidInput) -> BidPayload:
-        async def action(sc: ServiceContext):  # type: ignore[no-untyped-def]
-            return await bid_service.submit_bid(
+        return await mutate(
+            info,
+            BidPayload,
+            lambda sc: bid_service.submit_bid(
                 sc,
-                project_id=decode_id(input.project_id, "Project", "projectId"),
-                organization_id=decode_id(input.organization_id, "Organization", "organizationId"),
+                project_id=gid(input.project_id, "Project", "projectId"),
+                organization_id=gid(input.organization_id, "Organization", "organizationId"),
                 price_fen=input.price_fen,
                 technical_proposal=input.technical_proposal,
                 volunteer_plan=input.volunteer_plan,
                 team=[
                     bid_service.TeamSpec(
-                        social_worker_id=decode_id(t.social_worker_id, "SocialWorker", "team"),
+                        social_worker_id=gid(t.social_worker_id, "SocialWorker", "team"),
                         role=t.role,
                     )
                     for t in input.team
                 ],
-            )
-
-        row, errors = await run_mutation(info, action)
-        bid = (await bid_views(info, [row]))[0] if row else None
-        return BidPayload(bid=bid, errors=errors)
+            ),
+        )
 
     @strawberry.mutation(description="Withdraw your organization's bid before the deadline.")
     async def withdraw_bid(self, info: Info, input: WithdrawBidInput) -> BidPayload:
-        row, errors = await run_mutation(
+        return await mutate(
             info,
-            lambda sc: bid_service.withdraw_bid(sc, bid_id=decode_id(input.bid_id, "Bid", "bidId")),
+            BidPayload,
+            lambda sc: bid_service.withdraw_bid(sc, bid_id=gid(input.bid_id, "Bid", "bidId")),
         )
-        bid = (await bid_views(info, [row]))[0] if row else None
-        return BidPayload(bid=bid, errors=errors)
 
     @strawberry.mutation(
         description="Open the bids after the deadline if the opening job has not (bureau)."
     )
     async def open_bids(self, info: Info, input: ProjectIdInput) -> ProjectPayload:
-        async def action(sc: ServiceContext):  # type: ignore[no-untyped-def]
-            pid = decode_id(input.project_id, "Project", "projectId")
+        async def action(sc: ServiceContext) -> models.Project:
+            pid = gid(input.project_id, "Project", "projectId")
             await bid_service.open_bids(sc, project_id=pid)
-            return await project_service.get_visible(sc, pid)
+            project = await project_service.get_visible(sc, pid)
+            if project is None:
+                raise not_found("Project")
+            return project
 
-        return _project_payload(*await run_mutation(info, action))
+        return await mutate(info, ProjectPayload, action)
 
     @strawberry.mutation(description="Put an account on the evaluation panel (bureau officer).")
     async def assign_evaluator(self, info: Info, input: AssignEvaluatorInput) -> EvaluatorPayload:
-        row, errors = await run_mutation(
+        return await mutate(
             info,
+            EvaluatorPayload,
             lambda sc: evaluation_service.assign_evaluator(
                 sc,
-                project_id=decode_id(input.project_id, "Project", "projectId"),
-                account_id=decode_id(input.account_id, "Account", "accountId"),
+                project_id=gid(input.project_id, "Project", "projectId"),
+                account_id=gid(input.account_id, "Account", "accountId"),
             ),
         )
-        return EvaluatorPayload(evaluator=Evaluator.from_row(row) if row else None, errors=errors)
 
     @strawberry.mutation(
         description=(
@@ -540,53 +563,53 @@ class ProcurementMutations:
         )
     )
     async def remove_evaluator(self, info: Info, input: RemoveEvaluatorInput) -> ProjectPayload:
-        async def action(sc: ServiceContext):  # type: ignore[no-untyped-def]
-            project = await evaluator_service.remove_evaluator(
+        return await mutate(
+            info,
+            ProjectPayload,
+            lambda sc: evaluator_service.remove_evaluator(
                 sc,
-                evaluator_id=decode_id(input.evaluator_id, "Evaluator", "evaluatorId"),
+                evaluator_id=gid(input.evaluator_id, "Evaluator", "evaluatorId"),
                 reason=input.reason,
-            )
-            return await project_service.get_visible(sc, project.id)
-
-        return _project_payload(*await run_mutation(info, action))
+            ),
+        )
 
     @strawberry.mutation(description="Score opened bids per technical criterion (evaluators).")
     async def submit_scores(self, info: Info, input: SubmitScoresInput) -> ScoresPayload:
-        async def action(sc: ServiceContext):  # type: ignore[no-untyped-def]
+        async def action(sc: ServiceContext) -> list[models.Score]:
             specs = [
                 evaluation_service.ScoreSpec(
-                    bid_id=decode_id(s.bid_id, "Bid", "scores"),
-                    criterion_id=decode_id(s.criterion_id, "EvaluationCriterion", "scores"),
+                    bid_id=gid(s.bid_id, "Bid", "scores"),
+                    criterion_id=gid(s.criterion_id, "EvaluationCriterion", "scores"),
                     score_centi=_score_centi(s.score),
                 )
                 for s in input.scores
             ]
             return await evaluation_service.submit_scores(
-                sc, project_id=decode_id(input.project_id, "Project", "projectId"), scores=specs
+                sc, project_id=gid(input.project_id, "Project", "projectId"), scores=specs
             )
 
-        rows, errors = await run_mutation(info, action)
-        return ScoresPayload(saved=len(rows or []), errors=errors)
+        return await mutate(info, ScoresPayload, action)
 
     @strawberry.mutation(description="Award to the top-ranked bid (bureau officer).")
     async def confirm_award(self, info: Info, input: ProjectIdInput) -> ProjectPayload:
-        return _project_payload(
-            *await run_mutation(
-                info,
-                lambda sc: evaluation_service.confirm_award(
-                    sc, project_id=decode_id(input.project_id, "Project", "projectId")
-                ),
-            )
+        return await mutate(
+            info,
+            ProjectPayload,
+            lambda sc: evaluation_service.confirm_award(
+                sc, project_id=gid(input.project_id, "Project", "projectId")
+            ),
         )
 
     @strawberry.mutation(
         description="Sign the contract from the award; the project starts (bureau officer)."
     )
     async def create_contract(self, info: Info, input: CreateContractInput) -> ContractPayload:
-        async def action(sc: ServiceContext):  # type: ignore[no-untyped-def]
-            return await contract_service.create_contract(
+        return await mutate(
+            info,
+            ContractPayload,
+            lambda sc: contract_service.create_contract(
                 sc,
-                project_id=decode_id(input.project_id, "Project", "projectId"),
+                project_id=gid(input.project_id, "Project", "projectId"),
                 amount_fen=input.amount_fen,
                 start_date=input.start_date,
                 end_date=input.end_date,
@@ -601,10 +624,8 @@ class ProcurementMutations:
                     )
                     for m in input.milestones
                 ],
-            )
-
-        row, errors = await run_mutation(info, action)
-        return ContractPayload(contract=Contract.from_row(row) if row else None, errors=errors)
+            ),
+        )
 
     @strawberry.mutation(
         description="Report on a milestone with evidence files as base64 (organization)."
@@ -612,10 +633,12 @@ class ProcurementMutations:
     async def submit_progress_report(
         self, info: Info, input: SubmitProgressReportInput
     ) -> ProgressReportPayload:
-        async def action(sc: ServiceContext):  # type: ignore[no-untyped-def]
-            return await report_service.submit_report(
+        return await mutate(
+            info,
+            ProgressReportPayload,
+            lambda sc: report_service.submit_report(
                 sc,
-                milestone_id=decode_id(input.milestone_id, "Milestone", "milestoneId"),
+                milestone_id=gid(input.milestone_id, "Milestone", "milestoneId"),
                 narrative=input.narrative,
                 activities_held=input.activities_held,
                 beneficiaries_served=input.beneficiaries_served,
@@ -624,84 +647,73 @@ class ProcurementMutations:
                     report_service.BeneficiarySpec(b.name, b.id_number, b.phone)
                     for b in input.beneficiaries or []
                 ],
-            )
-
-        row, errors = await run_mutation(info, action)
-        return ProgressReportPayload(
-            report=ProgressReport.from_row(row) if row else None, errors=errors
+            ),
         )
 
     @strawberry.mutation(description="Accept a report; its milestone becomes payable.")
     async def accept_progress_report(
         self, info: Info, input: ReportIdInput
     ) -> ProgressReportPayload:
-        row, errors = await run_mutation(
+        return await mutate(
             info,
+            ProgressReportPayload,
             lambda sc: report_service.accept_report(
-                sc, report_id=decode_id(input.report_id, "ProgressReport", "reportId")
+                sc, report_id=gid(input.report_id, "ProgressReport", "reportId")
             ),
-        )
-        return ProgressReportPayload(
-            report=ProgressReport.from_row(row) if row else None, errors=errors
         )
 
     @strawberry.mutation(description="Return a report with a reason (community staff).")
     async def return_progress_report(
         self, info: Info, input: ReturnProgressReportInput
     ) -> ProgressReportPayload:
-        row, errors = await run_mutation(
+        return await mutate(
             info,
+            ProgressReportPayload,
             lambda sc: report_service.return_report(
                 sc,
-                report_id=decode_id(input.report_id, "ProgressReport", "reportId"),
+                report_id=gid(input.report_id, "ProgressReport", "reportId"),
                 reason=input.reason,
             ),
-        )
-        return ProgressReportPayload(
-            report=ProgressReport.from_row(row) if row else None, errors=errors
         )
 
     @strawberry.mutation(description="Record a payment against an accepted milestone (bureau).")
     async def record_payment(self, info: Info, input: RecordPaymentInput) -> PaymentPayload:
-        row, errors = await run_mutation(
+        return await mutate(
             info,
+            PaymentPayload,
             lambda sc: contract_service.record_payment(
                 sc,
-                milestone_id=decode_id(input.milestone_id, "Milestone", "milestoneId"),
+                milestone_id=gid(input.milestone_id, "Milestone", "milestoneId"),
                 amount_fen=input.amount_fen,
                 paid_on=input.paid_on,
                 voucher_number=input.voucher_number,
             ),
         )
-        return PaymentPayload(payment=Payment.from_row(row) if row else None, errors=errors)
 
     @strawberry.mutation(description="IN_PROGRESS → COMPLETED once every milestone is accepted.")
     async def complete_project(self, info: Info, input: ProjectIdInput) -> ProjectPayload:
-        return _project_payload(
-            *await run_mutation(
-                info,
-                lambda sc: contract_service.complete_project(
-                    sc, project_id=decode_id(input.project_id, "Project", "projectId")
-                ),
-            )
+        return await mutate(
+            info,
+            ProjectPayload,
+            lambda sc: contract_service.complete_project(
+                sc, project_id=gid(input.project_id, "Project", "projectId")
+            ),
         )
 
     @strawberry.mutation(description="Final performance evaluation: COMPLETED → EVALUATED.")
     async def evaluate_performance(
         self, info: Info, input: EvaluatePerformanceInput
     ) -> PerformanceEvaluationPayload:
-        row, errors = await run_mutation(
+        return await mutate(
             info,
+            PerformanceEvaluationPayload,
             lambda sc: contract_service.evaluate_performance(
                 sc,
-                project_id=decode_id(input.project_id, "Project", "projectId"),
+                project_id=gid(input.project_id, "Project", "projectId"),
                 criteria=[
                     contract_service.CriterionScore(name=c.name, score=c.score, max=c.max)
                     for c in input.criteria
                 ],
                 comments=input.comments,
             ),
-        )
-        return PerformanceEvaluationPayload(
-            evaluation=PerformanceEvaluation.from_row(row) if row else None, errors=errors
         )

@@ -4,9 +4,10 @@ import datetime as dt
 
 import strawberry
 
+from matchmaker import models
 from matchmaker.schema.context import Info
-from matchmaker.schema.errors import UserError, run_limited, run_mutation
-from matchmaker.schema.relay import decode_id
+from matchmaker.schema.errors import Payload, mutate, mutate_limited
+from matchmaker.schema.relay import gid, gids, opt_gid
 from matchmaker.schema.types.activity import Activity
 from matchmaker.schema.types.attendance import Attendance
 from matchmaker.schema.types.certificate import Certificate
@@ -62,9 +63,12 @@ class CreateActivityInput:
 
 
 @strawberry.type
-class ActivityPayload:
+class ActivityPayload(Payload):
     activity: Activity | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    async def of(cls, info: Info, row: models.Activity) -> ActivityPayload:
+        return cls(activity=Activity.from_row(row))
 
 
 @strawberry.input
@@ -74,9 +78,12 @@ class AddShiftInput:
 
 
 @strawberry.type
-class ShiftPayload:
+class ShiftPayload(Payload):
     shift: Shift | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    async def of(cls, info: Info, row: models.Shift) -> ShiftPayload:
+        return cls(shift=Shift.from_row(row))
 
 
 @strawberry.input
@@ -103,9 +110,12 @@ class SetNoShowInput:
 
 
 @strawberry.type
-class SignupPayload:
+class SignupPayload(Payload):
     signup: Signup | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    async def of(cls, info: Info, row: models.Signup) -> SignupPayload:
+        return cls(signup=Signup.from_row(row))
 
 
 @strawberry.input
@@ -126,10 +136,19 @@ class CheckOutInput:
 
 
 @strawberry.type
-class AttendancePayload:
+class AttendancePayload(Payload):
     attendance: Attendance | None = None
     record: ServiceRecord | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    async def of(
+        cls, info: Info, result: tuple[models.Attendance, models.ServiceRecord | None]
+    ) -> AttendancePayload:
+        attendance, record = result
+        return cls(
+            attendance=Attendance.from_row(attendance),
+            record=ServiceRecord.from_row(record) if record else None,
+        )
 
 
 @strawberry.input
@@ -149,9 +168,12 @@ class ShiftIdInput:
 
 
 @strawberry.type
-class CheckOutRosterPayload:
+class CheckOutRosterPayload(Payload):
     checked_out: int = 0
-    errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    async def of(cls, info: Info, rows: list[models.Attendance]) -> CheckOutRosterPayload:
+        return cls(checked_out=len(rows))
 
 
 @strawberry.input
@@ -174,9 +196,12 @@ class UpdateServiceRecordInput:
 
 
 @strawberry.type
-class ServiceRecordPayload:
+class ServiceRecordPayload(Payload):
     record: ServiceRecord | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    async def of(cls, info: Info, row: models.ServiceRecord) -> ServiceRecordPayload:
+        return cls(record=ServiceRecord.from_row(row))
 
 
 @strawberry.input
@@ -186,9 +211,12 @@ class DecideServiceRecordsInput:
 
 
 @strawberry.type
-class ServiceRecordsPayload:
+class ServiceRecordsPayload(Payload):
     records: list[ServiceRecord] = strawberry.field(default_factory=list)
-    errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    async def of(cls, info: Info, rows: list[models.ServiceRecord]) -> ServiceRecordsPayload:
+        return cls(records=[ServiceRecord.from_row(r) for r in rows])
 
 
 @strawberry.input
@@ -200,10 +228,19 @@ class CorrectServiceRecordInput:
 
 
 @strawberry.type
-class CorrectionPayload:
+class CorrectionPayload(Payload):
     reversal: ServiceRecord | None = None
     correction: ServiceRecord | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    async def of(
+        cls, info: Info, pair: tuple[models.ServiceRecord, models.ServiceRecord]
+    ) -> CorrectionPayload:
+        reversal, correction = pair
+        return cls(
+            reversal=ServiceRecord.from_row(reversal),
+            correction=ServiceRecord.from_row(correction),
+        )
 
 
 @strawberry.input
@@ -222,9 +259,12 @@ class ResolveHoursDisputeInput:
 
 
 @strawberry.type
-class HoursDisputePayload:
+class HoursDisputePayload(Payload):
     dispute: HoursDispute | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    async def of(cls, info: Info, row: models.HoursDispute) -> HoursDisputePayload:
+        return cls(dispute=HoursDispute.from_row(row))
 
 
 @strawberry.input
@@ -243,15 +283,18 @@ class RevokeCertificateInput:
 
 
 @strawberry.type
-class CertificatePayload:
+class CertificatePayload(Payload):
     certificate: Certificate | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    async def of(cls, info: Info, row: models.Certificate) -> CertificatePayload:
+        return cls(certificate=Certificate.from_row(row))
 
 
 def _ids(ids: list[strawberry.ID], type_name: str, field: str) -> list[int]:
     if len(ids) > MAX_IDS:
         raise invalid(field, f"At most {MAX_IDS} ids")
-    return [decode_id(i, type_name, field) for i in ids]
+    return gids(ids, type_name, field)
 
 
 @strawberry.type
@@ -261,17 +304,15 @@ class VolunteeringMutations:
         "their grant, social workers for a project their organization runs."
     )
     async def create_activity(self, info: Info, input: CreateActivityInput) -> ActivityPayload:
-        async def action(sc: ServiceContext):  # type: ignore[no-untyped-def]
-            return await activity_service.create_activity(
+        return await mutate(
+            info,
+            ActivityPayload,
+            lambda sc: activity_service.create_activity(
                 sc,
                 title=input.title,
                 description=input.description,
-                region_id=decode_id(input.region_id, "Region", "regionId")
-                if input.region_id
-                else None,
-                project_id=decode_id(input.project_id, "Project", "projectId")
-                if input.project_id
-                else None,
+                region_id=opt_gid(input.region_id, "Region", "regionId"),
+                project_id=opt_gid(input.project_id, "Project", "projectId"),
                 place_name=input.place_name,
                 latitude=input.latitude,
                 longitude=input.longitude,
@@ -280,187 +321,169 @@ class VolunteeringMutations:
                 required_skills=input.required_skills,
                 min_age=input.min_age,
                 shifts=[_spec(s) for s in input.shifts],
-            )
-
-        row, errors = await run_mutation(info, action)
-        return ActivityPayload(activity=Activity.from_row(row) if row else None, errors=errors)
+            ),
+        )
 
     @strawberry.mutation(description="Add a shift to an activity you organize.")
     async def add_shift(self, info: Info, input: AddShiftInput) -> ShiftPayload:
-        row, errors = await run_mutation(
+        return await mutate(
             info,
+            ShiftPayload,
             lambda sc: activity_service.add_shift(
                 sc,
-                activity_id=decode_id(input.activity_id, "Activity", "activityId"),
+                activity_id=gid(input.activity_id, "Activity", "activityId"),
                 spec=_spec(input.shift),
             ),
         )
-        return ShiftPayload(shift=Shift.from_row(row) if row else None, errors=errors)
 
     @strawberry.mutation(description="Cancel an activity you organize; everyone is notified.")
     async def cancel_activity(self, info: Info, input: CancelActivityInput) -> ActivityPayload:
-        row, errors = await run_mutation(
+        return await mutate(
             info,
+            ActivityPayload,
             lambda sc: activity_service.cancel_activity(
                 sc,
-                activity_id=decode_id(input.activity_id, "Activity", "activityId"),
+                activity_id=gid(input.activity_id, "Activity", "activityId"),
                 reason=input.reason,
                 version=input.version,
             ),
         )
-        return ActivityPayload(activity=Activity.from_row(row) if row else None, errors=errors)
 
     @strawberry.mutation(description="Sign up for a shift; when it is full, join its waitlist.")
     async def sign_up(self, info: Info, input: SignUpInput) -> SignupPayload:
-        row, errors = await run_mutation(
+        return await mutate(
             info,
-            lambda sc: signup_service.sign_up(
-                sc, shift_id=decode_id(input.shift_id, "Shift", "shiftId")
-            ),
+            SignupPayload,
+            lambda sc: signup_service.sign_up(sc, shift_id=gid(input.shift_id, "Shift", "shiftId")),
         )
-        return SignupPayload(signup=Signup.from_row(row) if row else None, errors=errors)
 
     @strawberry.mutation(description="Leave a shift, the waitlist, or decline an offer.")
     async def cancel_signup(self, info: Info, input: SignupIdInput) -> SignupPayload:
-        row, errors = await run_mutation(
+        return await mutate(
             info,
+            SignupPayload,
             lambda sc: signup_service.cancel_signup(
-                sc, signup_id=decode_id(input.signup_id, "Signup", "signupId")
+                sc, signup_id=gid(input.signup_id, "Signup", "signupId")
             ),
         )
-        return SignupPayload(signup=Signup.from_row(row) if row else None, errors=errors)
 
     @strawberry.mutation(description="Accept a place offered from the waitlist, before it expires.")
     async def accept_signup_offer(self, info: Info, input: SignupIdInput) -> SignupPayload:
-        row, errors = await run_mutation(
+        return await mutate(
             info,
+            SignupPayload,
             lambda sc: signup_service.accept_offer(
-                sc, signup_id=decode_id(input.signup_id, "Signup", "signupId")
+                sc, signup_id=gid(input.signup_id, "Signup", "signupId")
             ),
         )
-        return SignupPayload(signup=Signup.from_row(row) if row else None, errors=errors)
 
     @strawberry.mutation(description="Mark a no-show (or correct one) on a shift you organize.")
     async def set_no_show(self, info: Info, input: SetNoShowInput) -> SignupPayload:
-        row, errors = await run_mutation(
+        return await mutate(
             info,
+            SignupPayload,
             lambda sc: signup_service.set_no_show(
                 sc,
-                signup_id=decode_id(input.signup_id, "Signup", "signupId"),
+                signup_id=gid(input.signup_id, "Signup", "signupId"),
                 no_show=input.no_show,
             ),
         )
-        return SignupPayload(signup=Signup.from_row(row) if row else None, errors=errors)
 
     @strawberry.mutation(description="Check in with the shift's current code.")
     async def check_in(self, info: Info, input: CheckInInput) -> AttendancePayload:
-        row, errors = await run_limited(
-            info,
-            lambda sc: attendance_service.reserve_code_attempt(
-                sc, shift_id=decode_id(input.shift_id, "Shift", "shiftId")
-            ),
-            lambda sc: attendance_service.check_in(
+        async def action(sc: ServiceContext) -> tuple[models.Attendance, None]:
+            attendance = await attendance_service.check_in(
                 sc,
-                shift_id=decode_id(input.shift_id, "Shift", "shiftId"),
+                shift_id=gid(input.shift_id, "Shift", "shiftId"),
                 code=input.code,
                 latitude=input.latitude,
                 longitude=input.longitude,
                 idempotency_key=input.idempotency_key,
+            )
+            return attendance, None
+
+        return await mutate_limited(
+            info,
+            AttendancePayload,
+            lambda sc: attendance_service.reserve_code_attempt(
+                sc, shift_id=gid(input.shift_id, "Shift", "shiftId")
             ),
+            action,
             wrong_secret=WRONG_CODE,
-        )
-        return AttendancePayload(
-            attendance=Attendance.from_row(row) if row else None, errors=errors
         )
 
     @strawberry.mutation(description="Check out with the shift's current code.")
     async def check_out(self, info: Info, input: CheckOutInput) -> AttendancePayload:
-        result, errors = await run_limited(
+        return await mutate_limited(
             info,
+            AttendancePayload,
             lambda sc: attendance_service.reserve_code_attempt(
-                sc, shift_id=decode_id(input.shift_id, "Shift", "shiftId")
+                sc, shift_id=gid(input.shift_id, "Shift", "shiftId")
             ),
             lambda sc: attendance_service.check_out(
-                sc, shift_id=decode_id(input.shift_id, "Shift", "shiftId"), code=input.code
+                sc, shift_id=gid(input.shift_id, "Shift", "shiftId"), code=input.code
             ),
             wrong_secret=WRONG_CODE,
-        )
-        if result is None:
-            return AttendancePayload(errors=errors)
-        attendance, record = result
-        return AttendancePayload(
-            attendance=Attendance.from_row(attendance),
-            record=ServiceRecord.from_row(record) if record else None,
         )
 
     @strawberry.mutation(
         description="Record that a volunteer attended a shift you organize (no phone needed)."
     )
     async def mark_attended(self, info: Info, input: MarkAttendedInput) -> AttendancePayload:
-        result, errors = await run_mutation(
+        return await mutate(
             info,
+            AttendancePayload,
             lambda sc: attendance_service.mark_attended(
                 sc,
-                signup_id=decode_id(input.signup_id, "Signup", "signupId"),
+                signup_id=gid(input.signup_id, "Signup", "signupId"),
                 check_in_at=input.check_in_at,
                 check_out_at=input.check_out_at,
             ),
         )
-        if result is None:
-            return AttendancePayload(errors=errors)
-        attendance, record = result
-        return AttendancePayload(
-            attendance=Attendance.from_row(attendance),
-            record=ServiceRecord.from_row(record) if record else None,
-        )
 
     @strawberry.mutation(description="Check out everyone still checked in (the organizer).")
     async def check_out_roster(self, info: Info, input: ShiftIdInput) -> CheckOutRosterPayload:
-        rows, errors = await run_mutation(
+        return await mutate(
             info,
+            CheckOutRosterPayload,
             lambda sc: attendance_service.check_out_roster(
-                sc, shift_id=decode_id(input.shift_id, "Shift", "shiftId")
+                sc, shift_id=gid(input.shift_id, "Shift", "shiftId")
             ),
         )
-        return CheckOutRosterPayload(checked_out=len(rows or []), errors=errors)
 
     @strawberry.mutation(description="Report hours for the organizer's approval (volunteers).")
     async def submit_service_record(
         self, info: Info, input: SubmitServiceRecordInput
     ) -> ServiceRecordPayload:
-        row, errors = await run_mutation(
+        return await mutate(
             info,
+            ServiceRecordPayload,
             lambda sc: hours_service.submit_manual_record(
                 sc,
-                activity_id=decode_id(input.activity_id, "Activity", "activityId"),
-                shift_id=decode_id(input.shift_id, "Shift", "shiftId") if input.shift_id else None,
+                activity_id=gid(input.activity_id, "Activity", "activityId"),
+                shift_id=opt_gid(input.shift_id, "Shift", "shiftId"),
                 starts_at=input.starts_at,
                 ends_at=input.ends_at,
                 description=input.description,
                 idempotency_key=input.idempotency_key,
             ),
         )
-        return ServiceRecordPayload(
-            record=ServiceRecord.from_row(row) if row else None, errors=errors
-        )
 
     @strawberry.mutation(description="Edit your pending manual record. Decided ones can't change.")
     async def update_service_record(
         self, info: Info, input: UpdateServiceRecordInput
     ) -> ServiceRecordPayload:
-        row, errors = await run_mutation(
+        return await mutate(
             info,
+            ServiceRecordPayload,
             lambda sc: hours_service.update_manual_record(
                 sc,
-                record_id=decode_id(input.record_id, "ServiceRecord", "recordId"),
+                record_id=gid(input.record_id, "ServiceRecord", "recordId"),
                 starts_at=input.starts_at,
                 ends_at=input.ends_at,
                 description=input.description,
                 version=input.version,
             ),
-        )
-        return ServiceRecordPayload(
-            record=ServiceRecord.from_row(row) if row else None, errors=errors
         )
 
     @strawberry.mutation(
@@ -469,8 +492,9 @@ class VolunteeringMutations:
     async def approve_service_records(
         self, info: Info, input: DecideServiceRecordsInput
     ) -> ServiceRecordsPayload:
-        rows, errors = await run_mutation(
+        return await mutate(
             info,
+            ServiceRecordsPayload,
             lambda sc: hours_service.decide_records(
                 sc,
                 record_ids=_ids(input.record_ids, "ServiceRecord", "recordIds"),
@@ -478,25 +502,20 @@ class VolunteeringMutations:
                 note=input.note,
             ),
         )
-        return ServiceRecordsPayload(
-            records=[ServiceRecord.from_row(r) for r in rows or []], errors=errors
-        )
 
     @strawberry.mutation(description="Reject pending records, with a reason (all or none).")
     async def reject_service_records(
         self, info: Info, input: DecideServiceRecordsInput
     ) -> ServiceRecordsPayload:
-        rows, errors = await run_mutation(
+        return await mutate(
             info,
+            ServiceRecordsPayload,
             lambda sc: hours_service.decide_records(
                 sc,
                 record_ids=_ids(input.record_ids, "ServiceRecord", "recordIds"),
                 approve=False,
                 note=input.note,
             ),
-        )
-        return ServiceRecordsPayload(
-            records=[ServiceRecord.from_row(r) for r in rows or []], errors=errors
         )
 
     @strawberry.mutation(
@@ -505,88 +524,74 @@ class VolunteeringMutations:
     async def correct_service_record(
         self, info: Info, input: CorrectServiceRecordInput
     ) -> CorrectionPayload:
-        pair, errors = await run_mutation(
+        return await mutate(
             info,
+            CorrectionPayload,
             lambda sc: hours_service.correct_record(
                 sc,
-                record_id=decode_id(input.record_id, "ServiceRecord", "recordId"),
+                record_id=gid(input.record_id, "ServiceRecord", "recordId"),
                 starts_at=input.starts_at,
                 ends_at=input.ends_at,
                 reason=input.reason,
             ),
-        )
-        if pair is None:
-            return CorrectionPayload(errors=errors)
-        return CorrectionPayload(
-            reversal=ServiceRecord.from_row(pair[0]), correction=ServiceRecord.from_row(pair[1])
         )
 
     @strawberry.mutation(description="Dispute one of your records, with a reason.")
     async def dispute_service_record(
         self, info: Info, input: DisputeServiceRecordInput
     ) -> HoursDisputePayload:
-        row, errors = await run_mutation(
+        return await mutate(
             info,
+            HoursDisputePayload,
             lambda sc: hours_service.dispute_record(
                 sc,
-                record_id=decode_id(input.record_id, "ServiceRecord", "recordId"),
+                record_id=gid(input.record_id, "ServiceRecord", "recordId"),
                 reason=input.reason,
             ),
-        )
-        return HoursDisputePayload(
-            dispute=HoursDispute.from_row(row) if row else None, errors=errors
         )
 
     @strawberry.mutation(description="Resolve a dispute about an activity you organize.")
     async def resolve_hours_dispute(
         self, info: Info, input: ResolveHoursDisputeInput
     ) -> HoursDisputePayload:
-        row, errors = await run_mutation(
+        return await mutate(
             info,
+            HoursDisputePayload,
             lambda sc: hours_service.resolve_dispute(
                 sc,
-                dispute_id=decode_id(input.dispute_id, "HoursDispute", "disputeId"),
+                dispute_id=gid(input.dispute_id, "HoursDispute", "disputeId"),
                 upheld=input.upheld,
                 note=input.note,
                 corrected_starts_at=input.corrected_starts_at,
                 corrected_ends_at=input.corrected_ends_at,
             ),
         )
-        return HoursDisputePayload(
-            dispute=HoursDispute.from_row(row) if row else None, errors=errors
-        )
 
     @strawberry.mutation(description="Request a service certificate for a period.")
     async def request_certificate(
         self, info: Info, input: RequestCertificateInput
     ) -> CertificatePayload:
-        row, errors = await run_mutation(
+        return await mutate(
             info,
+            CertificatePayload,
             lambda sc: certificate_service.request_certificate(
                 sc,
-                volunteer_id=decode_id(input.volunteer_id, "Volunteer", "volunteerId")
-                if input.volunteer_id
-                else None,
+                volunteer_id=opt_gid(input.volunteer_id, "Volunteer", "volunteerId"),
                 period_start=input.period_start,
                 period_end=input.period_end,
             ),
-        )
-        return CertificatePayload(
-            certificate=Certificate.from_row(row) if row else None, errors=errors
         )
 
     @strawberry.mutation(description="Revoke a certificate (bureau in scope, platform admins).")
     async def revoke_certificate(
         self, info: Info, input: RevokeCertificateInput
     ) -> CertificatePayload:
-        row, errors = await run_mutation(
+        return await mutate(
             info,
+            CertificatePayload,
             lambda sc: certificate_service.revoke(
                 sc,
-                certificate_id=decode_id(input.certificate_id, "Certificate", "certificateId"),
+                certificate_id=gid(input.certificate_id, "Certificate", "certificateId"),
                 reason=input.reason,
             ),
-        )
-        return CertificatePayload(
-            certificate=Certificate.from_row(row) if row else None, errors=errors
         )
