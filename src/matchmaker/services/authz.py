@@ -12,10 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, false, or_, true
+from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.orm import InstrumentedAttribute
 
 from matchmaker.models.enums import Role
+from matchmaker.models.volunteers import Volunteer
 from matchmaker.services.errors import DomainError, ErrorCode
 
 
@@ -341,6 +342,47 @@ class Scope:
         if self.self_account_id is None:
             return false()
         return account_col == self.self_account_id
+
+    def any_of(
+        self,
+        *,
+        region: InstrumentedAttribute[str]
+        | InstrumentedAttribute[str | None]
+        | ColumnElement[str]
+        | None = None,
+        organization: InstrumentedAttribute[int]
+        | InstrumentedAttribute[int | None]
+        | ColumnElement[int]
+        | None = None,
+        account: InstrumentedAttribute[int] | ColumnElement[int] | None = None,
+        volunteer: InstrumentedAttribute[int] | ColumnElement[int] | None = None,
+    ) -> ColumnElement[bool]:
+        """Rows the scope reaches through any of the columns given: a region path in one of its
+        subtrees, one of its organizations, the caller's own account, or the caller's own
+        volunteer profile. ``true()`` when unrestricted, ``false()`` when nothing applies.
+
+        ``volunteer`` is a column holding a volunteer id (hours, certificates): matched as
+        ``IN (the caller's volunteer ids)``, which keeps the index on that column usable.
+        """
+        if self.unrestricted:
+            return true()
+        clauses: list[ColumnElement[bool]] = []
+        if region is not None and self.region_paths:
+            clauses.append(self.region_clause(region))
+        if organization is not None and self.organization_ids:
+            clauses.append(organization.in_(self.organization_ids))
+        if self.self_account_id is not None:
+            if account is not None:
+                clauses.append(account == self.self_account_id)
+            if volunteer is not None:
+                clauses.append(
+                    volunteer.in_(
+                        select(Volunteer.id).where(Volunteer.account_id == self.self_account_id)
+                    )
+                )
+        if not clauses:
+            return false()
+        return clauses[0] if len(clauses) == 1 else or_(*clauses)
 
 
 def _minimal(paths: Iterable[str]) -> list[str]:

@@ -11,13 +11,12 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import undefer
 
 from matchmaker import clock
 from matchmaker.config import Settings
-from matchmaker.queue.outbox import schedule
 from matchmaker.models import (
     Activity,
     Certificate,
@@ -28,6 +27,7 @@ from matchmaker.models import (
     Volunteer,
 )
 from matchmaker.models.volunteering import CertificateStatus, RecordStatus
+from matchmaker.queue.outbox import schedule
 from matchmaker.services import audit, notifications
 from matchmaker.services.activities import my_volunteer
 from matchmaker.services.authz import Capability, require
@@ -399,20 +399,12 @@ async def revoke(sc: ServiceContext, *, certificate_id: int, reason: str) -> Cer
 
 
 def readable_clause(sc: ServiceContext) -> ColumnElement[bool]:
-    scope = require(sc.actor, Capability.CERTIFICATE_READ)
-    if scope.unrestricted:
-        return true()
-    clause: ColumnElement[bool] = scope.region_clause(Certificate.region_path)
-    if scope.organization_ids:
-        clause = or_(clause, Certificate.organization_id.in_(scope.organization_ids))
-    if scope.self_account_id is not None:
-        clause = or_(
-            clause,
-            Certificate.volunteer_id.in_(
-                select(Volunteer.id).where(Volunteer.account_id == scope.self_account_id)
-            ),
-        )
-    return clause
+    """Certificates the caller may read: own, region subtree, organization (CERTIFICATE_READ)."""
+    return require(sc.actor, Capability.CERTIFICATE_READ).any_of(
+        region=Certificate.region_path,
+        organization=Certificate.organization_id,
+        volunteer=Certificate.volunteer_id,
+    )
 
 
 def certificates_statement(

@@ -35,7 +35,6 @@ from sqlalchemy.orm import aliased
 
 from matchmaker import clock
 from matchmaker.db.engine import dialect_name
-from matchmaker.queue.outbox import schedule
 from matchmaker.models import (
     Activity,
     Attendance,
@@ -46,6 +45,7 @@ from matchmaker.models import (
     VolunteerTotalChange,
 )
 from matchmaker.models.volunteering import DisputeStatus, RecordSource, RecordStatus
+from matchmaker.queue.outbox import schedule
 from matchmaker.services import audit, notifications
 from matchmaker.services.activities import is_organizer, my_volunteer, organizer_clause
 from matchmaker.services.authz import Capability, require
@@ -510,20 +510,11 @@ async def record_micro_wish_time(
 
 def readable_clause(sc: ServiceContext) -> ColumnElement[bool]:
     """Records the caller may read: own, region subtree, organization (HOURS_READ)."""
-    scope = require(sc.actor, Capability.HOURS_READ)
-    if scope.unrestricted:
-        return true()
-    clause: ColumnElement[bool] = scope.region_clause(ServiceRecord.region_path)
-    if scope.organization_ids:
-        clause = or_(clause, ServiceRecord.organization_id.in_(scope.organization_ids))
-    if scope.self_account_id is not None:
-        clause = or_(
-            clause,
-            ServiceRecord.volunteer_id.in_(
-                select(Volunteer.id).where(Volunteer.account_id == scope.self_account_id)
-            ),
-        )
-    return clause
+    return require(sc.actor, Capability.HOURS_READ).any_of(
+        region=ServiceRecord.region_path,
+        organization=ServiceRecord.organization_id,
+        volunteer=ServiceRecord.volunteer_id,
+    )
 
 
 async def _organized_records(
