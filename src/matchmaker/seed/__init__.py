@@ -39,6 +39,7 @@ from matchmaker.seed.demo import (
     seed_demo_logins,
 )
 from matchmaker.seed.matching import seed_matching
+from matchmaker.seed.micro_wishes import seed_micro_wishes
 from matchmaker.seed.organizations import seed_organizations, seed_social_workers
 from matchmaker.seed.oversight import seed_oversight
 from matchmaker.seed.procurement import seed_procurement
@@ -60,6 +61,8 @@ STEPS: list[tuple[str, Step]] = [
     ("volunteering", seed_volunteering),
     # After the volunteering (and procurement) data: simulated history, then trained models.
     ("matching", seed_matching),
+    # After the volunteering ledger (its entries avoid overlaps with it) and the project drafts.
+    ("micro_wishes", seed_micro_wishes),
     # After everything it audits: the scan, so the auditor's queue is there at once.
     ("oversight", seed_oversight),
     # Further domains add their steps here, after the ones they build on.
