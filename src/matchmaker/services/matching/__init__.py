@@ -9,6 +9,15 @@ pure core (``matchmaker.matching``) to score and explain, and the impression log
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import BigInteger, ColumnElement, any_, func, literal, select
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from matchmaker.db.engine import dialect_name
+
 #: Subject and candidate type names written to the impression log.
 SHIFT = "shift"
 VOLUNTEER = "volunteer"
@@ -18,3 +27,36 @@ SOCIAL_WORKER = "social_worker"
 
 #: Most items one recommendation list returns (``first``).
 MAX_FIRST = 50
+
+
+def id_in(column: Any, ids: Sequence[int], dialect: str) -> ColumnElement[bool]:
+    """``column IN ids`` for the hundreds of candidate ids a request passes around.
+
+    On PostgreSQL one array parameter (``column = ANY(:ids)``): as an IN list, a thousand ids are
+    a thousand bind parameters, and rendering and parsing them cost more than running the query
+    (docs/benchmarks.md). SQLite gets the plain IN list.
+    """
+    if dialect == "postgresql":
+        result: ColumnElement[bool] = column == any_(
+            literal([int(i) for i in ids], ARRAY(BigInteger))
+        )
+    else:
+        result = column.in_(ids)
+    return result
+
+
+async def plan_for_latency(session: AsyncSession) -> None:
+    """PostgreSQL: no JIT compilation and no parallel workers for the rest of the transaction.
+
+    A recommendation reads a few thousand rows in milliseconds, but the estimated cost of its
+    retrieval can pass ``jit_above_cost``, and compiling the query then takes longer (70–140 ms
+    measured at province scale) than running it; parallel workers cost more to start than they
+    save on such a scan (docs/benchmarks.md). SQLite: nothing to do.
+    """
+    if dialect_name(session) == "postgresql":
+        await session.execute(
+            select(
+                func.set_config("jit", "off", True),
+                func.set_config("max_parallel_workers_per_gather", "0", True),
+            )
+        )

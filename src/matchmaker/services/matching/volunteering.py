@@ -15,26 +15,32 @@ import hashlib
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 import numpy as np
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
     Select,
     String,
     and_,
     case,
+    cast,
     exists,
     func,
+    literal,
+    null,
     or_,
     select,
     type_coerce,
+    union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from matchmaker import clock
+from matchmaker.db.engine import dialect_name
 from matchmaker.matching import directions as core_directions
 from matchmaker.matching import features as F
 from matchmaker.models import (
@@ -58,7 +64,14 @@ from matchmaker.services.activities import my_volunteer, organized_activity
 from matchmaker.services.authz import Capability, require
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.errors import DomainError, ErrorCode, invalid, not_found
-from matchmaker.services.matching import MAX_FIRST, SHIFT, VOLUNTEER, store
+from matchmaker.services.matching import (
+    MAX_FIRST,
+    SHIFT,
+    VOLUNTEER,
+    id_in,
+    plan_for_latency,
+    store,
+)
 from matchmaker.services.validation import age_on
 
 VFS = MatchingDirection.VOLUNTEERS_FOR_SHIFT.value
@@ -68,6 +81,13 @@ SFV = MatchingDirection.SHIFTS_FOR_VOLUNTEER.value
 #: default travel limit of a volunteer (further away, the distance fit of most is 0 anyway), and
 #: in a dense city centre still thousands of people (docs/benchmarks.md).
 NEARBY_KM = 5.0
+#: The retrieval looks this far first (km of latitude, as a coordinate "diamond" around the
+#: place) and widens to the next step, then to the whole ``NEARBY_KM`` box, only while it holds
+#: fewer than ``matching_max_candidates`` volunteers who may be recommended: each step is a
+#: prefix of the nearest-first order, so the candidates are the same as from the whole box
+#: (docs/matching.md, "Retrieval and scope").
+RETRIEVAL_STEPS_KM = (1.5, 3.0)
+KM_PER_DEGREE = 111.0
 #: Distance at which the distance fit of a volunteer without a travel limit reaches 0.
 DEFAULT_MAX_KM = 10.0
 #: Shifts for a volunteer: how far ahead the feed looks.
@@ -297,131 +317,220 @@ class History:
     #: (volunteer id, community region id) → attended shifts there.
     here: dict[tuple[int, int], int]
     minutes: dict[int, int]
+    #: Invitations in the last 7 days.
     invitations: dict[int, int]
+    #: Volunteers who may not be recommended for (or invited to) the shift asked about: on it or
+    #: its waitlist, invited to it, holding an overlapping place, or at the weekly cap.
+    unavailable: set[int] = field(default_factory=set)
 
 
-async def _history(session: AsyncSession, volunteer_ids: Sequence[int]) -> History:
-    """Reliability, familiarity, load and exposure inputs for the volunteers (3 statements)."""
+#: What a row of the history statement counts (its first column).
+_ATTENDANCE, _MINUTES, _INVITATION, _TAKEN = 0, 1, 2, 3
+
+
+def _history_statement(
+    session: AsyncSession, volunteer_ids: Sequence[int], shift: Shift | None
+) -> Any:
+    """One statement for a batch of volunteers: rows ``(kind, volunteer, region, a, b)``.
+
+    - ``_ATTENDANCE``: finished signups in 90 days per community (a = count, b = attended);
+    - ``_MINUTES``: approved or pending service minutes in 30 days (a);
+    - ``_INVITATION``: one per invitation of the last 7 days, or to ``shift`` (a = to that
+      shift, b = in the last 7 days);
+    - ``_TAKEN`` (with ``shift``): a signup on the shift or its waitlist, or an overlapping
+      confirmed or offered place elsewhere.
+
+    One round trip instead of one per aggregate: on a busy database server each round trip
+    waits for the backend to be scheduled (docs/benchmarks.md).
+    """
     now = clock.now()
     ids = list(volunteer_ids)
-    trials: dict[int, int] = defaultdict(int)
-    attended: dict[int, int] = defaultdict(int)
-    here: dict[tuple[int, int], int] = defaultdict(int)
-    minutes: dict[int, int] = {}
-    invitations: dict[int, int] = {}
-    if not ids:
-        return History(trials, attended, here, minutes, invitations)
+    dialect = dialect_name(session)
+    week_ago = now - dt.timedelta(days=7)
+    no_region = cast(null(), BigInteger)
+
+    def kind(k: int) -> Any:
+        return literal(k, BigInteger)
+
+    def big(x: Any) -> Any:
+        return cast(x, BigInteger)
+
     done = Signup.status.in_((SignupStatus.ATTENDED, SignupStatus.NO_SHOW)) | (
         (Signup.status == SignupStatus.CONFIRMED) & (Signup.ends_at < now)
     )
-    rows = await session.execute(
+    parts: list[Any] = [
         select(
+            kind(_ATTENDANCE),
             Signup.volunteer_id,
             Activity.region_id,
-            func.count(),
-            func.sum(case((Signup.status == SignupStatus.ATTENDED, 1), else_=0)),
+            big(func.count()),
+            big(func.sum(case((Signup.status == SignupStatus.ATTENDED, 1), else_=0))),
         )
         .join(Shift, Shift.id == Signup.shift_id)
         .join(Activity, Activity.id == Shift.activity_id)
         .where(
-            Signup.volunteer_id.in_(ids),
+            id_in(Signup.volunteer_id, ids, dialect),
             Signup.starts_at >= now - dt.timedelta(days=RELIABILITY_DAYS),
             Signup.starts_at < now,
             done,
         )
-        .group_by(Signup.volunteer_id, Activity.region_id)
-    )
-    for vid, region_id, n, n_att in rows:
-        trials[vid] += int(n)
-        attended[vid] += int(n_att or 0)
-        here[(vid, region_id)] += int(n_att or 0)
-    minute_rows = await session.execute(
-        select(ServiceRecord.volunteer_id, func.sum(ServiceRecord.minutes))
+        .group_by(Signup.volunteer_id, Activity.region_id),
+        select(
+            kind(_MINUTES),
+            ServiceRecord.volunteer_id,
+            no_region,
+            big(func.sum(ServiceRecord.minutes)),
+            big(literal(0)),
+        )
         .where(
-            ServiceRecord.volunteer_id.in_(ids),
+            id_in(ServiceRecord.volunteer_id, ids, dialect),
             ServiceRecord.starts_at >= now - dt.timedelta(days=LOAD_DAYS),
             ServiceRecord.status.in_((RecordStatus.APPROVED, RecordStatus.PENDING)),
         )
-        .group_by(ServiceRecord.volunteer_id)
-    )
-    minutes = {vid: max(0, int(m or 0)) for vid, m in minute_rows}
-    invitation_rows = await session.execute(
-        select(VolunteerInvitation.volunteer_id, func.count())
-        .where(
-            VolunteerInvitation.volunteer_id.in_(ids),
-            VolunteerInvitation.created_at >= now - dt.timedelta(days=7),
+        .group_by(ServiceRecord.volunteer_id),
+    ]
+    recent = VolunteerInvitation.created_at >= week_ago
+    if shift is None:
+        parts.append(
+            select(
+                kind(_INVITATION),
+                VolunteerInvitation.volunteer_id,
+                no_region,
+                big(literal(0)),
+                big(literal(1)),
+            ).where(id_in(VolunteerInvitation.volunteer_id, ids, dialect), recent)
         )
-        .group_by(VolunteerInvitation.volunteer_id)
-    )
-    invitations = {vid: int(n) for vid, n in invitation_rows}
-    return History(trials, attended, here, minutes, invitations)
-
-
-# --- volunteers for a shift ------------------------------------------------------------------
-
-
-async def _street_region_ids(session: AsyncSession, activity: Activity) -> list[int]:
-    """The regions of the activity's street (its community's parent), by the path index.
-
-    Fetched first so the retrieval's "in the street or nearby" is two index conditions
-    (home region = ANY(ids) OR coordinates in a box) that PostgreSQL combines with a bitmap OR,
-    instead of a join it would plan as a scan of every volunteer (docs/benchmarks.md).
-    """
-    prefix = _parent_path(activity.region_path)
-    return list(
-        await session.scalars(
-            select(Region.id).where(Region.path.startswith(prefix, autoescape=True))
-        )
-    )
-
-
-def _eligible_volunteers(
-    sc: ServiceContext, shift: Shift, activity: Activity, street_region_ids: Sequence[int]
-) -> ColumnElement[bool]:
-    """SQL: who may be recommended for (and invited to) the shift.
-
-    Active and recommendable; home in the shift's street (the parent of its community) or, when
-    the place has coordinates, within ``NEARBY_KM``; old enough on the shift's day; has the
-    activity's required skills; not on the shift, not invited to it, no overlapping place; and
-    under the weekly invitation cap.
-    """
-    now = clock.now()
-    start_day = shift.starts_at.astimezone(clock.SHANGHAI).date()
-    nearby: ColumnElement[bool] = Volunteer.home_region_id.in_(street_region_ids)
-    if activity.latitude is not None and activity.longitude is not None:
-        lat0, lat1, lon0, lon1 = _bbox(activity.latitude, activity.longitude, NEARBY_KM)
-        nearby = or_(
-            nearby,
-            and_(Volunteer.latitude.between(lat0, lat1), Volunteer.longitude.between(lon0, lon1)),
-        )
-    clauses: list[ColumnElement[bool]] = [
-        Volunteer.is_active.is_(True),
-        Volunteer.recommendable.is_(True),
-        nearby,
-        ~exists().where(
-            Signup.volunteer_id == Volunteer.id,
+        return union_all(*parts)
+    to_shift = VolunteerInvitation.shift_id == shift.id
+    parts += [
+        select(
+            kind(_INVITATION),
+            VolunteerInvitation.volunteer_id,
+            no_region,
+            big(case((to_shift, 1), else_=0)),
+            big(case((recent, 1), else_=0)),
+        ).where(id_in(VolunteerInvitation.volunteer_id, ids, dialect), or_(to_shift, recent)),
+        # Two parts rather than one OR, so each is an index lookup by volunteer.
+        select(
+            kind(_TAKEN), Signup.volunteer_id, no_region, big(literal(1)), big(literal(0))
+        ).where(
+            id_in(Signup.volunteer_id, ids, dialect),
             Signup.shift_id == shift.id,
             Signup.status.in_(ACTIVE_SIGNUP),
         ),
-        ~exists().where(
-            Signup.volunteer_id == Volunteer.id,
+        select(
+            kind(_TAKEN), Signup.volunteer_id, no_region, big(literal(1)), big(literal(0))
+        ).where(
+            id_in(Signup.volunteer_id, ids, dialect),
             Signup.shift_id != shift.id,
             Signup.status.in_((SignupStatus.CONFIRMED, SignupStatus.OFFERED)),
             Signup.starts_at < shift.ends_at,
             Signup.ends_at > shift.starts_at,
         ),
-        ~exists().where(
-            VolunteerInvitation.volunteer_id == Volunteer.id,
-            VolunteerInvitation.shift_id == shift.id,
-        ),
-        select(func.count())
-        .where(
-            VolunteerInvitation.volunteer_id == Volunteer.id,
-            VolunteerInvitation.created_at >= now - dt.timedelta(days=7),
+    ]
+    return union_all(*parts)
+
+
+async def _history(
+    session: AsyncSession,
+    volunteer_ids: Sequence[int],
+    *,
+    shift: Shift | None = None,
+    invitation_cap: int = 0,
+) -> History:
+    """Reliability, familiarity, load and exposure inputs for the volunteers (one statement);
+    with ``shift``, also who may not be recommended for it (``invitation_cap``: the weekly cap
+    of invitations)."""
+    history = History(defaultdict(int), defaultdict(int), defaultdict(int), {}, defaultdict(int))
+    ids = list(volunteer_ids)
+    if not ids:
+        return history
+    for k, vid, region_id, a, b in await session.execute(_history_statement(session, ids, shift)):
+        vid = int(vid)
+        if k == _ATTENDANCE:
+            history.trials[vid] += int(a)
+            history.attended[vid] += int(b or 0)
+            history.here[(vid, region_id)] += int(b or 0)
+        elif k == _MINUTES:
+            history.minutes[vid] = max(0, int(a or 0))
+        elif k == _INVITATION:
+            history.invitations[vid] += int(b)
+            if a:
+                history.unavailable.add(vid)
+        else:
+            history.unavailable.add(vid)
+    if shift is not None:
+        history.unavailable.update(
+            vid for vid, n in history.invitations.items() if n >= invitation_cap
         )
-        .correlate(Volunteer)
-        .scalar_subquery()
-        < sc.settings.matching_volunteer_invitations_per_week,
+    return history
+
+
+# --- volunteers for a shift ------------------------------------------------------------------
+
+
+async def _street_regions(
+    session: AsyncSession, activity: Activity
+) -> dict[int, tuple[float | None, float | None]]:
+    """The regions of the activity's street (its community's parent) and their centres, by the
+    path index.
+
+    Fetched first so the retrieval's "in the street or nearby" is two index conditions
+    (home region = ANY(ids) OR coordinates in a box) that PostgreSQL combines with a bitmap OR,
+    instead of a join it would plan as a scan of every volunteer (docs/benchmarks.md). The
+    centres stand in for a volunteer without coordinates of their own, who can only be
+    retrieved as one of the street's people.
+    """
+    prefix = _parent_path(activity.region_path)
+    rows = await session.execute(
+        select(Region.id, Region.latitude, Region.longitude).where(
+            Region.path.startswith(prefix, autoescape=True)
+        )
+    )
+    return {int(rid): (lat, lon) for rid, lat, lon in rows}
+
+
+def _coordinate_gap(activity: Activity) -> Any:
+    """The retrieval's cheap distance: |Δ latitude| + |Δ longitude| in degrees (NULL without
+    the volunteer's own coordinates)."""
+    return func.abs(Volunteer.latitude - activity.latitude) + func.abs(
+        Volunteer.longitude - activity.longitude
+    )
+
+
+def _reachable_volunteers(
+    shift: Shift,
+    activity: Activity,
+    street_region_ids: Sequence[int],
+    *,
+    within_km: float | None = None,
+) -> ColumnElement[bool]:
+    """SQL on the volunteer's own row: who could be recommended for the shift at all.
+
+    Active and recommendable; home in the shift's street (the parent of its community) or, when
+    the place has coordinates, within ``NEARBY_KM``; old enough on the shift's day; has the
+    activity's required skills. ``within_km`` keeps of the nearby ones outside the street only
+    those whose coordinate gap is under that many km of latitude: a prefix of the nearest-first
+    order. The rest of "may be recommended" is ``History.unavailable`` (:func:`_history`).
+    """
+    start_day = shift.starts_at.astimezone(clock.SHANGHAI).date()
+    nearby: ColumnElement[bool] = Volunteer.home_region_id.in_(street_region_ids)
+    if activity.latitude is not None and activity.longitude is not None:
+        lat0, lat1, lon0, lon1 = _bbox(activity.latitude, activity.longitude, NEARBY_KM)
+        box = [Volunteer.latitude.between(lat0, lat1), Volunteer.longitude.between(lon0, lon1)]
+        if within_km is not None:
+            gap = within_km / KM_PER_DEGREE
+            # The gap's bounding square first (what the coordinate index can use), then the gap.
+            box += [
+                Volunteer.latitude.between(activity.latitude - gap, activity.latitude + gap),
+                Volunteer.longitude.between(activity.longitude - gap, activity.longitude + gap),
+                _coordinate_gap(activity) < gap,
+            ]
+        nearby = or_(nearby, and_(*box))
+    clauses: list[ColumnElement[bool]] = [
+        Volunteer.is_active.is_(True),
+        Volunteer.recommendable.is_(True),
+        nearby,
     ]
     if activity.min_age:
         clauses.append(Volunteer.birth_date <= _born_by(start_day, activity.min_age))
@@ -445,25 +554,29 @@ async def _organized_open_shift(sc: ServiceContext, shift_id: int) -> tuple[Shif
 
 
 def _volunteer_retrieval(
-    sc: ServiceContext, shift: Shift, activity: Activity, street_region_ids: Sequence[int]
+    shift: Shift,
+    activity: Activity,
+    street_region_ids: Sequence[int],
+    *,
+    within_km: float | None,
+    offset: int,
+    limit: int,
 ) -> Any:
-    home = aliased(Region)
     return (
         select(
             Volunteer.id,
             Volunteer.latitude,
             Volunteer.longitude,
-            home.latitude.label("home_lat"),
-            home.longitude.label("home_lon"),
+            Volunteer.home_region_id,
             Volunteer.skills,
             Volunteer.interests,
             Volunteer.availability,
             Volunteer.max_distance_km,
         )
-        .join(home, home.id == Volunteer.home_region_id)
-        .where(_eligible_volunteers(sc, shift, activity, street_region_ids))
+        .where(_reachable_volunteers(shift, activity, street_region_ids, within_km=within_km))
         .order_by(*_nearest_first(activity, street_region_ids))
-        .limit(sc.settings.matching_max_candidates)
+        .offset(offset)
+        .limit(limit)
     )
 
 
@@ -475,15 +588,62 @@ def _nearest_first(activity: Activity, street_region_ids: Sequence[int]) -> list
         Volunteer.home_region_id.in_(street_region_ids).desc(),
     ]
     if activity.latitude is not None and activity.longitude is not None:
-        order.append(
-            func.coalesce(
-                func.abs(Volunteer.latitude - activity.latitude)
-                + func.abs(Volunteer.longitude - activity.longitude),
-                1e6,
-            )
-        )
+        order.append(func.coalesce(_coordinate_gap(activity), 1e6))
     order.append(Volunteer.id)
     return order
+
+
+async def _retrieve_volunteers(
+    sc: ServiceContext, shift: Shift, activity: Activity, street_region_ids: Sequence[int]
+) -> tuple[list[Any], History]:
+    """The first ``matching_max_candidates`` volunteers in nearest-first order who may be
+    recommended for the shift, and their history.
+
+    Read in batches of the order (a little more than the cap, since some turn out unavailable),
+    first within ``RETRIEVAL_STEPS_KM`` of the place, widening to the next step only when a step
+    runs out: every step's volunteers are a prefix of the next step's, so the batches continue
+    where the last one ended and the result is what one query over the whole ``NEARBY_KM`` box
+    would keep, without sorting the ten thousand people of a dense centre's box. Each batch's
+    availability and history is one statement (:func:`_history`).
+    """
+    cap = sc.settings.matching_max_candidates
+    batch = cap + max(10, cap // 10)
+    steps: list[float | None] = [None]
+    if activity.latitude is not None and activity.longitude is not None:
+        steps = [*RETRIEVAL_STEPS_KM, None]
+    kept: list[Any] = []
+    history = History(defaultdict(int), defaultdict(int), defaultdict(int), {}, defaultdict(int))
+    seen = 0
+    for within_km in steps:
+        while True:
+            stmt = _volunteer_retrieval(
+                shift, activity, street_region_ids, within_km=within_km, offset=seen, limit=batch
+            )
+            rows = list(await sc.session.execute(stmt))
+            seen += len(rows)
+            more = await _history(
+                sc.session,
+                [r.id for r in rows],
+                shift=shift,
+                invitation_cap=sc.settings.matching_volunteer_invitations_per_week,
+            )
+            _merge(history, more)
+            kept += [r for r in rows if r.id not in more.unavailable]
+            if len(kept) >= cap:
+                return kept[:cap], history
+            if len(rows) < batch:
+                break
+    return kept, history
+
+
+def _merge(into: History, more: History) -> None:
+    """Add a batch's history (batches hold different volunteers)."""
+    into.trials.update(more.trials)
+    into.attended.update(more.attended)
+    into.here.update(more.here)
+    into.minutes.update(more.minutes)
+    into.invitations.update(more.invitations)
+    into.unavailable |= more.unavailable
 
 
 async def _empty_list(
@@ -515,16 +675,28 @@ async def recommended_volunteers(
     """Whom to invite to a shift (its organizer only), best first."""
     _check_first(first)
     shift, activity = await _organized_open_shift(sc, shift_id)
-    street = await _street_region_ids(sc.session, activity)
-    rows = list(await sc.session.execute(_volunteer_retrieval(sc, shift, activity, street)))
+    await plan_for_latency(sc.session)
+    street = await _street_regions(sc.session, activity)
+    rows, hist = await _retrieve_volunteers(sc, shift, activity, list(street))
     active = await store.active_scorer(sc.session, VFS)
     if not rows:
         return await _empty_list(sc, active, VFS, SHIFT, shift.id, VOLUNTEER)
     ids = [r.id for r in rows]
-    hist = await _history(sc.session, ids)
     n = len(rows)
-    lat = _nan([r.latitude if r.latitude is not None else r.home_lat for r in rows])
-    lon = _nan([r.longitude if r.longitude is not None else r.home_lon for r in rows])
+    # Own coordinates, else the home community's centre (only the street's people lack them).
+    no_centre = (None, None)
+    lat = _nan(
+        [
+            r.latitude if r.latitude is not None else street.get(r.home_region_id, no_centre)[0]
+            for r in rows
+        ]
+    )
+    lon = _nan(
+        [
+            r.longitude if r.longitude is not None else street.get(r.home_region_id, no_centre)[1]
+            for r in rows
+        ]
+    )
     place_lat = activity.latitude
     place_lon = activity.longitude
     if place_lat is None or place_lon is None:
@@ -826,15 +998,21 @@ async def invite_volunteers(
     if not 1 <= len(ids) <= MAX_INVITEES:
         raise invalid("volunteerIds", f"Invite 1 to {MAX_INVITEES} volunteers at a time")
     shift, activity = await _organized_open_shift(sc, shift_id)
-    street = await _street_region_ids(sc.session, activity)
-    eligible = set(
+    street = list(await _street_regions(sc.session, activity))
+    reachable = list(
         await sc.session.scalars(
             select(Volunteer.id).where(
-                Volunteer.id.in_(ids), _eligible_volunteers(sc, shift, activity, street)
+                Volunteer.id.in_(ids), _reachable_volunteers(shift, activity, street)
             )
         )
     )
-    if eligible != set(ids):
+    hist = await _history(
+        sc.session,
+        reachable,
+        shift=shift,
+        invitation_cap=sc.settings.matching_volunteer_invitations_per_week,
+    )
+    if set(reachable) - hist.unavailable != set(ids):
         raise DomainError(
             ErrorCode.NOT_FOUND,
             "Some volunteers can't be invited to this shift",
@@ -868,14 +1046,15 @@ async def invite_volunteers(
     start = shift.starts_at.astimezone(clock.SHANGHAI).strftime("%m-%d %H:%M")
     for row in rows:
         await notifications.notify(
-            sc.session,
-            account_id=accounts[row.volunteer_id],
-            kind="matching.volunteer_invitation",
-            title="志愿服务邀请",
+            sc,
+            [accounts[row.volunteer_id]],
+            code="matching.volunteer_invitation",
+            params={"activity": activity.title, "startsAt": shift.starts_at.isoformat()},
+            text="志愿服务邀请",
             body=f"「{activity.title}」邀请您参加 {start} 的班次，可在“我的邀请”中接受或婉拒。",
             subject_type="VolunteerInvitation",
             subject_id=row.id,
-            dedupe_key=f"volunteer_invitation:{row.id}",
+            dedupe=f"volunteer_invitation:{row.id}",
         )
     return rows
 
