@@ -24,7 +24,7 @@ MARK = """mutation($i: MarkNotificationsReadInput!) {
 
 async def _messages(session, account_id: int, n: int) -> list[int]:
     for i in range(n):
-        await notify(session, account_id=account_id, kind="test.msg", title=f"消息{i}")
+        await notify(session, [account_id], code="test.msg", text=f"消息{i}")
     ids = list(
         await session.scalars(
             select(Notification.id)

@@ -146,7 +146,7 @@ async def test_confirming_a_finding_is_audited_notifies_the_bureau_and_survives_
     assert event.region_path == c.world.community_a1.path
     notified = list(
         await session.scalars(
-            select(Notification.account_id).where(Notification.kind == "finding.decided")
+            select(Notification.account_id).where(Notification.kind == "finding.confirmed")
         )
     )
     assert notified == [c.bureau.account.id]  # the district's bureau officer

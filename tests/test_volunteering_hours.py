@@ -252,7 +252,7 @@ async def test_a_disputed_rejection_upheld_by_the_organizer_is_approved(
         "record": {"status": "APPROVED"},
     }
     await run_jobs()
-    assert await count(session, Notification, Notification.kind == "hours.dispute_resolved") == 1
+    assert await count(session, Notification, Notification.kind == "hours.dispute_upheld") == 1
     total = await session.scalar(
         select(Volunteer.total_minutes).where(Volunteer.id == v.volunteer.id)
     )

@@ -306,7 +306,7 @@ async def test_a_failed_commit_is_a_masked_500_and_nothing_is_kept(
     from matchmaker.services.notifications import notify
 
     user = await factories.account(session, settings, role=Role.VOLUNTEER)
-    await notify(session, account_id=user.account.id, kind="test.msg", title="消息")
+    await notify(session, [user.account.id], code="test.msg", text="消息")
     await session.commit()
 
     async def failing_commit(self: AsyncSession) -> None:

@@ -5,6 +5,7 @@ import { matchingEn } from './matching';
 import { teamsEn } from './teams';
 import { oversightEn } from './oversight';
 import { microWishesEn } from './microWishes';
+import { notificationsEn } from './notifications';
 
 export const en: Record<MessageKey, string> = {
   ...volunteeringEn,
@@ -14,6 +15,7 @@ export const en: Record<MessageKey, string> = {
   ...teamsEn,
   ...oversightEn,
   ...microWishesEn,
+  ...notificationsEn,
   'app.name': 'Four-Party Linkage Platform',
   'app.tagline': 'Communities · social organizations · social workers · volunteers',
   'common.loading': 'Loading…',

@@ -5,6 +5,7 @@ import { matchingZh } from './matching';
 import { teamsZh } from './teams';
 import { oversightZh } from './oversight';
 import { microWishesZh } from './microWishes';
+import { notificationsZh } from './notifications';
 
 export const zh = {
   ...volunteeringZh,
@@ -14,6 +15,7 @@ export const zh = {
   ...teamsZh,
   ...oversightZh,
   ...microWishesZh,
+  ...notificationsZh,
   'app.name': '四社联动服务平台',
   'app.tagline': '社区 · 社会组织 · 社会工作者 · 志愿者 联动',
   'common.loading': '加载中…',

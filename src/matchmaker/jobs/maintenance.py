@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy import delete
 
 from matchmaker import clock
-from matchmaker.jobs.alerts import notify_platform_admins
 from matchmaker.models import AuthSession, LoginFailure
 from matchmaker.queue.registry import JobContext, job
 from matchmaker.services import audit
+from matchmaker.services.notifications import notify, platform_admin_ids
 from matchmaker.services.oversight import schedule_scan
 
 log = logging.getLogger("matchmaker.jobs.maintenance")
@@ -49,10 +49,12 @@ async def verify_audit_chain(ctx: JobContext) -> dict[str, Any]:
             "audit chain broken",
             extra={"first_broken_id": report.first_broken_id, "reason": report.reason},
         )
-        await notify_platform_admins(
+        await notify(
             ctx.session,
-            kind="audit.chain_broken",
-            title="审计日志校验失败",
+            await platform_admin_ids(ctx.session),
+            code="audit.chain_broken",
+            params={"id": report.first_broken_id, "reason": report.reason},
+            text="审计日志校验失败",
             body=f"第一处异常记录：{report.first_broken_id}；原因：{report.reason}",
             subject_type="Job",
             subject_id=ctx.job_id,

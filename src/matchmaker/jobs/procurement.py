@@ -13,7 +13,7 @@ from matchmaker.models import Contract, Milestone, Project
 from matchmaker.models.procurement import MilestoneStatus
 from matchmaker.queue.registry import JobContext, job
 from matchmaker.services import bids
-from matchmaker.services.projects import notify_many, org_admin_ids
+from matchmaker.services.notifications import notify, org_admin_ids
 
 REMINDER_DAYS = 7
 
@@ -45,11 +45,16 @@ async def milestone_due_reminders(ctx: JobContext) -> dict[str, Any]:
         )
     ).all()
     for milestone, contract, project in rows:
-        await notify_many(
+        await notify(
             ctx.session,
-            list(await org_admin_ids(ctx.session, contract.organization_id)),
-            kind="milestone.due",
-            title="里程碑即将到期",
+            await org_admin_ids(ctx.session, contract.organization_id),
+            code="milestone.due",
+            params={
+                "project": project.title,
+                "sequence": milestone.sequence,
+                "due": due.isoformat(),
+            },
+            text="里程碑即将到期",
             body=f"「{project.title}」第 {milestone.sequence} 期将于 {due.isoformat()} 到期。",
             subject_type="Milestone",
             subject_id=milestone.id,

@@ -1,6 +1,7 @@
-"""Importing this module registers every job function."""
+"""Importing this module registers every job function and the give-up alert."""
 
 from matchmaker.jobs import (
+    alerts,  # noqa: F401
     maintenance,  # noqa: F401
     matching,  # noqa: F401
     micro_wishes,  # noqa: F401

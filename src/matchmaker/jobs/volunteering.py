@@ -130,13 +130,18 @@ async def _remind(ctx: JobContext, shift_id: int) -> int:
     for signup_id, account_id in rows:
         await notifications.notify(
             ctx.session,
-            account_id=account_id,
-            kind="shift.reminder",
-            title="活动提醒",
+            [account_id],
+            code="shift.reminder",
+            params={
+                "activity": activity.title,
+                "startsAt": shift.starts_at.isoformat(),
+                "place": activity.place_name,
+            },
+            text="活动提醒",
             body=f"「{activity.title}」将于 {start} 在 {activity.place_name} 开始。",
             subject_type="Signup",
             subject_id=signup_id,
-            dedupe_key=f"shift.reminder:{signup_id}",
+            dedupe=f"shift.reminder:{signup_id}",
         )
     shift.reminders_sent_at = now
     return len(rows)
@@ -184,13 +189,14 @@ async def notify_activity_cancelled(ctx: JobContext) -> dict[str, Any]:
     for signup_id, account_id in rows:
         await notifications.notify(
             ctx.session,
-            account_id=account_id,
-            kind="activity.cancelled",
-            title="活动已取消",
+            [account_id],
+            code="activity.cancelled",
+            params={"activity": activity.title, "reason": activity.cancel_reason or ""},
+            text="活动已取消",
             body=f"「{activity.title}」已取消：{activity.cancel_reason or ''}",
             subject_type="Activity",
             subject_id=activity.id,
-            dedupe_key=f"activity.cancelled:{signup_id}",
+            dedupe=f"activity.cancelled:{signup_id}",
         )
     return {"notified": len(rows)}
 

@@ -476,13 +476,14 @@ async def _demo_invitation(ctx: SeedContext, now: dt.datetime) -> None:
     start = row.starts_at.astimezone(clock.SHANGHAI).strftime("%m-%d %H:%M")
     await notifications.notify(
         ctx.session,
-        account_id=volunteer_account,
-        kind="matching.volunteer_invitation",
-        title="志愿服务邀请",
+        [volunteer_account],
+        code="matching.volunteer_invitation",
+        params={"activity": row.title, "startsAt": row.starts_at.isoformat()},
+        text="志愿服务邀请",
         body=f"「{row.title}」邀请您参加 {start} 的班次，可在“我的邀请”中接受或婉拒。",
         subject_type="VolunteerInvitation",
         subject_id=invitation.id,
-        dedupe_key=f"volunteer_invitation:{invitation.id}",
+        dedupe=f"volunteer_invitation:{invitation.id}",
     )
     ctx.count("volunteer_invitations", 1)
 

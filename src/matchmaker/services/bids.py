@@ -33,13 +33,12 @@ from matchmaker.services.authz import Actor, Capability, require
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.errors import DomainError, ErrorCode, invalid, not_found
 from matchmaker.services.matching import procurement as matching_procurement
+from matchmaker.services.notifications import notify, org_admin_ids
 from matchmaker.services.oversight.findings import schedule_scan
 from matchmaker.services.projects import (
     deadline_key,
     expect_state,
     load_in_scope,
-    notify_many,
-    org_admin_ids,
     region_path_of,
 )
 from matchmaker.services.social_workers import registration_valid
@@ -382,11 +381,12 @@ async def open_bids(
     recipients: list[int | None] = [project.created_by_id]
     for bid in live:
         recipients.extend(await org_admin_ids(session, bid.organization_id))
-    await notify_many(
+    await notify(
         session,
         recipients,
-        kind="bids.opened",
-        title="已开标" if not failed else "流标",
+        code="bids.failed" if failed else "bids.opened",
+        params={"project": project.title, "valid": len(valid)},
+        text="已开标" if not failed else "流标",
         body=f"「{project.title}」已开标，共 {len(valid)} 份有效投标"
         + ("，不足 3 家，项目流标。" if failed else "。"),
         subject_type="Project",

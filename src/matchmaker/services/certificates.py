@@ -298,13 +298,14 @@ async def render(session: AsyncSession, settings: Settings, certificate_id: int)
     await session.flush()
     await notifications.notify(
         session,
-        account_id=volunteer.account_id,
-        kind="certificate.ready",
-        title="志愿服务证明已生成",
+        [volunteer.account_id],
+        code="certificate.ready",
+        params={"serial": cert.serial},
+        text="志愿服务证明已生成",
         body=f"证明编号 {cert.serial}，可下载 PDF。",
         subject_type="Certificate",
         subject_id=cert.id,
-        dedupe_key=f"certificate.ready:{cert.id}",
+        dedupe=f"certificate.ready:{cert.id}",
     )
     return True
 

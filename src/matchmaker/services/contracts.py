@@ -33,14 +33,13 @@ from matchmaker.services.authz import Capability, Scope, require
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.errors import DomainError, ErrorCode, invalid, not_found
 from matchmaker.services.matching import procurement as matching_procurement
+from matchmaker.services.notifications import notify, org_admin_ids
 from matchmaker.services.oversight.findings import schedule_scan
 from matchmaker.services.projects import (
     MAX_SERVICE_DAYS,
     PROJECT_FIELDS,
     expect_state,
     load_in_scope,
-    notify_many,
-    org_admin_ids,
 )
 
 FULL_SHARE_BP = 10000
@@ -309,11 +308,16 @@ async def record_payment(
         },
         region_path=path,
     )
-    await notify_many(
+    await notify(
         session,
-        list(await org_admin_ids(session, contract.organization_id)),
-        kind="payment.recorded",
-        title="收到拨款",
+        await org_admin_ids(session, contract.organization_id),
+        code="payment.recorded",
+        params={
+            "project": project.title,
+            "sequence": milestone.sequence,
+            "amount": f"{amount_fen / 100:.2f}",
+        },
+        text="收到拨款",
         body=f"「{project.title}」第 {milestone.sequence} 期拨款 {amount_fen / 100:.2f} 元已登记。",
         subject_type="Payment",
         subject_id=payment.id,

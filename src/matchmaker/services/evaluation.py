@@ -36,12 +36,11 @@ from matchmaker.services.authz import Capability, require
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.errors import DomainError, ErrorCode, invalid
 from matchmaker.services.matching import procurement as matching_procurement
+from matchmaker.services.notifications import notify, org_admin_ids
 from matchmaker.services.oversight.findings import schedule_scan
 from matchmaker.services.projects import (
     expect_state,
     load_in_scope,
-    notify_many,
-    org_admin_ids,
 )
 
 EVALUATOR_ROLES = (Role.COMMUNITY_STAFF, Role.BUREAU_OFFICER, Role.EXPERT)
@@ -409,11 +408,12 @@ async def confirm_award(sc: ServiceContext, *, project_id: int) -> Project:
     recipients: list[int | None] = [project.created_by_id]
     for r in ranked:
         recipients.extend(await org_admin_ids(session, r.bid.organization_id))
-    await notify_many(
+    await notify(
         session,
         recipients,
-        kind="project.awarded",
-        title="中标结果",
+        code="project.awarded",
+        params={"project": project.title, "organization": org.name if org else ""},
+        text="中标结果",
         body=f"「{project.title}」中标单位：{org.name if org else ''}",
         subject_type="Project",
         subject_id=project.id,

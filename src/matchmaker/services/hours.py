@@ -161,33 +161,6 @@ async def mark_totals_changed(sc: ServiceContext, volunteer_ids: set[int]) -> No
     )
 
 
-async def _notify_volunteer(
-    session: AsyncSession,
-    volunteer_id: int,
-    *,
-    kind: str,
-    title: str,
-    body: str,
-    subject_type: str,
-    subject_id: int,
-    key: str,
-) -> None:
-    account_id = await session.scalar(
-        select(Volunteer.account_id).where(Volunteer.id == volunteer_id)
-    )
-    if account_id is not None:
-        await notifications.notify(
-            session,
-            account_id=account_id,
-            kind=kind,
-            title=title,
-            body=body,
-            subject_type=subject_type,
-            subject_id=subject_id,
-            dedupe_key=key,
-        )
-
-
 async def _audit_record(
     sc: ServiceContext,
     record: ServiceRecord,
@@ -491,15 +464,16 @@ async def record_micro_wish_time(
     sc.session.add(record)
     await sc.session.flush()
     await _audit_record(sc, record, "service_record.micro_wish")
-    await _notify_volunteer(
-        sc.session,
-        volunteer_id,
-        kind="hours.approved",
-        title="服务时长已认证",
+    await notifications.notify(
+        sc,
+        await notifications.volunteer_account_ids(sc.session, volunteer_id),
+        code="hours.approved",
+        params={"hours": f"{minutes / 60:.1f}", "note": ""},
+        text="服务时长已认证",
         body=f"{minutes / 60:.1f} 小时已认证。",
         subject_type="ServiceRecord",
         subject_id=record.id,
-        key=f"hours.decided:{record.id}",
+        dedupe=f"hours.decided:{record.id}",
     )
     await mark_totals_changed(sc, {volunteer_id})
     return record
@@ -626,15 +600,16 @@ async def decide_records(
             sc, record, "service_record.approve" if approve else "service_record.reject", before
         )
         hrs = f"{record.minutes / 60:.1f}"
-        await _notify_volunteer(
-            sc.session,
-            record.volunteer_id,
-            kind="hours.approved" if approve else "hours.rejected",
-            title="服务时长已认证" if approve else "服务时长未通过",
+        await notifications.notify(
+            sc,
+            await notifications.volunteer_account_ids(sc.session, record.volunteer_id),
+            code="hours.approved" if approve else "hours.rejected",
+            params={"hours": hrs, "note": note or ""},
+            text="服务时长已认证" if approve else "服务时长未通过",
             body=f"{hrs} 小时" + ("已认证。" if approve else f"未通过：{note}"),
             subject_type="ServiceRecord",
             subject_id=record.id,
-            key=f"hours.decided:{record.id}",
+            dedupe=f"hours.decided:{record.id}",
         )
         if approve:
             changed.add(record.volunteer_id)
@@ -856,15 +831,16 @@ async def resolve_dispute(
         after=audit.snapshot(dispute, DISPUTE_FIELDS),
         region_path=dispute.region_path,
     )
-    await _notify_volunteer(
-        sc.session,
-        dispute.volunteer_id,
-        kind="hours.dispute_resolved",
-        title="时长申诉已处理",
+    await notifications.notify(
+        sc,
+        await notifications.volunteer_account_ids(sc.session, dispute.volunteer_id),
+        code="hours.dispute_upheld" if upheld else "hours.dispute_rejected",
+        params={"note": note},
+        text="时长申诉已处理",
         body=("申诉成立：" if upheld else "申诉未成立：") + note,
         subject_type="HoursDispute",
         subject_id=dispute.id,
-        key=f"hours.dispute_resolved:{dispute.id}",
+        dedupe=f"hours.dispute_resolved:{dispute.id}",
     )
     return dispute
 
@@ -1003,15 +979,16 @@ async def notify_new_star_levels(session: AsyncSession, changes: list[TotalChang
     sent = 0
     for change in changes:
         if change.stars_after > change.stars_before:
-            await _notify_volunteer(
+            await notifications.notify(
                 session,
-                change.volunteer_id,
-                kind="volunteer.star_level",
-                title=f"恭喜成为{change.stars_after}星级志愿者",
+                await notifications.volunteer_account_ids(session, change.volunteer_id),
+                code="volunteer.star_level",
+                params={"stars": change.stars_after, "hours": change.minutes_after // 60},
+                text=f"恭喜成为{change.stars_after}星级志愿者",
                 body=f"您的累计服务时长已达 {change.minutes_after // 60} 小时。",
                 subject_type="Volunteer",
                 subject_id=change.volunteer_id,
-                key=f"star:{change.volunteer_id}:{change.stars_after}",
+                dedupe=f"star:{change.volunteer_id}:{change.stars_after}",
             )
             sent += 1
     return sent

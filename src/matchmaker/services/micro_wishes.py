@@ -313,24 +313,30 @@ async def claimant_accounts(sc: ServiceContext, wish: MicroWish) -> list[int]:
         if account is not None:
             accounts.add(account)
     if wish.claimant_type is ClaimantType.ORGANIZATION and wish.claimant_id is not None:
-        accounts.update(await projects.org_admin_ids(sc.session, wish.claimant_id))
+        accounts.update(await notifications.org_admin_ids(sc.session, wish.claimant_id))
     return sorted(accounts)
 
 
 async def _notify(
-    sc: ServiceContext, account_ids: list[int], wish: MicroWish, kind: str, title: str, body: str
+    sc: ServiceContext,
+    account_ids: list[int],
+    wish: MicroWish,
+    code: str,
+    text: str,
+    body: str,
+    reason: str = "",
 ) -> None:
-    for account_id in sorted(set(account_ids)):
-        await notifications.notify(
-            sc.session,
-            account_id=account_id,
-            kind=kind,
-            title=title,
-            body=body,
-            subject_type="MicroWish",
-            subject_id=wish.id,
-            dedupe_key=f"{kind}:{wish.id}:{wish.version}:{account_id}",
-        )
+    await notifications.notify(
+        sc,
+        account_ids,
+        code=code,
+        params={"wish": wish.title, "reason": reason},
+        text=text,
+        body=body,
+        subject_type="MicroWish",
+        subject_id=wish.id,
+        dedupe=f"{code}:{wish.id}:{wish.version}",
+    )
 
 
 def _text(value: str, field: str, limit: int, what: str) -> str:
@@ -652,6 +658,7 @@ async def return_fulfilment(sc: ServiceContext, *, wish_id: int, reason: str) ->
         "micro_wish.returned",
         "微心愿被退回",
         f"「{wish.title}」未通过确认：{reason}",
+        reason,
     )
     return wish
 

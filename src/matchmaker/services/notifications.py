@@ -1,6 +1,10 @@
-"""In-app notifications: other domains call :func:`notify`; accounts read their own."""
+"""In-app notifications, the one module: other domains call :func:`notify` (with the
+recipients from :func:`volunteer_account_ids`, :func:`org_admin_ids` or
+:func:`platform_admin_ids`); accounts read their own."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
 
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -9,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from matchmaker import clock
 from matchmaker.db.engine import dialect_name
-from matchmaker.models import Notification
+from matchmaker.models import Account, Notification, RoleGrant, Volunteer
+from matchmaker.models.enums import AccountStatus, Role
 from matchmaker.services import audit
 from matchmaker.services.authz import require_authenticated
 from matchmaker.services.context import ServiceContext
@@ -19,40 +24,84 @@ from matchmaker.services.errors import invalid
 MAX_MARK_IDS = 100
 
 
+#: A parameter's value: what the catalogue's templates interpolate.
+Param = str | int | float | None
+
+
 async def notify(
-    session: AsyncSession,
+    target: ServiceContext | AsyncSession,
+    account_ids: Iterable[int | None],
     *,
-    account_id: int,
-    kind: str,
-    title: str,
+    code: str,
+    text: str,
+    params: Mapping[str, Param] | None = None,
     body: str = "",
     subject_type: str | None = None,
     subject_id: int | None = None,
-    dedupe_key: str | None = None,
-) -> None:
-    """Queue a message for one account, in the caller's transaction.
+    dedupe: str | None = None,
+) -> int:
+    """Queue a message for each of ``account_ids`` (``None`` and repeats skipped), in the
+    caller's transaction; returns how many accounts were addressed.
 
-    ``kind`` is a stable code the front end translates (``bids.opened``, ``hours.approved``…);
-    ``title``/``body`` are the Chinese text for clients without a catalogue. With
-    ``dedupe_key``, notifying twice for the same reason (a job delivered twice) adds one row.
+    ``code`` names the message (``bids.opened``); the front end renders
+    ``notifications.<code>.title`` / ``.body`` from its catalogue with ``params``, in the
+    reader's language, so every code needs an entry in both catalogues
+    (``frontend/src/i18n/notifications.ts``; a test reads it). ``text`` / ``body`` are the
+    Chinese message, kept for exports, logs and clients without the code. With ``dedupe``
+    (the reason, e.g. ``milestone.due:7:2026-12-11``), notifying an account twice for the
+    same reason (a job delivered twice) adds one row.
     """
+    session = target.session if isinstance(target, ServiceContext) else target
     now = clock.now()
-    values = {
-        "account_id": account_id,
-        "kind": kind,
-        "title": title,
-        "body": body,
-        "subject_type": subject_type,
-        "subject_id": subject_id,
-        "dedupe_key": dedupe_key,
-        "created_at": now,
-        "updated_at": now,
-    }
     insert = pg_insert if dialect_name(session) == "postgresql" else sqlite_insert
-    stmt = insert(Notification).values(**values)
-    if dedupe_key is not None:
-        stmt = stmt.on_conflict_do_nothing(index_elements=["dedupe_key"])
-    await session.execute(stmt)
+    addressed = sorted({a for a in account_ids if a is not None})
+    for account_id in addressed:
+        key = f"{dedupe}:{account_id}" if dedupe is not None else None
+        stmt = insert(Notification).values(
+            account_id=account_id,
+            kind=code,
+            params=dict(params or {}),
+            title=text,
+            body=body,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            dedupe_key=key,
+            created_at=now,
+            updated_at=now,
+        )
+        if key is not None:
+            stmt = stmt.on_conflict_do_nothing(index_elements=["dedupe_key"])
+        await session.execute(stmt)
+    return len(addressed)
+
+
+async def volunteer_account_ids(session: AsyncSession, *volunteer_ids: int) -> list[int]:
+    """The accounts of these volunteers, to :func:`notify` them."""
+    rows = await session.scalars(
+        select(Volunteer.account_id).where(Volunteer.id.in_(volunteer_ids))
+    )
+    return sorted({a for a in rows if a is not None})
+
+
+async def org_admin_ids(session: AsyncSession, organization_id: int) -> list[int]:
+    """The organization's admins, to :func:`notify` them."""
+    rows = await session.scalars(
+        select(RoleGrant.account_id).where(
+            RoleGrant.role == Role.ORG_ADMIN, RoleGrant.organization_id == organization_id
+        )
+    )
+    return sorted(set(rows))
+
+
+async def platform_admin_ids(session: AsyncSession) -> list[int]:
+    """The active platform admins, to :func:`notify` them of trouble (failed jobs, alarms)."""
+    rows = await session.scalars(
+        select(RoleGrant.account_id)
+        .join(Account, Account.id == RoleGrant.account_id)
+        .where(RoleGrant.role == Role.PLATFORM_ADMIN, Account.status == AccountStatus.ACTIVE)
+        .distinct()
+    )
+    return sorted(set(rows))
 
 
 def my_notifications_statement(sc: ServiceContext, *, unread_only: bool) -> Select[Notification]:

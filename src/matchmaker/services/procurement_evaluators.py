@@ -24,8 +24,9 @@ from matchmaker.services.authz import Capability, require, require_authenticated
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.errors import invalid, not_found
 from matchmaker.services.evaluation import live_bidder_grants
+from matchmaker.services.notifications import notify
 from matchmaker.services.pagination import check_page_size
-from matchmaker.services.projects import expect_state, load_in_scope, notify_many
+from matchmaker.services.projects import expect_state, load_in_scope
 from matchmaker.services.validation import check_text_filter, mask_phone
 
 MAX_REASON = 500
@@ -162,11 +163,12 @@ async def remove_evaluator(sc: ServiceContext, *, evaluator_id: int, reason: str
         after={"reason": reason, "scores_discarded": len(scores)},
         region_path=path,
     )
-    await notify_many(
+    await notify(
         session,
         [account_id],
-        kind="evaluator.removed",
-        title="评审任务已取消",
+        code="evaluator.removed",
+        params={"project": project.title},
+        text="评审任务已取消",
         body=f"您已不再担任「{project.title}」的评审专家。",
         subject_type="Project",
         subject_id=project.id,

@@ -17,7 +17,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from matchmaker import clock
 from matchmaker.db.engine import dialect_name
-from matchmaker.queue.outbox import schedule
 from matchmaker.models import (
     Bid,
     Contract,
@@ -27,11 +26,10 @@ from matchmaker.models import (
     Project,
     ProjectNeed,
     Region,
-    RoleGrant,
     SocialWorker,
     SocialWorkerMembership,
 )
-from matchmaker.models.enums import RegionLevel, Role, ServiceCategory, WorkerLevel
+from matchmaker.models.enums import RegionLevel, ServiceCategory, WorkerLevel
 from matchmaker.models.organizations import MembershipStatus
 from matchmaker.models.procurement import (
     BidStatus,
@@ -39,10 +37,12 @@ from matchmaker.models.procurement import (
     ProcurementMethod,
     ProjectStatus,
 )
-from matchmaker.services import audit, notifications
+from matchmaker.queue.outbox import schedule
+from matchmaker.services import audit
 from matchmaker.services.authz import Capability, Scope, require
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.errors import DomainError, ErrorCode, invalid, not_found
+from matchmaker.services.notifications import notify
 from matchmaker.services.validation import check_text_filter
 
 MAX_SERVICE_DAYS = 3 * 366  # "up to 3 years"
@@ -147,39 +147,6 @@ def expect_state(project: Project, *states: ProjectStatus) -> None:
             ErrorCode.INVALID_STATE,
             f"The project is {project.status.value}; this needs {allowed}",
             "status",
-        )
-
-
-async def org_admin_ids(session: AsyncSession, organization_id: int) -> list[int]:
-    rows = await session.scalars(
-        select(RoleGrant.account_id).where(
-            RoleGrant.role == Role.ORG_ADMIN, RoleGrant.organization_id == organization_id
-        )
-    )
-    return sorted(set(rows))
-
-
-async def notify_many(
-    session: AsyncSession,
-    account_ids: list[int | None],
-    *,
-    kind: str,
-    title: str,
-    body: str,
-    subject_type: str,
-    subject_id: int,
-    dedupe: str,
-) -> None:
-    for account_id in sorted({a for a in account_ids if a is not None}):
-        await notifications.notify(
-            session,
-            account_id=account_id,
-            kind=kind,
-            title=title,
-            body=body,
-            subject_type=subject_type,
-            subject_id=subject_id,
-            dedupe_key=f"{dedupe}:{account_id}",
         )
 
 
@@ -436,11 +403,12 @@ async def approve_project(sc: ServiceContext, *, project_id: int) -> Project:
     project.approved_by_id = sc.actor.account_id
     await sc.session.flush()
     await _audit(sc, "project.approve", project, path)
-    await notify_many(
-        sc.session,
+    await notify(
+        sc,
         [project.created_by_id],
-        kind="project.approved",
-        title="项目已获批准",
+        code="project.approved",
+        params={"project": project.title},
+        text="项目已获批准",
         body=f"「{project.title}」已通过审批，可以发布招标。",
         subject_type="Project",
         subject_id=project.id,
@@ -464,11 +432,12 @@ async def return_project(sc: ServiceContext, *, project_id: int, reason: str) ->
     project.approved_by_id = None
     await sc.session.flush()
     await _audit(sc, "project.return", project, path, before=before, extra={"reason": reason})
-    await notify_many(
-        sc.session,
+    await notify(
+        sc,
         [project.created_by_id],
-        kind="project.returned",
-        title="项目被退回",
+        code="project.returned",
+        params={"project": project.title, "reason": reason},
+        text="项目被退回",
         body=f"「{project.title}」被退回修改：{reason}",
         subject_type="Project",
         subject_id=project.id,

@@ -35,10 +35,10 @@ from matchmaker.services.context import ServiceContext
 from matchmaker.services.contracts import contract_scope_clause
 from matchmaker.services.crypto import keyed_hash
 from matchmaker.services.errors import DomainError, ErrorCode, invalid, not_found
+from matchmaker.services.notifications import notify
 from matchmaker.services.projects import (
     expect_state,
     load_in_scope,
-    notify_many,
     region_path_of,
 )
 from matchmaker.services.validation import is_valid_phone, parse_id_number
@@ -335,11 +335,12 @@ async def _review(
         },
         region_path=path,
     )
-    await notify_many(
+    await notify(
         session,
         [report.submitted_by_id],
-        kind="report.accepted" if accept else "report.returned",
-        title="进度报告已验收" if accept else "进度报告被退回",
+        code="report.accepted" if accept else "report.returned",
+        params={"project": project.title, "sequence": milestone.sequence, "reason": reason or ""},
+        text="进度报告已验收" if accept else "进度报告被退回",
         body=f"「{project.title}」第 {milestone.sequence} 期报告"
         + ("已验收。" if accept else f"被退回：{reason}"),
         subject_type="ProgressReport",

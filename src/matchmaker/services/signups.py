@@ -120,31 +120,6 @@ async def lock_signup(
     return signup, shift
 
 
-async def _notify(
-    session: AsyncSession,
-    volunteer_id: int,
-    kind: str,
-    title: str,
-    body: str,
-    signup: Signup,
-    key: str,
-) -> None:
-    account_id = await session.scalar(
-        select(Volunteer.account_id).where(Volunteer.id == volunteer_id)
-    )
-    if account_id is not None:
-        await notifications.notify(
-            session,
-            account_id=account_id,
-            kind=kind,
-            title=title,
-            body=body,
-            subject_type="Signup",
-            subject_id=signup.id,
-            dedupe_key=key,
-        )
-
-
 async def sign_up(sc: ServiceContext, *, shift_id: int) -> Signup:
     volunteer = await my_volunteer(sc, lock=True)
     shift = await lock_shift(sc.session, shift_id)
@@ -220,14 +195,16 @@ async def sign_up(sc: ServiceContext, *, shift_id: int) -> Signup:
         stage=matching_store.ENGAGED,
     )
     if signup.status is SignupStatus.CONFIRMED:
-        await _notify(
-            sc.session,
-            volunteer.id,
-            "signup.confirmed",
-            "报名成功",
-            f"您已报名「{activity.title}」，请按时参加。",
-            signup,
-            f"signup.confirmed:{signup.id}:{signup.updated_at.isoformat()}",
+        await notifications.notify(
+            sc,
+            [volunteer.account_id],
+            code="signup.confirmed",
+            params={"activity": activity.title},
+            text="报名成功",
+            body=f"您已报名「{activity.title}」，请按时参加。",
+            subject_type="Signup",
+            subject_id=signup.id,
+            dedupe=f"signup.confirmed:{signup.id}:{signup.updated_at.isoformat()}",
         )
     return signup
 
@@ -261,14 +238,16 @@ async def promote_waitlist(sc: ServiceContext, shift: Shift, activity: Activity)
             region_path=activity.region_path,
         )
         deadline = nxt.offer_expires_at.astimezone(clock.SHANGHAI).strftime("%m-%d %H:%M")
-        await _notify(
-            sc.session,
-            nxt.volunteer_id,
-            "signup.offer",
-            "候补转正机会",
-            f"「{activity.title}」有空位了，请在 {deadline} 前确认。",
-            nxt,
-            f"signup.offer:{nxt.id}:{nxt.offer_expires_at.isoformat()}",
+        await notifications.notify(
+            sc,
+            await notifications.volunteer_account_ids(sc.session, nxt.volunteer_id),
+            code="signup.offer",
+            params={"activity": activity.title, "deadline": nxt.offer_expires_at.isoformat()},
+            text="候补转正机会",
+            body=f"「{activity.title}」有空位了，请在 {deadline} 前确认。",
+            subject_type="Signup",
+            subject_id=nxt.id,
+            dedupe=f"signup.offer:{nxt.id}:{nxt.offer_expires_at.isoformat()}",
         )
         promoted.append(nxt)
     return promoted
@@ -351,14 +330,16 @@ async def accept_offer(sc: ServiceContext, *, signup_id: int) -> Signup:
         after=audit.snapshot(signup, SIGNUP_FIELDS),
         region_path=activity.region_path,
     )
-    await _notify(
-        sc.session,
-        volunteer.id,
-        "signup.confirmed",
-        "报名成功",
-        f"您已确认参加「{activity.title}」。",
-        signup,
-        f"signup.confirmed:{signup.id}:{signup.updated_at.isoformat()}",
+    await notifications.notify(
+        sc,
+        [volunteer.account_id],
+        code="signup.confirmed",
+        params={"activity": activity.title},
+        text="报名成功",
+        body=f"您已确认参加「{activity.title}」。",
+        subject_type="Signup",
+        subject_id=signup.id,
+        dedupe=f"signup.confirmed:{signup.id}:{signup.updated_at.isoformat()}",
     )
     return signup
 

@@ -494,14 +494,15 @@ async def add_staff_member(
         status=MembershipStatus.PENDING,
     )
     await notifications.notify(
-        sc.session,
-        account_id=worker.account_id,
-        kind="organization.staff_invited",
-        title=f"「{org.name}」邀请您加入其社工团队",
+        sc,
+        [worker.account_id],
+        code="organization.staff_invited",
+        params={"organization": org.name},
+        text=f"「{org.name}」邀请您加入其社工团队",
         body="请在“我的社工资料”中接受或拒绝邀请。",
         subject_type="Organization",
         subject_id=org.id,
-        dedupe_key=f"organization.staff_invited:{membership.id}",
+        dedupe=f"organization.staff_invited:{membership.id}",
     )
     return Invitation(membership=membership, organization=org, worker_name=worker.name)
 
@@ -553,10 +554,11 @@ async def remove_staff_member(
         region_path=org_path,
     )
     await notifications.notify(
-        sc.session,
-        account_id=worker.account_id,
-        kind="organization.staff_removed",
-        title=f"您已不再是「{org.name}」的社工团队成员"
+        sc,
+        [worker.account_id],
+        code="organization.staff_removed" if was_staff else "organization.invitation_withdrawn",
+        params={"organization": org.name},
+        text=f"您已不再是「{org.name}」的社工团队成员"
         if was_staff
         else f"「{org.name}」已撤回社工团队邀请",
         subject_type="Organization",

@@ -375,14 +375,15 @@ async def invite_member(
     await sc.session.flush()
     await _audit_membership(sc, "volunteer_team.invite", team, membership, number, before)
     await notifications.notify(
-        sc.session,
-        account_id=volunteer.account_id,
-        kind="team.invited",
-        title="志愿服务队邀请",
+        sc,
+        [volunteer.account_id],
+        code="team.invited",
+        params={"team": team.name},
+        text="志愿服务队邀请",
         body=f"「{team.name}」邀请您加入，请在“我的服务队”中接受或谢绝。",
         subject_type="TeamMembership",
         subject_id=membership.id,
-        dedupe_key=f"team.invited:{membership.id}:{membership.updated_at.isoformat()}",
+        dedupe=f"team.invited:{membership.id}:{membership.updated_at.isoformat()}",
     )
     return membership, number
 

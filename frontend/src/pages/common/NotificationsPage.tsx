@@ -10,6 +10,7 @@ import { LoadMore } from '../../components/LoadMore';
 import { formatDateTime } from '../../components/format';
 import { useI18n } from '../../i18n';
 import { notificationsChanged } from '../../shell/notificationEvents';
+import { notificationText } from '../../shell/notificationText';
 
 export function NotificationsPage() {
   const { t, locale } = useI18n();
@@ -64,34 +65,37 @@ export function NotificationsPage() {
       >
         <List
           dataSource={list.nodes}
-          renderItem={(n) => (
-            <List.Item
-              actions={
-                n.isRead
-                  ? []
-                  : [
-                      <Button key="read" size="small" type="link" onClick={() => void markRead([n.id])}>
-                        {t('notifications.markRead')}
-                      </Button>,
-                    ]
-              }
-            >
-              <List.Item.Meta
-                title={
-                  <Space>
-                    {!n.isRead && <Badge status="processing" aria-label={t('notifications.unread')} />}
-                    <span style={{ fontWeight: n.isRead ? 400 : 600 }}>{n.title}</span>
-                  </Space>
+          renderItem={(n) => {
+            const text = notificationText(n, locale);
+            return (
+              <List.Item
+                actions={
+                  n.isRead
+                    ? []
+                    : [
+                        <Button key="read" size="small" type="link" onClick={() => void markRead([n.id])}>
+                          {t('notifications.markRead')}
+                        </Button>,
+                      ]
                 }
-                description={
-                  <>
-                    <div>{n.body}</div>
-                    <Typography.Text type="secondary">{formatDateTime(n.createdAt)}</Typography.Text>
-                  </>
-                }
-              />
-            </List.Item>
-          )}
+              >
+                <List.Item.Meta
+                  title={
+                    <Space>
+                      {!n.isRead && <Badge status="processing" aria-label={t('notifications.unread')} />}
+                      <span style={{ fontWeight: n.isRead ? 400 : 600 }}>{text.title}</span>
+                    </Space>
+                  }
+                  description={
+                    <>
+                      {text.body && <div>{text.body}</div>}
+                      <Typography.Text type="secondary">{formatDateTime(n.createdAt)}</Typography.Text>
+                    </>
+                  }
+                />
+              </List.Item>
+            );
+          }}
         />
         <LoadMore hasMore={list.hasMore} loading={list.loadingMore} onClick={() => void list.loadMore()} />
       </ListState>

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Self
+from typing import Self, cast
 
 import strawberry
+from strawberry.scalars import JSON
 
 from matchmaker import models
 from matchmaker.schema.context import Info
@@ -16,7 +17,18 @@ class Notification(Node):
     kind: str = strawberry.field(
         description="Stable code the front end translates, e.g. `bids.opened`."
     )
-    title: str
+    code: str = strawberry.field(
+        description=(
+            "The message's code (the same as `kind`): clients render the catalogue entry "
+            "`notifications.<code>` with `params`, in the reader's language, and show "
+            "`title`/`body` (Chinese) for a code they do not know (docs/architecture.md)."
+        )
+    )
+    params: JSON = strawberry.field(
+        description="The values the code's message is rendered with: an object of strings "
+        "and numbers (timestamps as ISO 8601)."
+    )
+    title: str = strawberry.field(description="The message in Chinese (exports, logs).")
     body: str
     subject_type: str | None
     subject_pk: strawberry.Private[int | None]
@@ -38,6 +50,8 @@ class Notification(Node):
         return cls(
             pk=row.id,
             kind=row.kind,
+            code=row.kind,
+            params=cast(JSON, row.params or {}),
             title=row.title,
             body=row.body,
             subject_type=row.subject_type,

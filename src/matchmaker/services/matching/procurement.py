@@ -83,7 +83,6 @@ from matchmaker.services.matching import (
 from matchmaker.services.projects import (
     RUNNING_STATES,
     load_in_scope,
-    org_admin_ids,
     qualifying_open_statement,
     running_organization_id,
 )
@@ -1146,21 +1145,21 @@ async def invite_organizations(
     invited_tender = project.procurement_method is ProcurementMethod.INVITED_TENDER
     deadline = project.bid_deadline.astimezone(clock.SHANGHAI).strftime("%Y-%m-%d %H:%M")
     for org_id in new_ids:
-        for account_id in await org_admin_ids(session, org_id):
-            await notifications.notify(
-                session,
-                account_id=account_id,
-                kind="project.invitation" if invited_tender else "project.recommended",
-                title="投标邀请" if invited_tender else "推荐关注招标项目",
-                body=(
-                    f"「{project.title}」（邀请招标）邀请贵机构投标，截止 {deadline}。"
-                    if invited_tender
-                    else f"「{project.title}」正在公开招标，社区推荐贵机构关注，截止 {deadline}。"
-                ),
-                subject_type="Project",
-                subject_id=project.id,
-                dedupe_key=f"project.invitation:{project.id}:{org_id}:{account_id}",
-            )
+        await notifications.notify(
+            session,
+            await notifications.org_admin_ids(session, org_id),
+            code="project.invitation" if invited_tender else "project.recommended",
+            params={"project": project.title, "deadline": project.bid_deadline.isoformat()},
+            text="投标邀请" if invited_tender else "推荐关注招标项目",
+            body=(
+                f"「{project.title}」（邀请招标）邀请贵机构投标，截止 {deadline}。"
+                if invited_tender
+                else f"「{project.title}」正在公开招标，社区推荐贵机构关注，截止 {deadline}。"
+            ),
+            subject_type="Project",
+            subject_id=project.id,
+            dedupe=f"project.invitation:{project.id}:{org_id}",
+        )
     if new_ids:
         await audit.record(
             sc,

@@ -692,14 +692,15 @@ async def write_export(sc: ServiceContext, *, job_id: int, params: dict[str, Any
     sc.session.add(row)
     await sc.session.flush()
     await notifications.notify(
-        sc.session,
-        account_id=account_id,
-        kind="oversight.export_ready",
-        title="导出文件已生成",
+        sc,
+        [account_id],
+        code="oversight.export_ready",
+        params={"filename": filename, "rows": rows, "url": export_file_url(row.id)},
+        text="导出文件已生成",
         body=f"{filename}（{rows} 行）：{export_file_url(row.id)}",
         subject_type="OversightExport",
         subject_id=row.id,
-        dedupe_key=f"oversight.export_ready:{row.id}",
+        dedupe=f"oversight.export_ready:{row.id}",
     )
     return row.id
 

@@ -17,17 +17,17 @@ from sqlalchemy import Select, literal, or_, select
 
 from matchmaker import clock
 from matchmaker.config import Settings
-from matchmaker.queue.outbox import schedule
 from matchmaker.models import Finding, Region, RoleGrant
 from matchmaker.models.enums import Role
 from matchmaker.models.oversight import FindingStatus
+from matchmaker.queue.outbox import schedule
 from matchmaker.services import audit
 from matchmaker.services.authz import Capability, Scope, require
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.errors import DomainError, ErrorCode, invalid, not_found
+from matchmaker.services.notifications import notify
 from matchmaker.services.oversight.rules import RULES, Hit, priority
 from matchmaker.services.oversight.rules_more import INSTALLATION_PATH
-from matchmaker.services.projects import notify_many
 
 MAX_NOTE = 1000
 #: Priority in thousandths times this, plus the id: one sortable integer (``queue_key``).
@@ -274,11 +274,15 @@ async def decide(
     )
     rule_title = RULES[finding.rule].title if finding.rule in RULES else finding.rule
     verdict = "确认" if decision is FindingStatus.CONFIRMED else "排除"
-    await notify_many(
-        sc.session,
+    await notify(
+        sc,
         list(officers),
-        kind="finding.decided",
-        title=f"审计发现已{verdict}",
+        code="finding.confirmed" if decision is FindingStatus.CONFIRMED else "finding.dismissed",
+        params={
+            "subject": finding.subject_label,
+            "rule": finding.rule,
+        },
+        text=f"审计发现已{verdict}",
         body=f"{finding.subject_label}：{rule_title}（{verdict}）。",
         subject_type="Finding",
         subject_id=finding.id,
