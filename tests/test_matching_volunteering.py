@@ -450,3 +450,73 @@ def test_pair_features_worked_example():
     # distance, time, skills, interest, reliability, familiarity, load, exposure, vacancy
     expected = [0.5, 1.0, 1.0, 1.0, (3 + 3 * 0.8) / (4 + 3), 1 - np.exp(-1), 0.5, 2 / 3, 0.3]
     assert np.allclose(X[0], expected)
+
+
+async def test_the_stepped_retrieval_keeps_exactly_the_nearest_first_volunteers_of_the_whole_box(
+    session, settings
+):
+    """The retrieval widens 1.5 km → 3 km → the 5 km box only while it has too few; whatever the
+    cap, it keeps what one nearest-first query over the whole box would keep: the community's
+    people, then the street's, then the others by coordinate gap, never the unavailable."""
+    import dataclasses
+
+    from matchmaker.models.matching import VolunteerInvitation, VolunteerInvitationStatus
+    from matchmaker.services.matching import volunteering as service
+    from tests.volunteering_helpers import LAT, LNG, context_for
+
+    clock.freeze(T0)
+    w = await factories.world(session)
+    organizer = await staff(session, settings, w.street_a)
+    start = T0 + 48 * HOUR
+    activity, shifts = await community_activity(
+        session,
+        settings,
+        organizer,
+        w.community_a1,
+        shifts=[(start, start + 3 * HOUR, 10)],
+        radius=200,
+    )
+    shift = shifts[0]
+    km = 1 / 111.0  # degrees of latitude
+    # Street people (no coordinates of their own), then others by gap; 6 km is outside the box.
+    here = [await volunteer(session, settings, region=w.community_a1) for _ in range(2)]
+    street = await volunteer(session, settings, region=w.community_a2)
+    away = {}
+    for name, dlat, dlng in (
+        ("0.3 invited", 0.3, 0.0),
+        ("0.5", 0.5, 0.0),
+        ("2.0", 2.0, 0.0),
+        ("diagonal 2.7", 1.35, 1.35),
+        ("2.8", 2.8, 0.0),
+        ("4.0", -4.0, 0.0),
+        ("6.0 outside", 6.0, 0.0),
+    ):
+        v = await volunteer(session, settings, region=w.community_b1)
+        v.volunteer.latitude = LAT + dlat * km
+        v.volunteer.longitude = LNG + dlng * km
+        away[name] = v.volunteer.id
+    session.add(
+        VolunteerInvitation(
+            shift_id=shift.id,
+            volunteer_id=away["0.3 invited"],
+            invited_by_account_id=organizer.account.id,
+            status=VolunteerInvitationStatus.PENDING,
+        )
+    )
+    await session.commit()
+    nearest_first = [
+        *sorted(h.volunteer.id for h in here),
+        street.volunteer.id,
+        away["0.5"],
+        away["2.0"],
+        away["diagonal 2.7"],
+        away["2.8"],
+        away["4.0"],
+    ]
+    sc = await context_for(session, settings, organizer)
+    regions = list(await service._street_regions(session, activity))
+    for cap in (1, 3, 4, 5, 6, 7, 8, 100):
+        sc.settings = dataclasses.replace(settings, matching_max_candidates=cap)
+        rows, history = await service._retrieve_volunteers(sc, shift, activity, regions)
+        assert [r.id for r in rows] == nearest_first[:cap], cap
+        assert history.unavailable == {away["0.3 invited"]}
