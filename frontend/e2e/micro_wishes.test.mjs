@@ -109,7 +109,7 @@ test('community staff record a wish, and a public text naming the resident is ca
   await dialog.getByLabel('详细情况（仅工作人员和认领方可见）').fill(`${NAME}奶奶独居，厨房吸顶灯不亮，需要上门更换（灯已备好）。`);
   await dialog.getByLabel('公开说明').fill(`${NAME}奶奶家厨房灯坏了，需要上门更换。`);
   await dialog.getByLabel('标题').click();
-  await dialog.getByText('公开说明不能包含受助人姓名或地址').waitFor();
+  await dialog.getByText('标题和公开说明所有人可见，不能包含受助人姓名或地址').waitFor();
   await dialog.getByLabel('公开说明').fill('一位独居老人家中厨房灯坏了，需要懂电工的志愿者上门更换。');
   await assertInputsLabelled(page);
   await screenshot(page, 'community-staff-wish-record');
@@ -217,4 +217,23 @@ test("the confirmed time appears in the volunteer's hours ledger", async () => {
   await noOverflow(page, 'the hours page');
   await screenshot(page, 'volunteer-hours-wish-phone');
   await volunteer.assertClean();
+});
+
+test('the public home shows the fulfilled wish among the platform\'s results, without who it was for', async () => {
+  const visitor = await openPage(browser, app, PHONE);
+  try {
+    const { page } = visitor;
+    await visitor.go('/');
+    const results = page.getByTestId('recent-wish-results');
+    await results.getByText(WISH).waitFor();
+    await results.getByText('已确认').waitFor();
+    const text = await results.innerText();
+    assert.ok(!text.includes(NAME) && !text.includes(ADDRESS), 'the public home shows the beneficiary');
+    await results.scrollIntoViewIfNeeded();
+    await noOverflow(page, 'the public home');
+    await screenshot(page, 'public-home-wishes-phone');
+    await visitor.assertClean();
+  } finally {
+    await visitor.close();
+  }
 });

@@ -82,7 +82,7 @@ export const microWishesZh = {
   'wish.beneficiaryAddress': '受助人地址',
   'wish.recorded': '心愿已登记，已在心愿墙展示',
   'wish.tooLong': '最多 {max} 个字',
-  'wish.namesBeneficiary': '公开说明不能包含受助人姓名或地址',
+  'wish.namesBeneficiary': '标题和公开说明所有人可见，不能包含受助人姓名或地址',
   'wish.deadlinePast': '截止时间必须晚于现在',
   'wish.minutesRange': '请填写 1–720 之间的整数',
   'wish.colTitle': '心愿',
@@ -109,6 +109,8 @@ export const microWishesZh = {
   'wish.openProject': '查看项目',
   'wish.noneInState': '暂无此状态的心愿',
   'wish.recentFulfilled': '最近完成的心愿',
+  'wish.noneFulfilled': '还没有完成的心愿',
+  'wish.doneBy': '{name} 完成',
 } as const;
 
 export const microWishesEn: Record<keyof typeof microWishesZh, string> = {
@@ -194,7 +196,7 @@ export const microWishesEn: Record<keyof typeof microWishesZh, string> = {
   'wish.beneficiaryAddress': "Beneficiary's address",
   'wish.recorded': 'Recorded and shown on the wish wall',
   'wish.tooLong': 'At most {max} characters',
-  'wish.namesBeneficiary': "The public description must not contain the beneficiary's name or address",
+  'wish.namesBeneficiary': "Everyone reads the title and the public description: no beneficiary name or address",
   'wish.deadlinePast': 'The deadline must be in the future',
   'wish.minutesRange': 'A whole number from 1 to 720',
   'wish.colTitle': 'Wish',
@@ -221,4 +223,6 @@ export const microWishesEn: Record<keyof typeof microWishesZh, string> = {
   'wish.openProject': 'Open the project',
   'wish.noneInState': 'No wishes in this state',
   'wish.recentFulfilled': 'Recently fulfilled wishes',
+  'wish.noneFulfilled': 'No fulfilled wishes yet',
+  'wish.doneBy': 'done by {name}',
 };

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import { Alert, Button, DatePicker, Form, Input, Modal, Popconfirm, Radio, Select, Space, Table, Tabs, Tag, Typography, App as AntApp } from 'antd';
+import { Alert, Button, Col, DatePicker, Form, Input, Modal, Popconfirm, Radio, Row, Select, Space, Table, Tabs, Tag, Typography, App as AntApp } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import {
   ConfirmMicroWishDocument,
@@ -26,10 +26,10 @@ import { formatDateTime } from '../../components/format';
 import { useSession } from '../../auth/session';
 import { useI18n } from '../../i18n';
 import { ReasonModal } from './ReasonModal';
-import { LIMITS, STATUSES, STATUS_COLORS, deadlineInFuture, namesBeneficiary, staffActions } from './rules';
-import { textRule } from './fieldRules';
+import { LIMITS, STATUSES, STATUS_COLORS, deadlineInFuture, staffActions } from './rules';
+import { namesNobodyRule, textRule } from './fieldRules';
 
-type Row = ManagedMicroWishesQuery['microWishes']['nodes'][number];
+type WishRow = ManagedMicroWishesQuery['microWishes']['nodes'][number];
 
 const RECORD_FIELDS = ['regionId', 'kind', 'category', 'title', 'description', 'publicDescription', 'needs', 'deadline', 'beneficiaryName', 'beneficiaryAddress'];
 
@@ -88,59 +88,70 @@ function RecordWishModal({ open, onClose }: { open: boolean; onClose: (done: boo
     }
   };
   return (
-    <Modal open={open} title={t('wish.recordTitle')} onCancel={() => onClose(false)} onOk={submit} confirmLoading={loading} okText={t('common.submit')} cancelText={t('common.cancel')} destroyOnHidden width={640}>
+    <Modal open={open} title={t('wish.recordTitle')} onCancel={() => onClose(false)} onOk={submit} confirmLoading={loading} okText={t('common.submit')} cancelText={t('common.cancel')} destroyOnHidden width={720}>
       {general.length > 0 && <Alert type="error" role="alert" message={general.join('；')} style={{ marginBottom: 12 }} />}
       <Form form={form} layout="vertical" name="recordWish" initialValues={{ kind: 'WISH', needs: 'TIME', deadline: defaultDeadline(), regionId: grantRegion?.level === 'COMMUNITY' ? grantRegion.id : undefined }}>
-        <Form.Item name="regionId" label={t('wish.community')} rules={[{ required: true, message: t('validation.required') }]}>
-          <RegionSelect level="COMMUNITY" under={grantRegion?.level === 'COMMUNITY' ? null : grantRegion?.id} initialLabel={grantRegion?.level === 'COMMUNITY' ? grantRegion.name : undefined} />
-        </Form.Item>
-        <Form.Item name="kind" label={t('wish.kind')}>
-          <Radio.Group options={(['WISH', 'AFFAIR'] as const).map((k) => ({ value: k, label: t(`wish.kind.${k}` as const) }))} />
-        </Form.Item>
-        <Form.Item name="category" label={t('wish.category')} rules={[{ required: true, message: t('validation.required') }]}>
-          <Select options={CATEGORIES.map((c) => ({ value: c, label: t(`category.${c}` as const) }))} />
-        </Form.Item>
-        <Form.Item name="title" label={t('wish.title')} rules={[textRule(t, LIMITS.title)]}>
-          <Input placeholder={t('wish.titleHint')} maxLength={LIMITS.title} />
-        </Form.Item>
-        <Form.Item name="needs" label={t('wish.needs')}>
-          <Radio.Group options={(['TIME', 'GOODS'] as const).map((k) => ({ value: k, label: t(`wish.needs.${k}` as const) }))} />
-        </Form.Item>
-        <Form.Item
-          name="deadline"
-          label={t('wish.deadlineField')}
-          rules={[
-            { required: true, message: t('validation.required') },
-            { validator: (_, value: Dayjs | undefined) => (!value || deadlineInFuture(value.toDate(), new Date()) ? Promise.resolve() : Promise.reject(new Error(t('wish.deadlinePast')))) },
-          ]}
-        >
-          <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" style={{ width: '100%' }} />
-        </Form.Item>
-        <Form.Item name="beneficiaryName" label={t('wish.beneficiaryName')} rules={[textRule(t, LIMITS.beneficiaryName)]}>
-          <Input maxLength={LIMITS.beneficiaryName} autoComplete="off" />
-        </Form.Item>
-        <Form.Item name="beneficiaryAddress" label={t('wish.beneficiaryAddress')} rules={[textRule(t, LIMITS.beneficiaryAddress)]}>
-          <Input maxLength={LIMITS.beneficiaryAddress} autoComplete="off" />
-        </Form.Item>
-        <Form.Item name="description" label={t('wish.description')} rules={[textRule(t, LIMITS.text)]}>
-          <Input.TextArea rows={3} maxLength={LIMITS.text} />
+        <Row gutter={12}>
+          <Col xs={24} sm={12}>
+            <Form.Item name="regionId" label={t('wish.community')} rules={[{ required: true, message: t('validation.required') }]}>
+              <RegionSelect level="COMMUNITY" under={grantRegion?.level === 'COMMUNITY' ? null : grantRegion?.id} initialLabel={grantRegion?.level === 'COMMUNITY' ? grantRegion.name : undefined} />
+            </Form.Item>
+          </Col>
+          <Col xs={24} sm={12}>
+            <Form.Item name="category" label={t('wish.category')} rules={[{ required: true, message: t('validation.required') }]}>
+              <Select options={CATEGORIES.map((c) => ({ value: c, label: t(`category.${c}` as const) }))} />
+            </Form.Item>
+          </Col>
+          <Col xs={24} sm={12}>
+            <Form.Item name="kind" label={t('wish.kind')} required>
+              <Radio.Group options={(['WISH', 'AFFAIR'] as const).map((k) => ({ value: k, label: t(`wish.kind.${k}` as const) }))} />
+            </Form.Item>
+          </Col>
+          <Col xs={24} sm={12}>
+            <Form.Item name="needs" label={t('wish.needs')} required>
+              <Radio.Group options={(['TIME', 'GOODS'] as const).map((k) => ({ value: k, label: t(`wish.needs.${k}` as const) }))} />
+            </Form.Item>
+          </Col>
+          <Col xs={24} sm={12}>
+            <Form.Item name="beneficiaryName" label={t('wish.beneficiaryName')} required rules={[textRule(t, LIMITS.beneficiaryName)]}>
+              <Input maxLength={LIMITS.beneficiaryName} autoComplete="off" />
+            </Form.Item>
+          </Col>
+          <Col xs={24} sm={12}>
+            <Form.Item name="beneficiaryAddress" label={t('wish.beneficiaryAddress')} required rules={[textRule(t, LIMITS.beneficiaryAddress)]}>
+              <Input maxLength={LIMITS.beneficiaryAddress} autoComplete="off" />
+            </Form.Item>
+          </Col>
+          <Col xs={24} sm={12}>
+            <Form.Item name="title" label={t('wish.title')} required dependencies={['beneficiaryName', 'beneficiaryAddress']} rules={[textRule(t, LIMITS.title), namesNobodyRule(t)]}>
+              <Input placeholder={t('wish.titleHint')} maxLength={LIMITS.title} />
+            </Form.Item>
+          </Col>
+          <Col xs={24} sm={12}>
+            <Form.Item
+              name="deadline"
+              label={t('wish.deadlineField')}
+              rules={[
+                { required: true, message: t('validation.required') },
+                { validator: (_, value: Dayjs | undefined) => (!value || deadlineInFuture(value.toDate(), new Date()) ? Promise.resolve() : Promise.reject(new Error(t('wish.deadlinePast')))) },
+              ]}
+            >
+              <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" style={{ width: '100%' }} />
+            </Form.Item>
+          </Col>
+        </Row>
+        <Form.Item name="description" label={t('wish.description')} required rules={[textRule(t, LIMITS.text)]}>
+          <Input.TextArea rows={2} maxLength={LIMITS.text} />
         </Form.Item>
         <Form.Item
           name="publicDescription"
           label={t('wish.publicDescription')}
           extra={t('wish.publicDescriptionHint')}
+          required
           dependencies={['beneficiaryName', 'beneficiaryAddress']}
-          rules={[
-            textRule(t, LIMITS.text),
-            ({ getFieldValue }) => ({
-              validator: (_, value: string | undefined) =>
-                namesBeneficiary(value, getFieldValue('beneficiaryName') as string | undefined, getFieldValue('beneficiaryAddress') as string | undefined)
-                  ? Promise.reject(new Error(t('wish.namesBeneficiary')))
-                  : Promise.resolve(),
-            }),
-          ]}
+          rules={[textRule(t, LIMITS.text), namesNobodyRule(t)]}
         >
-          <Input.TextArea rows={3} maxLength={LIMITS.text} />
+          <Input.TextArea rows={2} maxLength={LIMITS.text} />
         </Form.Item>
       </Form>
     </Modal>
@@ -148,7 +159,7 @@ function RecordWishModal({ open, onClose }: { open: boolean; onClose: (done: boo
 }
 
 /** Link an open wish to a project draft of its community (实事微项目). */
-function EscalateModal({ wish, onClose }: { wish: Row | null; onClose: (done: boolean) => void }) {
+function EscalateModal({ wish, onClose }: { wish: WishRow | null; onClose: (done: boolean) => void }) {
   const { t, locale } = useI18n();
   const drafts = useQuery(EscalationDraftsDocument, {}, { skip: !wish });
   const [escalate, { loading }] = useMutation(EscalateMicroWishDocument);
@@ -193,14 +204,14 @@ export function ManageWishesPage() {
   const [status, setStatus] = useState<MicroWishStatus>('OPEN');
   const list = usePaged(ManagedMicroWishesDocument, { first: 50, status, regionId: activeGrant?.region?.id ?? null }, (d) => d.microWishes, { skip: !activeGrant?.region });
   const [recording, setRecording] = useState(false);
-  const [withdrawing, setWithdrawing] = useState<Row | null>(null);
-  const [returning, setReturning] = useState<Row | null>(null);
-  const [escalating, setEscalating] = useState<Row | null>(null);
+  const [withdrawing, setWithdrawing] = useState<WishRow | null>(null);
+  const [returning, setReturning] = useState<WishRow | null>(null);
+  const [escalating, setEscalating] = useState<WishRow | null>(null);
   const [confirm, confirmState] = useMutation(ConfirmMicroWishDocument);
   const [withdraw] = useMutation(WithdrawMicroWishDocument);
   const [giveBack] = useMutation(ReturnMicroWishFulfilmentDocument);
 
-  const onConfirm = async (wish: Row) => {
+  const onConfirm = async (wish: WishRow) => {
     try {
       const r = (await confirm({ input: { wishId: wish.id } })).confirmMicroWish;
       if (r.errors.length) void message.error(errorMessage(r.errors[0].code, locale, r.errors[0].message));
@@ -221,7 +232,7 @@ export function ManageWishesPage() {
     }
   };
 
-  const actionsFor = (wish: Row) => (
+  const actionsFor = (wish: WishRow) => (
     <Space wrap size={4}>
       {staffActions(wish.status).map((action) => {
         switch (action) {
@@ -258,7 +269,7 @@ export function ManageWishesPage() {
   );
 
   /** A reason modal's sender for the wish it was opened for. */
-  const send = (wish: Row | null, run: (wishId: string, reason: string) => Promise<{ errors: UserErrorLike[] }>) => async (reason: string) =>
+  const send = (wish: WishRow | null, run: (wishId: string, reason: string) => Promise<{ errors: UserErrorLike[] }>) => async (reason: string) =>
     wish ? (await run(wish.id, reason)).errors : [];
 
   return (
@@ -274,7 +285,7 @@ export function ManageWishesPage() {
       <Typography.Paragraph type="secondary">{t('wish.manageIntro')}</Typography.Paragraph>
       <Tabs activeKey={status} onChange={(k) => setStatus(k as MicroWishStatus)} items={STATUSES.map((s) => ({ key: s, label: t(`wish.status.${s}` as const) }))} />
       <ListState loading={list.loading} error={list.error} empty={list.nodes.length === 0} emptyText={t('wish.noneInState')} onRetry={() => void list.reload()}>
-        <Table<Row>
+        <Table<WishRow>
           rowKey="id"
           dataSource={list.nodes}
           pagination={false}

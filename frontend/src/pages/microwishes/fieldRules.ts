@@ -1,7 +1,7 @@
 // antd form rules built on rules.ts, with messages from the catalogue.
-import type { Rule } from 'antd/es/form';
+import type { FormRule as Rule } from 'antd';
 import type { Translate } from '../../i18n';
-import { minutesProblem, textProblem } from './rules';
+import { minutesProblem, namesBeneficiary, textProblem } from './rules';
 
 /** Required text of at most `max` characters (after trimming, as the server counts). */
 export function textRule(t: Translate, max: number): Rule {
@@ -25,4 +25,15 @@ export function minutesRule(t: Translate): Rule {
       return Promise.resolve();
     },
   };
+}
+
+/** Public text (title, public description) may not contain the beneficiary's name or address,
+ * as the form has them in `beneficiaryName` and `beneficiaryAddress`. */
+export function namesNobodyRule(t: Translate): Rule {
+  return ({ getFieldValue }) => ({
+    validator: (_, value: string | undefined) =>
+      namesBeneficiary(value, getFieldValue('beneficiaryName') as string | undefined, getFieldValue('beneficiaryAddress') as string | undefined)
+        ? Promise.reject(new Error(t('wish.namesBeneficiary')))
+        : Promise.resolve(),
+  });
 }

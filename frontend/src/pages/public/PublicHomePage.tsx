@@ -6,6 +6,7 @@ import { useQuery } from '../../api/client';
 import { ListState } from '../../components/ListState';
 import { LinkButton } from '../../components/LinkButton';
 import { useI18n } from '../../i18n';
+import { RecentWishResults } from '../microwishes/RecentWishResults';
 
 /** The public landing page (no login). */
 export function PublicHomePage() {
@@ -42,8 +43,10 @@ export function PublicHomePage() {
           <ProjectTable projects={projects.data?.publishedProjects.nodes ?? []} />
         </ListState>
       </Card>
+      <RecentWishResults />
       <Space wrap style={{ marginBottom: 16 }}>
         <LinkButton to="/activities" type="primary">{t('public.activities')}</LinkButton>
+        <LinkButton to="/wishes">{t('nav.wishWall')}</LinkButton>
         <LinkButton to="/register">{t('public.register')}</LinkButton>
         <LinkButton to="/verify">{t('public.verify')}</LinkButton>
       </Space>
