@@ -50,6 +50,7 @@ const MatchingModelsPage = page(() => import('../pages/admin/MatchingModelsPage'
 const AuditLogPage = page(() => import('../pages/auditor/AuditLogPage'), 'AuditLogPage');
 const SpendingOverviewPage = page(() => import('../pages/oversight/SpendingOverviewPage'), 'SpendingOverviewPage');
 const FindingsPage = page(() => import('../pages/oversight/FindingsPage'), 'FindingsPage');
+const EvidenceChainPage = page(() => import('../pages/oversight/EvidenceChainPage'), 'EvidenceChainPage');
 const VerifyPage = page(() => import('../pages/public/VerifyPage'), 'VerifyPage');
 const RegisterPage = page(() => import('../pages/volunteer/RegisterPage'), 'RegisterPage');
 const ActivitiesPage = page(() => import('../pages/volunteer/ActivitiesPage'), 'ActivitiesPage');
@@ -131,6 +132,7 @@ export const ROUTES: readonly AppRoute[] = [
   // Oversight and procurement
   { path: '/app/spending', access: OVERSEERS, element: <SpendingOverviewPage />, menu: [{ label: 'nav.spending', for: OVERSEERS }] },
   { path: '/app/findings', access: OVERSEERS, element: <FindingsPage />, menu: [{ label: 'nav.findings', for: OVERSEERS }] },
+  { path: '/app/evidence/:projectId', access: [...OVERSEERS, 'COMMUNITY_STAFF'], element: <EvidenceChainPage /> },
   {
     path: '/app/approvals',
     access: ['BUREAU_OFFICER'],

@@ -14,7 +14,8 @@ import { useSession } from '../../auth/session';
 import { useI18n, type MessageKey, type Translate } from '../../i18n';
 import { RULE_CODES } from '../../i18n/oversight';
 import { DecideFindingForm } from './DecideFindingForm';
-import { evidenceEntries, subjectLinks, yuan } from './figures';
+import { ExportButton } from './ExportButton';
+import { evidenceEntries, yuan } from './figures';
 
 const SEVERITY_COLOR: Record<FindingSeverity, string> = { HIGH: 'red', MEDIUM: 'orange', LOW: 'default' };
 const STATUS_COLOR: Record<FindingStatus, string> = { OPEN: 'gold', CONFIRMED: 'red', DISMISSED: 'default' };
@@ -115,6 +116,7 @@ export function FindingsPage() {
         </Typography.Title>
         <Space wrap>
           <Link to="/app/spending">{t('nav.spending')}</Link>
+          <ExportButton input={{ kind: 'FINDINGS', rule, status: status === 'ALL' ? null : status, regionId }} testId="export-findings" />
           {mayScan && (
             <Button type="primary" onClick={() => void runScan()} loading={scanning}>
               {t('find.scan')}
@@ -192,11 +194,10 @@ export function FindingsPage() {
             { title: t('find.subject'), width: 240, render: (_, f) => `${subjectType(t, f.subject.type)} · ${f.subject.label}` },
             {
               title: t('find.region'),
-              dataIndex: 'regionPath',
               width: 130,
-              render: (path: string) => (
-                <Tooltip title={path}>
-                  <span>{lastCode(path)}</span>
+              render: (_, f) => (
+                <Tooltip title={f.regionPath}>
+                  <span>{f.regionName ?? lastCode(f.regionPath)}</span>
                 </Tooltip>
               ),
             },
@@ -251,7 +252,7 @@ export function FindingsPage() {
 
 function FindingDetail({ finding, mayDecide, onDecided }: { finding: FindingFieldsFragment; mayDecide: boolean; onDecided: (f: FindingFieldsFragment) => void }) {
   const { t } = useI18n();
-  const links = subjectLinks(finding.subject, finding.evidence);
+  const projects = finding.evidenceProjects;
   return (
     <div data-testid="finding-detail">
       <Space size={4} style={{ marginBottom: 12 }} wrap>
@@ -264,7 +265,11 @@ function FindingDetail({ finding, mayDecide, onDecided }: { finding: FindingFiel
         <Descriptions.Item label={t('find.subject')}>
           {subjectType(t, finding.subject.type)} · {finding.subject.label}
         </Descriptions.Item>
-        <Descriptions.Item label={t('find.region')}>{finding.regionPath}</Descriptions.Item>
+        <Descriptions.Item label={t('find.region')}>
+          <Tooltip title={finding.regionPath}>
+            <span>{finding.regionName ?? finding.regionPath}</span>
+          </Tooltip>
+        </Descriptions.Item>
         <Descriptions.Item label={t('find.money')}>{finding.moneyFen ? yuan(finding.moneyFen) : '—'}</Descriptions.Item>
         <Descriptions.Item label={t('find.priority')}>{finding.priority.toFixed(2)}</Descriptions.Item>
         <Descriptions.Item label={t('find.firstSeen')}>{formatDateTime(finding.firstSeenAt)}</Descriptions.Item>
@@ -282,12 +287,15 @@ function FindingDetail({ finding, mayDecide, onDecided }: { finding: FindingFiel
           </Descriptions.Item>
         ))}
       </Descriptions>
-      {links.length > 0 && (
-        <Space direction="vertical" style={{ marginTop: 12 }}>
-          {links.map((l) => (
-            <Link key={l.to} to={l.to}>
-              {t('find.subjectPage', { type: subjectType(t, l.type), label: l.label })}
-            </Link>
+      {projects.length > 0 && (
+        <Space direction="vertical" style={{ marginTop: 12 }} aria-label={t('find.evidenceProjects')} data-testid="finding-projects">
+          {projects.map((p) => (
+            <Space key={p.id} size={12} wrap>
+              <Link to={`/projects/${p.id}`}>{t('find.subjectPage', { type: subjectType(t, 'Project'), label: p.title })}</Link>
+              <Link to={`/app/evidence/${p.id}`} aria-label={t('evc.openFor', { title: p.title })}>
+                {t('evc.open')}
+              </Link>
+            </Space>
           ))}
         </Space>
       )}

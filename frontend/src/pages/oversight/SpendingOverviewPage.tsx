@@ -2,13 +2,15 @@ import { useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { Breadcrumb, Button, Card, Col, Descriptions, Row, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import { DownloadOutlined } from '@ant-design/icons';
-import { OversightSummaryDocument, type SpendingSliceFragment } from '../../api/generated';
+import { OversightSummaryDocument, SpendingProjectsDocument, type FundingSource, type ServiceCategory, type SpendingProjectsQuery, type SpendingSliceFragment } from '../../api/generated';
 import { useQuery } from '../../api/client';
 import { ListState } from '../../components/ListState';
 import { LazyEChart } from '../../components/charts/LazyEChart';
 import { groupedBarOption, lineOption, pieOption } from '../../components/charts/options';
 import { useI18n, type MessageKey } from '../../i18n';
+import { ExportButton } from './ExportButton';
 import { HeadlineFigures } from './HeadlineFigures';
+import { ProjectStatusTag } from '../projects/ProjectStatusTag';
 import { fenToYuanNumber, hours, percent, yearOptions, yuan } from './figures';
 
 interface Crumb {
@@ -118,6 +120,7 @@ export function SpendingOverviewPage() {
               {t('ovs.downloadOcds')}
             </Button>
           </Tooltip>
+          <ExportButton input={{ kind: 'SPENDING', regionId, year }} testId="export-spending" />
           <Link to="/app/findings">{t('ovs.findingsLink')}</Link>
         </Space>
       </Space>
@@ -221,9 +224,87 @@ export function SpendingOverviewPage() {
                 ]}
               />
             </Card>
+            <ProjectsBehind regionId={regionId} year={year} categories={summary.byCategory.map((c) => c.key)} fundings={summary.byFundingSource.map((c) => c.key)} />
           </>
         )}
       </ListState>
     </div>
+  );
+}
+
+type Row = SpendingProjectsQuery['spendingProjects']['projects'][number];
+
+/** The projects behind the figures above (same region and year), each opening its 证据链. */
+function ProjectsBehind({ regionId, year, categories, fundings }: { regionId: string | null; year: number | null; categories: string[]; fundings: string[] }) {
+  const { t } = useI18n();
+  const [params, setParams] = useSearchParams();
+  const category = (params.get('category') || null) as ServiceCategory | null;
+  const fundingSource = (params.get('funding') || null) as FundingSource | null;
+  const { data, loading, error, refetch } = useQuery(SpendingProjectsDocument, { regionId, year, category, fundingSource, first: 100 });
+  const list = data?.spendingProjects;
+  const set = (name: string, value: string | null) => {
+    const p = new URLSearchParams(params);
+    if (value) p.set(name, value);
+    else p.delete(name);
+    setParams(p);
+  };
+  const label = (prefix: string, code: string) => {
+    const key = `${prefix}.${code}` as MessageKey;
+    const text = t(key);
+    return text === key ? code : text;
+  };
+  return (
+    <Card
+      title={t('evc.projectsBehind')}
+      size="small"
+      style={{ marginTop: 16 }}
+      data-testid="projects-behind"
+      extra={<ExportButton input={{ kind: 'PROJECTS', regionId, year, category, fundingSource }} testId="export-projects" />}
+    >
+      <Space wrap style={{ marginBottom: 8 }}>
+        <Select<string>
+          aria-label={t('evc.filterCategory')}
+          style={{ width: 180 }}
+          value={category ?? ''}
+          onChange={(v) => set('category', v || null)}
+          options={[{ value: '', label: t('evc.allCategories') }, ...categories.map((c) => ({ value: c, label: label('category', c) }))]}
+        />
+        <Select<string>
+          aria-label={t('evc.filterFunding')}
+          style={{ width: 180 }}
+          value={fundingSource ?? ''}
+          onChange={(v) => set('funding', v || null)}
+          options={[{ value: '', label: t('evc.allFunding') }, ...fundings.map((c) => ({ value: c, label: label('funding', c) }))]}
+        />
+        {list && <Typography.Text type="secondary">{t('evc.projectsShown', { total: list.total, shown: list.projects.length })}</Typography.Text>}
+      </Space>
+      <ListState loading={loading && !list} error={error} empty={false} onRetry={() => void refetch()}>
+        <Table<Row>
+          rowKey="id"
+          size="small"
+          dataSource={list?.projects ?? []}
+          pagination={{ pageSize: 20, hideOnSinglePage: true, showSizeChanger: false }}
+          scroll={{ x: true }}
+          locale={{ emptyText: t('ovs.noData') }}
+          columns={[
+            {
+              title: t('evc.projectTitle'),
+              render: (_, p) => (
+                <Link to={`/app/evidence/${p.id}`} aria-label={t('evc.openFor', { title: p.title })}>
+                  {p.title}
+                </Link>
+              ),
+            },
+            { title: t('evc.status'), dataIndex: 'status', render: (s: Row['status']) => <ProjectStatusTag status={s} /> },
+            { title: t('evc.region'), dataIndex: 'regionName' },
+            { title: t('evc.organization'), dataIndex: 'organizationName', render: (v: string | null) => v ?? '—' },
+            { title: t('ovs.budgeted'), dataIndex: 'budgetCeilingFen', align: 'right', render: (v: number) => yuan(v) },
+            { title: t('ovs.contracted'), dataIndex: 'contractedFen', align: 'right', render: (v: number) => yuan(v) },
+            { title: t('ovs.paid'), dataIndex: 'paidFen', align: 'right', render: (v: number) => yuan(v) },
+            { title: t('ovs.serviceHours'), dataIndex: 'approvedServiceMinutes', align: 'right', render: (v: number) => hours(v) },
+          ]}
+        />
+      </ListState>
+    </Card>
   );
 }

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useParams } from 'react-router-dom';
+import { Link, useParams } from 'react-router-dom';
 import { Alert, Button, Card, DatePicker, Descriptions, Form, Input, List, Modal, Popconfirm, Space, Tag, Typography, App as AntApp } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import {
@@ -82,6 +82,11 @@ export function ProjectDetailPage() {
               {project.title}
             </Typography.Title>
             <ProjectStatusTag status={project.status} />
+            {(role === 'AUDITOR' || role === 'BUREAU_OFFICER' || role === 'COMMUNITY_STAFF') && (
+              <Link to={`/app/evidence/${project.id}`} data-testid="project-evidence-chain">
+                {t('evc.open')}
+              </Link>
+            )}
           </Space>
           {project.status === 'OPEN_FOR_BIDS' && project.bidDeadline && (
             <div style={{ marginBottom: 12 }}>
