@@ -55,6 +55,11 @@ async function typeDate(page, label, text) {
   await input.press('Enter');
 }
 
+async function setLocale(session, locale) {
+  await session.page.evaluate((l) => window.localStorage.setItem('mm.locale', l), locale);
+  await session.page.reload();
+}
+
 function ymd(date) {
   return date.toISOString().slice(0, 10);
 }
@@ -239,10 +244,28 @@ test('the bureau signs the contract and records a payment once the milestone is 
   await bureau.page.getByTestId('contract').waitFor();
 
   const org = pages.orgA;
+  // The optional beneficiary list (docs/oversight.md) in English first, then the report itself.
   await org.go('/app/contracts');
+  await setLocale(org, 'en-US');
+  await org.page.getByRole('button', { name: 'Submit progress report' }).first().click();
+  await org.page.getByLabel('People served').fill('120');
+  await org.page.getByRole('button', { name: 'Add a beneficiary' }).click();
+  await org.page.getByLabel('Name 1').fill('Wang Xiulan');
+  await org.page.getByLabel('Phone').fill('13800138000');
+  await org.page.getByTestId('beneficiary-count').getByText(/^1 listed/).waitFor();
+  await assertInputsLabelled(org.page);
+  await screenshot(org.page, 'organization-progress-report-beneficiaries-en');
+  await org.page.getByRole('button', { name: /Cancel/ }).click();
+  await setLocale(org, 'zh-CN');
   await org.page.getByRole('button', { name: '提交进展报告' }).first().click();
   await org.page.getByLabel('工作进展').fill('完成上门探访 120 人次，开展助餐服务 30 次。');
   await org.page.locator('input[type=file]').setInputFiles({ name: '探访签到表.pdf', mimeType: 'application/pdf', buffer: EVIDENCE });
+  await org.page.getByLabel('服务人数').fill('120');
+  await org.page.getByRole('button', { name: '添加受益人' }).click();
+  await org.page.getByLabel('姓名 1').fill('王秀兰');
+  await org.page.getByLabel('手机号').fill('13800138000');
+  await org.page.getByTestId('beneficiary-count').getByText(/^名单 1 人/).waitFor();
+  await screenshot(org.page, 'organization-progress-report-beneficiaries');
   await org.page.getByRole('button', { name: /提\s*交/ }).last().click();
   await org.page.getByText('报告已提交').waitFor();
   await org.assertClean();
@@ -254,6 +277,8 @@ test('the bureau signs the contract and records a payment once the milestone is 
   const link = staff.page.getByRole('link', { name: '下载 探访签到表.pdf' });
   await link.waitFor();
   await staff.page.getByTestId('evidence-files').getByText(`（${EVIDENCE.length} B）`).waitFor();
+  // The report shows how many people it lists by name beside the number it claims.
+  await staff.page.getByText(/名单人数 1/).waitFor();
   const href = await link.getAttribute('href');
   assert.match(href, /^\/files\/\d+$/);
   const fileUrl = new URL(href, staff.page.url()).href;

@@ -82,9 +82,9 @@ function BeneficiaryListEditor() {
         {(fields, { add, remove }) => (
           <>
             {fields.map((field, i) => (
-              <Space key={field.key} align="start" wrap>
+              <Space key={field.key} align="start" size={6} wrap>
                 <Form.Item name={[field.name, 'name']} label={`${t('contract.beneficiaryName')} ${i + 1}`} rules={[{ required: true, whitespace: true, message: t('validation.required') }]}>
-                  <Input style={{ width: 120 }} maxLength={50} />
+                  <Input style={{ width: 100 }} maxLength={50} />
                 </Form.Item>
                 <Form.Item
                   name={[field.name, 'idNumber']}
@@ -99,10 +99,10 @@ function BeneficiaryListEditor() {
                     }),
                   ]}
                 >
-                  <Input style={{ width: 200 }} maxLength={18} />
+                  <Input style={{ width: 176 }} maxLength={18} />
                 </Form.Item>
                 <Form.Item name={[field.name, 'phone']} label={t('contract.beneficiaryPhone')}>
-                  <Input style={{ width: 140 }} maxLength={11} inputMode="tel" />
+                  <Input style={{ width: 124 }} maxLength={11} inputMode="tel" />
                 </Form.Item>
                 <Button type="text" aria-label={t('contract.beneficiaryRemove', { n: i + 1 })} icon={<MinusCircleOutlined />} onClick={() => remove(field.name)} style={{ marginTop: 30 }} />
               </Space>
