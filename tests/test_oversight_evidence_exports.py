@@ -494,3 +494,40 @@ async def test_a_finding_names_its_region_and_the_projects_in_scope_it_is_about(
         {"id": gid("Project", d.p1.id), "title": d.p1.title},
         {"id": gid("Project", d.p2.id), "title": d.p2.title},
     ]
+
+
+async def test_region_names_and_project_titles_cost_the_same_statements_for_2_or_10_findings(
+    gql, session, settings, engine
+):
+    d = await dataset(session, settings)
+    w = d.c.world
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    async def run() -> int:
+        statements.clear()
+        event.listen(engine.sync_engine, "before_cursor_execute", count)
+        try:
+            await gql(FINDING_NAMES, token=d.c.auditor.token)
+        finally:
+            event.remove(engine.sync_engine, "before_cursor_execute", count)
+        return len(statements)
+
+    communities = [w.community_a1, w.community_a2, w.community_b1]
+    projects = [d.p1, d.p2, d.p4]
+    for i in range(2):
+        await _finding(
+            session, "Project", projects[i].id, communities[i].path, rule="SPLIT_PURCHASE"
+        )
+    few = await run()
+    for i in range(2, 10):
+        await _finding(
+            session,
+            "Payment",
+            1000 + i,
+            communities[i % 3].path,
+            evidence={"projectId": projects[i % 3].id},
+        )
+    assert await run() == few
