@@ -7,7 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DESKTOP, PHONE, assertInputsLabelled, launchBrowser, openPage, screenshot, startApp, uiLogin } from './harness.mjs';
-import { PASSWORD, seedWorld } from './fixtures.mjs';
+import { ORGANIZATIONS, PASSWORD, seedWorld } from './fixtures.mjs';
 
 const ERR = 'errors { code field message }';
 const WISH = '帮独居老人换厨房灯';
@@ -235,5 +235,34 @@ test('the public home shows the fulfilled wish among the platform\'s results, wi
     await visitor.assertClean();
   } finally {
     await visitor.close();
+  }
+});
+
+test('an organization admin claims a wish for the organization, which then holds it by name and reports without minutes', async () => {
+  const admin = await openPage(browser, app, DESKTOP);
+  try {
+    const { page } = admin;
+    await uiLogin(admin, 'orga', PASSWORD);
+    await page.getByRole('link', { name: '心愿墙' }).first().click();
+    await page.getByRole('button', { name: '认领 清理3号楼楼道杂物' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('本机构').check();
+    await screenshot(page, 'org-admin-wish-claim');
+    await dialog.getByRole('button', { name: /认\s*领/ }).click();
+    await page.getByText('认领成功').waitFor();
+
+    await page.getByRole('link', { name: '我的认领' }).first().click();
+    const card = page.getByTestId('wish-card').filter({ hasText: '清理3号楼楼道杂物' });
+    await card.getByText(`认领方：${ORGANIZATIONS.a.name}`).waitFor();
+    await card.getByTestId('wish-beneficiary').getByText('3号楼居民', { exact: true }).waitFor();
+    await card.getByRole('button', { name: '报告完成 清理3号楼楼道杂物' }).click();
+    await page.getByRole('dialog').getByLabel('完成情况').waitFor();
+    assert.equal(await page.getByRole('dialog').getByLabel('服务时长（分钟）').count(), 0, 'an organization reports no minutes');
+    await page.getByRole('dialog').getByLabel('完成情况').fill('机构社工带领志愿者清理了楼道杂物，已拍照留存。');
+    await page.getByRole('dialog').getByRole('button', { name: /提\s*交/ }).click();
+    await card.getByText('已报告完成，等待社区工作人员确认').waitFor();
+    await admin.assertClean();
+  } finally {
+    await admin.close();
   }
 });
