@@ -353,6 +353,9 @@ async def test_the_findings_workbook_carries_status_and_notes_in_scope(http, ses
     assert (
         await _get(http, "/oversight/exports/nonsense.xlsx", d.c.auditor.token)
     ).status_code == 400
+    for query in ("category=NOPE", "fundingSource=NOPE", "year=abc", "status=MAYBE"):
+        bad = await _get(http, f"/oversight/exports/findings.xlsx?{query}", d.c.auditor.token)
+        assert bad.status_code == 400, query
 
 
 async def test_the_evidence_workbook_masks_volunteers_and_leaves_out_sealed_bids(

@@ -28,6 +28,7 @@ from sqlalchemy import func, select
 
 from matchmaker import clock
 from matchmaker.models import Finding
+from matchmaker.models.enums import ServiceCategory
 from matchmaker.models.oversight import FindingStatus, OversightExport
 from matchmaker.queue.outbox import schedule
 from matchmaker.services import audit, notifications
@@ -145,6 +146,10 @@ def validate(request: ExportRequest) -> None:
         raise invalid("status", "A finding status is OPEN, CONFIRMED or DISMISSED")
     if request.rule is not None and request.rule not in RULES:
         raise invalid("rule", "Unknown rule code")
+    if request.category is not None and request.category not in ServiceCategory.__members__:
+        raise invalid("category", "Unknown service category")
+    if request.funding_source is not None and request.funding_source not in FUNDING_ZH:
+        raise invalid("fundingSource", "Unknown funding source")
 
 
 # --- sheets ----------------------------------------------------------------------------------
