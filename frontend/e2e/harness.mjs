@@ -11,7 +11,8 @@ import { chromium } from 'playwright-core';
 export const FRONTEND = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const REPO = resolve(FRONTEND, '..');
 export const SCREENSHOTS = join(REPO, 'docs', 'screenshots');
-const VAR = join(REPO, 'var', 'e2e');
+// MATCHMAKER_E2E_VAR_DIR gives a run its own database and files (two runs at once on one checkout).
+const VAR = process.env.MATCHMAKER_E2E_VAR_DIR || join(REPO, 'var', 'e2e');
 const BIN = join(REPO, '.venv', 'bin', 'matchmaker');
 export const ADMIN = { login: 'e2e-admin', password: 'E2e-admin-pass-2026' };
 

@@ -2,7 +2,8 @@
 // percentage, the reasons as tags, a "冷启动" badge when the list was ranked without a trained
 // model, and optional multi-select for batch actions (docs/matching.md).
 import type { ReactNode } from 'react';
-import { Checkbox, Flex, List, Progress, Skeleton, Space, Tag, Tooltip, Typography } from 'antd';
+import { Checkbox, Flex, Progress, Skeleton, Space, Tag, Tooltip, Typography } from 'antd';
+import { PlainList } from './PlainList';
 import { useI18n } from '../i18n';
 import type { ApiError } from '../api/client';
 import { ListState } from './ListState';
@@ -165,14 +166,14 @@ export function RecommendationList<T extends RecommendedLike>({
     <div data-testid={testId}>
       <ListState loading={loading} error={error} empty={items.length === 0} onRetry={onRetry} emptyText={emptyText ?? t('match.empty')}>
         {header}
-        <List
-          dataSource={[...items]}
-          split
-          renderItem={(item) => {
+        <PlainList
+          items={items}
+          rowKey={(item) => rowKey(item)}
+          itemProps={() => ({ 'data-testid': 'recommendation' })}
+          render={(item) => {
             const key = rowKey(item);
             const checked = selection?.selected.includes(key) ?? false;
             return (
-              <List.Item key={key} data-testid="recommendation" style={{ display: 'block', paddingInline: 0 }}>
                 <Flex gap={12} align="flex-start">
                   <RankBadge rank={item.rank} />
                   {selection && (
@@ -194,7 +195,6 @@ export function RecommendationList<T extends RecommendedLike>({
                     <ReasonTags reasons={coldStart ? item.reasons.filter((r) => r.code !== 'COLD_START') : item.reasons} />
                   </Flex>
                 </Flex>
-              </List.Item>
             );
           }}
         />

@@ -1,7 +1,8 @@
-import { Select } from 'antd';
-import { useNavigate } from 'react-router-dom';
+import { lazy, Suspense } from 'react';
 import { useI18n } from '../i18n';
 import { useSession, type Grant } from '../auth/session';
+
+const RoleSelect = lazy(() => import('./RoleSelect').then((m) => ({ default: m.RoleSelect })));
 
 export function grantLabel(grant: Grant, t: ReturnType<typeof useI18n>['t']): string {
   const role = t(`role.${grant.role}` as const);
@@ -11,23 +12,11 @@ export function grantLabel(grant: Grant, t: ReturnType<typeof useI18n>['t']): st
 
 /** Accounts with several grants choose which one they act as. */
 export function RoleSwitch() {
-  const { me, activeGrant, setActiveGrant } = useSession();
-  const { t } = useI18n();
-  const navigate = useNavigate();
+  const { me, activeGrant } = useSession();
   if (!me || me.grants.length < 2 || !activeGrant) return null;
   return (
-    <Select
-      aria-label={t('shell.switchRole')}
-      data-testid="role-switch"
-      size="small"
-      value={activeGrant.id}
-      popupMatchSelectWidth={false}
-      style={{ maxWidth: 220 }}
-      onChange={(id: string) => {
-        setActiveGrant(id);
-        navigate('/app');
-      }}
-      options={me.grants.map((g) => ({ value: g.id, label: grantLabel(g, t) }))}
-    />
+    <Suspense fallback={null}>
+      <RoleSelect />
+    </Suspense>
   );
 }

@@ -1,12 +1,16 @@
-import { Card, Col, Row, Typography } from 'antd';
+import { lazy, Suspense } from 'react';
+import { Card, Col, Row, Skeleton, Typography } from 'antd';
 import { Link } from 'react-router-dom';
 import { useI18n } from '../../i18n';
 import { useSession } from '../../auth/session';
 import { NAV } from '../../shell/nav';
 import { grantLabel } from '../../shell/RoleSwitch';
-import { VolunteerHome } from '../volunteer/VolunteerHome';
-import { RecommendedProjects } from '../org/RecommendedProjects';
-import { OversightWorkbench } from '../oversight/OversightWorkbench';
+
+// Each role's own part of the workbench is its own chunk: a volunteer on a phone downloads neither
+// the oversight figures nor the organization's recommendations (docs/benchmarks.md, first load).
+const VolunteerHome = lazy(() => import('../volunteer/VolunteerHome').then((m) => ({ default: m.VolunteerHome })));
+const RecommendedProjects = lazy(() => import('../org/RecommendedProjects').then((m) => ({ default: m.RecommendedProjects })));
+const OversightWorkbench = lazy(() => import('../oversight/OversightWorkbench').then((m) => ({ default: m.OversightWorkbench })));
 
 /** The main page of the active role: who you act as, your scope, and where to go next. */
 export function WorkbenchPage() {
@@ -16,7 +20,13 @@ export function WorkbenchPage() {
   if (!activeGrant) {
     return <Typography.Paragraph>{t('login.noGrant')}</Typography.Paragraph>;
   }
-  if (activeGrant.role === 'VOLUNTEER') return <VolunteerHome name={me.displayName} />;
+  if (activeGrant.role === 'VOLUNTEER') {
+    return (
+      <Suspense fallback={<Skeleton active />}>
+        <VolunteerHome name={me.displayName} />
+      </Suspense>
+    );
+  }
   const links = NAV[activeGrant.role].filter((i) => i.path !== '/app');
   const scope = activeGrant.region
     ? activeGrant.region.name
@@ -37,8 +47,10 @@ export function WorkbenchPage() {
         <Typography.Paragraph>{t(`home.roleIntro.${activeGrant.role}` as const)}</Typography.Paragraph>
         <Typography.Text type="secondary">{t('home.scope', { scope })}</Typography.Text>
       </Card>
-      {activeGrant.role === 'ORG_ADMIN' && activeGrant.organizationId && <RecommendedProjects organizationId={activeGrant.organizationId} />}
-      {(activeGrant.role === 'AUDITOR' || activeGrant.role === 'BUREAU_OFFICER') && <OversightWorkbench />}
+      <Suspense fallback={null}>
+        {activeGrant.role === 'ORG_ADMIN' && activeGrant.organizationId && <RecommendedProjects organizationId={activeGrant.organizationId} />}
+        {(activeGrant.role === 'AUDITOR' || activeGrant.role === 'BUREAU_OFFICER') && <OversightWorkbench />}
+      </Suspense>
       {links.length > 0 && (
         <>
           <Typography.Title level={4}>{t('home.quickLinks')}</Typography.Title>

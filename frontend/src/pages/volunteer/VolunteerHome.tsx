@@ -1,7 +1,8 @@
-import { Card, List, Result, Space, Tag, Typography } from 'antd';
+import { Card, Result, Space, Tag, Typography } from 'antd';
 import { MySignupsDocument, MyVolunteerProfileDocument } from '../../api/generated';
 import { useQuery } from '../../api/client';
 import { ListState } from '../../components/ListState';
+import { PlainList } from '../../components/PlainList';
 import { formatDateTime } from '../../components/format';
 import { LinkButton } from '../../components/LinkButton';
 import { useI18n } from '../../i18n';
@@ -43,20 +44,19 @@ export function VolunteerHome({ name }: { name: string }) {
       {v && <RecommendedShifts onSignedUp={() => void signups.refetch()} />}
       <Card title={t('nav.mySignups')} size="small">
         <ListState loading={signups.loading} error={signups.error} empty={upcoming.length === 0} emptyText={t('checkin.noShifts')} onRetry={() => void signups.refetch()}>
-          <List
-            dataSource={upcoming}
-            renderItem={(s) => (
-              <List.Item>
-                <Space direction="vertical" size={0}>
-                  <Space wrap>
-                    <Typography.Text strong>{s.shift?.activity?.title}</Typography.Text>
-                    <Tag>{t(`signup.${s.status}` as const)}</Tag>
-                  </Space>
-                  <Typography.Text type="secondary">
-                    {formatDateTime(s.startsAt)} · {s.shift?.activity?.placeName}
-                  </Typography.Text>
+          <PlainList
+            items={upcoming}
+            rowKey={(s) => s.id}
+            render={(s) => (
+              <Space direction="vertical" size={0}>
+                <Space wrap>
+                  <Typography.Text strong>{s.shift?.activity?.title}</Typography.Text>
+                  <Tag>{t(`signup.${s.status}` as const)}</Tag>
                 </Space>
-              </List.Item>
+                <Typography.Text type="secondary">
+                  {formatDateTime(s.startsAt)} · {s.shift?.activity?.placeName}
+                </Typography.Text>
+              </Space>
             )}
           />
         </ListState>
