@@ -501,3 +501,18 @@ async def _context(session: Any, settings: Any, login: factories.Login) -> Any:
     sc = system_context(session, settings)
     sc.actor = await actor_for_account(session, login.account.id)
     return sc
+
+
+def test_every_rule_has_chinese_and_english_text_in_the_findings_catalogue():
+    from pathlib import Path
+
+    from matchmaker.services.oversight import RULES
+
+    catalogue = (
+        Path(__file__).resolve().parents[1] / "frontend" / "src" / "i18n" / "oversight.ts"
+    ).read_text(encoding="utf-8")
+    codes_block = catalogue.split("export const RULE_CODES = [", 1)[1].split("] as const;", 1)[0]
+    for code in RULES:
+        assert f"'{code}'" in codes_block, code
+        # One title in the Chinese catalogue and one in the English one.
+        assert catalogue.count(f"'find.rule.{code}':") == 2, code
