@@ -238,7 +238,7 @@ async def make_project(
     if status is ProjectStatus.OPEN_FOR_BIDS:
         # As publishing does: the opening job waits for the deadline.
         from matchmaker.queue.outbox import schedule
-        from matchmaker.services.bids import deadline_key
+        from matchmaker.services.procurement import deadline_key
 
         assert project.bid_deadline is not None
         await schedule(

@@ -11,7 +11,7 @@ from matchmaker.config import Settings
 from matchmaker.models import Evaluator, Project, Region, RoleGrant
 from matchmaker.models.enums import AccountStatus, Role
 from matchmaker.models.procurement import BidStatus, ProjectStatus
-from matchmaker.services.procurement_evaluators import ancestor_paths
+from matchmaker.services.evaluator_panel import ancestor_paths
 from tests import factories
 from tests.procurement_support import START, YUAN, City, city, gid, make_bid, make_project
 

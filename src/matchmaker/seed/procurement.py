@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from matchmaker import clock
-from matchmaker.queue.outbox import schedule
 from matchmaker.models import (
     Bid,
     BidTeamMember,
@@ -46,10 +45,11 @@ from matchmaker.models.procurement import (
     ProjectStatus,
     ReportStatus,
 )
+from matchmaker.queue.outbox import schedule
 from matchmaker.seed.context import OrgInfo, RegionInfo, SeedContext
-from matchmaker.services.bids import deadline_key
 from matchmaker.services.contracts import split_amount
 from matchmaker.services.evaluation import mean_centi, price_score_centi
+from matchmaker.services.procurement import deadline_key
 
 YUAN = 100
 #: A 1×1 transparent PNG: a real image for the evidence of seeded reports.

@@ -4,7 +4,7 @@ Who organizes an activity (and alone manages it and certifies its hours):
 - a community activity (no project): the community staff member who created it, while the
   activity's community is inside their grant;
 - a project activity: the social workers of the organization running the project
-  (``services.projects.running_organization_id`` at creation, kept on the activity).
+  (``services.procurement.running_organization_id`` at creation, kept on the activity).
 """
 
 from __future__ import annotations
@@ -23,14 +23,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from matchmaker import clock
 from matchmaker.db.engine import dialect_name
-from matchmaker.queue.outbox import schedule
-from matchmaker.models import Activity, Region, Shift, Volunteer
+from matchmaker.models import Activity, Project, Region, Shift, Volunteer
 from matchmaker.models.enums import RegionLevel, ServiceCategory
 from matchmaker.models.volunteering import ActivityStatus
+from matchmaker.queue.outbox import schedule
 from matchmaker.services import audit
 from matchmaker.services.authz import Actor, Capability, Scope, require
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.errors import DomainError, ErrorCode, invalid, not_found
+from matchmaker.services.procurement import running_organization_id
 from matchmaker.services.validation import check_text_filter
 
 ACTIVITY_FIELDS = (
@@ -277,9 +278,6 @@ async def create_activity(
     if (region_id is None) == (project_id is None):
         raise invalid("regionId", "Give a community (regionId) or a project (projectId)")
     if project_id is not None:
-        from matchmaker.models import Project
-        from matchmaker.services.projects import running_organization_id
-
         project = await sc.session.get(Project, project_id)
         if project is None:
             raise not_found("Project")

@@ -35,7 +35,7 @@ from matchmaker.services.errors import DomainError, ErrorCode, invalid, not_foun
 from matchmaker.services.matching import procurement as matching_procurement
 from matchmaker.services.notifications import notify, org_admin_ids
 from matchmaker.services.oversight.findings import schedule_scan
-from matchmaker.services.projects import (
+from matchmaker.services.procurement import (
     deadline_key,
     expect_state,
     load_in_scope,

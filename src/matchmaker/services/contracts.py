@@ -35,12 +35,8 @@ from matchmaker.services.errors import DomainError, ErrorCode, invalid, not_foun
 from matchmaker.services.matching import procurement as matching_procurement
 from matchmaker.services.notifications import notify, org_admin_ids
 from matchmaker.services.oversight.findings import schedule_scan
-from matchmaker.services.projects import (
-    MAX_SERVICE_DAYS,
-    PROJECT_FIELDS,
-    expect_state,
-    load_in_scope,
-)
+from matchmaker.services.procurement import expect_state, load_in_scope
+from matchmaker.services.projects import MAX_SERVICE_DAYS, PROJECT_FIELDS
 
 FULL_SHARE_BP = 10000
 MAX_MILESTONES = 24

@@ -38,10 +38,7 @@ from matchmaker.services.errors import DomainError, ErrorCode, invalid
 from matchmaker.services.matching import procurement as matching_procurement
 from matchmaker.services.notifications import notify, org_admin_ids
 from matchmaker.services.oversight.findings import schedule_scan
-from matchmaker.services.projects import (
-    expect_state,
-    load_in_scope,
-)
+from matchmaker.services.procurement import expect_state, load_in_scope
 
 EVALUATOR_ROLES = (Role.COMMUNITY_STAFF, Role.BUREAU_OFFICER, Role.EXPERT)
 

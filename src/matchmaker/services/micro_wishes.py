@@ -36,7 +36,7 @@ from matchmaker.models.micro_wishes import (
     MicroWishStatus,
 )
 from matchmaker.models.procurement import ProjectStatus
-from matchmaker.services import audit, hours, notifications, projects
+from matchmaker.services import audit, hours, notifications, procurement
 from matchmaker.services.authz import Capability, Scope, require
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.crypto import decrypt_pii, encrypt_pii
@@ -669,7 +669,7 @@ async def escalate(sc: ServiceContext, *, wish_id: int, project_id: int) -> Micr
     if wish.status is not MicroWishStatus.OPEN:
         raise _illegal(wish, "escalated")
     project_scope = require(sc.actor, Capability.PROJECT_MANAGE)
-    project, _path = await projects.load_in_scope(sc.session, project_id, project_scope)
+    project, _path = await procurement.load_in_scope(sc.session, project_id, project_scope)
     if project.region_id != wish.region_id:
         raise invalid("projectId", "The project belongs to another community")
     if project.status is not ProjectStatus.DRAFT:

@@ -16,10 +16,8 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from matchmaker import clock
-from matchmaker.db.engine import dialect_name
 from matchmaker.models import (
     Bid,
-    Contract,
     EvaluationCriterion,
     Need,
     Organization,
@@ -39,10 +37,16 @@ from matchmaker.models.procurement import (
 )
 from matchmaker.queue.outbox import schedule
 from matchmaker.services import audit
-from matchmaker.services.authz import Capability, Scope, require
+from matchmaker.services.authz import Capability, require
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.errors import DomainError, ErrorCode, invalid, not_found
 from matchmaker.services.notifications import notify
+from matchmaker.services.procurement import (
+    PUBLISHED_STATES,
+    deadline_key,
+    expect_state,
+    load_in_scope,
+)
 from matchmaker.services.validation import check_text_filter
 
 MAX_SERVICE_DAYS = 3 * 366  # "up to 3 years"
@@ -50,19 +54,6 @@ MIN_PRICE_WEIGHT = 10
 MAX_TITLE = 200
 MAX_CRITERIA = 20
 
-RUNNING_STATES = (
-    ProjectStatus.AWARDED,
-    ProjectStatus.IN_PROGRESS,
-    ProjectStatus.COMPLETED,
-    ProjectStatus.EVALUATED,
-)
-#: States the public may see: everything from publication on.
-PUBLISHED_STATES = (
-    ProjectStatus.OPEN_FOR_BIDS,
-    ProjectStatus.BIDS_OPENED,
-    ProjectStatus.FAILED,
-    *RUNNING_STATES,
-)
 PROJECT_FIELDS = (
     "region_id",
     "title",
@@ -80,74 +71,6 @@ PROJECT_FIELDS = (
     "status",
     "bid_deadline",
 )
-
-
-# --- shared helpers ---------------------------------------------------------------------------
-
-
-async def running_organization_id(session: AsyncSession, project_id: int) -> int | None:
-    """The organization running the project: its contract's, else its confirmed award's.
-
-    None unless the project is AWARDED, IN_PROGRESS, COMPLETED or EVALUATED. Stable API: the
-    volunteering domain uses it to decide who organizes a project's activities.
-    """
-    project = await session.get(Project, project_id)
-    if project is None or project.status not in RUNNING_STATES:
-        return None
-    org_id = await session.scalar(
-        select(Contract.organization_id).where(Contract.project_id == project_id)
-    )
-    if org_id is not None:
-        return org_id
-    if project.awarded_bid_id is None:
-        return None
-    return await session.scalar(select(Bid.organization_id).where(Bid.id == project.awarded_bid_id))
-
-
-async def load_in_scope(
-    session: AsyncSession,
-    project_id: int,
-    scope: Scope,
-    *,
-    for_update: bool = False,
-) -> tuple[Project, str]:
-    """The project and its region path if ``scope`` covers its community, else NOT_FOUND.
-
-    ``for_update`` takes the row lock on PostgreSQL, so transitions that race serialise.
-    """
-    stmt = (
-        select(Project, Region.path)
-        .join(Region, Region.id == Project.region_id)
-        .where(Project.id == project_id, scope.region_clause(Region.path))
-    )
-    if for_update and dialect_name(session) == "postgresql":
-        stmt = stmt.with_for_update(of=Project)
-    if for_update:
-        stmt = stmt.execution_options(populate_existing=True)
-    row = (await session.execute(stmt)).first()
-    if row is None:
-        raise not_found("Project")
-    return row[0], row[1]
-
-
-async def region_path_of(session: AsyncSession, project: Project) -> str:
-    path = await session.scalar(select(Region.path).where(Region.id == project.region_id))
-    return path or ""
-
-
-def deadline_key(project_id: int, deadline: dt.datetime) -> str:
-    """The opening job's key: one per project and deadline, however often it is scheduled."""
-    return f"open_bids:{project_id}:{deadline.isoformat()}"
-
-
-def expect_state(project: Project, *states: ProjectStatus) -> None:
-    if project.status not in states:
-        allowed = ", ".join(s.value for s in states)
-        raise DomainError(
-            ErrorCode.INVALID_STATE,
-            f"The project is {project.status.value}; this needs {allowed}",
-            "status",
-        )
 
 
 async def _audit(

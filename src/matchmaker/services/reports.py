@@ -36,11 +36,7 @@ from matchmaker.services.contracts import contract_scope_clause
 from matchmaker.services.crypto import keyed_hash
 from matchmaker.services.errors import DomainError, ErrorCode, invalid, not_found
 from matchmaker.services.notifications import notify
-from matchmaker.services.projects import (
-    expect_state,
-    load_in_scope,
-    region_path_of,
-)
+from matchmaker.services.procurement import expect_state, load_in_scope, region_path_of
 from matchmaker.services.validation import is_valid_phone, parse_id_number
 
 MAX_FILE_BYTES = 10 * 1024 * 1024

@@ -24,8 +24,8 @@ from matchmaker.schema.types.project import Project
 from matchmaker.services import bids as bid_service
 from matchmaker.services import contracts as contract_service
 from matchmaker.services import evaluation as evaluation_service
+from matchmaker.services import evaluator_panel as evaluator_service
 from matchmaker.services import needs as need_service
-from matchmaker.services import procurement_evaluators as evaluator_service
 from matchmaker.services import projects as project_service
 from matchmaker.services import reports as report_service
 from matchmaker.services.context import ServiceContext

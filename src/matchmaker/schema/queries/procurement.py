@@ -23,12 +23,13 @@ from matchmaker.schema.types.track_record import TrackRecord
 from matchmaker.services import bids as bid_service
 from matchmaker.services import contracts as contract_service
 from matchmaker.services import evaluation as evaluation_service
+from matchmaker.services import evaluator_panel
 from matchmaker.services import needs as need_service
-from matchmaker.services import procurement_evaluators
 from matchmaker.services import projects as project_service
 from matchmaker.services import regions as region_service
 from matchmaker.services import reports as report_service
 from matchmaker.services.pagination import encode_cursor, paginate
+from matchmaker.services.procurement import PUBLISHED_STATES
 
 
 @strawberry.type
@@ -49,7 +50,7 @@ class ProcurementQueries:
         if under is not None:
             root = await region_service.get(ctx.session, decode_id(under, "Region", "under"))
             under_path = root.path if root else "/nonexistent/"
-        if status is not None and status not in project_service.PUBLISHED_STATES:
+        if status is not None and status not in PUBLISHED_STATES:
             status = ProjectStatus.CANCELLED  # matches nothing public
         stmt = project_service.public_statement(
             status=status, category=category, under_path=under_path, text=text
@@ -145,7 +146,7 @@ class ProcurementQueries:
         text: str | None = None,
         first: int | None = None,
     ) -> list[EvaluatorCandidate]:
-        rows = await procurement_evaluators.evaluator_candidates(
+        rows = await evaluator_panel.evaluator_candidates(
             info.context.service,
             project_id=decode_id(project_id, "Project", "projectId"),
             text=text,
@@ -161,7 +162,7 @@ class ProcurementQueries:
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[Project]:
         ctx = info.context
-        stmt = procurement_evaluators.my_evaluations_statement(ctx.service)
+        stmt = evaluator_panel.my_evaluations_statement(ctx.service)
         page = await paginate(
             ctx.session, stmt, ProjectRow.id, first=first, after=after, descending=True
         )

@@ -7,7 +7,7 @@ from typing import Self
 import strawberry
 
 from matchmaker.schema.relay import to_global_id
-from matchmaker.services import procurement_evaluators
+from matchmaker.services import evaluator_panel
 
 
 @strawberry.type(
@@ -22,7 +22,7 @@ class EvaluatorCandidate:
     )
 
     @classmethod
-    def from_data(cls, data: procurement_evaluators.EvaluatorCandidate) -> Self:
+    def from_data(cls, data: evaluator_panel.EvaluatorCandidate) -> Self:
         return cls(
             account_pk=data.account_id,
             display_name=data.display_name,

@@ -41,6 +41,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from matchmaker import clock
 from matchmaker.config import Settings, get_settings
+from matchmaker.db.engine import dialect_name
 from matchmaker.db.types import tag_pattern
 from matchmaker.matching import explain, fairness
 from matchmaker.matching import features as F
@@ -77,15 +78,17 @@ from matchmaker.services.matching import (
     ORGANIZATION,
     PROJECT,
     SOCIAL_WORKER,
+    id_in,
+    plan_for_latency,
     store,
     training,
 )
-from matchmaker.services.projects import (
+from matchmaker.services.procurement import (
     RUNNING_STATES,
     load_in_scope,
-    qualifying_open_statement,
     running_organization_id,
 )
+from matchmaker.services.projects import qualifying_open_statement
 
 #: Most candidates one request scores (retrieval is bounded; scoring touches hundreds).
 MAX_CANDIDATES = 500
@@ -422,10 +425,11 @@ async def load_project_facts(
     ids = sorted(set(project_ids))
     if not ids:
         return {}
+    dialect = dialect_name(session)
     rows = await session.execute(
         select(Project, Region.path, Region.latitude, Region.longitude)
         .join(Region, Region.id == Project.region_id)
-        .where(Project.id.in_(ids))
+        .where(id_in(Project.id, ids, dialect))
     )
     result: dict[int, ProjectFacts] = {}
     for project, path, lat, lon in rows:
@@ -443,7 +447,7 @@ async def load_project_facts(
     bids = await session.execute(
         select(Bid.project_id, func.count())
         .where(
-            Bid.project_id.in_(ids),
+            id_in(Bid.project_id, ids, dialect),
             Bid.submitted_at < as_of,
             or_(Bid.withdrawn_at.is_(None), Bid.withdrawn_at >= as_of),
         )
@@ -454,7 +458,7 @@ async def load_project_facts(
     invites = await session.execute(
         select(OrganizationInvitation.project_id, func.count())
         .where(
-            OrganizationInvitation.project_id.in_(ids),
+            id_in(OrganizationInvitation.project_id, ids, dialect),
             OrganizationInvitation.created_at < as_of,
         )
         .group_by(OrganizationInvitation.project_id)
@@ -471,11 +475,12 @@ async def load_organization_facts(
     ids = sorted(set(org_ids))
     if not ids:
         return {}
+    dialect = dialect_name(session)
     result: dict[int, OrganizationFacts] = {}
     rows = await session.execute(
         select(Organization, Region.latitude, Region.longitude)
         .join(Region, Region.id == Organization.region_id)
-        .where(Organization.id.in_(ids))
+        .where(id_in(Organization.id, ids, dialect))
     )
     for org, lat, lon in rows:
         result[org.id] = OrganizationFacts(
@@ -494,7 +499,7 @@ async def load_organization_facts(
             SocialWorkerMembership.organization_id,
             SocialWorker.level,
             SocialWorker.registration_expires_on,
-        ).where(SocialWorkerMembership.organization_id.in_(ids))
+        ).where(id_in(SocialWorkerMembership.organization_id, ids, dialect))
     )
     for org_id, level, expires in staff:
         valid = expires is not None and today <= expires
@@ -505,7 +510,7 @@ async def load_organization_facts(
         # Opened bids only: who has bid is sealed until the opening (docs/procurement.md), and
         # a category count that moved with a sealed bid would tell.
         .where(
-            Bid.organization_id.in_(ids),
+            id_in(Bid.organization_id, ids, dialect),
             Bid.opened_at.is_not(None),
             Bid.opened_at < as_of,
         )
@@ -521,7 +526,7 @@ async def load_organization_facts(
         select(Contract.organization_id, Milestone.due_date, Milestone.accepted_at)
         .join(Contract, Contract.id == Milestone.contract_id)
         .where(
-            Contract.organization_id.in_(ids),
+            id_in(Contract.organization_id, ids, dialect),
             Milestone.accepted_at.is_not(None),
             Milestone.accepted_at < as_of,
         )
@@ -533,7 +538,7 @@ async def load_organization_facts(
             facts.milestones_on_time += 1
     evaluations = await session.execute(
         select(PerformanceEvaluation.organization_id, PerformanceEvaluation.score).where(
-            PerformanceEvaluation.organization_id.in_(ids),
+            id_in(PerformanceEvaluation.organization_id, ids, dialect),
             PerformanceEvaluation.created_at < as_of,
         )
     )
@@ -544,7 +549,7 @@ async def load_organization_facts(
         select(Contract.organization_id, Region.path, Project.completed_at)
         .join(Project, Project.id == Contract.project_id)
         .join(Region, Region.id == Project.region_id)
-        .where(Contract.organization_id.in_(ids), Contract.created_at < as_of)
+        .where(id_in(Contract.organization_id, ids, dialect), Contract.created_at < as_of)
     )
     for org_id, path, completed_at in contracts:
         facts = result[org_id]
@@ -554,7 +559,7 @@ async def load_organization_facts(
     invitations = await session.execute(
         select(OrganizationInvitation.organization_id, func.count())
         .where(
-            OrganizationInvitation.organization_id.in_(ids),
+            id_in(OrganizationInvitation.organization_id, ids, dialect),
             OrganizationInvitation.created_at >= month_start(as_of),
             OrganizationInvitation.created_at < as_of,
         )
@@ -867,6 +872,7 @@ async def recommended_organizations(
             "projectId",
         )
     now = clock.now()
+    await plan_for_latency(sc.session)
     ids = list(await sc.session.scalars(organization_candidates_statement(project, path)))
     projects = await load_project_facts(sc.session, [project.id], as_of=now)
     orgs = await load_organization_facts(sc.session, ids, as_of=now)

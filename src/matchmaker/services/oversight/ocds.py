@@ -28,7 +28,7 @@ from matchmaker.models.procurement import (
     ProcurementMethod,
     ProjectStatus,
 )
-from matchmaker.services.projects import PUBLISHED_STATES
+from matchmaker.services.procurement import PUBLISHED_STATES
 
 #: Replace with the prefix registered with the Open Contracting Partnership before publishing
 #: to third parties (https://standard.open-contracting.org/latest/en/schema/identifiers/).

@@ -1,4 +1,6 @@
-"""Who the bureau may put on a project's evaluation panel: the list behind the officer's picker.
+"""A project's evaluation panel (评审专家组) apart from the scoring: who the bureau may put on
+it (the list behind the officer's picker), an evaluator's own assignments, and taking an
+evaluator off it.
 
 The rules are :func:`matchmaker.services.evaluation.assign_evaluator`'s, applied to a set
 instead of one account: the caller needs ``evaluator.assign`` over the project's region, the
@@ -26,7 +28,7 @@ from matchmaker.services.errors import invalid, not_found
 from matchmaker.services.evaluation import live_bidder_grants
 from matchmaker.services.notifications import notify
 from matchmaker.services.pagination import check_page_size
-from matchmaker.services.projects import expect_state, load_in_scope
+from matchmaker.services.procurement import expect_state, load_in_scope
 from matchmaker.services.validation import check_text_filter, mask_phone
 
 MAX_REASON = 500
