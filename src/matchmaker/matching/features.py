@@ -179,11 +179,16 @@ def text_similarity(queries: Sequence[str], docs: Sequence[str]) -> FloatArray:
         return np.zeros(0, dtype=np.float64)
     vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), lowercase=True)
     texts = [q or "" for q in queries] + [d or "" for d in docs]
+    distinct = sorted(set(texts))
     try:
-        vectorizer.fit(sorted(set(texts)))
+        # One pass over the distinct texts (the n-gram counting is most of the cost); each
+        # query and document then takes its text's row.
+        matrix = vectorizer.fit_transform(distinct)
     except ValueError:  # every text empty: no vocabulary
         return np.zeros(n, dtype=np.float64)
-    matrix = vectorizer.transform(texts)
+    row_of = {text: i for i, text in enumerate(distinct)}
+    rows = [row_of[t] for t in texts]
     # Rows are L2-normalised, so the row-wise dot product is the cosine.
-    sims = np.asarray(matrix[:n].multiply(matrix[n:]).sum(axis=1), dtype=np.float64).ravel()
+    pairs = matrix[rows[:n]].multiply(matrix[rows[n:]])
+    sims = np.asarray(pairs.sum(axis=1), dtype=np.float64).ravel()
     return np.clip(sims, 0.0, 1.0)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, any_, func, literal, select
+from sqlalchemy import BigInteger, BindParameter, ColumnElement, any_, bindparam, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -29,20 +29,32 @@ SOCIAL_WORKER = "social_worker"
 MAX_FIRST = 50
 
 
-def id_in(column: Any, ids: Sequence[int], dialect: str) -> ColumnElement[bool]:
+def id_in(
+    column: Any, ids: Sequence[int] | BindParameter[Any], dialect: str
+) -> ColumnElement[bool]:
     """``column IN ids`` for the hundreds of candidate ids a request passes around.
 
     On PostgreSQL one array parameter (``column = ANY(:ids)``): as an IN list, a thousand ids are
     a thousand bind parameters, and rendering and parsing them cost more than running the query
-    (docs/benchmarks.md). SQLite gets the plain IN list.
+    (docs/benchmarks.md). SQLite gets the plain IN list. A statement that tests several columns
+    against the same ids passes :func:`ids_param` to each, so the array is sent once.
     """
     if dialect == "postgresql":
-        result: ColumnElement[bool] = column == any_(
-            literal([int(i) for i in ids], ARRAY(BigInteger))
-        )
+        param = ids if isinstance(ids, BindParameter) else ids_param(ids, dialect)
+        result: ColumnElement[bool] = column == any_(param)
     else:
-        result = column.in_(ids)
+        values = ids.value if isinstance(ids, BindParameter) else ids
+        result = column.in_(values)
     return result
+
+
+def ids_param(ids: Sequence[int], dialect: str) -> Any:
+    """The ids as one array parameter (PostgreSQL) to share between the :func:`id_in` tests of
+    one statement; the plain list on SQLite."""
+    values = [int(i) for i in ids]
+    if dialect != "postgresql":
+        return values
+    return bindparam(None, values, type_=ARRAY(BigInteger), unique=True)
 
 
 async def plan_for_latency(session: AsyncSession) -> None:

@@ -69,6 +69,7 @@ from matchmaker.services.matching import (
     SHIFT,
     VOLUNTEER,
     id_in,
+    ids_param,
     plan_for_latency,
     store,
 )
@@ -344,8 +345,8 @@ def _history_statement(
     waits for the backend to be scheduled (docs/benchmarks.md).
     """
     now = clock.now()
-    ids = list(volunteer_ids)
     dialect = dialect_name(session)
+    ids = ids_param(volunteer_ids, dialect)
     week_ago = now - dt.timedelta(days=7)
     no_region = cast(null(), BigInteger)
 
