@@ -170,12 +170,15 @@ def test_every_direction_has_its_contract_features_in_order_with_priors_summing_
         "exposure",
     )
     sw = ("specialty", "text", "qualification", "load", "familiarity", "distance", "reliability")
+    wish = ("distance", "interest", "reliability", "familiarity", "load", "urgency")
     expected = {
         "VOLUNTEERS_FOR_SHIFT": vol,
         "SHIFTS_FOR_VOLUNTEER": vol,
         "ORGANIZATIONS_FOR_PROJECT": org,
         "PROJECTS_FOR_ORGANIZATION": org,
         "SOCIAL_WORKERS_FOR_PROJECT": sw,
+        "CLAIMERS_FOR_WISH": wish,
+        "WISHES_FOR_VOLUNTEER": wish,
     }
     assert {name: spec.feature_names for name, spec in directions.DIRECTIONS.items()} == expected
     for spec in directions.DIRECTIONS.values():

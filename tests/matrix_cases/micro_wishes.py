@@ -331,3 +331,50 @@ async def _results_masked(env: MatrixEnv, role):
 
 # Staff of street A, like everyone outside 佛山苑's street, read neither of street B's details.
 case("recentMicroWishResults", ROLES, allowed=False, name="beneficiary_masked")(_results_masked)
+
+
+# --- matching: whom to ask, wishes near a volunteer ---------------------------------------------
+
+CLAIMERS = """query($w: ID!) { recommendedWishClaimers(wishId: $w, first: 5) {
+  items { rank } coldStart } }"""
+
+
+def _claimers(community_of):
+    async def run(env: MatrixEnv, role):
+        wish = await _wish(env, community_of(env))
+        body = await env.gql(
+            CLAIMERS, {"w": gid("MicroWish", wish.id)}, token=env.token(role), expect_errors=True
+        )
+        if refused_by_error(body):
+            return Outcome(allowed=False, detail=body["errors"])
+        return Outcome(allowed=body["data"]["recommendedWishClaimers"]["coldStart"] is True)
+
+    return run
+
+
+case("recommendedWishClaimers", STAFF, allowed=True)(_claimers(lambda env: env.world.community_a1))
+case("recommendedWishClaimers", STAFF, allowed=False, name="other_street")(
+    _claimers(lambda env: env.world.community_b1)
+)
+case("recommendedWishClaimers", NOT_STAFF, allowed=False, name="not_staff")(
+    _claimers(lambda env: env.world.community_a1)
+)
+
+FEED = "{ recommendedMicroWishes(first: 5) { items { rank microWish { id } } coldStart } }"
+
+
+def _feed(in_scope: bool):
+    async def run(env: MatrixEnv, role):
+        if role is Role.VOLUNTEER:
+            await _my_volunteer(env)  # lives in 朝山街社区, street A
+        await _wish(env, env.world.community_a1 if in_scope else env.world.community_b1)
+        body = await env.gql(FEED, token=env.token(role), expect_errors=True)
+        if refused_by_error(body):
+            return Outcome(allowed=False, detail=body["errors"])
+        return Outcome(allowed=len(body["data"]["recommendedMicroWishes"]["items"]) == 1)
+
+    return run
+
+
+case("recommendedMicroWishes", [Role.VOLUNTEER], allowed=True, name="nearby_wish")(_feed(True))
+case("recommendedMicroWishes", ROLES, allowed=False, name="other_street_not_in_feed")(_feed(False))

@@ -422,7 +422,9 @@ export type MatchingDirection =
   | 'PROJECTS_FOR_ORGANIZATION'
   | 'SOCIAL_WORKERS_FOR_PROJECT'
   | 'VOLUNTEERS_FOR_SHIFT'
-  | 'SHIFTS_FOR_VOLUNTEER';
+  | 'SHIFTS_FOR_VOLUNTEER'
+  | 'CLAIMERS_FOR_WISH'
+  | 'WISHES_FOR_VOLUNTEER';
 
 /** CANDIDATE: stored; ACTIVE: ranks requests; RETIRED: replaced or rolled back; REJECTED: lost against the active model or the best baseline, or rolled back. */
 export type MatchingModelStatus =

@@ -133,6 +133,8 @@ export const matchingZh = {
   'match.direction.SOCIAL_WORKERS_FOR_PROJECT': '项目 → 社工',
   'match.direction.VOLUNTEERS_FOR_SHIFT': '班次 → 志愿者',
   'match.direction.SHIFTS_FOR_VOLUNTEER': '志愿者 → 班次',
+  'match.direction.CLAIMERS_FOR_WISH': '微心愿 → 志愿者/队伍',
+  'match.direction.WISHES_FOR_VOLUNTEER': '志愿者 → 微心愿',
   'activity.nextShift': '下一班次 {time}',
   'activity.ended': '已结束',
 };
@@ -250,6 +252,8 @@ export const matchingEn: Record<keyof typeof matchingZh, string> = {
   'match.direction.SOCIAL_WORKERS_FOR_PROJECT': 'Project → social workers',
   'match.direction.VOLUNTEERS_FOR_SHIFT': 'Shift → volunteers',
   'match.direction.SHIFTS_FOR_VOLUNTEER': 'Volunteer → shifts',
+  'match.direction.CLAIMERS_FOR_WISH': 'Micro-wish → volunteers/teams',
+  'match.direction.WISHES_FOR_VOLUNTEER': 'Volunteer → micro-wishes',
   'activity.nextShift': 'Next shift {time}',
   'activity.ended': 'Ended',
 };

@@ -1,4 +1,4 @@
-"""The five matching directions: their features (= the column order of X), stages and priors.
+"""The matching directions: their features (= the column order of X), stages and priors.
 
 See docs/matching.md, "Directions and features". Every feature is oriented so that a higher
 value is a better fit, hence ``monotonic=+1`` throughout (a gradient-boosted challenger may not
@@ -14,6 +14,8 @@ SHIFTS_FOR_VOLUNTEER = "SHIFTS_FOR_VOLUNTEER"
 ORGANIZATIONS_FOR_PROJECT = "ORGANIZATIONS_FOR_PROJECT"
 PROJECTS_FOR_ORGANIZATION = "PROJECTS_FOR_ORGANIZATION"
 SOCIAL_WORKERS_FOR_PROJECT = "SOCIAL_WORKERS_FOR_PROJECT"
+CLAIMERS_FOR_WISH = "CLAIMERS_FOR_WISH"
+WISHES_FOR_VOLUNTEER = "WISHES_FOR_VOLUNTEER"
 
 #: Reason codes (the API enum ``MatchReasonCode``).
 REASON_CODES = (
@@ -165,6 +167,32 @@ def _social_worker_features() -> tuple[FeatureSpec, ...]:
     )
 
 
+def _wish_features() -> tuple[FeatureSpec, ...]:
+    """A micro-wish and who might claim it (a volunteer or a team): both wish directions."""
+    return (
+        FeatureSpec("distance", "DISTANCE", 0.30, 1, "距离 {distance_km:.1f} 公里", "距离较近"),
+        FeatureSpec("interest", "INTEREST", 0.20, 1, "关注{category_label}类服务", "符合服务意向"),
+        FeatureSpec(
+            "reliability",
+            "RELIABILITY",
+            0.20,
+            1,
+            "认领的心愿已完成 {wishes_done} 个",
+            "认领后能按时完成",
+        ),
+        FeatureSpec(
+            "familiarity",
+            "FAMILIARITY",
+            0.10,
+            1,
+            "在本社区完成过 {times_here} 个心愿",
+            "熟悉本社区",
+        ),
+        FeatureSpec("load", "LOAD", 0.10, 1, "手头认领 {held} 个心愿，尚有余力", "近期负担不重"),
+        FeatureSpec("urgency", "TIME", 0.10, 1, "{days_left} 天内截止", "截止时间临近"),
+    )
+
+
 DIRECTIONS: dict[str, DirectionSpec] = {
     VOLUNTEERS_FOR_SHIFT: DirectionSpec(VOLUNTEERS_FOR_SHIFT, _volunteer_features()),
     SHIFTS_FOR_VOLUNTEER: DirectionSpec(SHIFTS_FOR_VOLUNTEER, _volunteer_features()),
@@ -173,6 +201,8 @@ DIRECTIONS: dict[str, DirectionSpec] = {
     SOCIAL_WORKERS_FOR_PROJECT: DirectionSpec(
         SOCIAL_WORKERS_FOR_PROJECT, _social_worker_features()
     ),
+    CLAIMERS_FOR_WISH: DirectionSpec(CLAIMERS_FOR_WISH, _wish_features()),
+    WISHES_FOR_VOLUNTEER: DirectionSpec(WISHES_FOR_VOLUNTEER, _wish_features()),
 }
 
 

@@ -26,6 +26,9 @@ class MatchingDirection(StrEnum):
     SOCIAL_WORKERS_FOR_PROJECT = "SOCIAL_WORKERS_FOR_PROJECT"
     VOLUNTEERS_FOR_SHIFT = "VOLUNTEERS_FOR_SHIFT"
     SHIFTS_FOR_VOLUNTEER = "SHIFTS_FOR_VOLUNTEER"
+    #: Micro-wishes (docs/micro_wishes.md): whom to ask about a wish; wishes near a volunteer.
+    CLAIMERS_FOR_WISH = "CLAIMERS_FOR_WISH"
+    WISHES_FOR_VOLUNTEER = "WISHES_FOR_VOLUNTEER"
 
 
 class MatchingModelStatus(StrEnum):

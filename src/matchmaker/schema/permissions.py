@@ -35,6 +35,8 @@ OPERATIONS: dict[str, Capability | None] = {
     "myMicroWishClaims": C.MICRO_WISH_CLAIM,
     "recentMicroWishResults": C.MICRO_WISH_READ,
     "microWishCounts": C.OVERSIGHT_READ,
+    "recommendedWishClaimers": C.MICRO_WISH_MANAGE,
+    "recommendedMicroWishes": C.VOLUNTEERING_PARTICIPATE,
     "activities": C.ACTIVITY_READ,
     "shiftCheckinCode": C.ACTIVITY_MANAGE,
     "shiftRoster": C.HOURS_READ,

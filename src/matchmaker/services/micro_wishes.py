@@ -41,6 +41,8 @@ from matchmaker.services.authz import Capability, Scope, require
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.crypto import decrypt_pii, encrypt_pii
 from matchmaker.services.errors import DomainError, ErrorCode, invalid, not_found
+from matchmaker.services.matching import micro_wishes as wish_matching
+from matchmaker.services.matching.store import ENGAGED, SUCCEEDED
 from matchmaker.services.validation import mask_name
 from matchmaker.services.volunteer_teams import manageable_clause
 
@@ -500,6 +502,14 @@ async def claim(
         raise DomainError(ErrorCode.CONFLICT, "Someone has claimed this wish already", "wishId")
     wish = await _lock(sc, wish_id)
     await _audit(sc, wish, "micro_wish.claim", before)
+    await wish_matching.record_wish_outcome(
+        sc.session,
+        sc.settings,
+        wish_id=wish.id,
+        claimant_type=claimant.type,
+        claimant_id=claimant.id,
+        stage=ENGAGED,
+    )
     if wish.recorded_by_id is not None:
         await _notify(
             sc,
@@ -628,6 +638,15 @@ async def confirm(sc: ServiceContext, *, wish_id: int) -> MicroWish:
     wish.confirmed_by_id = sc.actor.account_id
     wish.confirmed_at = clock.now()
     await _audit(sc, wish, "micro_wish.confirm", before)
+    if wish.claimant_type is not None and wish.claimant_id is not None:
+        await wish_matching.record_wish_outcome(
+            sc.session,
+            sc.settings,
+            wish_id=wish.id,
+            claimant_type=wish.claimant_type,
+            claimant_id=wish.claimant_id,
+            stage=SUCCEEDED,
+        )
     await _notify(
         sc,
         await claimant_accounts(sc, wish),

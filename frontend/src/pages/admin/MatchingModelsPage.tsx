@@ -24,6 +24,8 @@ export const DIRECTIONS: MatchingDirection[] = [
   'PROJECTS_FOR_ORGANIZATION',
   'ORGANIZATIONS_FOR_PROJECT',
   'SOCIAL_WORKERS_FOR_PROJECT',
+  'CLAIMERS_FOR_WISH',
+  'WISHES_FOR_VOLUNTEER',
 ];
 const STATUS_COLORS: Record<Model['status'], string> = { ACTIVE: 'green', CANDIDATE: 'blue', RETIRED: 'default', REJECTED: 'red' };
 // The metric rows, model first, then the baselines (docs/matching.md).

@@ -10,8 +10,15 @@ from matchmaker.schema.relay import Connection, connection, decode_id
 from matchmaker.schema.types.enums import ServiceCategory
 from matchmaker.schema.types.micro_wish import MicroWish, wishes_from_rows
 from matchmaker.schema.types.micro_wish_counts import MicroWishCounts
+from matchmaker.schema.types.micro_wish_matching import (
+    MicroWishRecommendations,
+    WishClaimerRecommendations,
+    claimer_recommendations,
+    wish_recommendations,
+)
 from matchmaker.services import micro_wish_counts
 from matchmaker.services import micro_wishes as service
+from matchmaker.services.matching import micro_wishes as wish_matching
 from matchmaker.services.pagination import Page, paginate
 
 
@@ -93,3 +100,26 @@ class MicroWishQueries:
             region_id=decode_id(region_id, "Region", "regionId") if region_id else None,
         )
         return await wishes_from_rows(ctx.service, rows)
+
+    @strawberry.field(
+        description="Volunteers and teams of the street to ask about an open wish (the "
+        "community's staff), best first, with reasons; volunteers who turned recommendations "
+        "off never appear (docs/matching.md, Micro-wishes)."
+    )
+    async def recommended_wish_claimers(
+        self, info: Info, wish_id: strawberry.ID, first: int = 20
+    ) -> WishClaimerRecommendations:
+        result = await wish_matching.recommended_claimers(
+            info.context.service, wish_id=decode_id(wish_id, "MicroWish", "wishId"), first=first
+        )
+        return await claimer_recommendations(info, result)
+
+    @strawberry.field(
+        description="Your feed of open wishes nearby (volunteers), best first, with reasons; "
+        "not personalized when you turned `personalizedFeed` off."
+    )
+    async def recommended_micro_wishes(
+        self, info: Info, first: int = 20
+    ) -> MicroWishRecommendations:
+        result = await wish_matching.recommended_wishes(info.context.service, first=first)
+        return await wish_recommendations(info, result)

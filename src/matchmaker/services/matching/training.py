@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from matchmaker.models.matching import MatchingDirection
 from matchmaker.services.context import ServiceContext
+from matchmaker.services.matching import micro_wishes as wishes
 from matchmaker.services.matching import store
 from matchmaker.services.matching import volunteering as vol
 
@@ -30,6 +31,8 @@ TrainingSetBuilder = Callable[[AsyncSession], Awaitable[Any]]
 TRAINING_SETS: dict[str, TrainingSetBuilder] = {
     MatchingDirection.VOLUNTEERS_FOR_SHIFT.value: vol.training_set_volunteers_for_shift,
     MatchingDirection.SHIFTS_FOR_VOLUNTEER.value: vol.training_set_shifts_for_volunteer,
+    MatchingDirection.CLAIMERS_FOR_WISH.value: wishes.training_set_claimers_for_wish,
+    MatchingDirection.WISHES_FOR_VOLUNTEER.value: wishes.training_set_wishes_for_volunteer,
 }
 
 #: Directions whose candidates can be "small or new" (FA*IR's protected group): a function giving
