@@ -516,3 +516,39 @@ def test_every_rule_has_chinese_and_english_text_in_the_findings_catalogue():
         assert f"'{code}'" in codes_block, code
         # One title in the Chinese catalogue and one in the English one.
         assert catalogue.count(f"'find.rule.{code}':") == 2, code
+
+
+async def test_a_failed_nightly_verification_queues_the_scan_that_raises_the_alarm_finding(
+    session, settings, session_factory, app, run_jobs
+):
+    from sqlalchemy import delete
+
+    from matchmaker.models import AuditEvent
+    from tests.audit_helpers import tamper
+
+    clock.freeze(dt.datetime(2026, 3, 2, 18, 45, tzinfo=dt.UTC))  # after the 02:30 Beijing run
+    await factories.world(session)
+    for i in range(3):
+        async with session_factory() as s, s.begin():
+            await audit.record(
+                system_context(s, settings), action="test.event", subject_type="Test", subject_id=i
+            )
+    await run_jobs()  # the first night verifies the chain
+    async with session_factory() as s:
+        last = await s.scalar(select(func.max(AuditEvent.id)))
+    await tamper(session_factory, delete(AuditEvent).where(AuditEvent.id == last))
+    clock.advance(dt.timedelta(days=1))
+    await run_jobs()  # the second night fails, and queues a scan for the end of the window
+    clock.advance(dt.timedelta(minutes=11))
+    await run_jobs()
+
+    async with session_factory() as s:
+        failed = await s.scalar(
+            select(OutboxJob.id)
+            .where(OutboxJob.name == audit.VERIFY_JOB, OutboxJob.status == JobStatus.DONE)
+            .order_by(OutboxJob.id.desc())
+            .limit(1)
+        )
+        [f] = list(await s.scalars(select(Finding).where(Finding.rule == "AUDIT_CHAIN_BROKEN")))
+    assert (f.subject_type, f.subject_id) == ("Job", failed)
+    assert f.evidence["firstBrokenId"] == last and f.holds
