@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from sqlalchemy import Enum, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -12,6 +13,12 @@ from matchmaker.models.enums import AccountStatus, Role
 
 class Account(TimestampMixin, VersionedMixin, Base):
     __tablename__ = "accounts"
+    #: The columns an audit event's before/after snapshot records (services/audit.snapshot);
+    #: every other column is in NOT_AUDITED (ids, timestamps, secrets, derived values).
+    AUDITED: ClassVar[tuple[str, ...]] = ("username", "phone", "display_name", "status")
+    NOT_AUDITED: ClassVar[frozenset[str]] = frozenset(
+        {"created_at", "id", "last_login_at", "locale", "password_hash", "updated_at", "version"}
+    )
 
     username: Mapped[str | None] = mapped_column(String(64), unique=True)
     phone: Mapped[str | None] = mapped_column(String(20), unique=True)
@@ -28,6 +35,12 @@ class RoleGrant(TimestampMixin, Base):
     """``(account, role, scope)``: scope is a region subtree, an organization, or nothing."""
 
     __tablename__ = "role_grants"
+    #: The columns an audit event's before/after snapshot records (services/audit.snapshot);
+    #: every other column is in NOT_AUDITED (ids, timestamps, secrets, derived values).
+    AUDITED: ClassVar[tuple[str, ...]] = ("account_id", "role", "region_id", "organization_id")
+    NOT_AUDITED: ClassVar[frozenset[str]] = frozenset(
+        {"created_at", "granted_by_id", "id", "updated_at"}
+    )
 
     account_id: Mapped[int] = mapped_column(BigIntPK, ForeignKey("accounts.id"), index=True)
     role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=32))

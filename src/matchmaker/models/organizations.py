@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import ClassVar
 
 from sqlalchemy import (
     CheckConstraint,
@@ -55,6 +56,24 @@ class Organization(TimestampMixin, VersionedMixin, Base):
     """A social organization (社会组织)."""
 
     __tablename__ = "organizations"
+    #: The columns an audit event's before/after snapshot records (services/audit.snapshot);
+    #: every other column is in NOT_AUDITED (ids, timestamps, secrets, derived values).
+    AUDITED: ClassVar[tuple[str, ...]] = (
+        "name",
+        "credit_code",
+        "kind",
+        "grade",
+        "region_id",
+        "categories",
+        "legal_representative",
+        "contact_name",
+        "address",
+        "founded_on",
+        "is_active",
+    )
+    NOT_AUDITED: ClassVar[frozenset[str]] = frozenset(
+        {"contact_phone", "created_at", "description", "id", "updated_at", "version"}
+    )
 
     name: Mapped[str] = mapped_column(String(200))
     credit_code: Mapped[str] = mapped_column(String(18), unique=True)
@@ -83,6 +102,20 @@ class SocialWorker(TimestampMixin, VersionedMixin, Base):
     """A professional social worker (社工)."""
 
     __tablename__ = "social_workers"
+    #: The columns an audit event's before/after snapshot records (services/audit.snapshot);
+    #: every other column is in NOT_AUDITED (ids, timestamps, secrets, derived values).
+    AUDITED: ClassVar[tuple[str, ...]] = (
+        "account_id",
+        "level",
+        "certificate_number",
+        "registration_expires_on",
+        "specialties",
+        "home_region_id",
+        "is_active",
+    )
+    NOT_AUDITED: ClassVar[frozenset[str]] = frozenset(
+        {"created_at", "id", "name", "updated_at", "version"}
+    )
 
     account_id: Mapped[int] = mapped_column(BigIntPK, ForeignKey("accounts.id"), unique=True)
     name: Mapped[str] = mapped_column(String(100))

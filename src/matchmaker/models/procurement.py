@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -91,6 +91,18 @@ class Need(TimestampMixin, VersionedMixin, Base):
     """A residents' need (居民需求) recorded by community staff for their community."""
 
     __tablename__ = "needs"
+    #: The columns an audit event's before/after snapshot records (services/audit.snapshot);
+    #: every other column is in NOT_AUDITED (ids, timestamps, secrets, derived values).
+    AUDITED: ClassVar[tuple[str, ...]] = (
+        "region_id",
+        "category",
+        "target_group",
+        "description",
+        "people_affected",
+    )
+    NOT_AUDITED: ClassVar[frozenset[str]] = frozenset(
+        {"created_at", "created_by_id", "id", "updated_at", "version"}
+    )
 
     region_id: Mapped[int] = mapped_column(BigIntPK, ForeignKey("regions.id"), index=True)
     category: Mapped[ServiceCategory] = mapped_column(_enum(ServiceCategory))
@@ -106,6 +118,51 @@ class Project(TimestampMixin, VersionedMixin, Base):
     """A community-designed project (项目) and its procurement state."""
 
     __tablename__ = "projects"
+    #: The columns an audit event's before/after snapshot records (services/audit.snapshot);
+    #: every other column is in NOT_AUDITED (ids, timestamps, secrets, derived values).
+    AUDITED: ClassVar[tuple[str, ...]] = (
+        "region_id",
+        "title",
+        "category",
+        "funding_source",
+        "budget_ceiling_fen",
+        "procurement_method",
+        "service_start",
+        "service_end",
+        "min_grade",
+        "workers_assistant",
+        "workers_social_worker",
+        "workers_senior",
+        "price_weight",
+        "status",
+        "bid_deadline",
+    )
+    NOT_AUDITED: ClassVar[frozenset[str]] = frozenset(
+        {
+            "approved_at",
+            "approved_by_id",
+            "awarded_at",
+            "awarded_bid_id",
+            "awarded_by_id",
+            "beneficiary_target",
+            "cancel_reason",
+            "completed_at",
+            "created_at",
+            "created_by_id",
+            "description",
+            "id",
+            "opened_at",
+            "opened_by_id",
+            "opened_by_job_id",
+            "published_at",
+            "return_reason",
+            "submitted_at",
+            "target_groups",
+            "updated_at",
+            "version",
+            "volunteer_plan",
+        }
+    )
 
     region_id: Mapped[int] = mapped_column(BigIntPK, ForeignKey("regions.id"), index=True)
     title: Mapped[str] = mapped_column(String(200))

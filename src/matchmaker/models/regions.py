@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import ClassVar
+
 from sqlalchemy import Enum, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -12,6 +14,12 @@ class Region(TimestampMixin, VersionedMixin, Base):
     """An administrative division. ``path`` is the materialized path of codes, ``/c1/c2/…/``."""
 
     __tablename__ = "regions"
+    #: The columns an audit event's before/after snapshot records (services/audit.snapshot);
+    #: every other column is in NOT_AUDITED (ids, timestamps, secrets, derived values).
+    AUDITED: ClassVar[tuple[str, ...]] = ("code", "name", "level", "parent_id", "path")
+    NOT_AUDITED: ClassVar[frozenset[str]] = frozenset(
+        {"created_at", "id", "latitude", "longitude", "updated_at", "version"}
+    )
 
     code: Mapped[str] = mapped_column(String(15), unique=True)
     name: Mapped[str] = mapped_column(String(100))

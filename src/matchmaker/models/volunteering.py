@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -99,6 +99,34 @@ class Activity(TimestampMixin, VersionedMixin, Base):
     """A service activity (服务活动) of a project, or of a community directly."""
 
     __tablename__ = "activities"
+    #: The columns an audit event's before/after snapshot records (services/audit.snapshot);
+    #: every other column is in NOT_AUDITED (ids, timestamps, secrets, derived values).
+    AUDITED: ClassVar[tuple[str, ...]] = (
+        "title",
+        "project_id",
+        "organization_id",
+        "region_id",
+        "place_name",
+        "latitude",
+        "longitude",
+        "checkin_radius_m",
+        "category",
+        "required_skills",
+        "min_age",
+        "status",
+        "cancel_reason",
+    )
+    NOT_AUDITED: ClassVar[frozenset[str]] = frozenset(
+        {
+            "created_at",
+            "created_by_account_id",
+            "description",
+            "id",
+            "region_path",
+            "updated_at",
+            "version",
+        }
+    )
 
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
@@ -142,6 +170,22 @@ class Shift(TimestampMixin, Base):
     """A time slot of an activity with a capacity. Places are counted under a row lock."""
 
     __tablename__ = "shifts"
+    #: The columns an audit event's before/after snapshot records (services/audit.snapshot);
+    #: every other column is in NOT_AUDITED (ids, timestamps, secrets, derived values).
+    AUDITED: ClassVar[tuple[str, ...]] = ("activity_id", "starts_at", "ends_at", "capacity")
+    NOT_AUDITED: ClassVar[frozenset[str]] = frozenset(
+        {
+            "checkouts_closed_at",
+            "confirmed_count",
+            "created_at",
+            "id",
+            "is_cancelled",
+            "reminders_sent_at",
+            "secret",
+            "updated_at",
+            "waitlist_seq",
+        }
+    )
 
     activity_id: Mapped[int] = mapped_column(BigIntPK, ForeignKey("activities.id"), index=True)
     starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
@@ -169,6 +213,18 @@ class Signup(TimestampMixin, Base):
     """A volunteer's place (or waitlist position) on a shift. One row per volunteer and shift."""
 
     __tablename__ = "signups"
+    #: The columns an audit event's before/after snapshot records (services/audit.snapshot);
+    #: every other column is in NOT_AUDITED (ids, timestamps, secrets, derived values).
+    AUDITED: ClassVar[tuple[str, ...]] = (
+        "shift_id",
+        "volunteer_id",
+        "status",
+        "waitlist_position",
+        "offer_expires_at",
+    )
+    NOT_AUDITED: ClassVar[frozenset[str]] = frozenset(
+        {"created_at", "ends_at", "id", "starts_at", "updated_at"}
+    )
 
     shift_id: Mapped[int] = mapped_column(BigIntPK, ForeignKey("shifts.id"))
     volunteer_id: Mapped[int] = mapped_column(BigIntPK, ForeignKey("volunteers.id"), index=True)
@@ -190,6 +246,26 @@ class Attendance(TimestampMixin, Base):
     """Check-in and check-out of one volunteer on one shift."""
 
     __tablename__ = "attendances"
+    #: The columns an audit event's before/after snapshot records (services/audit.snapshot);
+    #: every other column is in NOT_AUDITED (ids, timestamps, secrets, derived values).
+    AUDITED: ClassVar[tuple[str, ...]] = (
+        "shift_id",
+        "volunteer_id",
+        "checked_in_at",
+        "checked_out_at",
+        "checkout_by",
+    )
+    NOT_AUDITED: ClassVar[frozenset[str]] = frozenset(
+        {
+            "checkin_latitude",
+            "checkin_longitude",
+            "created_at",
+            "id",
+            "idempotency_key",
+            "signup_id",
+            "updated_at",
+        }
+    )
 
     shift_id: Mapped[int] = mapped_column(BigIntPK, ForeignKey("shifts.id"), index=True)
     volunteer_id: Mapped[int] = mapped_column(BigIntPK, ForeignKey("volunteers.id"))
@@ -214,6 +290,39 @@ class ServiceRecord(TimestampMixin, VersionedMixin, Base):
     """The hours ledger (志愿服务记录). Totals count APPROVED rows' minutes."""
 
     __tablename__ = "service_records"
+    #: The columns an audit event's before/after snapshot records (services/audit.snapshot);
+    #: every other column is in NOT_AUDITED (ids, timestamps, secrets, derived values).
+    AUDITED: ClassVar[tuple[str, ...]] = (
+        "volunteer_id",
+        "activity_id",
+        "micro_wish_id",
+        "shift_id",
+        "starts_at",
+        "ends_at",
+        "minutes",
+        "source",
+        "status",
+        "needs_review",
+        "reverses_id",
+        "corrects_id",
+        "decision_note",
+    )
+    NOT_AUDITED: ClassVar[frozenset[str]] = frozenset(
+        {
+            "attendance_id",
+            "created_at",
+            "decided_at",
+            "decided_by_account_id",
+            "description",
+            "id",
+            "idempotency_key",
+            "organization_id",
+            "region_path",
+            "submitted_by_account_id",
+            "updated_at",
+            "version",
+        }
+    )
 
     volunteer_id: Mapped[int] = mapped_column(BigIntPK, ForeignKey("volunteers.id"))
     #: What the time was given to: an activity, or a micro-wish (exactly one, see the CHECK).
@@ -291,6 +400,29 @@ class HoursDispute(TimestampMixin, VersionedMixin, Base):
     """A volunteer's objection to a record; the activity's organizer resolves it."""
 
     __tablename__ = "hours_disputes"
+    #: The columns an audit event's before/after snapshot records (services/audit.snapshot);
+    #: every other column is in NOT_AUDITED (ids, timestamps, secrets, derived values).
+    AUDITED: ClassVar[tuple[str, ...]] = (
+        "record_id",
+        "status",
+        "reason",
+        "record_status_before",
+        "resolution_note",
+    )
+    NOT_AUDITED: ClassVar[frozenset[str]] = frozenset(
+        {
+            "activity_id",
+            "created_at",
+            "id",
+            "organization_id",
+            "region_path",
+            "resolved_at",
+            "resolved_by_account_id",
+            "updated_at",
+            "version",
+            "volunteer_id",
+        }
+    )
 
     record_id: Mapped[int] = mapped_column(BigIntPK, ForeignKey("service_records.id"), index=True)
     volunteer_id: Mapped[int] = mapped_column(BigIntPK, ForeignKey("volunteers.id"), index=True)
@@ -334,6 +466,34 @@ class Certificate(TimestampMixin, Base):
     """A volunteer service certificate (志愿服务证明) for a period, rendered to PDF by a job."""
 
     __tablename__ = "certificates"
+    #: The columns an audit event's before/after snapshot records (services/audit.snapshot);
+    #: every other column is in NOT_AUDITED (ids, timestamps, secrets, derived values).
+    AUDITED: ClassVar[tuple[str, ...]] = (
+        "serial",
+        "volunteer_id",
+        "period_start",
+        "period_end",
+        "issuer",
+        "status",
+    )
+    NOT_AUDITED: ClassVar[frozenset[str]] = frozenset(
+        {
+            "code_hash",
+            "content",
+            "created_at",
+            "id",
+            "issued_on",
+            "minutes",
+            "organization_id",
+            "pdf",
+            "region_path",
+            "requested_by_account_id",
+            "revoke_reason",
+            "revoked_at",
+            "scope_region_path",
+            "updated_at",
+        }
+    )
 
     serial: Mapped[str] = mapped_column(String(32), unique=True)
     volunteer_id: Mapped[int] = mapped_column(BigIntPK, ForeignKey("volunteers.id"), index=True)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import ClassVar
 
 from sqlalchemy import (
     CheckConstraint,
@@ -23,6 +24,39 @@ class Volunteer(TimestampMixin, VersionedMixin, Base):
     """A registered volunteer (志愿者). The resident ID is never stored in clear."""
 
     __tablename__ = "volunteers"
+    #: The columns an audit event's before/after snapshot records (services/audit.snapshot);
+    #: every other column is in NOT_AUDITED (ids, timestamps, secrets, derived values).
+    AUDITED: ClassVar[tuple[str, ...]] = (
+        "volunteer_number",
+        "skills",
+        "interests",
+        "availability",
+        "home_region_id",
+        "max_distance_km",
+        "guardian_consent",
+        "is_active",
+        "personalized_feed",
+        "recommendable",
+    )
+    NOT_AUDITED: ClassVar[frozenset[str]] = frozenset(
+        {
+            "account_id",
+            "birth_date",
+            "created_at",
+            "gender",
+            "id",
+            "id_number_encrypted",
+            "id_number_hash",
+            "id_number_masked",
+            "latitude",
+            "longitude",
+            "real_name",
+            "star_level",
+            "total_minutes",
+            "updated_at",
+            "version",
+        }
+    )
 
     account_id: Mapped[int] = mapped_column(BigIntPK, ForeignKey("accounts.id"), unique=True)
     real_name: Mapped[str] = mapped_column(String(100))
@@ -68,6 +102,18 @@ class VolunteerTeam(TimestampMixin, VersionedMixin, Base):
     """A volunteer service team (志愿服务队) of a community or an organization."""
 
     __tablename__ = "volunteer_teams"
+    #: The columns an audit event's before/after snapshot records (services/audit.snapshot);
+    #: every other column is in NOT_AUDITED (ids, timestamps, secrets, derived values).
+    AUDITED: ClassVar[tuple[str, ...]] = (
+        "name",
+        "region_id",
+        "organization_id",
+        "description",
+        "is_active",
+    )
+    NOT_AUDITED: ClassVar[frozenset[str]] = frozenset(
+        {"created_at", "id", "join_code", "updated_at", "version"}
+    )
 
     name: Mapped[str] = mapped_column(String(200))
     region_id: Mapped[int] = mapped_column(BigIntPK, ForeignKey("regions.id"), index=True)

@@ -31,7 +31,7 @@ from matchmaker.services.ratelimit import LoginAttempt, login_keys, password_cha
 from matchmaker.services.validation import check_text_filter, is_valid_phone, mask_phone
 
 USERNAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{2,31}$")
-ACCOUNT_FIELDS = ("username", "phone", "display_name", "status")
+ACCOUNT_FIELDS = Account.AUDITED
 
 
 def _audit_snapshot(account: Account) -> dict[str, Any]:
@@ -324,7 +324,7 @@ async def actor_for_account(session: AsyncSession, account_id: int) -> Actor:
     return Actor(account_id=account_id, grants=grants)
 
 
-GRANT_FIELDS = ("account_id", "role", "region_id", "organization_id")
+GRANT_FIELDS = RoleGrant.AUDITED
 
 
 async def add_grant(

@@ -34,22 +34,8 @@ from matchmaker.services.errors import DomainError, ErrorCode, invalid, not_foun
 from matchmaker.services.procurement import running_organization_id
 from matchmaker.services.validation import check_text_filter
 
-ACTIVITY_FIELDS = (
-    "title",
-    "project_id",
-    "organization_id",
-    "region_id",
-    "place_name",
-    "latitude",
-    "longitude",
-    "checkin_radius_m",
-    "category",
-    "required_skills",
-    "min_age",
-    "status",
-    "cancel_reason",
-)
-SHIFT_FIELDS = ("activity_id", "starts_at", "ends_at", "capacity")
+ACTIVITY_FIELDS = Activity.AUDITED
+SHIFT_FIELDS = Shift.AUDITED
 MAX_SHIFTS = 50
 MAX_SHIFT_HOURS = 24
 MAX_CAPACITY = 10_000

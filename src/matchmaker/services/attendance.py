@@ -32,13 +32,7 @@ from matchmaker.services.matching.store import SUCCEEDED
 from matchmaker.services.ratelimit import LoginAttempt, checkin_keys
 
 CHECKIN_OPENS_BEFORE = dt.timedelta(minutes=30)
-ATTENDANCE_FIELDS = (
-    "shift_id",
-    "volunteer_id",
-    "checked_in_at",
-    "checked_out_at",
-    "checkout_by",
-)
+ATTENDANCE_FIELDS = Attendance.AUDITED
 
 
 def _check_key(key: str | None) -> str | None:

@@ -40,7 +40,7 @@ PLATFORM_ISSUER = "四社联动志愿服务平台"
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 CODE_LENGTH = 10
 MAX_PERIOD_DAYS = 366 * 5
-CERT_FIELDS = ("serial", "volunteer_id", "period_start", "period_end", "issuer", "status")
+CERT_FIELDS = Certificate.AUDITED
 
 
 def _code_hash(settings: Settings, serial: str, code: str) -> str:

@@ -76,21 +76,7 @@ async def approved_minutes_for_project(
 
 # --- shared rules ----------------------------------------------------------------------------
 
-RECORD_FIELDS = (
-    "volunteer_id",
-    "activity_id",
-    "micro_wish_id",
-    "shift_id",
-    "starts_at",
-    "ends_at",
-    "minutes",
-    "source",
-    "status",
-    "needs_review",
-    "reverses_id",
-    "corrects_id",
-    "decision_note",
-)
+RECORD_FIELDS = ServiceRecord.AUDITED
 #: A manual record longer than this is refused (a shift is at most 24 h; a day's service less).
 MAX_MANUAL_MINUTES = 12 * 60
 MAX_BATCH = 100
@@ -704,7 +690,7 @@ async def correct_record(
 
 # --- disputes ----------------------------------------------------------------------------------
 
-DISPUTE_FIELDS = ("record_id", "status", "reason", "record_status_before", "resolution_note")
+DISPUTE_FIELDS = HoursDispute.AUDITED
 
 
 async def dispute_record(sc: ServiceContext, *, record_id: int, reason: str) -> HoursDispute:

@@ -13,7 +13,7 @@ from matchmaker.services.authz import Capability, require
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.errors import ErrorCode, invalid
 
-NEED_FIELDS = ("region_id", "category", "target_group", "description", "people_affected")
+NEED_FIELDS = Need.AUDITED
 
 
 async def record_need(

@@ -53,19 +53,7 @@ from matchmaker.services.validation import (
 )
 
 MAX_SERVICE_REGIONS = 50
-ORGANIZATION_FIELDS = (
-    "name",
-    "credit_code",
-    "kind",
-    "grade",
-    "region_id",
-    "categories",
-    "legal_representative",
-    "contact_name",
-    "address",
-    "founded_on",
-    "is_active",
-)
+ORGANIZATION_FIELDS = Organization.AUDITED
 
 
 def _snapshot(org: Organization, service_region_ids: Sequence[int] | None = None) -> dict[str, Any]:

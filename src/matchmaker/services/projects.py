@@ -54,23 +54,7 @@ MIN_PRICE_WEIGHT = 10
 MAX_TITLE = 200
 MAX_CRITERIA = 20
 
-PROJECT_FIELDS = (
-    "region_id",
-    "title",
-    "category",
-    "funding_source",
-    "budget_ceiling_fen",
-    "procurement_method",
-    "service_start",
-    "service_end",
-    "min_grade",
-    "workers_assistant",
-    "workers_social_worker",
-    "workers_senior",
-    "price_weight",
-    "status",
-    "bid_deadline",
-)
+PROJECT_FIELDS = Project.AUDITED
 
 
 async def _audit(

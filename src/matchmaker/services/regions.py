@@ -18,7 +18,7 @@ from matchmaker.services.context import ServiceContext
 from matchmaker.services.errors import DomainError, ErrorCode, invalid, not_found
 from matchmaker.services.validation import check_text_filter
 
-REGION_FIELDS = ("code", "name", "level", "parent_id", "path")
+REGION_FIELDS = Region.AUDITED
 PARENT_LEVEL = {
     RegionLevel.PROVINCE: None,
     RegionLevel.CITY: RegionLevel.PROVINCE,

@@ -39,7 +39,7 @@ from matchmaker.services.errors import DomainError, ErrorCode, not_found
 from matchmaker.services.matching import store as matching_store
 from matchmaker.services.validation import age_on
 
-SIGNUP_FIELDS = ("shift_id", "volunteer_id", "status", "waitlist_position", "offer_expires_at")
+SIGNUP_FIELDS = Signup.AUDITED
 ACTIVE = (*HOLDS_PLACE, SignupStatus.WAITLISTED)
 DEFAULT_OFFER_MINUTES = 120
 

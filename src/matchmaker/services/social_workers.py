@@ -43,15 +43,7 @@ from matchmaker.services.validation import check_text_filter
 REGISTRATION_YEARS = 3
 CERTIFICATE_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{3,63}$")
 #: Audited fields; the person's name stays out of the log.
-WORKER_FIELDS = (
-    "account_id",
-    "level",
-    "certificate_number",
-    "registration_expires_on",
-    "specialties",
-    "home_region_id",
-    "is_active",
-)
+WORKER_FIELDS = SocialWorker.AUDITED
 
 
 def registration_expiry(registered_on: dt.date) -> dt.date:

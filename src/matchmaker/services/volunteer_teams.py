@@ -33,7 +33,7 @@ from matchmaker.services.errors import DomainError, ErrorCode, invalid, not_foun
 from matchmaker.services.validation import check_text_filter
 
 TEAM_LEVELS = (RegionLevel.STREET, RegionLevel.COMMUNITY, RegionLevel.GRID)
-TEAM_FIELDS = ("name", "region_id", "organization_id", "description", "is_active")
+TEAM_FIELDS = VolunteerTeam.AUDITED
 MAX_NAME = 100
 MAX_DESCRIPTION = 2000
 

@@ -43,18 +43,7 @@ MAX_DISTANCE_KM = 100
 DAYS = 7
 HOME_LEVELS = (RegionLevel.COMMUNITY, RegionLevel.GRID)
 #: What the audit log keeps of a volunteer: no name, ID, phone or coordinates.
-AUDIT_FIELDS = (
-    "volunteer_number",
-    "skills",
-    "interests",
-    "availability",
-    "home_region_id",
-    "max_distance_km",
-    "guardian_consent",
-    "is_active",
-    "personalized_feed",
-    "recommendable",
-)
+AUDIT_FIELDS = Volunteer.AUDITED
 
 
 class _Keep(Enum):
