@@ -186,14 +186,17 @@ test('a volunteer claims the wish on a phone, reads who it is for under 我的�
 
 test('community staff read the report and confirm it after checking with the resident', async () => {
   const { page } = staff;
-  await staff.go('/app/wishes');
-  await page.getByRole('tab', { name: '待确认' }).click();
+  // The workbench links the wishes to confirm straight to their tab.
+  await staff.go('/app/wishes?status=FULFILLED');
+  assert.equal(await page.getByRole('tab', { name: '待确认' }).getAttribute('aria-selected'), 'true');
   await page.getByRole('cell', { name: /已上门更换厨房吸顶灯/ }).waitFor();
   await page.getByRole('cell', { name: /服务 90 分钟/ }).waitFor();
   await screenshot(page, 'community-staff-wish-confirm');
   await page.getByRole('button', { name: `确认完成 ${WISH}` }).click();
   await popconfirmOk(page, /确认完成/).click();
   await page.getByText('已确认完成').first().waitFor();
+  // It leaves the 待确认 tab (nothing else waits there) and is found under 已确认.
+  await page.getByText('暂无此状态的心愿').waitFor();
   await page.getByRole('tab', { name: '已确认' }).click();
   await page.getByRole('cell', { name: new RegExp(WISH) }).waitFor();
 

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Link } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import { Alert, Button, Col, DatePicker, Form, Input, Modal, Popconfirm, Radio, Row, Select, Space, Table, Tabs, Tag, Typography, App as AntApp } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import {
@@ -201,7 +201,11 @@ export function ManageWishesPage() {
   const { t, locale } = useI18n();
   const { activeGrant } = useSession();
   const { message } = AntApp.useApp();
-  const [status, setStatus] = useState<MicroWishStatus>('OPEN');
+  // `?status=FULFILLED` opens a tab directly (the workbench links the wishes to confirm there).
+  const [params, setParams] = useSearchParams();
+  const asked = params.get('status');
+  const status: MicroWishStatus = STATUSES.find((s) => s === asked) ?? 'OPEN';
+  const setStatus = (next: MicroWishStatus) => setParams({ status: next }, { replace: true });
   const list = usePaged(ManagedMicroWishesDocument, { first: 50, status, regionId: activeGrant?.region?.id ?? null }, (d) => d.microWishes, { skip: !activeGrant?.region });
   const [recording, setRecording] = useState(false);
   const [withdrawing, setWithdrawing] = useState<WishRow | null>(null);

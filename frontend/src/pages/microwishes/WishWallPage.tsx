@@ -172,10 +172,16 @@ export function WishWallPage() {
         </Col>
       </Row>
       <ListState loading={list.loading} error={list.error} empty={list.nodes.length === 0} emptyText={t('wish.noOpen')} onRetry={() => void list.reload()}>
-        {list.nodes.map((wish) => {
-          const action = claimAction(wish);
-          return <WishCard key={wish.id} wish={wish} actions={action ? [action] : undefined} />;
-        })}
+        <Row gutter={[12, 0]}>
+          {list.nodes.map((wish) => {
+            const action = claimAction(wish);
+            return (
+              <Col key={wish.id} xs={24} lg={12}>
+                <WishCard wish={wish} actions={action ? [action] : undefined} />
+              </Col>
+            );
+          })}
+        </Row>
         <LoadMore hasMore={list.hasMore} loading={list.loadingMore} onClick={() => void list.loadMore()} />
       </ListState>
       <ClaimForModal wish={claimingFor} onClose={() => setClaimingFor(null)} onClaim={onClaim} />
