@@ -39,11 +39,11 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from matchmaker import clock
 from matchmaker.config import Settings
-from matchmaker.models import AuditEvent, OutboxJob
-from matchmaker.models.enums import JobStatus
+from matchmaker.models import Account, AuditEvent, OutboxJob, Region, RoleGrant
+from matchmaker.models.enums import JobStatus, Role
 from matchmaker.services.authz import Capability, Scope, require
 from matchmaker.services.context import ServiceContext
-from matchmaker.services.errors import ErrorCode, invalid
+from matchmaker.services.errors import ErrorCode, invalid, not_found
 
 GENESIS = "0" * 64
 _ADVISORY_LOCK_KEY = 0x6D6D_6175  # "mmau"
@@ -454,8 +454,99 @@ def events_statement(sc: ServiceContext) -> Any:
     return readable_events(require(sc.actor, Capability.AUDIT_READ))
 
 
+@dataclass(frozen=True)
+class EventFilter:
+    """What the audit log screen narrows to (docs/oversight.md, "The audit log page").
+
+    ``since`` and ``until`` are Beijing calendar days, both included; ``region_id`` is a region
+    in the caller's audit scope and selects its subtree.
+    """
+
+    actor_account_id: int | None = None
+    action: str | None = None
+    subject_type: str | None = None
+    subject_id: int | None = None
+    region_id: int | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+
+async def filtered_events_statement(sc: ServiceContext, f: EventFilter) -> Any:
+    """The events in the caller's scope that pass ``f``. A region outside the scope is
+    NOT_FOUND, like a missing one; ``since`` after ``until`` is INVALID_INPUT."""
+    scope = require(sc.actor, Capability.AUDIT_READ)
+    if f.since is not None and f.until is not None and f.since > f.until:
+        raise invalid("since", "The first day is after the last day")
+    stmt = readable_events(scope)
+    if f.actor_account_id is not None:
+        stmt = stmt.where(AuditEvent.actor_account_id == f.actor_account_id)
+    if f.action:
+        stmt = stmt.where(AuditEvent.action == f.action)
+    if f.subject_type:
+        stmt = stmt.where(AuditEvent.subject_type == f.subject_type)
+    if f.subject_id is not None:
+        stmt = stmt.where(AuditEvent.subject_id == f.subject_id)
+    if f.region_id is not None:
+        path = await sc.session.scalar(
+            select(Region.path).where(Region.id == f.region_id, scope.region_clause(Region.path))
+        )
+        if path is None:
+            raise not_found("Region")
+        stmt = stmt.where(AuditEvent.region_path.startswith(path, autoescape=True))
+    if f.since is not None:
+        stmt = stmt.where(AuditEvent.at >= _beijing_midnight(f.since))
+    if f.until is not None:
+        stmt = stmt.where(AuditEvent.at < _beijing_midnight(f.until + dt.timedelta(days=1)))
+    return stmt
+
+
+def _beijing_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=clock.SHANGHAI).astimezone(dt.UTC)
+
+
 async def get_event(sc: ServiceContext, event_id: int) -> AuditEvent | None:
     """One event, if it lies in the caller's audit scope (else None, like a missing one)."""
     stmt = events_statement(sc).where(AuditEvent.id == event_id)
     result: AuditEvent | None = await sc.session.scalar(stmt)
     return result
+
+
+@dataclass(frozen=True)
+class EventActor:
+    """Who acted, as the app shows an account to others: the display name (a volunteer's is
+    masked, docs/domain.md) and the roles the account holds now."""
+
+    display_name: str
+    roles: tuple[Role, ...]
+
+
+async def actors_by_id(session: AsyncSession, ids: Iterable[int]) -> dict[int, EventActor]:
+    """The actors of a page of events: two statements whatever the page size. Only called on
+    events the caller may already read."""
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    rows = await session.execute(
+        select(Account.id, Account.display_name).where(Account.id.in_(wanted))
+    )
+    names: dict[int, str] = {pk: name for pk, name in rows}
+    roles: dict[int, set[Role]] = {}
+    grants = await session.execute(
+        select(RoleGrant.account_id, RoleGrant.role).where(RoleGrant.account_id.in_(wanted))
+    )
+    for account_id, role in grants:
+        roles.setdefault(account_id, set()).add(role)
+    order = list(Role)
+    return {
+        pk: EventActor(name, tuple(sorted(roles.get(pk, ()), key=order.index)))
+        for pk, name in names.items()
+    }
+
+
+async def region_names_by_path(session: AsyncSession, paths: Iterable[str]) -> dict[str, str]:
+    """The name of the region each path ends at, in one statement (regions are public)."""
+    wanted = {p for p in paths if p}
+    if not wanted:
+        return {}
+    rows = await session.execute(select(Region.path, Region.name).where(Region.path.in_(wanted)))
+    return {path: name for path, name in rows}

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import strawberry
 
 from matchmaker.models import AuditEvent as AuditEventRow
 from matchmaker.schema.context import Info
-from matchmaker.schema.relay import Connection, connection
+from matchmaker.schema.relay import Connection, connection, opt_gid
 from matchmaker.schema.types.audit import AuditChainReport, AuditEvent
 from matchmaker.services import audit as audit_service
 from matchmaker.services.pagination import paginate
@@ -12,7 +14,12 @@ from matchmaker.services.pagination import paginate
 
 @strawberry.type
 class AuditQueries:
-    @strawberry.field(description="Audit events in the caller's scope, newest first (auditors).")
+    @strawberry.field(
+        description="Audit events in the caller's scope, newest first (auditors). Filters: "
+        "`actorAccountId` (as `AuditEvent.actorAccountId`), `action` code, `subjectType` and "
+        "`subjectId`, `regionId` (a region in scope and its subtree, else NOT_FOUND), "
+        "`since`/`until` (Beijing days, both included). See docs/oversight.md."
+    )
     async def audit_events(
         self,
         info: Info,
@@ -20,13 +27,25 @@ class AuditQueries:
         after: str | None = None,
         action: str | None = None,
         subject_type: str | None = None,
+        subject_id: int | None = None,
+        actor_account_id: int | None = None,
+        region_id: strawberry.ID | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
     ) -> Connection[AuditEvent]:
         ctx = info.context
-        stmt = audit_service.events_statement(ctx.service)
-        if action:
-            stmt = stmt.where(AuditEventRow.action == action)
-        if subject_type:
-            stmt = stmt.where(AuditEventRow.subject_type == subject_type)
+        stmt = await audit_service.filtered_events_statement(
+            ctx.service,
+            audit_service.EventFilter(
+                actor_account_id=actor_account_id,
+                action=action,
+                subject_type=subject_type,
+                subject_id=subject_id,
+                region_id=opt_gid(region_id, "Region", "regionId"),
+                since=since,
+                until=until,
+            ),
+        )
         page = await paginate(
             ctx.session, stmt, AuditEventRow.id, first=first, after=after, descending=True
         )
