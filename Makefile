@@ -39,8 +39,8 @@ frontend: frontend-deps ## Build the front end into frontend/dist (served by the
 frontend-codegen: frontend-deps ## Regenerate the front end's GraphQL types from schema.graphql
 	cd frontend && npm run codegen
 
-frontend-check: frontend-deps ## Fail if the generated GraphQL types are stale; type-check the front end
-	cd frontend && npm run codegen-check && npm run typecheck
+frontend-check: frontend-deps ## Fail if the generated GraphQL types are stale; type-check, lint (ESLint) and format-check (Prettier) the front end
+	cd frontend && npm run codegen-check && npm run typecheck && npm run lint && npm run format:check
 
 frontend-test: frontend-deps ## Vitest component tests (validation rules, error catalogue)
 	cd frontend && npm test

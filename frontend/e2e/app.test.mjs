@@ -38,7 +38,10 @@ describe('shell', () => {
       await s.go('/login');
       await s.page.getByLabel('手机号或用户名').fill(ADMIN.login);
       await s.page.getByLabel('密码').fill('not-the-password');
-      await s.page.locator('form#login').getByRole('button', { name: /登\s*录/ }).click();
+      await s.page
+        .locator('form#login')
+        .getByRole('button', { name: /登\s*录/ })
+        .click();
       await s.page.locator('#login_password_help').getByText('账号或密码错误').waitFor();
       assert.equal(new URL(s.page.url()).pathname, '/login');
       await s.assertClean();
@@ -112,7 +115,12 @@ describe('shell', () => {
   });
 
   test('each role lands on its workbench (desktop) and the volunteer view fits 375 px', async () => {
-    for (const person of [world.accounts.bureau, world.accounts.community, { username: 'worker', role: 'SOCIAL_WORKER' }, { username: 'orga', role: 'ORG_ADMIN' }]) {
+    for (const person of [
+      world.accounts.bureau,
+      world.accounts.community,
+      { username: 'worker', role: 'SOCIAL_WORKER' },
+      { username: 'orga', role: 'ORG_ADMIN' },
+    ]) {
       const s = await openPage(browser, app, DESKTOP);
       try {
         await uiLogin(s, person.username, PASSWORD);

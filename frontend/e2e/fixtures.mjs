@@ -27,8 +27,18 @@ export const PEOPLE = {
 
 /** Two social organizations based in the district, each with its admin account. */
 export const ORGANIZATIONS = {
-  a: { name: '历下区阳光社会工作服务中心', creditCode: '51370102MJA000001F', legalRepresentative: '张阳光', admin: { username: 'orga', displayName: '张理事长' } },
-  b: { name: '泉城和美社会工作服务社', creditCode: '51370102MJA000002J', legalRepresentative: '孙和美', admin: { username: 'orgb', displayName: '孙理事长' } },
+  a: {
+    name: '历下区阳光社会工作服务中心',
+    creditCode: '51370102MJA000001F',
+    legalRepresentative: '张阳光',
+    admin: { username: 'orga', displayName: '张理事长' },
+  },
+  b: {
+    name: '泉城和美社会工作服务社',
+    creditCode: '51370102MJA000002J',
+    legalRepresentative: '孙和美',
+    admin: { username: 'orgb', displayName: '孙理事长' },
+  },
 };
 
 export async function seedWorld(app) {

@@ -157,7 +157,15 @@ export async function launchBrowser() {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run \`make browser\``);
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -205,7 +213,10 @@ export async function uiLogin(session, login, password) {
   await session.go('/login');
   await page.getByLabel('手机号或用户名').fill(login);
   await page.getByLabel('密码').fill(password);
-  await page.locator('form#login').getByRole('button', { name: /登\s*录/ }).click();
+  await page
+    .locator('form#login')
+    .getByRole('button', { name: /登\s*录/ })
+    .click();
   await page.waitForURL((url) => !url.pathname.startsWith('/login'));
 }
 

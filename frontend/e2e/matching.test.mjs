@@ -33,16 +33,42 @@ const EVERY_MORNING_AND_AFTERNOON = [0, 1, 2, 3, 4, 5, 6].flatMap((day) => [
 
 /** Volunteers living around 解放路 (Jinan, Lixia): the first one is the phone user of the story. */
 const VOLUNTEERS = [
-  { realName: '赵志愿', phone: '13800138001', community: '370102001001', lat: 36.6652, lon: 117.0301, skills: ['急救', '陪伴'], interests: ['ELDERLY'] },
-  { realName: '钱志愿', phone: '13800138002', community: '370102001002', lat: 36.6671, lon: 117.0352, skills: ['急救'], interests: ['ENVIRONMENT'] },
-  { realName: '孙志愿', phone: '13800138003', community: '370102001001', lat: 36.6601, lon: 117.0248, skills: ['急救', '摄影'], interests: ['ELDERLY', 'ENVIRONMENT'] },
+  {
+    realName: '赵志愿',
+    phone: '13800138001',
+    community: '370102001001',
+    lat: 36.6652,
+    lon: 117.0301,
+    skills: ['急救', '陪伴'],
+    interests: ['ELDERLY'],
+  },
+  {
+    realName: '钱志愿',
+    phone: '13800138002',
+    community: '370102001002',
+    lat: 36.6671,
+    lon: 117.0352,
+    skills: ['急救'],
+    interests: ['ENVIRONMENT'],
+  },
+  {
+    realName: '孙志愿',
+    phone: '13800138003',
+    community: '370102001001',
+    lat: 36.6601,
+    lon: 117.0248,
+    skills: ['急救', '摄影'],
+    interests: ['ELDERLY', 'ENVIRONMENT'],
+  },
 ];
 
 /** Beijing-time `hours`:00 `days` after the app's today, as an ISO instant. */
 async function appInstant(days, hours) {
   const now = await app.now();
   const shanghai = new Date(now.getTime() + 8 * 3600_000);
-  return new Date(Date.UTC(shanghai.getUTCFullYear(), shanghai.getUTCMonth(), shanghai.getUTCDate() + days, hours) - 8 * 3600_000).toISOString();
+  return new Date(
+    Date.UTC(shanghai.getUTCFullYear(), shanghai.getUTCMonth(), shanghai.getUTCDate() + days, hours) - 8 * 3600_000,
+  ).toISOString();
 }
 
 async function appDate(days) {
@@ -100,7 +126,13 @@ before(async () => {
           longitude: 117.0315,
           requiredSkills,
           description: '社区志愿服务活动。',
-          shifts: await Promise.all(times.map(async ([days, from, to]) => ({ startsAt: await appInstant(days, from), endsAt: await appInstant(days, to), capacity: 10 }))),
+          shifts: await Promise.all(
+            times.map(async ([days, from, to]) => ({
+              startsAt: await appInstant(days, from),
+              endsAt: await appInstant(days, to),
+              capacity: 10,
+            })),
+          ),
         },
       },
       staffToken,
@@ -142,7 +174,12 @@ before(async () => {
   const bureauToken = await app.login('bureau', PASSWORD);
   const input = { projectId };
   await app.mutate('submitProject', `mutation($input: ProjectIdInput!) { submitProject(input: $input) { ${ERR} } }`, { input }, staffToken);
-  await app.mutate('approveProject', `mutation($input: ProjectIdInput!) { approveProject(input: $input) { ${ERR} } }`, { input }, bureauToken);
+  await app.mutate(
+    'approveProject',
+    `mutation($input: ProjectIdInput!) { approveProject(input: $input) { ${ERR} } }`,
+    { input },
+    bureauToken,
+  );
   await app.mutate(
     'publishProject',
     `mutation($input: PublishProjectInput!) { publishProject(input: $input) { ${ERR} } }`,
@@ -169,7 +206,11 @@ test('a volunteer sees 为你推荐 on a phone, with reasons, and signs up from 
   const card = feed.getByTestId('recommendation').filter({ hasText: '重阳节敬老院陪伴' });
   await card.waitFor();
   // Reasons are the server's Chinese texts, e.g. the required skill the volunteer has.
-  await card.getByTestId('reason-tags').getByText(/具备所需技能：急救|距离 .* 公里|有空/).first().waitFor();
+  await card
+    .getByTestId('reason-tags')
+    .getByText(/具备所需技能：急救|距离 .* 公里|有空/)
+    .first()
+    .waitFor();
   await feed.getByTestId('recommendation').nth(1).waitFor();
   await noOverflow(page, 'the volunteer home with 为你推荐');
   await screenshot(page, 'volunteer-home-recommended-phone');
@@ -200,7 +241,10 @@ test('a volunteer sees 为你推荐 on a phone, with reasons, and signs up from 
   }
   await setLocale(volunteer, 'en-US');
   await page.getByText('9 places left').waitFor();
-  await page.getByText(/^Next shift /).first().waitFor();
+  await page
+    .getByText(/^Next shift /)
+    .first()
+    .waitFor();
   await screenshot(page, 'volunteer-activities-next-shift-phone-en');
   await setLocale(volunteer, 'zh-CN');
 
@@ -264,7 +308,10 @@ test('community staff invite recommended volunteers to a shift, and the voluntee
   const volunteer = await openPage(browser, app, PHONE);
   await uiLogin(volunteer, VOLUNTEERS[0].phone, PASSWORD);
   await volunteer.page.getByTestId('pending-invitations').waitFor();
-  await volunteer.page.getByTestId('pending-invitations').getByRole('link', { name: /我的邀请/ }).click();
+  await volunteer.page
+    .getByTestId('pending-invitations')
+    .getByRole('link', { name: /我的邀请/ })
+    .click();
   const invitation = volunteer.page.getByTestId('invitation').filter({ hasText: '社区环境清洁日' });
   await invitation.getByText('待回复').waitFor();
   await noOverflow(volunteer.page, 'my invitations');
@@ -365,7 +412,13 @@ async function feedHistory() {
           regionId: world.regions['370102001001'].id,
           latitude: 36.66 + i * 0.002,
           longitude: 117.02 + i * 0.002,
-          shifts: await Promise.all(times.map(async ([days, from, to]) => ({ startsAt: await appInstant(days, from), endsAt: await appInstant(days, to), capacity: 5 }))),
+          shifts: await Promise.all(
+            times.map(async ([days, from, to]) => ({
+              startsAt: await appInstant(days, from),
+              endsAt: await appInstant(days, to),
+              capacity: 5,
+            })),
+          ),
         },
       },
       staffToken,
@@ -380,7 +433,11 @@ async function feedHistory() {
       if ((round + k) % 2 === 0 && items.length > 0) {
         const pick = items[(round + k) % Math.min(3, items.length)];
         // A refusal (an overlapping shift) is history too: the list stays without an outcome.
-        await app.gql(`mutation($input: SignUpInput!) { signUp(input: $input) { signup { id } ${ERR} } }`, { input: { shiftId: pick.shift.id } }, token);
+        await app.gql(
+          `mutation($input: SignUpInput!) { signUp(input: $input) { signup { id } ${ERR} } }`,
+          { input: { shiftId: pick.shift.id } },
+          token,
+        );
       }
     }
     await app.advanceClock(3600);
@@ -403,8 +460,11 @@ test('the platform admin sees 匹配模型 per direction and queues a training r
   let stored = [];
   let jobs = [];
   while (Date.now() < deadline) {
-    stored = (await app.gql('{ matchingModels(first: 20) { nodes { id direction kind status metrics { name } } } }', {}, token)).matchingModels.nodes;
-    jobs = (await app.gql('{ jobs(first: 20) { nodes { name status lastError result } } }', {}, token)).jobs.nodes.filter((j) => j.name.includes('match'));
+    stored = (await app.gql('{ matchingModels(first: 20) { nodes { id direction kind status metrics { name } } } }', {}, token))
+      .matchingModels.nodes;
+    jobs = (await app.gql('{ jobs(first: 20) { nodes { name status lastError result } } }', {}, token)).jobs.nodes.filter((j) =>
+      j.name.includes('match'),
+    );
     if (jobs.length > 0 && jobs.every((j) => j.status === 'DONE' || j.status === 'FAILED')) break;
     await new Promise((ok) => setTimeout(ok, 500));
   }
@@ -415,7 +475,10 @@ test('the platform admin sees 匹配模型 per direction and queues a training r
     `expected a trained SHIFTS_FOR_VOLUNTEER model, got ${JSON.stringify({ stored, jobs })}`,
   );
   await models.getByTestId('metrics-chart').first().locator('svg').first().waitFor();
-  await models.getByRole('cell', { name: /逻辑回归|梯度提升树/ }).first().waitFor();
+  await models
+    .getByRole('cell', { name: /逻辑回归|梯度提升树/ })
+    .first()
+    .waitFor();
   await screenshot(page, 'platform-admin-matching-models');
   await setLocale(admin, 'en-US');
   await models.getByRole('tab', { name: 'Volunteer → shifts' }).waitFor();

@@ -146,7 +146,10 @@ test('two organizations submit sealed bids and neither can see the other’s', a
   // And so does the API behind it, for the same session; community staff see no bid at all.
   const tokenA = await app.login(ORGANIZATIONS.a.admin.username, PASSWORD);
   const seen = await app.gql('{ bids(first: 10) { nodes { organizationName priceFen } } }', {}, tokenA);
-  assert.deepEqual(seen.bids.nodes.map((b) => b.organizationName), [ORGANIZATIONS.a.name]);
+  assert.deepEqual(
+    seen.bids.nodes.map((b) => b.organizationName),
+    [ORGANIZATIONS.a.name],
+  );
   const tokenStaff = await app.login('community', PASSWORD);
   const staffSees = await app.gql('{ bids(first: 10) { nodes { priceFen } } }', {}, tokenStaff);
   assert.equal(staffSees.bids.nodes.length, 0);
@@ -176,7 +179,13 @@ test('after the deadline the bids are opened, community staff score them and the
   await bureau.page.getByRole('button', { name: '指定该专家' }).click();
   const tokenBureau = await app.login('bureau', PASSWORD);
   const panel = async () =>
-    (await app.gql('query($id: ID!) { node(id: $id) { ... on Project { evaluators { accountId } } } }', { id: decodeURIComponent(projectPath.split('/').pop()) }, tokenBureau)).node.evaluators.map((e) => e.accountId);
+    (
+      await app.gql(
+        'query($id: ID!) { node(id: $id) { ... on Project { evaluators { accountId } } } }',
+        { id: decodeURIComponent(projectPath.split('/').pop()) },
+        tokenBureau,
+      )
+    ).node.evaluators.map((e) => e.accountId);
   for (let i = 0; i < 20 && (await panel()).length < 2; i += 1) await bureau.page.waitForTimeout(250);
   assert.deepEqual((await panel()).sort(), [world.accounts.community.id, world.accounts.expert.id].sort());
   // The sheet names the panel.
@@ -231,7 +240,10 @@ test('after the deadline the bids are opened, community staff score them and the
 
   await bureau.page.reload();
   await bureau.page.getByRole('button', { name: '确认定标' }).click();
-  await bureau.page.getByRole('button', { name: /确\s*认/ }).last().click();
+  await bureau.page
+    .getByRole('button', { name: /确\s*认/ })
+    .last()
+    .click();
   await bureau.page.getByTestId('award').getByText(ORGANIZATIONS.a.name).waitFor();
   await bureau.assertClean();
 });
@@ -252,7 +264,10 @@ test('the bureau signs the contract and records a payment once the milestone is 
   await org.page.getByRole('button', { name: 'Add a beneficiary' }).click();
   await org.page.getByLabel('Name 1').fill('Wang Xiulan');
   await org.page.getByLabel('Phone').fill('13800138000');
-  await org.page.getByTestId('beneficiary-count').getByText(/^1 listed/).waitFor();
+  await org.page
+    .getByTestId('beneficiary-count')
+    .getByText(/^1 listed/)
+    .waitFor();
   await assertInputsLabelled(org.page);
   await screenshot(org.page, 'organization-progress-report-beneficiaries-en');
   await org.page.getByRole('button', { name: /Cancel/ }).click();
@@ -264,15 +279,24 @@ test('the bureau signs the contract and records a payment once the milestone is 
   await org.page.getByRole('button', { name: '添加受益人' }).click();
   await org.page.getByLabel('姓名 1').fill('王秀兰');
   await org.page.getByLabel('手机号').fill('13800138000');
-  await org.page.getByTestId('beneficiary-count').getByText(/^名单 1 人/).waitFor();
+  await org.page
+    .getByTestId('beneficiary-count')
+    .getByText(/^名单 1 人/)
+    .waitFor();
   await screenshot(org.page, 'organization-progress-report-beneficiaries');
-  await org.page.getByRole('button', { name: /提\s*交/ }).last().click();
+  await org.page
+    .getByRole('button', { name: /提\s*交/ })
+    .last()
+    .click();
   await org.page.getByText('报告已提交').waitFor();
   await org.assertClean();
 
   const staff = pages.community;
   await staff.go('/app/contracts');
-  await staff.page.getByRole('button', { name: /展开行|Expand row/ }).first().click();
+  await staff.page
+    .getByRole('button', { name: /展开行|Expand row/ })
+    .first()
+    .click();
   // The report lists its evidence file with its size; the link downloads the very bytes.
   const link = staff.page.getByRole('link', { name: '下载 探访签到表.pdf' });
   await link.waitFor();
@@ -296,7 +320,11 @@ test('the bureau signs the contract and records a payment once the milestone is 
   // Payments fall inside the contract period and never in the future: move the app's clock
   // ten days into the period first.
   await bureau.go('/app/contracts');
-  const period = await bureau.page.getByTestId('contract').getByText(/\d{4}-\d{2}-\d{2} ~/).first().textContent();
+  const period = await bureau.page
+    .getByTestId('contract')
+    .getByText(/\d{4}-\d{2}-\d{2} ~/)
+    .first()
+    .textContent();
   const paidOn = new Date(`${period.trim().slice(0, 10)}T04:00:00Z`);
   paidOn.setUTCDate(paidOn.getUTCDate() + 10);
   await app.advanceClock(Math.ceil((paidOn.getTime() - (await app.now()).getTime()) / 1000));
@@ -306,7 +334,10 @@ test('the bureau signs the contract and records a payment once the milestone is 
   await bureau.page.getByRole('button', { name: '登记付款' }).first().click();
   await typeDate(bureau.page, '付款日期', ymd(paidOn));
   await bureau.page.getByLabel('凭证号').fill('LX-2026-0001');
-  await bureau.page.getByRole('button', { name: /提\s*交/ }).last().click();
+  await bureau.page
+    .getByRole('button', { name: /提\s*交/ })
+    .last()
+    .click();
   await bureau.page.getByText('付款已登记').waitFor();
   await bureau.page.getByText('已付款').first().waitFor();
   await screenshot(bureau.page, 'bureau-officer-home');

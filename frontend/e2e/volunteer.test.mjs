@@ -131,7 +131,10 @@ test('the volunteer checks in and out with the code on the shift screen, and see
   const { page } = volunteer;
   await volunteer.go(`/checkin?shift=${encodeURIComponent(shiftId)}`);
   await page.getByLabel('签到码').fill((await codeBox.textContent()).trim());
-  await page.getByRole('button', { name: /签\s*到/ }).first().click();
+  await page
+    .getByRole('button', { name: /签\s*到/ })
+    .first()
+    .click();
   await page.getByText('签到成功').waitFor();
   await assertInputsLabelled(page);
   await screenshot(page, 'volunteer-checkin-phone');
@@ -155,7 +158,10 @@ test('the volunteer checks in and out with the code on the shift screen, and see
 
   await volunteer.go('/app/volunteer/hours');
   await page.getByTestId('hours-row').getByText('已确认').waitFor();
-  await page.getByTestId('star-card').getByText(/距离 1 星/).waitFor();
+  await page
+    .getByTestId('star-card')
+    .getByText(/距离 1 星/)
+    .waitFor();
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `the hours page is ${overflow}px wider than the phone`);
   await screenshot(page, 'volunteer-hours-phone');

@@ -10,11 +10,7 @@ const dist = process.argv[2] ?? 'dist';
 const manifest = JSON.parse(readFileSync(join(dist, '.vite', 'manifest.json'), 'utf8'));
 
 // What a volunteer opens first, and the volunteer screens reached from the menu afterwards.
-const FIRST_LOAD = [
-  'src/pages/common/LoginPage.tsx',
-  'src/pages/common/WorkbenchPage.tsx',
-  'src/pages/volunteer/VolunteerHome.tsx',
-];
+const FIRST_LOAD = ['src/pages/common/LoginPage.tsx', 'src/pages/common/WorkbenchPage.tsx', 'src/pages/volunteer/VolunteerHome.tsx'];
 const VOLUNTEER_PAGES = [
   'src/pages/volunteer/ActivitiesPage.tsx',
   'src/pages/volunteer/ActivityDetailPage.tsx',

@@ -50,11 +50,7 @@ export function onUnauthenticated(listener: Listener): () => void {
   return () => unauthenticatedListeners.delete(listener);
 }
 
-export async function request<TData, TVars>(
-  doc: TypedDocumentNode<TData, TVars>,
-  variables?: TVars,
-  signal?: AbortSignal,
-): Promise<TData> {
+export async function request<TData, TVars>(doc: TypedDocumentNode<TData, TVars>, variables?: TVars, signal?: AbortSignal): Promise<TData> {
   let response: Response;
   try {
     response = await fetch(endpoint(doc as TypedDocumentNode<unknown, unknown>), {

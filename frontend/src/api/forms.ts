@@ -20,12 +20,7 @@ export function formFieldFor(field: string, known: string[]): string | (string |
  * Show `errors` on `form`. Returns the messages that belong to no field of the form (shown by
  * the caller as a form-level alert).
  */
-export function applyUserErrors(
-  form: FormInstance | null,
-  errors: UserErrorLike[],
-  locale: Locale,
-  knownFields: string[] = [],
-): string[] {
+export function applyUserErrors(form: FormInstance | null, errors: UserErrorLike[], locale: Locale, knownFields: string[] = []): string[] {
   const general: string[] = [];
   const byField = new Map<string | (string | number)[], string[]>();
   for (const err of errors) {

@@ -23,7 +23,9 @@ export function moneyRules(t: Translate, required = true): Rule[] {
     ...(required ? [{ required: true, message: t('validation.required') }] : []),
     {
       validator: (_: unknown, value: string | undefined) =>
-        !value || (yuanToFen(value) !== null && (yuanToFen(value) ?? 0) > 0) ? Promise.resolve() : Promise.reject(new Error(t('money.invalid'))),
+        !value || (yuanToFen(value) !== null && (yuanToFen(value) ?? 0) > 0)
+          ? Promise.resolve()
+          : Promise.reject(new Error(t('money.invalid'))),
     },
   ];
 }

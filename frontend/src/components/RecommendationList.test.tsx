@@ -91,7 +91,10 @@ describe('recommendation list', { timeout: 20_000 }, () => {
   });
 
   it('says 冷启动 once for a cold list, with the server’s text, instead of a COLD_START tag on every row', () => {
-    const cold = ITEMS.map((i) => ({ ...i, reasons: [...i.reasons, { code: 'COLD_START', text: '新模型尚在积累数据，按通用规则推荐', weight: 0 }] }));
+    const cold = ITEMS.map((i) => ({
+      ...i,
+      reasons: [...i.reasons, { code: 'COLD_START', text: '新模型尚在积累数据，按通用规则推荐', weight: 0 }],
+    }));
     renderIn('zh-CN', <RecommendationList {...base} items={cold} coldStart />);
     expect(screen.getAllByText('新模型尚在积累数据，按通用规则推荐')).toHaveLength(1);
     expect(screen.getAllByTestId('cold-start-badge')).toHaveLength(1);

@@ -141,7 +141,8 @@ export function RecommendationList<T extends RecommendedLike>({
   // A cold list says so once, in the header, with the server's words in Chinese; the rows keep
   // only the reasons that tell them apart.
   const coldText =
-    (locale === 'zh-CN' ? items.flatMap((i) => i.reasons).find((r) => r.code === 'COLD_START')?.text : undefined) ?? t('match.coldStartHint');
+    (locale === 'zh-CN' ? items.flatMap((i) => i.reasons).find((r) => r.code === 'COLD_START')?.text : undefined) ??
+    t('match.coldStartHint');
   const toggle = (key: string, on: boolean) => {
     if (!selection) return;
     const rest = selection.selected.filter((k) => k !== key);
@@ -157,7 +158,9 @@ export function RecommendationList<T extends RecommendedLike>({
               {coldText}
             </Typography.Text>
           )}
-          {modelVersion && !coldStart && <Typography.Text type="secondary">{t('match.modelVersion', { version: modelVersion })}</Typography.Text>}
+          {modelVersion && !coldStart && (
+            <Typography.Text type="secondary">{t('match.modelVersion', { version: modelVersion })}</Typography.Text>
+          )}
         </Space>
         {toolbar}
       </Flex>
@@ -174,27 +177,27 @@ export function RecommendationList<T extends RecommendedLike>({
             const key = rowKey(item);
             const checked = selection?.selected.includes(key) ?? false;
             return (
-                <Flex gap={12} align="flex-start">
-                  <RankBadge rank={item.rank} />
-                  {selection && (
-                    <Checkbox
-                      checked={checked}
-                      disabled={selection.disabled?.(item) ?? false}
-                      onChange={(e) => toggle(key, e.target.checked)}
-                      aria-label={t('match.select', { name: selection.name(item) })}
-                      style={{ marginTop: 2 }}
-                    />
-                  )}
-                  <Flex vertical gap={4} style={{ flex: 1, minWidth: 0 }}>
-                    <Flex wrap="wrap" gap={8} justify="space-between" align="center">
-                      <div style={{ minWidth: 0, overflowWrap: 'anywhere' }}>{title(item)}</div>
-                      {actions && <div>{actions(item)}</div>}
-                    </Flex>
-                    {description && <div style={{ overflowWrap: 'anywhere' }}>{description(item)}</div>}
-                    <ScoreBar score={item.score} />
-                    <ReasonTags reasons={coldStart ? item.reasons.filter((r) => r.code !== 'COLD_START') : item.reasons} />
+              <Flex gap={12} align="flex-start">
+                <RankBadge rank={item.rank} />
+                {selection && (
+                  <Checkbox
+                    checked={checked}
+                    disabled={selection.disabled?.(item) ?? false}
+                    onChange={(e) => toggle(key, e.target.checked)}
+                    aria-label={t('match.select', { name: selection.name(item) })}
+                    style={{ marginTop: 2 }}
+                  />
+                )}
+                <Flex vertical gap={4} style={{ flex: 1, minWidth: 0 }}>
+                  <Flex wrap="wrap" gap={8} justify="space-between" align="center">
+                    <div style={{ minWidth: 0, overflowWrap: 'anywhere' }}>{title(item)}</div>
+                    {actions && <div>{actions(item)}</div>}
                   </Flex>
+                  {description && <div style={{ overflowWrap: 'anywhere' }}>{description(item)}</div>}
+                  <ScoreBar score={item.score} />
+                  <ReasonTags reasons={coldStart ? item.reasons.filter((r) => r.code !== 'COLD_START') : item.reasons} />
                 </Flex>
+              </Flex>
             );
           }}
         />

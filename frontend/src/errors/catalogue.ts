@@ -71,10 +71,16 @@ export const ERROR_CATALOGUE = {
     zh: '评审人在社会组织任职，存在利害关系（开标前不得指定任何社会组织的人员，开标后不得指定投标单位的人员）',
     en: 'The evaluator holds a role in a social organization (before the opening nobody from any organization may be assigned; after it, nobody from a bidder)',
   },
-  EVALUATOR_OUT_OF_REGION: { zh: '评审人的管辖区域不包含本项目，无法评分', en: "The evaluator's region does not include this project, so they could not score it" },
+  EVALUATOR_OUT_OF_REGION: {
+    zh: '评审人的管辖区域不包含本项目，无法评分',
+    en: "The evaluator's region does not include this project, so they could not score it",
+  },
   NOT_AN_EVALUATOR: { zh: '您不是本项目的评审人', en: 'You are not an evaluator of this project' },
   SCORES_INCOMPLETE: { zh: '评分尚未完成', en: 'Scores are incomplete' },
-  INVALID_CONTRACT_AMOUNT: { zh: '合同金额不正确（不得超过中标价和预算）', en: 'Invalid contract amount (at most the winning bid and the budget)' },
+  INVALID_CONTRACT_AMOUNT: {
+    zh: '合同金额不正确（不得超过中标价和预算）',
+    en: 'Invalid contract amount (at most the winning bid and the budget)',
+  },
   INVALID_MILESTONES: { zh: '里程碑设置不正确', en: 'Invalid milestones' },
   MILESTONE_NOT_ACCEPTED: { zh: '里程碑尚未验收，不能付款', en: 'The milestone has not been accepted' },
   PAYMENT_EXCEEDS_LIMIT: { zh: '付款金额超出限额', en: 'The payment exceeds the limit' },

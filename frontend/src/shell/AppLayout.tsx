@@ -98,13 +98,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
           </Sider>
         )}
         {!desktop && (
-          <Drawer
-            placement="left"
-            open={drawerOpen}
-            onClose={() => setDrawerOpen(false)}
-            width={260}
-            title={t('app.name')}
-          >
+          <Drawer placement="left" open={drawerOpen} onClose={() => setDrawerOpen(false)} width={260} title={t('app.name')}>
             <div style={{ marginBottom: 12 }}>
               <RoleSwitch />
             </div>

@@ -20,7 +20,14 @@ export function LanguageSwitch() {
         onClick: ({ key }) => setLocale(key as Locale),
       }}
     >
-      <Button type="text" size="small" className="mm-header-button" aria-label={t('shell.language')} data-testid="language-switch" icon={<GlobalOutlined />}>
+      <Button
+        type="text"
+        size="small"
+        className="mm-header-button"
+        aria-label={t('shell.language')}
+        data-testid="language-switch"
+        icon={<GlobalOutlined />}
+      >
         {LANGUAGES.find((l) => l.value === locale)?.label}
       </Button>
     </Dropdown>

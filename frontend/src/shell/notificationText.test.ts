@@ -42,9 +42,7 @@ describe('notificationText', () => {
       title: '审计发现已确认',
       body: '',
     };
-    expect(notificationText(finding, 'en-US').body).toBe(
-      '合同 #3: Payment dated outside the contract period (confirmed).',
-    );
+    expect(notificationText(finding, 'en-US').body).toBe('合同 #3: Payment dated outside the contract period (confirmed).');
   });
 
   it('leaves a missing param empty rather than showing the placeholder', () => {

@@ -24,7 +24,8 @@ describe('route table', () => {
   it('lists in a menu only screens that audience may open', () => {
     for (const route of ROUTES) {
       for (const entry of route.menu ?? []) {
-        for (const audience of entry.for) expect([route.path, audience, admits(route.access, audience)]).toEqual([route.path, audience, true]);
+        for (const audience of entry.for)
+          expect([route.path, audience, admits(route.access, audience)]).toEqual([route.path, audience, true]);
       }
     }
   });

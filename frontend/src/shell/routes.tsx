@@ -256,8 +256,18 @@ export const ROUTES: readonly AppRoute[] = [
     element: <MyWishClaimsPage />,
     menu: [{ label: 'nav.myWishClaims', for: ['VOLUNTEER', 'ORG_ADMIN', 'COMMUNITY_STAFF'] }],
   },
-  { path: '/app/wishes', access: ['COMMUNITY_STAFF'], element: <ManageWishesPage />, menu: [{ label: 'nav.manageWishes', for: ['COMMUNITY_STAFF'] }] },
-  { path: '/app/volunteer/signups', access: 'signedIn', element: <MySignupsPage />, menu: [{ label: 'nav.mySignups', for: ['VOLUNTEER'] }] },
+  {
+    path: '/app/wishes',
+    access: ['COMMUNITY_STAFF'],
+    element: <ManageWishesPage />,
+    menu: [{ label: 'nav.manageWishes', for: ['COMMUNITY_STAFF'] }],
+  },
+  {
+    path: '/app/volunteer/signups',
+    access: 'signedIn',
+    element: <MySignupsPage />,
+    menu: [{ label: 'nav.mySignups', for: ['VOLUNTEER'] }],
+  },
   { path: '/app/volunteer/teams', access: ['VOLUNTEER'], element: <MyTeamsPage />, menu: [{ label: 'nav.myTeams', for: ['VOLUNTEER'] }] },
   {
     path: '/app/volunteer/invitations',
@@ -277,6 +287,11 @@ export const ROUTES: readonly AppRoute[] = [
   { path: '/verify', access: 'public', element: <VerifyPage />, menu: [{ label: 'public.verify', for: ['PUBLIC'] }] },
   { path: '/register', access: 'public', element: <RegisterPage />, menu: [{ label: 'public.register', for: ['PUBLIC'] }] },
 
-  { path: '/app/notifications', access: 'signedIn', element: <NotificationsPage />, menu: [{ label: 'nav.notifications', for: ALL_ROLES }] },
+  {
+    path: '/app/notifications',
+    access: 'signedIn',
+    element: <NotificationsPage />,
+    menu: [{ label: 'nav.notifications', for: ALL_ROLES }],
+  },
   { path: '*', access: 'public', element: <NotFoundPage /> },
 ];

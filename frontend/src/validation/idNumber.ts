@@ -20,12 +20,7 @@ export function idNumberProblem(raw: string): IdNumberProblem | null {
   const month = Number(value.slice(10, 12));
   const day = Number(value.slice(12, 14));
   const date = new Date(Date.UTC(year, month - 1, day));
-  if (
-    year < 1900 ||
-    date.getUTCFullYear() !== year ||
-    date.getUTCMonth() !== month - 1 ||
-    date.getUTCDate() !== day
-  ) {
+  if (year < 1900 || date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
     return 'birthDate';
   }
   if (idNumberCheckChar(value.slice(0, 17)) !== value[17]) return 'checkDigit';

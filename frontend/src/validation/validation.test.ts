@@ -6,9 +6,8 @@ import { formatFen, yuanToFen } from '../components/format';
 
 // The valid examples were computed with the server's rule (matchmaker.services.validation).
 describe('resident ID number', () => {
-  it.each(['11010519491231002X', '11010519491231002x', '440308200001011234', '370102201506010015'])(
-    'accepts %s',
-    (value) => expect(idNumberProblem(value)).toBeNull(),
+  it.each(['11010519491231002X', '11010519491231002x', '440308200001011234', '370102201506010015'])('accepts %s', (value) =>
+    expect(idNumberProblem(value)).toBeNull(),
   );
 
   it('rejects a wrong check digit', () => {

@@ -49,7 +49,11 @@ export function groupedBarOption(categories: string[], series: Series[], unit: s
   return {
     grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
     legend: { top: 0 },
-    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v: unknown) => `${Number(v).toLocaleString('en-US')} ${unit}` },
+    tooltip: {
+      trigger: 'axis',
+      axisPointer: { type: 'shadow' },
+      valueFormatter: (v: unknown) => `${Number(v).toLocaleString('en-US')} ${unit}`,
+    },
     xAxis: { type: 'value', axisLabel: { formatter: (v: number) => v.toLocaleString('en-US') } },
     yAxis: { type: 'category', data: order.map((i) => categories[i]) },
     series: series.map((s) => ({ type: 'bar', name: s.name, color: s.color, data: order.map((i) => s.values[i]) })),

@@ -18,7 +18,16 @@ import { grantLabel } from '../../shell/RoleSwitch';
 import { isMobilePhone } from '../../validation/phone';
 
 type AccountRow = AccountsQuery['accounts']['nodes'][number];
-const ROLES: Role[] = ['COMMUNITY_STAFF', 'ORG_ADMIN', 'SOCIAL_WORKER', 'VOLUNTEER', 'BUREAU_OFFICER', 'AUDITOR', 'EXPERT', 'PLATFORM_ADMIN'];
+const ROLES: Role[] = [
+  'COMMUNITY_STAFF',
+  'ORG_ADMIN',
+  'SOCIAL_WORKER',
+  'VOLUNTEER',
+  'BUREAU_OFFICER',
+  'AUDITOR',
+  'EXPERT',
+  'PLATFORM_ADMIN',
+];
 
 function CreateAccountModal({ open, onClose, onDone }: { open: boolean; onClose: () => void; onDone: () => void }) {
   const { t, locale } = useI18n();
@@ -48,7 +57,16 @@ function CreateAccountModal({ open, onClose, onDone }: { open: boolean; onClose:
     }
   };
   return (
-    <Modal open={open} title={t('admin.createAccount')} onCancel={onClose} onOk={submit} confirmLoading={loading} okText={t('common.submit')} cancelText={t('common.cancel')} destroyOnHidden>
+    <Modal
+      open={open}
+      title={t('admin.createAccount')}
+      onCancel={onClose}
+      onOk={submit}
+      confirmLoading={loading}
+      okText={t('common.submit')}
+      cancelText={t('common.cancel')}
+      destroyOnHidden
+    >
       {general.length > 0 && <Alert type="error" role="alert" message={general.join('；')} style={{ marginBottom: 12 }} />}
       <Form form={form} layout="vertical" name="createAccount">
         <Form.Item name="displayName" label={t('account.displayName')} rules={[{ required: true, message: t('validation.required') }]}>
@@ -85,7 +103,12 @@ function GrantRoleModal({ account, onClose, onDone }: { account: AccountRow | nu
     setGeneral([]);
     try {
       const result = await grant({
-        input: { accountId: account.id, role: values.role, regionId: values.regionId ?? null, organizationId: values.organizationId || null },
+        input: {
+          accountId: account.id,
+          role: values.role,
+          regionId: values.regionId ?? null,
+          organizationId: values.organizationId || null,
+        },
       });
       if (result.grantRole.errors.length) {
         setGeneral(applyUserErrors(form, result.grantRole.errors, locale, ['role', 'regionId', 'organizationId']));
@@ -98,7 +121,16 @@ function GrantRoleModal({ account, onClose, onDone }: { account: AccountRow | nu
     }
   };
   return (
-    <Modal open={Boolean(account)} title={`${t('admin.grantRole')} · ${account?.displayName ?? ''}`} onCancel={onClose} onOk={submit} confirmLoading={loading} okText={t('common.submit')} cancelText={t('common.cancel')} destroyOnHidden>
+    <Modal
+      open={Boolean(account)}
+      title={`${t('admin.grantRole')} · ${account?.displayName ?? ''}`}
+      onCancel={onClose}
+      onOk={submit}
+      confirmLoading={loading}
+      okText={t('common.submit')}
+      cancelText={t('common.cancel')}
+      destroyOnHidden
+    >
       {general.length > 0 && <Alert type="error" role="alert" message={general.join('；')} style={{ marginBottom: 12 }} />}
       <Form form={form} layout="vertical" name="grantRole">
         <Form.Item name="role" label={t('shell.role')} rules={[{ required: true, message: t('validation.required') }]}>
@@ -140,7 +172,13 @@ export function AccountsPage() {
           {t('admin.createAccount')}
         </Button>
       </Space>
-      <Input.Search aria-label={t('admin.searchAccounts')} placeholder={t('admin.searchAccounts')} allowClear onSearch={setText} style={{ maxWidth: 360, marginBottom: 16 }} />
+      <Input.Search
+        aria-label={t('admin.searchAccounts')}
+        placeholder={t('admin.searchAccounts')}
+        allowClear
+        onSearch={setText}
+        style={{ maxWidth: 360, marginBottom: 16 }}
+      />
       <ListState loading={list.loading} error={list.error} empty={list.nodes.length === 0} onRetry={() => void list.reload()}>
         <Table<AccountRow>
           rowKey="id"
@@ -151,15 +189,42 @@ export function AccountsPage() {
             { title: t('account.displayName'), dataIndex: 'displayName' },
             { title: t('account.username'), dataIndex: 'username', render: (v) => v ?? '—' },
             { title: t('account.phone'), dataIndex: 'phone', render: (v) => v ?? '—' },
-            { title: t('admin.status'), dataIndex: 'status', render: (s: AccountRow['status']) => <Tag color={s === 'ACTIVE' ? 'green' : 'default'}>{t(`status.${s}` as const)}</Tag> },
+            {
+              title: t('admin.status'),
+              dataIndex: 'status',
+              render: (s: AccountRow['status']) => <Tag color={s === 'ACTIVE' ? 'green' : 'default'}>{t(`status.${s}` as const)}</Tag>,
+            },
             { title: t('account.grants'), render: (_, a) => a.grants.map((g) => <Tag key={g.id}>{grantLabel(g, t)}</Tag>) },
-            { title: t('common.actions'), render: (_, a) => <Button size="small" onClick={() => setGranting(a)}>{t('admin.grantRole')}</Button> },
+            {
+              title: t('common.actions'),
+              render: (_, a) => (
+                <Button size="small" onClick={() => setGranting(a)}>
+                  {t('admin.grantRole')}
+                </Button>
+              ),
+            },
           ]}
         />
         <LoadMore hasMore={list.hasMore} loading={list.loadingMore} onClick={() => void list.loadMore()} />
       </ListState>
-      <CreateAccountModal open={creating} onClose={() => setCreating(false)} onDone={() => { setCreating(false); void api.success(t('admin.accountCreated')); void list.reload(); }} />
-      <GrantRoleModal account={granting} onClose={() => setGranting(null)} onDone={() => { setGranting(null); void api.success(t('admin.roleGranted')); void list.reload(); }} />
+      <CreateAccountModal
+        open={creating}
+        onClose={() => setCreating(false)}
+        onDone={() => {
+          setCreating(false);
+          void api.success(t('admin.accountCreated'));
+          void list.reload();
+        }}
+      />
+      <GrantRoleModal
+        account={granting}
+        onClose={() => setGranting(null)}
+        onDone={() => {
+          setGranting(null);
+          void api.success(t('admin.roleGranted'));
+          void list.reload();
+        }}
+      />
     </div>
   );
 }

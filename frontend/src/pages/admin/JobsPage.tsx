@@ -38,7 +38,11 @@ export function JobsPage() {
           scroll={{ x: true }}
           columns={[
             { title: t('job.name'), dataIndex: 'name' },
-            { title: t('job.status'), dataIndex: 'status', render: (s: JobStatus) => <Tag color={COLORS[s]}>{t(`jobStatus.${s}` as const)}</Tag> },
+            {
+              title: t('job.status'),
+              dataIndex: 'status',
+              render: (s: JobStatus) => <Tag color={COLORS[s]}>{t(`jobStatus.${s}` as const)}</Tag>,
+            },
             { title: t('job.attempts'), render: (_, j) => `${j.attempts}/${j.maxAttempts}` },
             { title: t('job.runAt'), dataIndex: 'runAt', render: formatDateTime },
             { title: t('job.finishedAt'), dataIndex: 'finishedAt', render: formatDateTime },

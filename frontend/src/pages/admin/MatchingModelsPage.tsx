@@ -62,8 +62,20 @@ function MetricsChart({ model }: { model: Model }) {
       xAxis: { type: 'category', data: rows.map((r) => metricName(r.name, t)), axisLabel: { interval: 0, hideOverlap: false } },
       yAxis: { type: 'value', min: 0, max: 1 },
       series: [
-        { name: 'NDCG@10', type: 'bar', barMaxWidth: 28, itemStyle: { color: '#c41d1d' }, data: rows.map((r) => (r.ndcgAt10 === null ? null : Number(r.ndcgAt10.toFixed(3)))) },
-        { name: 'Recall@10', type: 'bar', barMaxWidth: 28, itemStyle: { color: '#8c8c8c' }, data: rows.map((r) => (r.recallAt10 === null ? null : Number(r.recallAt10.toFixed(3)))) },
+        {
+          name: 'NDCG@10',
+          type: 'bar',
+          barMaxWidth: 28,
+          itemStyle: { color: '#c41d1d' },
+          data: rows.map((r) => (r.ndcgAt10 === null ? null : Number(r.ndcgAt10.toFixed(3)))),
+        },
+        {
+          name: 'Recall@10',
+          type: 'bar',
+          barMaxWidth: 28,
+          itemStyle: { color: '#8c8c8c' },
+          data: rows.map((r) => (r.recallAt10 === null ? null : Number(r.recallAt10.toFixed(3)))),
+        },
       ],
     }),
     [rows, t],
@@ -76,7 +88,15 @@ function MetricsChart({ model }: { model: Model }) {
   );
 }
 
-function DirectionPanel({ direction, models, onChanged }: { direction: MatchingDirection; models: Model[]; onChanged: () => Promise<void> }) {
+function DirectionPanel({
+  direction,
+  models,
+  onChanged,
+}: {
+  direction: MatchingDirection;
+  models: Model[];
+  onChanged: () => Promise<void>;
+}) {
   const { t, locale } = useI18n();
   const { message } = AntApp.useApp();
   const [train, trainState] = useMutation(TrainMatchingModelsDocument);
@@ -101,7 +121,11 @@ function DirectionPanel({ direction, models, onChanged }: { direction: MatchingD
   return (
     <Space direction="vertical" size={16} style={{ width: '100%' }} data-testid={`models-${direction}`}>
       <Space wrap>
-        <Button type="primary" loading={trainState.loading} onClick={() => void run(async () => (await train({ input: { direction } })).trainMatchingModels, t('match.models.trainQueued'))}>
+        <Button
+          type="primary"
+          loading={trainState.loading}
+          onClick={() => void run(async () => (await train({ input: { direction } })).trainMatchingModels, t('match.models.trainQueued'))}
+        >
           {t('match.models.train')}
         </Button>
         {canRollback && (
@@ -109,7 +133,9 @@ function DirectionPanel({ direction, models, onChanged }: { direction: MatchingD
             title={t('match.models.rollback')}
             okText={t('common.confirm')}
             cancelText={t('common.cancel')}
-            onConfirm={() => void run(async () => (await rollback({ input: { direction } })).rollbackMatchingModel, t('match.models.rolledBack'))}
+            onConfirm={() =>
+              void run(async () => (await rollback({ input: { direction } })).rollbackMatchingModel, t('match.models.rolledBack'))
+            }
           >
             <Button loading={rollbackState.loading}>{t('match.models.rollback')}</Button>
           </Popconfirm>
@@ -141,14 +167,32 @@ function DirectionPanel({ direction, models, onChanged }: { direction: MatchingD
             onRow={(m) => ({ onClick: () => setShownId(m.id), style: { cursor: 'pointer' } })}
             rowClassName={(m) => (shown && m.id === shown.id ? 'ant-table-row-selected' : '')}
             columns={[
-              { title: t('match.models.version'), dataIndex: 'version', render: (v: string) => <Typography.Text code style={{ whiteSpace: 'nowrap' }}>{v}</Typography.Text> },
+              {
+                title: t('match.models.version'),
+                dataIndex: 'version',
+                render: (v: string) => (
+                  <Typography.Text code style={{ whiteSpace: 'nowrap' }}>
+                    {v}
+                  </Typography.Text>
+                ),
+              },
               {
                 title: t('match.models.kind'),
                 dataIndex: 'kind',
-                render: (k: string) => <span style={{ whiteSpace: 'nowrap' }}>{KINDS.includes(k) ? t(`match.kind.${k}` as MessageKey) : k}</span>,
+                render: (k: string) => (
+                  <span style={{ whiteSpace: 'nowrap' }}>{KINDS.includes(k) ? t(`match.kind.${k}` as MessageKey) : k}</span>
+                ),
               },
-              { title: t('match.models.status'), dataIndex: 'status', render: (s: Model['status']) => <Tag color={STATUS_COLORS[s]}>{t(`match.modelStatus.${s}` as const)}</Tag> },
-              { title: t('match.models.trainedAt'), dataIndex: 'trainedAt', render: (v: string) => <span style={{ whiteSpace: 'nowrap' }}>{formatDateTime(v)}</span> },
+              {
+                title: t('match.models.status'),
+                dataIndex: 'status',
+                render: (s: Model['status']) => <Tag color={STATUS_COLORS[s]}>{t(`match.modelStatus.${s}` as const)}</Tag>,
+              },
+              {
+                title: t('match.models.trainedAt'),
+                dataIndex: 'trainedAt',
+                render: (v: string) => <span style={{ whiteSpace: 'nowrap' }}>{formatDateTime(v)}</span>,
+              },
               {
                 title: t('match.models.window'),
                 render: (_, m) => (
@@ -160,7 +204,11 @@ function DirectionPanel({ direction, models, onChanged }: { direction: MatchingD
               { title: t('match.models.rows'), dataIndex: 'nRows' },
               { title: t('match.models.ndcg'), render: (_, m) => fmt(m.metrics.find((x) => x.name === 'model')?.ndcgAt10) },
               { title: t('match.models.recall'), render: (_, m) => fmt(m.metrics.find((x) => x.name === 'model')?.recallAt10) },
-              { title: t('match.models.promotedAt'), dataIndex: 'promotedAt', render: (v: string | null) => <span style={{ whiteSpace: 'nowrap' }}>{formatDateTime(v)}</span> },
+              {
+                title: t('match.models.promotedAt'),
+                dataIndex: 'promotedAt',
+                render: (v: string | null) => <span style={{ whiteSpace: 'nowrap' }}>{formatDateTime(v)}</span>,
+              },
               {
                 title: t('common.actions'),
                 render: (_, m) =>
@@ -169,7 +217,12 @@ function DirectionPanel({ direction, models, onChanged }: { direction: MatchingD
                       title={t('match.models.promote')}
                       okText={t('common.confirm')}
                       cancelText={t('common.cancel')}
-                      onConfirm={() => void run(async () => (await promote({ input: { modelId: m.id } })).promoteMatchingModel, t('match.models.promoted', { version: m.version }))}
+                      onConfirm={() =>
+                        void run(
+                          async () => (await promote({ input: { modelId: m.id } })).promoteMatchingModel,
+                          t('match.models.promoted', { version: m.version }),
+                        )
+                      }
                     >
                       <Button size="small" loading={promoteState.loading} onClick={(e) => e.stopPropagation()}>
                         {t('match.models.promote')}

@@ -22,9 +22,19 @@ export function RegionsPage() {
       <Breadcrumb
         style={{ marginBottom: 16 }}
         items={[
-          { title: <Button type="link" size="small" onClick={() => setTrail([])}>{t('admin.regions')}</Button> },
+          {
+            title: (
+              <Button type="link" size="small" onClick={() => setTrail([])}>
+                {t('admin.regions')}
+              </Button>
+            ),
+          },
           ...trail.map((r, i) => ({
-            title: <Button type="link" size="small" onClick={() => setTrail(trail.slice(0, i + 1))}>{r.name}</Button>,
+            title: (
+              <Button type="link" size="small" onClick={() => setTrail(trail.slice(0, i + 1))}>
+                {r.name}
+              </Button>
+            ),
           })),
         ]}
       />
@@ -34,7 +44,15 @@ export function RegionsPage() {
           dataSource={list.nodes}
           pagination={false}
           columns={[
-            { title: t('region.name'), dataIndex: 'name', render: (name: string, r) => <Button type="link" onClick={() => setTrail([...trail, r])}>{name}</Button> },
+            {
+              title: t('region.name'),
+              dataIndex: 'name',
+              render: (name: string, r) => (
+                <Button type="link" onClick={() => setTrail([...trail, r])}>
+                  {name}
+                </Button>
+              ),
+            },
             { title: t('region.code'), dataIndex: 'code' },
             { title: t('region.level'), dataIndex: 'level', render: (l: RegionRow['level']) => t(`level.${l}` as const) },
           ]}

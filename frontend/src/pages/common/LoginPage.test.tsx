@@ -19,7 +19,11 @@ describe('login form', () => {
     const fetchMock = vi.fn((_url: string, init: RequestInit) => {
       const { query } = JSON.parse(String(init.body)) as { query: string };
       if (query.includes('mutation Login')) {
-        return respond({ data: { login: { account: null, errors: [{ code: 'INVALID_CREDENTIALS', field: 'password', message: 'Wrong login or password' }] } } });
+        return respond({
+          data: {
+            login: { account: null, errors: [{ code: 'INVALID_CREDENTIALS', field: 'password', message: 'Wrong login or password' }] },
+          },
+        });
       }
       return respond({ data: { me: null } });
     });
@@ -38,7 +42,9 @@ describe('login form', () => {
     fireEvent.submit(screen.getByLabelText('密码').closest('form')!);
     await waitFor(() => expect(document.querySelector('#login_password_help')?.textContent).toBe('账号或密码错误'));
     const sent = fetchMock.mock.calls.map(([, init]) => JSON.parse(String(init.body)) as { variables: unknown });
-    expect(sent.some((b) => JSON.stringify(b.variables) === JSON.stringify({ input: { login: 'someone', password: 'wrong-password' } }))).toBe(true);
+    expect(
+      sent.some((b) => JSON.stringify(b.variables) === JSON.stringify({ input: { login: 'someone', password: 'wrong-password' } })),
+    ).toBe(true);
   });
 
   it('refuses to send an empty form', async () => {

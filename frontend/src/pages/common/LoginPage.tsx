@@ -46,21 +46,10 @@ export function LoginPage() {
         <Typography.Title level={2} style={{ marginTop: 0 }}>
           {t('login.title')}
         </Typography.Title>
-        {general.length > 0 && (
-          <Alert type="error" showIcon role="alert" message={general.join('；')} style={{ marginBottom: 16 }} />
-        )}
+        {general.length > 0 && <Alert type="error" showIcon role="alert" message={general.join('；')} style={{ marginBottom: 16 }} />}
         <Form form={form} layout="vertical" onFinish={onFinish} requiredMark={false} name="login">
-          <Form.Item
-            name="login"
-            label={t('login.login')}
-            rules={[{ required: true, whitespace: true, message: t('login.required') }]}
-          >
-            <Input
-              prefix={<UserOutlined aria-hidden />}
-              placeholder={t('login.loginPlaceholder')}
-              autoComplete="username"
-              size="large"
-            />
+          <Form.Item name="login" label={t('login.login')} rules={[{ required: true, whitespace: true, message: t('login.required') }]}>
+            <Input prefix={<UserOutlined aria-hidden />} placeholder={t('login.loginPlaceholder')} autoComplete="username" size="large" />
           </Form.Item>
           <Form.Item name="password" label={t('login.password')} rules={[{ required: true, message: t('login.required') }]}>
             <Input.Password prefix={<LockOutlined aria-hidden />} autoComplete="current-password" size="large" />

@@ -9,7 +9,9 @@ export function NotFoundPage() {
       status="404"
       title={t('common.notFound')}
       extra={
-        <LinkButton to="/" type="primary">{t('common.home')}</LinkButton>
+        <LinkButton to="/" type="primary">
+          {t('common.home')}
+        </LinkButton>
       }
     />
   );

@@ -48,7 +48,9 @@ export function WorkbenchPage() {
         <Typography.Text type="secondary">{t('home.scope', { scope })}</Typography.Text>
       </Card>
       <Suspense fallback={null}>
-        {activeGrant.role === 'ORG_ADMIN' && activeGrant.organizationId && <RecommendedProjects organizationId={activeGrant.organizationId} />}
+        {activeGrant.role === 'ORG_ADMIN' && activeGrant.organizationId && (
+          <RecommendedProjects organizationId={activeGrant.organizationId} />
+        )}
         {(activeGrant.role === 'AUDITOR' || activeGrant.role === 'BUREAU_OFFICER') && <OversightWorkbench />}
       </Suspense>
       {links.length > 0 && (

@@ -26,14 +26,24 @@ export function MyBidsPage() {
           pagination={false}
           scroll={{ x: true }}
           columns={[
-            { title: t('bid.project'), render: (_, b) => (b.project ? <Link to={`/projects/${encodeURIComponent(b.project.id)}`}>{b.project.title}</Link> : '—') },
+            {
+              title: t('bid.project'),
+              render: (_, b) => (b.project ? <Link to={`/projects/${encodeURIComponent(b.project.id)}`}>{b.project.title}</Link> : '—'),
+            },
             { title: t('bid.organization'), render: (_, b) => b.organizationName ?? '—' },
             { title: t('bid.price'), align: 'right', render: (_, b) => (b.sealed ? <Tag>{t('bid.sealed')}</Tag> : formatFen(b.priceFen)) },
             { title: t('bid.submittedAt'), render: (_, b) => formatDateTime(b.submittedAt) },
             { title: t('project.status'), render: (_, b) => (b.project ? <ProjectStatusTag status={b.project.status} /> : null) },
             { title: t('bid.rank'), render: (_, b) => b.rank ?? '—' },
             { title: t('bid.totalScore'), render: (_, b) => b.totalScore ?? '—' },
-            { title: t('bid.form'), render: (_, b) => <Tag color={b.status === 'AWARDED' ? 'green' : b.status === 'LOST' ? 'default' : 'blue'}>{t(`bidStatus.${b.status}` as const)}</Tag> },
+            {
+              title: t('bid.form'),
+              render: (_, b) => (
+                <Tag color={b.status === 'AWARDED' ? 'green' : b.status === 'LOST' ? 'default' : 'blue'}>
+                  {t(`bidStatus.${b.status}` as const)}
+                </Tag>
+              ),
+            },
           ]}
         />
         <LoadMore hasMore={list.hasMore} loading={list.loadingMore} onClick={() => void list.loadMore()} />

@@ -12,7 +12,9 @@ export function OpenProjectsPage() {
   const { t } = useI18n();
   const { activeGrant } = useSession();
   const organizationId = activeGrant?.organizationId ?? '';
-  const list = usePaged(OpenProjectsForOrganizationDocument, { organizationId, first: 50 }, (d) => d.openProjectsForOrganization, { skip: !organizationId });
+  const list = usePaged(OpenProjectsForOrganizationDocument, { organizationId, first: 50 }, (d) => d.openProjectsForOrganization, {
+    skip: !organizationId,
+  });
   return (
     <div data-testid="open-projects">
       <Typography.Title level={2} style={{ marginTop: 0 }}>

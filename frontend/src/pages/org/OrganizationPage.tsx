@@ -68,14 +68,31 @@ function AddWorkerModal({ organizationId, open, onClose }: { organizationId: str
     }
   };
   return (
-    <Modal open={open} title={t('org.createWorker')} onCancel={() => onClose(false)} onOk={submit} confirmLoading={loading} okText={t('common.submit')} cancelText={t('common.cancel')} destroyOnHidden>
+    <Modal
+      open={open}
+      title={t('org.createWorker')}
+      onCancel={() => onClose(false)}
+      onOk={submit}
+      confirmLoading={loading}
+      okText={t('common.submit')}
+      cancelText={t('common.cancel')}
+      destroyOnHidden
+    >
       {general.length > 0 && <Alert type="error" role="alert" message={general.join('；')} style={{ marginBottom: 12 }} />}
       <Typography.Paragraph type="secondary">{t('org.qualificationByBureau')}</Typography.Paragraph>
       <Form form={form} layout="vertical" name="addWorker">
-        <Form.Item name="name" label={t('org.workerName')} rules={[{ required: true, whitespace: true, message: t('validation.required') }]}>
+        <Form.Item
+          name="name"
+          label={t('org.workerName')}
+          rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
+        >
           <Input />
         </Form.Item>
-        <Form.Item name="phone" label={t('account.phone')} rules={[{ validator: (_, v) => (!v || isMobilePhone(v) ? Promise.resolve() : Promise.reject(new Error(t('validation.phone')))) }]}>
+        <Form.Item
+          name="phone"
+          label={t('account.phone')}
+          rules={[{ validator: (_, v) => (!v || isMobilePhone(v) ? Promise.resolve() : Promise.reject(new Error(t('validation.phone')))) }]}
+        >
           <Input inputMode="numeric" maxLength={11} />
         </Form.Item>
         <Form.Item name="password" label={t('login.password')} rules={[{ required: true, message: t('validation.required') }]}>
@@ -87,7 +104,15 @@ function AddWorkerModal({ organizationId, open, onClose }: { organizationId: str
 }
 
 /** Invite an existing worker by login phone and name: they join when they accept. */
-function InviteWorkerModal({ organizationId, open, onClose }: { organizationId: string; open: boolean; onClose: (invited: boolean) => void }) {
+function InviteWorkerModal({
+  organizationId,
+  open,
+  onClose,
+}: {
+  organizationId: string;
+  open: boolean;
+  onClose: (invited: boolean) => void;
+}) {
   const { t, locale } = useI18n();
   const [form] = Form.useForm();
   const [invite, { loading }] = useMutation(InviteStaffMemberDocument);
@@ -108,14 +133,34 @@ function InviteWorkerModal({ organizationId, open, onClose }: { organizationId: 
     }
   };
   return (
-    <Modal open={open} title={t('org.inviteWorker')} onCancel={() => onClose(false)} onOk={submit} confirmLoading={loading} okText={t('common.submit')} cancelText={t('common.cancel')} destroyOnHidden>
+    <Modal
+      open={open}
+      title={t('org.inviteWorker')}
+      onCancel={() => onClose(false)}
+      onOk={submit}
+      confirmLoading={loading}
+      okText={t('common.submit')}
+      cancelText={t('common.cancel')}
+      destroyOnHidden
+    >
       {general.length > 0 && <Alert type="error" role="alert" message={general.join('；')} style={{ marginBottom: 12 }} />}
       <Typography.Paragraph type="secondary">{t('org.inviteHint')}</Typography.Paragraph>
       <Form form={form} layout="vertical" name="inviteWorker">
-        <Form.Item name="phone" label={t('account.phone')} rules={[{ required: true, message: t('validation.required') }, { validator: (_, v) => (!v || isMobilePhone(v) ? Promise.resolve() : Promise.reject(new Error(t('validation.phone')))) }]}>
+        <Form.Item
+          name="phone"
+          label={t('account.phone')}
+          rules={[
+            { required: true, message: t('validation.required') },
+            { validator: (_, v) => (!v || isMobilePhone(v) ? Promise.resolve() : Promise.reject(new Error(t('validation.phone')))) },
+          ]}
+        >
           <Input inputMode="numeric" maxLength={11} />
         </Form.Item>
-        <Form.Item name="name" label={t('org.workerName')} rules={[{ required: true, whitespace: true, message: t('validation.required') }]}>
+        <Form.Item
+          name="name"
+          label={t('org.workerName')}
+          rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
+        >
           <Input />
         </Form.Item>
       </Form>
@@ -157,7 +202,12 @@ function PendingInvitations({ organizationId, refreshKey }: { organizationId: st
           {
             title: '',
             render: (_, inv) => (
-              <Popconfirm title={t('org.withdrawInvitation')} onConfirm={() => void onWithdraw(inv)} okText={t('common.submit')} cancelText={t('common.cancel')}>
+              <Popconfirm
+                title={t('org.withdrawInvitation')}
+                onConfirm={() => void onWithdraw(inv)}
+                okText={t('common.submit')}
+                cancelText={t('common.cancel')}
+              >
                 <Button size="small">{t('org.withdrawInvitation')}</Button>
               </Popconfirm>
             ),
@@ -192,7 +242,9 @@ export function OrganizationPage() {
     setGeneral([]);
     try {
       const { legalRepresentative: _registered, ...changes } = v;
-      const r = (await update({ input: { organizationId: org.id, version: org.version, ...changes, creditCode: v.creditCode.trim().toUpperCase() } })).updateOrganization;
+      const r = (
+        await update({ input: { organizationId: org.id, version: org.version, ...changes, creditCode: v.creditCode.trim().toUpperCase() } })
+      ).updateOrganization;
       if (r.errors.length) {
         setGeneral(applyUserErrors(form, r.errors, locale, PROFILE_FIELDS));
         return;
@@ -224,7 +276,11 @@ export function OrganizationPage() {
               <Form<ProfileValues> form={form} layout="vertical" name="organization" onFinish={onFinish}>
                 <Row gutter={16}>
                   <Col xs={24} md={12}>
-                    <Form.Item name="name" label={t('org.name')} rules={[{ required: true, whitespace: true, message: t('validation.required') }]}>
+                    <Form.Item
+                      name="name"
+                      label={t('org.name')}
+                      rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
+                    >
                       <Input />
                     </Form.Item>
                   </Col>
@@ -248,7 +304,12 @@ export function OrganizationPage() {
                   </Col>
                   <Col xs={24} md={12}>
                     <Form.Item name="kind" label={t('org.kind')}>
-                      <Select options={(['REGISTERED', 'FILED'] as OrganizationKind[]).map((k) => ({ value: k, label: t(`org.kind.${k}` as const) }))} />
+                      <Select
+                        options={(['REGISTERED', 'FILED'] as OrganizationKind[]).map((k) => ({
+                          value: k,
+                          label: t(`org.kind.${k}` as const),
+                        }))}
+                      />
                     </Form.Item>
                   </Col>
                   <Col xs={24} md={12}>
@@ -262,12 +323,20 @@ export function OrganizationPage() {
                     </Form.Item>
                   </Col>
                   <Col xs={24} md={8}>
-                    <Form.Item name="contactName" label={t('org.contactName')} rules={[{ required: true, whitespace: true, message: t('validation.required') }]}>
+                    <Form.Item
+                      name="contactName"
+                      label={t('org.contactName')}
+                      rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
+                    >
                       <Input />
                     </Form.Item>
                   </Col>
                   <Col xs={24} md={8}>
-                    <Form.Item name="contactPhone" label={t('org.contactPhone')} rules={[{ required: true, message: t('validation.required') }]}>
+                    <Form.Item
+                      name="contactPhone"
+                      label={t('org.contactPhone')}
+                      rules={[{ required: true, message: t('validation.required') }]}
+                    >
                       <Input inputMode="tel" />
                     </Form.Item>
                   </Col>
@@ -311,7 +380,9 @@ export function OrganizationPage() {
                       w.registrationExpiresOn ? (
                         <Space>
                           {w.registrationExpiresOn}
-                          <Tag color={w.registrationValid ? 'green' : 'red'}>{w.registrationValid ? t('org.registrationValid') : t('org.registrationExpired')}</Tag>
+                          <Tag color={w.registrationValid ? 'green' : 'red'}>
+                            {w.registrationValid ? t('org.registrationValid') : t('org.registrationExpired')}
+                          </Tag>
                         </Space>
                       ) : (
                         '—'

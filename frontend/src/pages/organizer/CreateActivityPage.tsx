@@ -32,7 +32,20 @@ interface Values {
   shifts: ShiftValues[];
 }
 
-const FIELDS = ['title', 'category', 'regionId', 'projectId', 'placeName', 'description', 'latitude', 'longitude', 'checkinRadiusM', 'requiredSkills', 'minAge', 'shifts'];
+const FIELDS = [
+  'title',
+  'category',
+  'regionId',
+  'projectId',
+  'placeName',
+  'description',
+  'latitude',
+  'longitude',
+  'checkinRadiusM',
+  'requiredSkills',
+  'minAge',
+  'shifts',
+];
 
 /**
  * Create an activity with its shifts: community staff for a community, social workers for a
@@ -100,9 +113,18 @@ export function CreateActivityPage() {
           layout="vertical"
           name="createActivity"
           onFinish={onFinish}
-          initialValues={{ requiredSkills: [], minAge: 0, description: '', shifts: [{ startsAt: start, endsAt: start.add(3, 'hour'), capacity: 10 }] }}
+          initialValues={{
+            requiredSkills: [],
+            minAge: 0,
+            description: '',
+            shifts: [{ startsAt: start, endsAt: start.add(3, 'hour'), capacity: 10 }],
+          }}
         >
-          <Form.Item name="title" label={t('activity.title')} rules={[{ required: true, whitespace: true, message: t('validation.required') }]}>
+          <Form.Item
+            name="title"
+            label={t('activity.title')}
+            rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
+          >
             <Input maxLength={100} />
           </Form.Item>
           <Row gutter={16}>
@@ -116,7 +138,9 @@ export function CreateActivityPage() {
                 <Form.Item name="projectId" label={t('bid.project')} rules={[{ required: true, message: t('validation.required') }]}>
                   <Select
                     loading={contracts.loading}
-                    options={(contracts.data?.contracts.nodes ?? []).filter((c) => c.status === 'ACTIVE').map((c) => ({ value: c.projectId, label: c.projectTitle ?? c.projectId }))}
+                    options={(contracts.data?.contracts.nodes ?? [])
+                      .filter((c) => c.status === 'ACTIVE')
+                      .map((c) => ({ value: c.projectId, label: c.projectTitle ?? c.projectId }))}
                   />
                 </Form.Item>
               ) : (
@@ -126,7 +150,11 @@ export function CreateActivityPage() {
               )}
             </Col>
           </Row>
-          <Form.Item name="placeName" label={t('activity.place')} rules={[{ required: true, whitespace: true, message: t('validation.required') }]}>
+          <Form.Item
+            name="placeName"
+            label={t('activity.place')}
+            rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
+          >
             <Input />
           </Form.Item>
           <Typography.Paragraph type="secondary">{t('activity.coordinatesHint')}</Typography.Paragraph>
@@ -173,7 +201,11 @@ export function CreateActivityPage() {
               <>
                 {fields.map((field, index) => (
                   <Space key={field.key} align="start" wrap style={{ display: 'flex', marginBottom: 8 }}>
-                    <Form.Item name={[field.name, 'startsAt']} label={`${t('activity.shiftStart')} ${index + 1}`} rules={[{ required: true, message: t('validation.required') }]}>
+                    <Form.Item
+                      name={[field.name, 'startsAt']}
+                      label={`${t('activity.shiftStart')} ${index + 1}`}
+                      rules={[{ required: true, message: t('validation.required') }]}
+                    >
                       <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" />
                     </Form.Item>
                     <Form.Item
@@ -185,18 +217,30 @@ export function CreateActivityPage() {
                         ({ getFieldValue }) => ({
                           validator: (_, value: Dayjs | undefined) => {
                             const begin: Dayjs | undefined = getFieldValue(['shifts', field.name, 'startsAt']);
-                            return !value || !begin || value.isAfter(begin) ? Promise.resolve() : Promise.reject(new Error(t('activity.shiftEnd')));
+                            return !value || !begin || value.isAfter(begin)
+                              ? Promise.resolve()
+                              : Promise.reject(new Error(t('activity.shiftEnd')));
                           },
                         }),
                       ]}
                     >
                       <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" />
                     </Form.Item>
-                    <Form.Item name={[field.name, 'capacity']} label={`${t('activity.capacity')} ${index + 1}`} rules={[{ required: true, message: t('validation.required') }]}>
+                    <Form.Item
+                      name={[field.name, 'capacity']}
+                      label={`${t('activity.capacity')} ${index + 1}`}
+                      rules={[{ required: true, message: t('validation.required') }]}
+                    >
                       <InputNumber min={1} max={1000} />
                     </Form.Item>
                     {fields.length > 1 && (
-                      <Button type="text" aria-label={t('activity.removeShift')} icon={<MinusCircleOutlined />} onClick={() => remove(field.name)} style={{ marginTop: 30 }} />
+                      <Button
+                        type="text"
+                        aria-label={t('activity.removeShift')}
+                        icon={<MinusCircleOutlined />}
+                        onClick={() => remove(field.name)}
+                        style={{ marginTop: 30 }}
+                      />
                     )}
                   </Space>
                 ))}

@@ -72,7 +72,9 @@ export function DisputesPage() {
                   <>
                     <div>{d.reason}</div>
                     <Typography.Text type="secondary">
-                      {d.record ? `${formatDateTime(d.record.startsAt)} – ${formatDateTime(d.record.endsAt).slice(11)} · ${d.record.hours} h` : ''}
+                      {d.record
+                        ? `${formatDateTime(d.record.startsAt)} – ${formatDateTime(d.record.endsAt).slice(11)} · ${d.record.hours} h`
+                        : ''}
                     </Typography.Text>
                     {d.resolutionNote && <div>{d.resolutionNote}</div>}
                   </>
@@ -83,7 +85,16 @@ export function DisputesPage() {
         />
         <LoadMore hasMore={list.hasMore} loading={list.loadingMore} onClick={() => void list.loadMore()} />
       </ListState>
-      <Modal open={Boolean(resolving)} title={t('nav.disputes')} onCancel={() => setResolving(null)} onOk={submit} confirmLoading={loading} okText={t('common.submit')} cancelText={t('common.cancel')} destroyOnHidden>
+      <Modal
+        open={Boolean(resolving)}
+        title={t('nav.disputes')}
+        onCancel={() => setResolving(null)}
+        onOk={submit}
+        confirmLoading={loading}
+        okText={t('common.submit')}
+        cancelText={t('common.cancel')}
+        destroyOnHidden
+      >
         {general.length > 0 && <Alert type="error" role="alert" message={general.join('；')} style={{ marginBottom: 12 }} />}
         <Form form={form} layout="vertical" name="resolveDispute" initialValues={{ upheld: true }}>
           <Form.Item name="upheld" label={t('hours.status')}>

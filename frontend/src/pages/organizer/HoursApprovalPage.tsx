@@ -1,6 +1,11 @@
 import { useState } from 'react';
 import { Alert, Button, Input, Space, Table, Tag, Typography, App as AntApp } from 'antd';
-import { ApproveServiceRecordsDocument, RejectServiceRecordsDocument, ServiceRecordsDocument, type RecordFieldsFragment } from '../../api/generated';
+import {
+  ApproveServiceRecordsDocument,
+  RejectServiceRecordsDocument,
+  ServiceRecordsDocument,
+  type RecordFieldsFragment,
+} from '../../api/generated';
 import { useMutation } from '../../api/client';
 import { usePaged } from '../../api/paged';
 import { describeError } from '../../api/forms';
@@ -46,7 +51,13 @@ export function HoursApprovalPage() {
       </Typography.Title>
       {general && <Alert type="error" role="alert" showIcon message={general} style={{ marginBottom: 12 }} />}
       <Space wrap style={{ marginBottom: 12 }}>
-        <Input aria-label={t('hours.note')} placeholder={t('hours.note')} value={note} onChange={(e) => setNote(e.target.value)} style={{ width: 260 }} />
+        <Input
+          aria-label={t('hours.note')}
+          placeholder={t('hours.note')}
+          value={note}
+          onChange={(e) => setNote(e.target.value)}
+          style={{ width: 260 }}
+        />
         <Button type="primary" disabled={!selected.length} loading={approveState.loading} onClick={() => void decide('approve')}>
           {t('hours.approve')}
           {selected.length ? ` (${selected.length})` : ''}
@@ -62,7 +73,11 @@ export function HoursApprovalPage() {
           dataSource={list.nodes}
           pagination={false}
           scroll={{ x: true }}
-          rowSelection={{ selectedRowKeys: selected, onChange: (keys) => setSelected(keys as string[]), getCheckboxProps: (r) => ({ title: `${r.participant?.name ?? ''} ${r.hours} h` }) }}
+          rowSelection={{
+            selectedRowKeys: selected,
+            onChange: (keys) => setSelected(keys as string[]),
+            getCheckboxProps: (r) => ({ title: `${r.participant?.name ?? ''} ${r.hours} h` }),
+          }}
           columns={[
             { title: t('shift.volunteer'), render: (_, r) => r.participant?.name ?? '—' },
             { title: t('shift.number'), render: (_, r) => r.participant?.volunteerNumber ?? '—' },

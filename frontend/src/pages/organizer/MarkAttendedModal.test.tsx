@@ -79,7 +79,11 @@ describe('mark attended modal', () => {
     fireEvent.click(submitButton());
     await waitFor(() => expect(onDone).toHaveBeenCalledWith(180));
     expect(sent(fetchMock)[0].query).toContain('markAttended');
-    expect(sent(fetchMock)[0].variables.input).toEqual({ signupId: SIGNUP, checkInAt: '2026-11-20T01:00:00.000Z', checkOutAt: '2026-11-20T04:00:00.000Z' });
+    expect(sent(fetchMock)[0].variables.input).toEqual({
+      signupId: SIGNUP,
+      checkInAt: '2026-11-20T01:00:00.000Z',
+      checkOutAt: '2026-11-20T04:00:00.000Z',
+    });
   });
 
   it('caps the pre-filled check-out at now while the shift is running', () => {

@@ -79,7 +79,12 @@ export function MarkAttendedModal({ shift, signupId, volunteerName, onClose, onD
     const problem = fieldError(field);
     const server = serverError?.field === field ? serverError.text : null;
     return (
-      <Form.Item label={label} htmlFor={testId} validateStatus={problem || server ? 'error' : undefined} help={problem ? text(problem) : server ?? undefined}>
+      <Form.Item
+        label={label}
+        htmlFor={testId}
+        validateStatus={problem || server ? 'error' : undefined}
+        help={problem ? text(problem) : (server ?? undefined)}
+      >
         <DatePicker
           id={testId}
           data-testid={testId}
@@ -120,7 +125,9 @@ export function MarkAttendedModal({ shift, signupId, volunteerName, onClose, onD
           {picker('checkInAt', t('shift.attendance.checkIn'), 'attended-check-in')}
           {picker('checkOutAt', t('shift.attendance.checkOut'), 'attended-check-out')}
         </Form>
-        {errors.length === 0 && minutes !== null && <Typography.Paragraph data-testid="attended-minutes">{t('shift.attendance.minutes', { minutes })}</Typography.Paragraph>}
+        {errors.length === 0 && minutes !== null && (
+          <Typography.Paragraph data-testid="attended-minutes">{t('shift.attendance.minutes', { minutes })}</Typography.Paragraph>
+        )}
         <Typography.Paragraph type="secondary" style={{ marginBottom: 0 }}>
           {t('shift.attendance.selfCheckin')}
         </Typography.Paragraph>

@@ -87,11 +87,19 @@ export function ShiftMatchingPanel({ shiftId }: { shiftId: string }) {
               {invited.has(i.volunteer.volunteerNumber) && <Tag color="orange">{t('match.volunteers.alreadyInvited')}</Tag>}
             </Space>
           )}
-          description={(i) => (i.volunteer.skills.length > 0 ? <Typography.Text type="secondary">{i.volunteer.skills.join('、')}</Typography.Text> : null)}
+          description={(i) =>
+            i.volunteer.skills.length > 0 ? <Typography.Text type="secondary">{i.volunteer.skills.join('、')}</Typography.Text> : null
+          }
         />
       </Card>
       <Card title={t('match.volunteers.invitations')} data-testid="shift-invitations">
-        <ListState loading={invitations.loading} error={invitations.error} empty={sent.length === 0} emptyText={t('match.volunteers.noInvitations')} onRetry={() => void invitations.refetch()}>
+        <ListState
+          loading={invitations.loading}
+          error={invitations.error}
+          empty={sent.length === 0}
+          emptyText={t('match.volunteers.noInvitations')}
+          onRetry={() => void invitations.refetch()}
+        >
           <Table<Invitation>
             rowKey="id"
             size="small"
@@ -101,7 +109,11 @@ export function ShiftMatchingPanel({ shiftId }: { shiftId: string }) {
             columns={[
               { title: t('match.volunteers.volunteer'), render: (_, r) => r.participant?.name ?? '—' },
               { title: t('shift.number'), render: (_, r) => r.participant?.volunteerNumber ?? '—' },
-              { title: t('match.volunteers.status'), dataIndex: 'status', render: (s: Invitation['status']) => <Tag color={COLORS[s]}>{t(`match.invitation.${s}` as const)}</Tag> },
+              {
+                title: t('match.volunteers.status'),
+                dataIndex: 'status',
+                render: (s: Invitation['status']) => <Tag color={COLORS[s]}>{t(`match.invitation.${s}` as const)}</Tag>,
+              },
               { title: t('match.volunteers.invitedAt'), dataIndex: 'createdAt', render: formatDateTime },
               { title: t('match.volunteers.respondedAt'), dataIndex: 'respondedAt', render: formatDateTime },
             ]}

@@ -2,7 +2,14 @@ import { useEffect, useState } from 'react';
 import { useParams } from 'react-router-dom';
 import { Button, Card, Col, Popconfirm, Row, Space, Table, Tag, Typography, App as AntApp } from 'antd';
 import QRCode from 'qrcode';
-import { CheckOutRosterDocument, SetNoShowDocument, ShiftCheckinCodeDocument, ShiftDetailDocument, ShiftRosterDocument, type ShiftRosterQuery } from '../../api/generated';
+import {
+  CheckOutRosterDocument,
+  SetNoShowDocument,
+  ShiftCheckinCodeDocument,
+  ShiftDetailDocument,
+  ShiftRosterDocument,
+  type ShiftRosterQuery,
+} from '../../api/generated';
 import { useMutation, useQuery } from '../../api/client';
 import { describeError } from '../../api/forms';
 import { errorMessage } from '../../errors/catalogue';
@@ -82,7 +89,8 @@ export function ShiftScreenPage() {
               {s.activity?.title} · {t('shift.screen')}
             </Typography.Title>
             <Typography.Paragraph type="secondary">
-              {formatDateTime(s.startsAt)} – {formatDateTime(s.endsAt).slice(11)} · {s.activity?.placeName} · {t('shift.taken', { taken: s.placesTaken, capacity: s.capacity })}
+              {formatDateTime(s.startsAt)} – {formatDateTime(s.endsAt).slice(11)} · {s.activity?.placeName} ·{' '}
+              {t('shift.taken', { taken: s.placesTaken, capacity: s.capacity })}
             </Typography.Paragraph>
           </>
         )}
@@ -98,7 +106,9 @@ export function ShiftScreenPage() {
                     {code.data.shiftCheckinCode.code}
                   </div>
                   {qr && <img className="mm-qr" src={qr} width={280} height={280} alt={t('checkin.code')} data-testid="checkin-qr" />}
-                  <Typography.Text type="secondary">{t('shift.validUntil', { time: formatDateTime(code.data.shiftCheckinCode.validUntil) })}</Typography.Text>
+                  <Typography.Text type="secondary">
+                    {t('shift.validUntil', { time: formatDateTime(code.data.shiftCheckinCode.validUntil) })}
+                  </Typography.Text>
                 </div>
               )}
             </ListState>
@@ -108,12 +118,22 @@ export function ShiftScreenPage() {
           <Card
             title={t('shift.roster')}
             extra={
-              <Popconfirm title={t('shift.checkOutAll')} onConfirm={() => void closeAll()} okText={t('common.confirm')} cancelText={t('common.cancel')}>
+              <Popconfirm
+                title={t('shift.checkOutAll')}
+                onConfirm={() => void closeAll()}
+                okText={t('common.confirm')}
+                cancelText={t('common.cancel')}
+              >
                 <Button loading={checkOutState.loading}>{t('shift.checkOutAll')}</Button>
               </Popconfirm>
             }
           >
-            <ListState loading={roster.loading} error={roster.error} empty={(roster.data?.shiftRoster.nodes ?? []).length === 0} onRetry={() => void roster.refetch()}>
+            <ListState
+              loading={roster.loading}
+              error={roster.error}
+              empty={(roster.data?.shiftRoster.nodes ?? []).length === 0}
+              onRetry={() => void roster.refetch()}
+            >
               <Table<RosterRow>
                 rowKey="id"
                 size="small"
@@ -127,7 +147,11 @@ export function ShiftScreenPage() {
                     title: t('shift.status'),
                     dataIndex: 'status',
                     render: (st: RosterRow['status'], r) => (
-                      <Tag color={COLORS[st]}>{st === 'WAITLISTED' && r.waitlistPosition ? t('activity.waitlistPosition', { n: r.waitlistPosition }) : t(`signup.${st}` as const)}</Tag>
+                      <Tag color={COLORS[st]}>
+                        {st === 'WAITLISTED' && r.waitlistPosition
+                          ? t('activity.waitlistPosition', { n: r.waitlistPosition })
+                          : t(`signup.${st}` as const)}
+                      </Tag>
                     ),
                   },
                   {

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import dayjs from 'dayjs';
-import { attendanceMinutes, defaultAttendanceTimes, fromPickerValue, shiftDates, toPickerValue, validateAttendanceTimes } from './attendanceTimes';
+import {
+  attendanceMinutes,
+  defaultAttendanceTimes,
+  fromPickerValue,
+  shiftDates,
+  toPickerValue,
+  validateAttendanceTimes,
+} from './attendanceTimes';
 
 // 09:00–12:00 Beijing time on 2026-11-20.
 const SHIFT = { startsAt: '2026-11-20T01:00:00+00:00', endsAt: '2026-11-20T04:00:00+00:00' };
@@ -14,7 +21,10 @@ describe('default attendance times', () => {
   });
 
   it('cap check-out at now, rounded down to the minute, while the shift is running', () => {
-    expect(defaultAttendanceTimes(SHIFT, DURING)).toEqual({ checkInAt: at('2026-11-20T01:00:00Z'), checkOutAt: at('2026-11-20T02:30:00Z') });
+    expect(defaultAttendanceTimes(SHIFT, DURING)).toEqual({
+      checkInAt: at('2026-11-20T01:00:00Z'),
+      checkOutAt: at('2026-11-20T02:30:00Z'),
+    });
   });
 
   it('pass the defaults once the shift has ended', () => {
@@ -42,27 +52,37 @@ describe('attendance time rules', () => {
   });
 
   it('refuse a check-in before the shift starts or after it ends', () => {
-    expect(validateAttendanceTimes(SHIFT, { ...ok, checkInAt: at('2026-11-20T00:59:00Z') }, AFTER)).toEqual([{ field: 'checkInAt', rule: 'checkInOutsideShift' }]);
-    expect(validateAttendanceTimes(SHIFT, { ...ok, checkInAt: at('2026-11-20T04:01:00Z') }, AFTER)).toEqual([{ field: 'checkInAt', rule: 'checkInOutsideShift' }]);
+    expect(validateAttendanceTimes(SHIFT, { ...ok, checkInAt: at('2026-11-20T00:59:00Z') }, AFTER)).toEqual([
+      { field: 'checkInAt', rule: 'checkInOutsideShift' },
+    ]);
+    expect(validateAttendanceTimes(SHIFT, { ...ok, checkInAt: at('2026-11-20T04:01:00Z') }, AFTER)).toEqual([
+      { field: 'checkInAt', rule: 'checkInOutsideShift' },
+    ]);
   });
 
   it('refuse a check-out before the shift starts or after it ends', () => {
-    expect(validateAttendanceTimes(SHIFT, { ...ok, checkOutAt: at('2026-11-20T00:30:00Z') }, AFTER)).toEqual([{ field: 'checkOutAt', rule: 'checkOutOutsideShift' }]);
-    expect(validateAttendanceTimes(SHIFT, { ...ok, checkOutAt: at('2026-11-20T04:01:00Z') }, AFTER)).toEqual([{ field: 'checkOutAt', rule: 'checkOutOutsideShift' }]);
+    expect(validateAttendanceTimes(SHIFT, { ...ok, checkOutAt: at('2026-11-20T00:30:00Z') }, AFTER)).toEqual([
+      { field: 'checkOutAt', rule: 'checkOutOutsideShift' },
+    ]);
+    expect(validateAttendanceTimes(SHIFT, { ...ok, checkOutAt: at('2026-11-20T04:01:00Z') }, AFTER)).toEqual([
+      { field: 'checkOutAt', rule: 'checkOutOutsideShift' },
+    ]);
   });
 
   it('refuse a check-out in the future while the shift is running', () => {
-    expect(validateAttendanceTimes(SHIFT, { ...ok, checkOutAt: at('2026-11-20T02:31:00Z') }, DURING)).toEqual([{ field: 'checkOutAt', rule: 'checkOutInFuture' }]);
+    expect(validateAttendanceTimes(SHIFT, { ...ok, checkOutAt: at('2026-11-20T02:31:00Z') }, DURING)).toEqual([
+      { field: 'checkOutAt', rule: 'checkOutInFuture' },
+    ]);
     expect(validateAttendanceTimes(SHIFT, { ...ok, checkOutAt: at('2026-11-20T02:30:00Z') }, DURING)).toEqual([]);
   });
 
   it('refuse a check-out that is not after the check-in', () => {
-    expect(validateAttendanceTimes(SHIFT, { checkInAt: at('2026-11-20T02:00:00Z'), checkOutAt: at('2026-11-20T02:00:00Z') }, AFTER)).toEqual([
-      { field: 'checkOutAt', rule: 'checkOutBeforeCheckIn' },
-    ]);
-    expect(validateAttendanceTimes(SHIFT, { checkInAt: at('2026-11-20T03:00:00Z'), checkOutAt: at('2026-11-20T02:00:00Z') }, AFTER)).toEqual([
-      { field: 'checkOutAt', rule: 'checkOutBeforeCheckIn' },
-    ]);
+    expect(
+      validateAttendanceTimes(SHIFT, { checkInAt: at('2026-11-20T02:00:00Z'), checkOutAt: at('2026-11-20T02:00:00Z') }, AFTER),
+    ).toEqual([{ field: 'checkOutAt', rule: 'checkOutBeforeCheckIn' }]);
+    expect(
+      validateAttendanceTimes(SHIFT, { checkInAt: at('2026-11-20T03:00:00Z'), checkOutAt: at('2026-11-20T02:00:00Z') }, AFTER),
+    ).toEqual([{ field: 'checkOutAt', rule: 'checkOutBeforeCheckIn' }]);
   });
 });
 
@@ -89,6 +109,9 @@ describe('picker values in Beijing time', () => {
 
   it('limit the date picker to the Beijing dates the shift touches', () => {
     expect(shiftDates(SHIFT)).toEqual({ first: '2026-11-20', last: '2026-11-20' });
-    expect(shiftDates({ startsAt: '2026-11-20T14:00:00Z', endsAt: '2026-11-20T18:00:00Z' })).toEqual({ first: '2026-11-20', last: '2026-11-21' });
+    expect(shiftDates({ startsAt: '2026-11-20T14:00:00Z', endsAt: '2026-11-20T18:00:00Z' })).toEqual({
+      first: '2026-11-20',
+      last: '2026-11-21',
+    });
   });
 });

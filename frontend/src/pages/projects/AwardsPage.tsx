@@ -25,7 +25,10 @@ export function AwardsPage() {
           pagination={false}
           scroll={{ x: true }}
           columns={[
-            { title: t('project.title'), render: (_, a) => <Link to={`/projects/${encodeURIComponent(a.projectId)}`}>{a.projectTitle}</Link> },
+            {
+              title: t('project.title'),
+              render: (_, a) => <Link to={`/projects/${encodeURIComponent(a.projectId)}`}>{a.projectTitle}</Link>,
+            },
             { title: t('project.winner'), render: (_, a) => a.organizationName ?? '—' },
             { title: t('project.winningPrice'), align: 'right', render: (_, a) => formatFen(a.priceFen) },
             { title: t('project.awardedOn'), dataIndex: 'awardedOn' },

@@ -1,6 +1,12 @@
 import { useEffect, useState } from 'react';
 import { Alert, Button, Card, Descriptions, Form, Input, Popconfirm, Select, Space, Tag, Typography, App as AntApp } from 'antd';
-import { BidsDocument, OrganizationDetailDocument, SubmitBidDocument, WithdrawBidDocument, type ProjectFieldsFragment } from '../../api/generated';
+import {
+  BidsDocument,
+  OrganizationDetailDocument,
+  SubmitBidDocument,
+  WithdrawBidDocument,
+  type ProjectFieldsFragment,
+} from '../../api/generated';
 import { useMutation, useQuery } from '../../api/client';
 import { applyUserErrors, describeError } from '../../api/forms';
 import { errorMessage } from '../../errors/catalogue';
@@ -103,7 +109,9 @@ export function BidPanel({ project, organizationId }: { project: ProjectFieldsFr
           {myBids.map((b) => (
             <Descriptions.Item key={b.id} label={t('bid.mine')}>
               <Space wrap>
-                <Tag color={b.status === 'SUBMITTED' ? 'blue' : b.status === 'AWARDED' ? 'green' : 'default'}>{t(`bidStatus.${b.status}` as const)}</Tag>
+                <Tag color={b.status === 'SUBMITTED' ? 'blue' : b.status === 'AWARDED' ? 'green' : 'default'}>
+                  {t(`bidStatus.${b.status}` as const)}
+                </Tag>
                 {b.priceFen !== null && formatFen(b.priceFen)}
                 <Typography.Text type="secondary">{formatDateTime(b.submittedAt)}</Typography.Text>
                 {b.rank && `${t('bid.rank')} ${b.rank}`}
@@ -117,10 +125,19 @@ export function BidPanel({ project, organizationId }: { project: ProjectFieldsFr
         <>
           {general.length > 0 && <Alert type="error" role="alert" showIcon message={general.join('；')} style={{ marginBottom: 12 }} />}
           <Form<Values> form={form} layout="vertical" name="bid" onFinish={onFinish} initialValues={{ team: [], volunteerPlan: '' }}>
-            <Form.Item name="priceFen" label={t('bid.price')} rules={moneyRules(t)} extra={`${t('project.budgetShort')} ${formatFen(project.budgetCeilingFen)}`}>
+            <Form.Item
+              name="priceFen"
+              label={t('bid.price')}
+              rules={moneyRules(t)}
+              extra={`${t('project.budgetShort')} ${formatFen(project.budgetCeilingFen)}`}
+            >
               <MoneyInput />
             </Form.Item>
-            <Form.Item name="technicalProposal" label={t('bid.proposal')} rules={[{ required: true, whitespace: true, message: t('validation.required') }]}>
+            <Form.Item
+              name="technicalProposal"
+              label={t('bid.proposal')}
+              rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
+            >
               <Input.TextArea rows={5} />
             </Form.Item>
             <RecommendedSocialWorkers
@@ -144,7 +161,12 @@ export function BidPanel({ project, organizationId }: { project: ProjectFieldsFr
                 {mine ? t('bid.replace') : t('bid.submit')}
               </Button>
               {mine && (
-                <Popconfirm title={t('bid.withdraw')} onConfirm={() => void onWithdraw()} okText={t('common.confirm')} cancelText={t('common.cancel')}>
+                <Popconfirm
+                  title={t('bid.withdraw')}
+                  onConfirm={() => void onWithdraw()}
+                  okText={t('common.confirm')}
+                  cancelText={t('common.cancel')}
+                >
                   <Button danger loading={withdrawState.loading}>
                     {t('bid.withdraw')}
                   </Button>

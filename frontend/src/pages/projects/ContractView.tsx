@@ -1,5 +1,23 @@
 import { useState } from 'react';
-import { Alert, Button, Card, DatePicker, Descriptions, Form, Input, InputNumber, List, Modal, Progress, Space, Table, Tag, Typography, Upload, App as AntApp } from 'antd';
+import {
+  Alert,
+  Button,
+  Card,
+  DatePicker,
+  Descriptions,
+  Form,
+  Input,
+  InputNumber,
+  List,
+  Modal,
+  Progress,
+  Space,
+  Table,
+  Tag,
+  Typography,
+  Upload,
+  App as AntApp,
+} from 'antd';
 import type { UploadFile } from 'antd';
 import { MinusCircleOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { EVIDENCE_ACCEPT, evidenceProblem, toEvidenceInput, type EvidenceProblem } from './evidence';
@@ -35,7 +53,14 @@ function PaymentModal({ milestone, onClose }: { milestone: MilestoneRow | null; 
     setGeneral([]);
     try {
       const r = (
-        await record({ input: { milestoneId: milestone.id, amountFen: yuanToFen(v.amountFen) ?? 0, paidOn: v.paidOn.format('YYYY-MM-DD'), voucherNumber: v.voucherNumber.trim() } })
+        await record({
+          input: {
+            milestoneId: milestone.id,
+            amountFen: yuanToFen(v.amountFen) ?? 0,
+            paidOn: v.paidOn.format('YYYY-MM-DD'),
+            voucherNumber: v.voucherNumber.trim(),
+          },
+        })
       ).recordPayment;
       if (r.errors.length) {
         setGeneral(applyUserErrors(form, r.errors, locale, ['amountFen', 'paidOn', 'voucherNumber']));
@@ -48,16 +73,34 @@ function PaymentModal({ milestone, onClose }: { milestone: MilestoneRow | null; 
     }
   };
   return (
-    <Modal open={Boolean(milestone)} title={`${t('contract.recordPayment')} · ${milestone?.title ?? ''}`} onCancel={() => onClose(false)} onOk={submit} confirmLoading={loading} okText={t('common.submit')} cancelText={t('common.cancel')} destroyOnHidden>
+    <Modal
+      open={Boolean(milestone)}
+      title={`${t('contract.recordPayment')} · ${milestone?.title ?? ''}`}
+      onCancel={() => onClose(false)}
+      onOk={submit}
+      confirmLoading={loading}
+      okText={t('common.submit')}
+      cancelText={t('common.cancel')}
+      destroyOnHidden
+    >
       {general.length > 0 && <Alert type="error" role="alert" message={general.join('；')} style={{ marginBottom: 12 }} />}
-      <Form form={form} layout="vertical" name="payment" initialValues={{ amountFen: milestone ? fenToYuanText(milestone.amountFen - milestone.paidFen) : '' }}>
+      <Form
+        form={form}
+        layout="vertical"
+        name="payment"
+        initialValues={{ amountFen: milestone ? fenToYuanText(milestone.amountFen - milestone.paidFen) : '' }}
+      >
         <Form.Item name="amountFen" label={t('contract.paymentAmount')} rules={moneyRules(t)}>
           <MoneyInput />
         </Form.Item>
         <Form.Item name="paidOn" label={t('contract.paidOn')} rules={[{ required: true, message: t('validation.required') }]}>
           <DatePicker />
         </Form.Item>
-        <Form.Item name="voucherNumber" label={t('contract.voucher')} rules={[{ required: true, whitespace: true, message: t('validation.required') }]}>
+        <Form.Item
+          name="voucherNumber"
+          label={t('contract.voucher')}
+          rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
+        >
           <Input />
         </Form.Item>
       </Form>
@@ -83,7 +126,11 @@ function BeneficiaryListEditor() {
           <>
             {fields.map((field, i) => (
               <Space key={field.key} align="start" size={6} wrap>
-                <Form.Item name={[field.name, 'name']} label={`${t('contract.beneficiaryName')} ${i + 1}`} rules={[{ required: true, whitespace: true, message: t('validation.required') }]}>
+                <Form.Item
+                  name={[field.name, 'name']}
+                  label={`${t('contract.beneficiaryName')} ${i + 1}`}
+                  rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
+                >
                   <Input style={{ width: 100 }} maxLength={50} />
                 </Form.Item>
                 <Form.Item
@@ -104,7 +151,13 @@ function BeneficiaryListEditor() {
                 <Form.Item name={[field.name, 'phone']} label={t('contract.beneficiaryPhone')}>
                   <Input style={{ width: 124 }} maxLength={11} inputMode="tel" />
                 </Form.Item>
-                <Button type="text" aria-label={t('contract.beneficiaryRemove', { n: i + 1 })} icon={<MinusCircleOutlined />} onClick={() => remove(field.name)} style={{ marginTop: 30 }} />
+                <Button
+                  type="text"
+                  aria-label={t('contract.beneficiaryRemove', { n: i + 1 })}
+                  icon={<MinusCircleOutlined />}
+                  onClick={() => remove(field.name)}
+                  style={{ marginTop: 30 }}
+                />
               </Space>
             ))}
             <Space wrap align="center" style={{ marginBottom: 16 }}>
@@ -127,7 +180,13 @@ function BeneficiaryListEditor() {
 
 function ReportModal({ milestone, onClose }: { milestone: MilestoneRow | null; onClose: (done: boolean) => void }) {
   const { t, locale } = useI18n();
-  const [form] = Form.useForm<{ narrative: string; activitiesHeld: number; beneficiariesServed: number; files?: UploadFile[]; beneficiaries?: BeneficiaryRow[] }>();
+  const [form] = Form.useForm<{
+    narrative: string;
+    activitiesHeld: number;
+    beneficiariesServed: number;
+    files?: UploadFile[];
+    beneficiaries?: BeneficiaryRow[];
+  }>();
   const [submitReport, { loading }] = useMutation(SubmitProgressReportDocument);
   const [general, setGeneral] = useState<string[]>([]);
   const [encoding, setEncoding] = useState(false);
@@ -137,10 +196,10 @@ function ReportModal({ milestone, onClose }: { milestone: MilestoneRow | null; o
       : p.kind === 'totalTooLarge'
         ? t('contract.evidenceTotalTooLarge')
         : p.kind === 'tooLarge'
-        ? t('contract.evidenceTooLarge', { name: p.name })
-        : p.kind === 'empty'
-          ? t('contract.evidenceEmpty', { name: p.name })
-          : t('contract.evidenceType', { name: p.name });
+          ? t('contract.evidenceTooLarge', { name: p.name })
+          : p.kind === 'empty'
+            ? t('contract.evidenceEmpty', { name: p.name })
+            : t('contract.evidenceType', { name: p.name });
   const submit = async () => {
     if (!milestone) return;
     const { files = [], beneficiaries: rows, ...v } = await form.validateFields();
@@ -154,7 +213,11 @@ function ReportModal({ milestone, onClose }: { milestone: MilestoneRow | null; o
       setEncoding(true);
       const evidence = await Promise.all(files.flatMap((f) => (f.originFileObj ? [toEvidenceInput(f.originFileObj)] : [])));
       setEncoding(false);
-      const r = (await submitReport({ input: { milestoneId: milestone.id, ...v, files: evidence, beneficiaries: beneficiaries.length ? beneficiaries : null } })).submitProgressReport;
+      const r = (
+        await submitReport({
+          input: { milestoneId: milestone.id, ...v, files: evidence, beneficiaries: beneficiaries.length ? beneficiaries : null },
+        })
+      ).submitProgressReport;
       if (r.errors.length) {
         const rowFields = beneficiaries.flatMap((_, i) => ['name', 'idNumber', 'phone'].map((f) => `beneficiaries.${i}.${f}`));
         setGeneral(applyUserErrors(form, r.errors, locale, ['narrative', 'activitiesHeld', 'beneficiariesServed', 'files', ...rowFields]));
@@ -168,10 +231,32 @@ function ReportModal({ milestone, onClose }: { milestone: MilestoneRow | null; o
     }
   };
   return (
-    <Modal open={Boolean(milestone)} title={`${t('contract.submitReport')} · ${milestone?.title ?? ''}`} onCancel={() => onClose(false)} onOk={submit} confirmLoading={loading || encoding} okText={t('common.submit')} cancelText={t('common.cancel')} destroyOnHidden>
+    <Modal
+      open={Boolean(milestone)}
+      title={`${t('contract.submitReport')} · ${milestone?.title ?? ''}`}
+      onCancel={() => onClose(false)}
+      onOk={submit}
+      confirmLoading={loading || encoding}
+      okText={t('common.submit')}
+      cancelText={t('common.cancel')}
+      destroyOnHidden
+    >
       {general.length > 0 && <Alert type="error" role="alert" message={general.join('；')} style={{ marginBottom: 12 }} />}
-      <Form form={form} layout="vertical" name="report" initialValues={{ activitiesHeld: milestone?.plannedActivities ?? 0, beneficiariesServed: milestone?.plannedBeneficiaries ?? 0, files: [] }}>
-        <Form.Item name="narrative" label={t('contract.narrative')} rules={[{ required: true, whitespace: true, message: t('validation.required') }]}>
+      <Form
+        form={form}
+        layout="vertical"
+        name="report"
+        initialValues={{
+          activitiesHeld: milestone?.plannedActivities ?? 0,
+          beneficiariesServed: milestone?.plannedBeneficiaries ?? 0,
+          files: [],
+        }}
+      >
+        <Form.Item
+          name="narrative"
+          label={t('contract.narrative')}
+          rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
+        >
           <Input.TextArea rows={4} />
         </Form.Item>
         <Space wrap>
@@ -248,7 +333,11 @@ export function ContractView({ contract, onChanged }: { contract: ContractFields
         <Descriptions.Item label={t('contract.paid')}>{formatFen(contract.paidFen)}</Descriptions.Item>
         <Descriptions.Item label={t('contract.remaining')}>{formatFen(contract.remainingFen)}</Descriptions.Item>
       </Descriptions>
-      <Progress percent={Math.round((contract.paidFen / Math.max(1, contract.amountFen)) * 100)} aria-label={t('contract.paidProgress')} style={{ marginBottom: 12 }} />
+      <Progress
+        percent={Math.round((contract.paidFen / Math.max(1, contract.amountFen)) * 100)}
+        aria-label={t('contract.paidProgress')}
+        style={{ marginBottom: 12 }}
+      />
       <Table<MilestoneRow>
         rowKey="id"
         size="small"
@@ -319,11 +408,14 @@ export function ContractView({ contract, onChanged }: { contract: ContractFields
             title: t('common.actions'),
             render: (_, m) => (
               <Space>
-                {(role === 'ORG_ADMIN' || role === 'SOCIAL_WORKER') && (m.status === 'PENDING' || m.reports.every((r) => r.status === 'RETURNED')) && m.status !== 'PAID' && m.status !== 'ACCEPTED' && (
-                  <Button size="small" onClick={() => setReporting(m)}>
-                    {t('contract.submitReport')}
-                  </Button>
-                )}
+                {(role === 'ORG_ADMIN' || role === 'SOCIAL_WORKER') &&
+                  (m.status === 'PENDING' || m.reports.every((r) => r.status === 'RETURNED')) &&
+                  m.status !== 'PAID' &&
+                  m.status !== 'ACCEPTED' && (
+                    <Button size="small" onClick={() => setReporting(m)}>
+                      {t('contract.submitReport')}
+                    </Button>
+                  )}
                 {role === 'BUREAU_OFFICER' && m.status === 'ACCEPTED' && m.paidFen < m.amountFen && (
                   <Button size="small" type="primary" onClick={() => setPaying(m)}>
                     {t('contract.recordPayment')}

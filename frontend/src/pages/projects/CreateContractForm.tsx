@@ -96,22 +96,40 @@ export function CreateContractForm({ project, onDone }: { project: ProjectFields
               {fields.map((field, i) => (
                 <Row key={field.key} gutter={8}>
                   <Col flex="auto">
-                    <Form.Item name={[field.name, 'title']} label={`${t('contract.milestone')} ${i + 1}`} rules={[{ required: true, whitespace: true, message: t('validation.required') }]}>
+                    <Form.Item
+                      name={[field.name, 'title']}
+                      label={`${t('contract.milestone')} ${i + 1}`}
+                      rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
+                    >
                       <Input />
                     </Form.Item>
                   </Col>
                   <Col>
-                    <Form.Item name={[field.name, 'share']} label={`${t('contract.share')} ${i + 1}`} rules={[{ required: true, message: t('validation.required') }]}>
+                    <Form.Item
+                      name={[field.name, 'share']}
+                      label={`${t('contract.share')} ${i + 1}`}
+                      rules={[{ required: true, message: t('validation.required') }]}
+                    >
                       <InputNumber min={1} max={100} />
                     </Form.Item>
                   </Col>
                   <Col>
-                    <Form.Item name={[field.name, 'dueDate']} label={`${t('contract.dueDate')} ${i + 1}`} rules={[{ required: true, message: t('validation.required') }]}>
+                    <Form.Item
+                      name={[field.name, 'dueDate']}
+                      label={`${t('contract.dueDate')} ${i + 1}`}
+                      rules={[{ required: true, message: t('validation.required') }]}
+                    >
                       <DatePicker />
                     </Form.Item>
                   </Col>
                   <Col>
-                    <Button type="text" aria-label={t('activity.removeShift')} icon={<MinusCircleOutlined />} onClick={() => remove(field.name)} style={{ marginTop: 30 }} />
+                    <Button
+                      type="text"
+                      aria-label={t('activity.removeShift')}
+                      icon={<MinusCircleOutlined />}
+                      onClick={() => remove(field.name)}
+                      style={{ marginTop: 30 }}
+                    />
                   </Col>
                 </Row>
               ))}

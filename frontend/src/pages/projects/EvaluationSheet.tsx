@@ -1,6 +1,29 @@
 import { useState } from 'react';
-import { Alert, Button, Card, Descriptions, Form, Input, InputNumber, Modal, Popconfirm, Space, Table, Tag, Typography, App as AntApp } from 'antd';
-import { AssignEvaluatorDocument, ConfirmAwardDocument, ProjectBidsDocument, RemoveEvaluatorDocument, SubmitScoresDocument, type BidFieldsFragment, type Role } from '../../api/generated';
+import {
+  Alert,
+  Button,
+  Card,
+  Descriptions,
+  Form,
+  Input,
+  InputNumber,
+  Modal,
+  Popconfirm,
+  Space,
+  Table,
+  Tag,
+  Typography,
+  App as AntApp,
+} from 'antd';
+import {
+  AssignEvaluatorDocument,
+  ConfirmAwardDocument,
+  ProjectBidsDocument,
+  RemoveEvaluatorDocument,
+  SubmitScoresDocument,
+  type BidFieldsFragment,
+  type Role,
+} from '../../api/generated';
 import { useMutation, useQuery } from '../../api/client';
 import { describeError } from '../../api/forms';
 import { errorMessage } from '../../errors/catalogue';
@@ -49,7 +72,13 @@ export function EvaluationSheet({ projectId, onChanged }: { projectId: string; o
     .map((b) => {
       const r = ranking.get(b.id);
       return r
-        ? { ...b, rank: b.rank ?? r.rank, priceScore: b.priceScore ?? r.priceScore, technicalScore: b.technicalScore ?? r.technicalScore, totalScore: b.totalScore ?? r.totalScore }
+        ? {
+            ...b,
+            rank: b.rank ?? r.rank,
+            priceScore: b.priceScore ?? r.priceScore,
+            technicalScore: b.technicalScore ?? r.technicalScore,
+            totalScore: b.totalScore ?? r.totalScore,
+          }
         : b;
     })
     .sort((a, b) => (a.rank ?? 999) - (b.rank ?? 999));
@@ -165,14 +194,26 @@ export function EvaluationSheet({ projectId, onChanged }: { projectId: string; o
         <Typography.Paragraph type="secondary">{t('eval.removeHint')}</Typography.Paragraph>
         <Form layout="vertical" name="removeEvaluator">
           <Form.Item label={t('eval.removeReason')} htmlFor="remove-evaluator-reason" required>
-            <Input.TextArea id="remove-evaluator-reason" rows={2} maxLength={500} value={removeReason} onChange={(e) => setRemoveReason(e.target.value)} />
+            <Input.TextArea
+              id="remove-evaluator-reason"
+              rows={2}
+              maxLength={500}
+              value={removeReason}
+              onChange={(e) => setRemoveReason(e.target.value)}
+            />
           </Form.Item>
         </Form>
       </Modal>
       {isBureau && project?.status === 'BIDS_OPENED' && (
         <Form layout="inline" style={{ marginBottom: 12 }} name="assignExpert" onFinish={() => expertId && void assignEvaluator(expertId)}>
           <Form.Item label={t('eval.expert')} htmlFor="evaluator-expert">
-            <EvaluatorPicker id="evaluator-expert" projectId={projectId} value={expertId} onChange={setExpertId} refreshKey={assignedCount} />
+            <EvaluatorPicker
+              id="evaluator-expert"
+              projectId={projectId}
+              value={expertId}
+              onChange={setExpertId}
+              refreshKey={assignedCount}
+            />
           </Form.Item>
           <Button type="primary" htmlType="submit" loading={assignState.loading} disabled={!expertId}>
             {t('eval.assignExpert')}
@@ -207,7 +248,11 @@ export function EvaluationSheet({ projectId, onChanged }: { projectId: string; o
             columns={[
               { title: t('bid.rank'), dataIndex: 'rank', render: (r: number | null) => r ?? '—' },
               { title: t('bid.organization'), render: (_, b) => b.organizationName ?? '—' },
-              { title: t('bid.price'), align: 'right', render: (_, b) => (b.sealed ? <Tag>{t('bid.sealed')}</Tag> : formatFen(b.priceFen)) },
+              {
+                title: t('bid.price'),
+                align: 'right',
+                render: (_, b) => (b.sealed ? <Tag>{t('bid.sealed')}</Tag> : formatFen(b.priceFen)),
+              },
               ...project.criteria.map((c) => ({
                 title: `${c.name}（${t('eval.scoreOutOf', { max: c.weight })}）`,
                 key: c.id,
@@ -225,9 +270,19 @@ export function EvaluationSheet({ projectId, onChanged }: { projectId: string; o
                     '—'
                   ),
               })),
-              { title: `${t('bid.priceScore')}（${project.priceWeight}）`, dataIndex: 'priceScore', align: 'right', render: (v: string | null) => v ?? '—' },
+              {
+                title: `${t('bid.priceScore')}（${project.priceWeight}）`,
+                dataIndex: 'priceScore',
+                align: 'right',
+                render: (v: string | null) => v ?? '—',
+              },
               { title: t('bid.technicalScore'), dataIndex: 'technicalScore', align: 'right', render: (v: string | null) => v ?? '—' },
-              { title: t('bid.totalScore'), dataIndex: 'totalScore', align: 'right', render: (v: string | null) => <Typography.Text strong>{v ?? '—'}</Typography.Text> },
+              {
+                title: t('bid.totalScore'),
+                dataIndex: 'totalScore',
+                align: 'right',
+                render: (v: string | null) => <Typography.Text strong>{v ?? '—'}</Typography.Text>,
+              },
               { title: t('project.status'), render: (_, b) => <Tag>{t(`bidStatus.${b.status}` as const)}</Tag> },
             ]}
           />
@@ -239,7 +294,12 @@ export function EvaluationSheet({ projectId, onChanged }: { projectId: string; o
             </Button>
           )}
           {isBureau && project?.status === 'BIDS_OPENED' && (
-            <Popconfirm title={t('project.confirmAward')} onConfirm={() => void award()} okText={t('common.confirm')} cancelText={t('common.cancel')}>
+            <Popconfirm
+              title={t('project.confirmAward')}
+              onConfirm={() => void award()}
+              okText={t('common.confirm')}
+              cancelText={t('common.cancel')}
+            >
               <Button type="primary" danger loading={awardState.loading}>
                 {t('project.confirmAward')}
               </Button>

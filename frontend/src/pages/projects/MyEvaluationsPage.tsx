@@ -19,7 +19,13 @@ export function MyEvaluationsPage() {
         {t('nav.myEvaluations')}
       </Typography.Title>
       <Typography.Paragraph type="secondary">{t('eval.myIntro')}</Typography.Paragraph>
-      <ListState loading={list.loading} error={list.error} empty={list.nodes.length === 0} emptyText={t('eval.myEmpty')} onRetry={() => void list.reload()}>
+      <ListState
+        loading={list.loading}
+        error={list.error}
+        empty={list.nodes.length === 0}
+        emptyText={t('eval.myEmpty')}
+        onRetry={() => void list.reload()}
+      >
         <Table<ProjectSummaryFragment>
           rowKey="id"
           dataSource={list.nodes}

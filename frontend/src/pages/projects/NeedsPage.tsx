@@ -73,7 +73,16 @@ export function NeedsPage() {
         />
         <LoadMore hasMore={list.hasMore} loading={list.loadingMore} onClick={() => void list.loadMore()} />
       </ListState>
-      <Modal open={open} title={t('need.record')} onCancel={() => setOpen(false)} onOk={submit} confirmLoading={loading} okText={t('common.submit')} cancelText={t('common.cancel')} destroyOnHidden>
+      <Modal
+        open={open}
+        title={t('need.record')}
+        onCancel={() => setOpen(false)}
+        onOk={submit}
+        confirmLoading={loading}
+        okText={t('common.submit')}
+        cancelText={t('common.cancel')}
+        destroyOnHidden
+      >
         {general.length > 0 && <Alert type="error" role="alert" message={general.join('；')} style={{ marginBottom: 12 }} />}
         <Form form={form} layout="vertical" name="need" initialValues={{ peopleAffected: 10 }}>
           <Form.Item name="regionId" label={t('project.community')} rules={[{ required: true, message: t('validation.required') }]}>
@@ -82,10 +91,18 @@ export function NeedsPage() {
           <Form.Item name="category" label={t('project.category')} rules={[{ required: true, message: t('validation.required') }]}>
             <Select options={CATEGORIES.map((c) => ({ value: c, label: t(`category.${c}` as const) }))} />
           </Form.Item>
-          <Form.Item name="targetGroup" label={t('need.targetGroup')} rules={[{ required: true, whitespace: true, message: t('validation.required') }]}>
+          <Form.Item
+            name="targetGroup"
+            label={t('need.targetGroup')}
+            rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
+          >
             <Input />
           </Form.Item>
-          <Form.Item name="description" label={t('need.description')} rules={[{ required: true, whitespace: true, message: t('validation.required') }]}>
+          <Form.Item
+            name="description"
+            label={t('need.description')}
+            rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
+          >
             <Input.TextArea rows={3} />
           </Form.Item>
           <Form.Item name="peopleAffected" label={t('need.people')}>

@@ -74,7 +74,8 @@ export function PerformancePanel({ project, onChanged }: { project: ProjectField
     if (total !== 100) return;
     setGeneral([]);
     try {
-      const r = (await evaluate({ input: { projectId: project.id, criteria: v.criteria, comments: v.comments ?? '' } })).evaluatePerformance;
+      const r = (await evaluate({ input: { projectId: project.id, criteria: v.criteria, comments: v.comments ?? '' } }))
+        .evaluatePerformance;
       if (r.errors.length || !r.evaluation) {
         setGeneral(applyUserErrors(form, r.errors, locale, ['criteria', 'comments']));
         return;
@@ -109,7 +110,11 @@ export function PerformancePanel({ project, onChanged }: { project: ProjectField
             fields.map((field, i) => (
               <Row key={field.key} gutter={8}>
                 <Col flex="auto">
-                  <Form.Item name={[field.name, 'name']} label={`${t('perf.criterion')} ${i + 1}`} rules={[{ required: true, whitespace: true, message: t('validation.required') }]}>
+                  <Form.Item
+                    name={[field.name, 'name']}
+                    label={`${t('perf.criterion')} ${i + 1}`}
+                    rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
+                  >
                     <Input />
                   </Form.Item>
                 </Col>
@@ -127,7 +132,9 @@ export function PerformancePanel({ project, onChanged }: { project: ProjectField
             ))
           }
         </Form.List>
-        {total !== 100 && <Alert type="error" showIcon role="status" message={t('perf.maxMustBe100', { total })} style={{ marginBottom: 12 }} />}
+        {total !== 100 && (
+          <Alert type="error" showIcon role="status" message={t('perf.maxMustBe100', { total })} style={{ marginBottom: 12 }} />
+        )}
         <Form.Item name="comments" label={t('perf.comments')}>
           <Input.TextArea rows={3} />
         </Form.Item>

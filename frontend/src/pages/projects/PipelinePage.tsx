@@ -11,7 +11,18 @@ import { useI18n } from '../../i18n';
 import { useSession } from '../../auth/session';
 import { ProjectTable } from './ProjectTable';
 
-const STATES: ProjectStatus[] = ['DRAFT', 'PENDING_APPROVAL', 'OPEN_FOR_BIDS', 'BIDS_OPENED', 'AWARDED', 'IN_PROGRESS', 'COMPLETED', 'EVALUATED', 'FAILED', 'CANCELLED'];
+const STATES: ProjectStatus[] = [
+  'DRAFT',
+  'PENDING_APPROVAL',
+  'OPEN_FOR_BIDS',
+  'BIDS_OPENED',
+  'AWARDED',
+  'IN_PROGRESS',
+  'COMPLETED',
+  'EVALUATED',
+  'FAILED',
+  'CANCELLED',
+];
 
 /** Every project in the user's regions, by state, with a chart of the pipeline. */
 export function PipelinePage({ pendingApproval = false }: { pendingApproval?: boolean }) {
@@ -19,7 +30,11 @@ export function PipelinePage({ pendingApproval = false }: { pendingApproval?: bo
   const navigate = useNavigate();
   const { activeGrant } = useSession();
   const [status, setStatus] = useState<ProjectStatus | 'ALL'>('ALL');
-  const list = usePaged(ProjectPipelineDocument, { first: 50, status: status === 'ALL' ? null : status, pendingApproval }, (d) => d.projectPipeline);
+  const list = usePaged(
+    ProjectPipelineDocument,
+    { first: 50, status: status === 'ALL' ? null : status, pendingApproval },
+    (d) => d.projectPipeline,
+  );
   // The chart counts the first 100 projects of the pipeline (a summary, not a report).
   const all = useQuery(ProjectPipelineDocument, { first: 100, pendingApproval }, { skip: pendingApproval });
   const counts = useMemo(() => {
@@ -60,7 +75,10 @@ export function PipelinePage({ pendingApproval = false }: { pendingApproval?: bo
             aria-label={t('project.status')}
             value={status}
             onChange={(v) => setStatus(v as ProjectStatus | 'ALL')}
-            options={[{ value: 'ALL', label: t('notifications.all') }, ...STATES.map((s) => ({ value: s, label: t(`projectStatus.${s}` as const) }))]}
+            options={[
+              { value: 'ALL', label: t('notifications.all') },
+              ...STATES.map((s) => ({ value: s, label: t(`projectStatus.${s}` as const) })),
+            ]}
           />
         </div>
       )}

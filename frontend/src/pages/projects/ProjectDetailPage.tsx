@@ -1,6 +1,21 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { Alert, Button, Card, DatePicker, Descriptions, Form, Input, List, Modal, Popconfirm, Space, Tag, Typography, App as AntApp } from 'antd';
+import {
+  Alert,
+  Button,
+  Card,
+  DatePicker,
+  Descriptions,
+  Form,
+  Input,
+  List,
+  Modal,
+  Popconfirm,
+  Space,
+  Tag,
+  Typography,
+  App as AntApp,
+} from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import {
   ApproveProjectDocument,
@@ -37,7 +52,12 @@ export function ProjectDetailPage() {
   const { data, loading, error, refetch } = useQuery(ProjectDetailDocument, { id });
   const project = data?.node && 'priceWeight' in data.node ? (data.node as ProjectFieldsFragment) : null;
   const role = activeGrant?.role;
-  const showContract = Boolean(project && ['IN_PROGRESS', 'COMPLETED', 'EVALUATED'].includes(project.status) && role && ['BUREAU_OFFICER', 'COMMUNITY_STAFF', 'ORG_ADMIN', 'SOCIAL_WORKER', 'AUDITOR', 'PLATFORM_ADMIN'].includes(role));
+  const showContract = Boolean(
+    project &&
+    ['IN_PROGRESS', 'COMPLETED', 'EVALUATED'].includes(project.status) &&
+    role &&
+    ['BUREAU_OFFICER', 'COMMUNITY_STAFF', 'ORG_ADMIN', 'SOCIAL_WORKER', 'AUDITOR', 'PLATFORM_ADMIN'].includes(role),
+  );
   const contracts = useQuery(ContractsDocument, { first: 5, projectId: id }, { skip: !showContract });
   const [submitProject, s1] = useMutation(SubmitProjectDocument);
   const [approve, s2] = useMutation(ApproveProjectDocument);
@@ -93,29 +113,54 @@ export function ProjectDetailPage() {
               <Countdown deadline={project.bidDeadline} /> · {t('project.sealedCount', { n: project.bidCount })}
             </div>
           )}
-          {project.returnReason && project.status === 'DRAFT' && <Alert type="warning" showIcon message={t('project.returnedBecause', { reason: project.returnReason })} style={{ marginBottom: 12 }} />}
+          {project.returnReason && project.status === 'DRAFT' && (
+            <Alert
+              type="warning"
+              showIcon
+              message={t('project.returnedBecause', { reason: project.returnReason })}
+              style={{ marginBottom: 12 }}
+            />
+          )}
           {general && <Alert type="error" role="alert" showIcon message={general} style={{ marginBottom: 12 }} />}
           <Space wrap style={{ marginBottom: 16 }}>
             {role === 'COMMUNITY_STAFF' && project.status === 'DRAFT' && (
-              <Button type="primary" loading={busy} onClick={() => void act(async () => (await submitProject({ input: { projectId: project.id } })).submitProject, t('project.submitted'))}>
+              <Button
+                type="primary"
+                loading={busy}
+                onClick={() =>
+                  void act(async () => (await submitProject({ input: { projectId: project.id } })).submitProject, t('project.submitted'))
+                }
+              >
                 {t('project.submit')}
               </Button>
             )}
-            {role === 'COMMUNITY_STAFF' && ((project.status === 'PENDING_APPROVAL' && project.approvedAt) || project.status === 'FAILED') && (
-              <Button type="primary" onClick={() => setPublishing(true)}>
-                {t('project.publish')}
-              </Button>
-            )}
+            {role === 'COMMUNITY_STAFF' &&
+              ((project.status === 'PENDING_APPROVAL' && project.approvedAt) || project.status === 'FAILED') && (
+                <Button type="primary" onClick={() => setPublishing(true)}>
+                  {t('project.publish')}
+                </Button>
+              )}
             {role === 'BUREAU_OFFICER' && project.status === 'PENDING_APPROVAL' && !project.approvedAt && (
               <>
-                <Button type="primary" loading={busy} onClick={() => void act(async () => (await approve({ input: { projectId: project.id } })).approveProject, t('project.approved'))}>
+                <Button
+                  type="primary"
+                  loading={busy}
+                  onClick={() =>
+                    void act(async () => (await approve({ input: { projectId: project.id } })).approveProject, t('project.approved'))
+                  }
+                >
                   {t('project.approve')}
                 </Button>
                 <Button onClick={() => setReturning(true)}>{t('project.return')}</Button>
               </>
             )}
             {role === 'BUREAU_OFFICER' && project.status === 'OPEN_FOR_BIDS' && (
-              <Popconfirm title={t('project.openBids')} onConfirm={() => void act(async () => (await openBids({ input: { projectId: project.id } })).openBids, t('project.opened'))} okText={t('common.confirm')} cancelText={t('common.cancel')}>
+              <Popconfirm
+                title={t('project.openBids')}
+                onConfirm={() => void act(async () => (await openBids({ input: { projectId: project.id } })).openBids, t('project.opened'))}
+                okText={t('common.confirm')}
+                cancelText={t('common.cancel')}
+              >
                 <Button loading={busy}>{t('project.openBids')}</Button>
               </Popconfirm>
             )}
@@ -133,7 +178,9 @@ export function ProjectDetailPage() {
               </Descriptions.Item>
               <Descriptions.Item label={t('project.deadline')}>{formatDateTime(project.bidDeadline)}</Descriptions.Item>
               <Descriptions.Item label={t('project.beneficiaryTarget')}>{project.beneficiaryTarget}</Descriptions.Item>
-              <Descriptions.Item label={t('project.minGrade')}>{project.minGrade ? `${project.minGrade}A` : t('project.gradeNone')}</Descriptions.Item>
+              <Descriptions.Item label={t('project.minGrade')}>
+                {project.minGrade ? `${project.minGrade}A` : t('project.gradeNone')}
+              </Descriptions.Item>
               <Descriptions.Item label={t('project.workerRequirements')}>
                 {project.workerRequirements.map((w) => `${t(`workerLevel.${w.level}` as const)} × ${w.count}`).join('、') || '—'}
               </Descriptions.Item>
@@ -141,7 +188,9 @@ export function ProjectDetailPage() {
                 {t('project.priceWeight')} {project.priceWeight}%；{project.criteria.map((c) => `${c.name} ${c.weight}%`).join('；')}
               </Descriptions.Item>
             </Descriptions>
-            {project.description && <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', marginTop: 12 }}>{project.description}</Typography.Paragraph>}
+            {project.description && (
+              <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', marginTop: 12 }}>{project.description}</Typography.Paragraph>
+            )}
             {project.volunteerPlan && (
               <Typography.Paragraph>
                 <Typography.Text strong>{t('project.volunteerPlan')}：</Typography.Text>
@@ -170,19 +219,25 @@ export function ProjectDetailPage() {
               </Descriptions>
             </Card>
           )}
-          {(role === 'COMMUNITY_STAFF' || role === 'BUREAU_OFFICER') && ['DRAFT', 'PENDING_APPROVAL', 'OPEN_FOR_BIDS', 'FAILED'].includes(project.status) && (
-            <RecommendedOrganizations projectId={project.id} canInvite={project.status === 'OPEN_FOR_BIDS'} />
-          )}
-          {role === 'ORG_ADMIN' && activeGrant?.organizationId && ['OPEN_FOR_BIDS', 'BIDS_OPENED', 'AWARDED', 'FAILED'].includes(project.status) && (
-            <BidPanel project={project} organizationId={activeGrant.organizationId} />
-          )}
-          {['BIDS_OPENED', 'AWARDED', 'IN_PROGRESS', 'COMPLETED', 'EVALUATED'].includes(project.status) && role && role !== 'VOLUNTEER' && role !== 'ORG_ADMIN' && (
-            <EvaluationSheet projectId={project.id} onChanged={() => void refetch()} />
-          )}
+          {(role === 'COMMUNITY_STAFF' || role === 'BUREAU_OFFICER') &&
+            ['DRAFT', 'PENDING_APPROVAL', 'OPEN_FOR_BIDS', 'FAILED'].includes(project.status) && (
+              <RecommendedOrganizations projectId={project.id} canInvite={project.status === 'OPEN_FOR_BIDS'} />
+            )}
+          {role === 'ORG_ADMIN' &&
+            activeGrant?.organizationId &&
+            ['OPEN_FOR_BIDS', 'BIDS_OPENED', 'AWARDED', 'FAILED'].includes(project.status) && (
+              <BidPanel project={project} organizationId={activeGrant.organizationId} />
+            )}
+          {['BIDS_OPENED', 'AWARDED', 'IN_PROGRESS', 'COMPLETED', 'EVALUATED'].includes(project.status) &&
+            role &&
+            role !== 'VOLUNTEER' &&
+            role !== 'ORG_ADMIN' && <EvaluationSheet projectId={project.id} onChanged={() => void refetch()} />}
           {role === 'BUREAU_OFFICER' && project.status === 'AWARDED' && <CreateContractForm project={project} onDone={refreshAll} />}
           {showContract &&
             (contracts.data?.contracts.nodes ?? []).map((c) => <ContractView key={c.id} contract={c} onChanged={refreshAll} />)}
-          {['IN_PROGRESS', 'COMPLETED', 'EVALUATED'].includes(project.status) && <PerformancePanel project={project} onChanged={refreshAll} />}
+          {['IN_PROGRESS', 'COMPLETED', 'EVALUATED'].includes(project.status) && (
+            <PerformancePanel project={project} onChanged={refreshAll} />
+          )}
           <Modal
             open={publishing}
             title={t('project.publish')}
@@ -193,7 +248,10 @@ export function ProjectDetailPage() {
             okButtonProps={{ disabled: !deadline }}
             onOk={async () => {
               if (!deadline) return;
-              const ok = await act(async () => (await publish({ input: { projectId: project.id, bidDeadline: deadline.toISOString() } })).publishProject, t('project.published'));
+              const ok = await act(
+                async () => (await publish({ input: { projectId: project.id, bidDeadline: deadline.toISOString() } })).publishProject,
+                t('project.published'),
+              );
               if (ok) setPublishing(false);
             }}
           >
@@ -220,7 +278,10 @@ export function ProjectDetailPage() {
             confirmLoading={s3.loading}
             okButtonProps={{ disabled: !reason.trim() }}
             onOk={async () => {
-              const ok = await act(async () => (await returnProject({ input: { projectId: project.id, reason: reason.trim() } })).returnProject, t('project.returned'));
+              const ok = await act(
+                async () => (await returnProject({ input: { projectId: project.id, reason: reason.trim() } })).returnProject,
+                t('project.returned'),
+              );
               if (ok) setReturning(false);
             }}
           >

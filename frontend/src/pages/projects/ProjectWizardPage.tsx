@@ -1,6 +1,23 @@
 import { useMemo, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { Alert, Button, Card, Checkbox, Col, DatePicker, Descriptions, Form, Input, InputNumber, Row, Select, Space, Steps, Typography, App as AntApp } from 'antd';
+import {
+  Alert,
+  Button,
+  Card,
+  Checkbox,
+  Col,
+  DatePicker,
+  Descriptions,
+  Form,
+  Input,
+  InputNumber,
+  Row,
+  Select,
+  Space,
+  Steps,
+  Typography,
+  App as AntApp,
+} from 'antd';
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import {
@@ -23,7 +40,13 @@ import { useI18n } from '../../i18n';
 import { useSession } from '../../auth/session';
 
 const FUNDING: FundingSource[] = ['GOVERNMENT_PURCHASE', 'VENTURE_PHILANTHROPY', 'SUBSIDY', 'COMMUNITY_FUND'];
-const METHODS: ProcurementMethod[] = ['OPEN_TENDER', 'INVITED_TENDER', 'COMPETITIVE_NEGOTIATION', 'COMPETITIVE_CONSULTATION', 'SINGLE_SOURCE'];
+const METHODS: ProcurementMethod[] = [
+  'OPEN_TENDER',
+  'INVITED_TENDER',
+  'COMPETITIVE_NEGOTIATION',
+  'COMPETITIVE_CONSULTATION',
+  'SINGLE_SOURCE',
+];
 const LEVELS: WorkerLevel[] = ['ASSISTANT', 'SOCIAL_WORKER', 'SENIOR'];
 
 interface Values {
@@ -148,7 +171,10 @@ export function ProjectWizardPage() {
       ).createProject;
       if (r.errors.length || !r.project) {
         setGeneral(applyUserErrors(form, r.errors, locale, ALL_FIELDS));
-        const field = r.errors.find((e) => e.field)?.field?.split('.').pop();
+        const field = r.errors
+          .find((e) => e.field)
+          ?.field?.split('.')
+          .pop();
         const at = STEPS.findIndex((s) => field && s.fields.includes(field));
         if (at >= 0) setStep(at);
         return;
@@ -173,12 +199,22 @@ export function ProjectWizardPage() {
       <Typography.Title level={2} style={{ marginTop: 0 }}>
         {t('project.wizard')}
       </Typography.Title>
-      <Steps current={step} size="small" style={{ marginBottom: 24 }} responsive items={STEPS.map((s) => ({ title: t(`project.step.${s.key}` as 'project.step.basics') }))} />
+      <Steps
+        current={step}
+        size="small"
+        style={{ marginBottom: 24 }}
+        responsive
+        items={STEPS.map((s) => ({ title: t(`project.step.${s.key}` as 'project.step.basics') }))}
+      />
       <Card>
         {general.length > 0 && <Alert type="error" role="alert" showIcon message={general.join('；')} style={{ marginBottom: 16 }} />}
         <Form<Values> form={form} layout="vertical" name="project" initialValues={initial}>
           <div style={show('basics')}>
-            <Form.Item name="title" label={t('project.title')} rules={[{ required: true, whitespace: true, message: t('validation.required') }]}>
+            <Form.Item
+              name="title"
+              label={t('project.title')}
+              rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
+            >
               <Input maxLength={120} />
             </Form.Item>
             <Form.Item name="regionId" label={t('project.community')} rules={[{ required: true, message: t('validation.required') }]}>
@@ -224,7 +260,11 @@ export function ProjectWizardPage() {
               <MoneyInput />
             </Form.Item>
             <Space wrap>
-              <Form.Item name="serviceStart" label={t('project.serviceStart')} rules={[{ required: true, message: t('validation.required') }]}>
+              <Form.Item
+                name="serviceStart"
+                label={t('project.serviceStart')}
+                rules={[{ required: true, message: t('validation.required') }]}
+              >
                 <DatePicker />
               </Form.Item>
               <Form.Item name="serviceEnd" label={t('project.serviceEnd')} rules={[{ required: true, message: t('validation.required') }]}>
@@ -234,7 +274,10 @@ export function ProjectWizardPage() {
           </div>
           <div style={show('requirements')}>
             <Form.Item name="minGrade" label={t('project.minGrade')}>
-              <Select options={[0, 1, 2, 3, 4, 5].map((g) => ({ value: g, label: g === 0 ? t('project.gradeNone') : `${g}A` }))} style={{ width: 160 }} />
+              <Select
+                options={[0, 1, 2, 3, 4, 5].map((g) => ({ value: g, label: g === 0 ? t('project.gradeNone') : `${g}A` }))}
+                style={{ width: 160 }}
+              />
             </Form.Item>
             <Typography.Text strong>{t('project.workerRequirements')}</Typography.Text>
             <Form.List name="workerRequirements">
@@ -242,16 +285,35 @@ export function ProjectWizardPage() {
                 <div style={{ marginTop: 8 }}>
                   {fields.map((field, i) => (
                     <Space key={field.key} align="start" wrap>
-                      <Form.Item name={[field.name, 'level']} label={`${t('org.workerLevel')} ${i + 1}`} rules={[{ required: true, message: t('validation.required') }]}>
+                      <Form.Item
+                        name={[field.name, 'level']}
+                        label={`${t('org.workerLevel')} ${i + 1}`}
+                        rules={[{ required: true, message: t('validation.required') }]}
+                      >
                         <Select style={{ width: 180 }} options={LEVELS.map((l) => ({ value: l, label: t(`workerLevel.${l}` as const) }))} />
                       </Form.Item>
-                      <Form.Item name={[field.name, 'count']} label={`${t('project.workerCount')} ${i + 1}`} rules={[{ required: true, message: t('validation.required') }]}>
+                      <Form.Item
+                        name={[field.name, 'count']}
+                        label={`${t('project.workerCount')} ${i + 1}`}
+                        rules={[{ required: true, message: t('validation.required') }]}
+                      >
                         <InputNumber min={1} max={50} />
                       </Form.Item>
-                      <Button type="text" aria-label={t('activity.removeShift')} icon={<MinusCircleOutlined />} onClick={() => remove(field.name)} style={{ marginTop: 30 }} />
+                      <Button
+                        type="text"
+                        aria-label={t('activity.removeShift')}
+                        icon={<MinusCircleOutlined />}
+                        onClick={() => remove(field.name)}
+                        style={{ marginTop: 30 }}
+                      />
                     </Space>
                   ))}
-                  <Button type="dashed" icon={<PlusOutlined />} onClick={() => add({ level: 'ASSISTANT', count: 1 })} style={{ marginBottom: 16 }}>
+                  <Button
+                    type="dashed"
+                    icon={<PlusOutlined />}
+                    onClick={() => add({ level: 'ASSISTANT', count: 1 })}
+                    style={{ marginBottom: 16 }}
+                  >
                     {t('project.addRequirement')}
                   </Button>
                 </div>
@@ -271,17 +333,31 @@ export function ProjectWizardPage() {
                   {fields.map((field, i) => (
                     <Row key={field.key} gutter={8} align="top">
                       <Col flex="auto">
-                        <Form.Item name={[field.name, 'name']} label={`${t('project.criterion')} ${i + 1}`} rules={[{ required: true, whitespace: true, message: t('validation.required') }]}>
+                        <Form.Item
+                          name={[field.name, 'name']}
+                          label={`${t('project.criterion')} ${i + 1}`}
+                          rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
+                        >
                           <Input />
                         </Form.Item>
                       </Col>
                       <Col>
-                        <Form.Item name={[field.name, 'weight']} label={`${t('project.weight')} ${i + 1}`} rules={[{ required: true, message: t('validation.required') }]}>
+                        <Form.Item
+                          name={[field.name, 'weight']}
+                          label={`${t('project.weight')} ${i + 1}`}
+                          rules={[{ required: true, message: t('validation.required') }]}
+                        >
                           <InputNumber min={1} max={90} />
                         </Form.Item>
                       </Col>
                       <Col>
-                        <Button type="text" aria-label={t('activity.removeShift')} icon={<MinusCircleOutlined />} onClick={() => remove(field.name)} style={{ marginTop: 30 }} />
+                        <Button
+                          type="text"
+                          aria-label={t('activity.removeShift')}
+                          icon={<MinusCircleOutlined />}
+                          onClick={() => remove(field.name)}
+                          style={{ marginTop: 30 }}
+                        />
                       </Col>
                     </Row>
                   ))}
@@ -295,23 +371,36 @@ export function ProjectWizardPage() {
               {problem === null ? (
                 <Alert type="success" showIcon message={t('project.weightsTotal', { total })} />
               ) : (
-                <Alert type="error" showIcon message={problem === 'price' ? t('project.priceWeightMin') : t('project.weightsMustBe100', { total })} />
+                <Alert
+                  type="error"
+                  showIcon
+                  message={problem === 'price' ? t('project.priceWeightMin') : t('project.weightsMustBe100', { total })}
+                />
               )}
             </div>
           </div>
           {STEPS[step].key === 'review' && values && (
             <Descriptions column={1} bordered size="small">
               <Descriptions.Item label={t('project.title')}>{values.title}</Descriptions.Item>
-              <Descriptions.Item label={t('project.category')}>{values.category ? t(`category.${values.category}` as const) : ''}</Descriptions.Item>
+              <Descriptions.Item label={t('project.category')}>
+                {values.category ? t(`category.${values.category}` as const) : ''}
+              </Descriptions.Item>
               <Descriptions.Item label={t('project.targetGroups')}>{(values.targetGroups ?? []).join('、')}</Descriptions.Item>
-              <Descriptions.Item label={t('project.funding')}>{values.fundingSource ? t(`funding.${values.fundingSource}` as const) : ''}</Descriptions.Item>
-              <Descriptions.Item label={t('project.method')}>{values.procurementMethod ? t(`method.${values.procurementMethod}` as const) : ''}</Descriptions.Item>
-              <Descriptions.Item label={t('project.budgetShort')}>{formatFen(yuanToFen(values.budgetCeilingFen ?? '') ?? 0)}</Descriptions.Item>
+              <Descriptions.Item label={t('project.funding')}>
+                {values.fundingSource ? t(`funding.${values.fundingSource}` as const) : ''}
+              </Descriptions.Item>
+              <Descriptions.Item label={t('project.method')}>
+                {values.procurementMethod ? t(`method.${values.procurementMethod}` as const) : ''}
+              </Descriptions.Item>
+              <Descriptions.Item label={t('project.budgetShort')}>
+                {formatFen(yuanToFen(values.budgetCeilingFen ?? '') ?? 0)}
+              </Descriptions.Item>
               <Descriptions.Item label={t('project.period')}>
                 {values.serviceStart?.format('YYYY-MM-DD')} ~ {values.serviceEnd?.format('YYYY-MM-DD')}
               </Descriptions.Item>
               <Descriptions.Item label={t('project.criteria')}>
-                {t('project.priceWeight')} {values.priceWeight}%；{(values.criteria ?? []).map((c) => `${c?.name} ${c?.weight}%`).join('；')}
+                {t('project.priceWeight')} {values.priceWeight}%；
+                {(values.criteria ?? []).map((c) => `${c?.name} ${c?.weight}%`).join('；')}
               </Descriptions.Item>
             </Descriptions>
           )}

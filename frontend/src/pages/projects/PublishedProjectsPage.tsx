@@ -23,7 +23,13 @@ export function PublishedProjectsPage() {
         {t('nav.projects')}
       </Typography.Title>
       <Space wrap style={{ marginBottom: 16 }}>
-        <Input.Search aria-label={t('project.search')} placeholder={t('project.search')} allowClear onSearch={setText} style={{ width: 240 }} />
+        <Input.Search
+          aria-label={t('project.search')}
+          placeholder={t('project.search')}
+          allowClear
+          onSearch={setText}
+          style={{ width: 240 }}
+        />
         <Select<ServiceCategory | null>
           aria-label={t('project.category')}
           placeholder={t('project.category')}

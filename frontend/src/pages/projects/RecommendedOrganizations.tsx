@@ -1,6 +1,11 @@
 import { useState } from 'react';
 import { Button, Card, Space, Tag, Typography, App as AntApp } from 'antd';
-import { InviteOrganizationsDocument, ProjectInvitationsDocument, RecommendedOrganizationsDocument, type RecommendedOrganizationsQuery } from '../../api/generated';
+import {
+  InviteOrganizationsDocument,
+  ProjectInvitationsDocument,
+  RecommendedOrganizationsDocument,
+  type RecommendedOrganizationsQuery,
+} from '../../api/generated';
 import { useMutation, useQuery } from '../../api/client';
 import { describeError } from '../../api/forms';
 import { errorMessage } from '../../errors/catalogue';
@@ -55,7 +60,11 @@ export function RecommendedOrganizations({ projectId, canInvite }: { projectId: 
         coldStart={data?.coldStart ?? false}
         modelVersion={data?.modelVersion}
         rowKey={(i) => i.organization.id}
-        selection={canInvite ? { selected, onChange: setSelected, name: (i) => i.organization.name, disabled: (i) => invited.has(i.organization.id) } : undefined}
+        selection={
+          canInvite
+            ? { selected, onChange: setSelected, name: (i) => i.organization.name, disabled: (i) => invited.has(i.organization.id) }
+            : undefined
+        }
         toolbar={
           canInvite ? (
             <Space wrap>
@@ -74,7 +83,11 @@ export function RecommendedOrganizations({ projectId, canInvite }: { projectId: 
         )}
         description={(i) => (
           <Space wrap size={[8, 4]}>
-            {i.organization.grade !== 'NONE' && <Tag color="gold" style={{ marginInlineEnd: 0 }}>{t('match.orgs.grade', { grade: i.organization.grade.replace('A', '') + 'A' })}</Tag>}
+            {i.organization.grade !== 'NONE' && (
+              <Tag color="gold" style={{ marginInlineEnd: 0 }}>
+                {t('match.orgs.grade', { grade: i.organization.grade.replace('A', '') + 'A' })}
+              </Tag>
+            )}
             {i.organization.region && <Typography.Text type="secondary">{i.organization.region.name}</Typography.Text>}
             <Typography.Text type="secondary">{t('match.orgs.staff', { n: i.organization.staffCount })}</Typography.Text>
             {i.organization.categories.slice(0, 3).map((c) => (

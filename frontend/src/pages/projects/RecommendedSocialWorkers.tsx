@@ -42,7 +42,9 @@ export function RecommendedSocialWorkers({
         )}
         description={(i) =>
           i.socialWorker.specialties.length > 0 ? (
-            <Typography.Text type="secondary">{i.socialWorker.specialties.map((c) => t(`category.${c}` as const)).join('、')}</Typography.Text>
+            <Typography.Text type="secondary">
+              {i.socialWorker.specialties.map((c) => t(`category.${c}` as const)).join('、')}
+            </Typography.Text>
           ) : null
         }
         actions={(i) =>

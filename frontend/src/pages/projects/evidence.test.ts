@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { bytesToBase64, evidenceContentType, evidenceProblem, MAX_EVIDENCE_BYTES, MAX_EVIDENCE_FILES } from './evidence';
 
-
 const file = (name: string, size = 100, type = '') => ({ name, size, type });
 
 describe('evidence files of a progress report', () => {
   it('accepts PDF, JPEG, PNG, DOCX and XLSX files up to 10 MB', () => {
-    expect(evidenceProblem([file('照片.JPG'), file('a.pdf', MAX_EVIDENCE_BYTES), file('b.docx'), file('c.xlsx'), file('d.png')])).toBeNull();
+    expect(
+      evidenceProblem([file('照片.JPG'), file('a.pdf', MAX_EVIDENCE_BYTES), file('b.docx'), file('c.xlsx'), file('d.png')]),
+    ).toBeNull();
   });
 
   it('refuses other types, naming the file', () => {

@@ -20,9 +20,7 @@ export function PublicHomePage() {
     <div data-testid="public-home">
       <section className="mm-hero">
         <Typography.Title level={1}>{t('public.heroTitle')}</Typography.Title>
-        <Typography.Paragraph style={{ color: '#fff', fontSize: 16, marginBottom: 0 }}>
-          {t('public.heroText')}
-        </Typography.Paragraph>
+        <Typography.Paragraph style={{ color: '#fff', fontSize: 16, marginBottom: 0 }}>{t('public.heroText')}</Typography.Paragraph>
       </section>
       <Card
         title={t('nav.projects')}
@@ -45,7 +43,9 @@ export function PublicHomePage() {
       </Card>
       <RecentWishResults />
       <Space wrap style={{ marginBottom: 16 }}>
-        <LinkButton to="/activities" type="primary">{t('public.activities')}</LinkButton>
+        <LinkButton to="/activities" type="primary">
+          {t('public.activities')}
+        </LinkButton>
         <LinkButton to="/wishes">{t('nav.wishWall')}</LinkButton>
         <LinkButton to="/register">{t('public.register')}</LinkButton>
         <LinkButton to="/verify">{t('public.verify')}</LinkButton>

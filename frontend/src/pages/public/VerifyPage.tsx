@@ -30,7 +30,11 @@ export function VerifyPage() {
           initialValues={{ serial, code }}
           onFinish={(v) => setParams({ serial: v.serial.trim(), code: v.code.trim() })}
         >
-          <Form.Item name="serial" label={t('public.serial')} rules={[{ required: true, whitespace: true, message: t('validation.required') }]}>
+          <Form.Item
+            name="serial"
+            label={t('public.serial')}
+            rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
+          >
             <Input spellCheck={false} />
           </Form.Item>
           <Form.Item name="code" label={t('public.code')} rules={[{ required: true, whitespace: true, message: t('validation.required') }]}>
@@ -58,7 +62,9 @@ export function VerifyPage() {
                   <Descriptions.Item label={t('cert.period')}>
                     {v.periodStart} ~ {v.periodEnd}
                   </Descriptions.Item>
-                  <Descriptions.Item label={t('cert.minutes')}>{v.minutes !== null ? `${(v.minutes / 60).toFixed(1)} h` : '—'}</Descriptions.Item>
+                  <Descriptions.Item label={t('cert.minutes')}>
+                    {v.minutes !== null ? `${(v.minutes / 60).toFixed(1)} h` : '—'}
+                  </Descriptions.Item>
                   <Descriptions.Item label={t('cert.issuer')}>{v.issuer}</Descriptions.Item>
                 </Descriptions>
               )}

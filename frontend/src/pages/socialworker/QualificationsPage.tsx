@@ -1,7 +1,12 @@
 import { useState } from 'react';
 import { Alert, Button, Card, DatePicker, Form, Input, Modal, Select, Space, Table, Tag, Typography, App as AntApp } from 'antd';
 import type { Dayjs } from 'dayjs';
-import { SetSocialWorkerQualificationDocument, SocialWorkersDocument, type SocialWorkersQuery, type WorkerLevel } from '../../api/generated';
+import {
+  SetSocialWorkerQualificationDocument,
+  SocialWorkersDocument,
+  type SocialWorkersQuery,
+  type WorkerLevel,
+} from '../../api/generated';
 import { useMutation, useQuery } from '../../api/client';
 import { applyUserErrors, describeError } from '../../api/forms';
 import { ListState } from '../../components/ListState';
@@ -52,7 +57,13 @@ function QualificationModal({ worker, onClose }: { worker: Worker | null; onClos
       destroyOnHidden
     >
       {general.length > 0 && <Alert type="error" role="alert" message={general.join('；')} style={{ marginBottom: 12 }} />}
-      <Form form={form} layout="vertical" name="qualification" initialValues={{ level: worker?.level ?? 'NONE', certificateNumber: worker?.certificateNumber ?? '' }} preserve={false}>
+      <Form
+        form={form}
+        layout="vertical"
+        name="qualification"
+        initialValues={{ level: worker?.level ?? 'NONE', certificateNumber: worker?.certificateNumber ?? '' }}
+        preserve={false}
+      >
         <Form.Item name="level" label={t('org.workerLevel')} rules={[{ required: true, message: t('validation.required') }]}>
           <Select options={LEVELS.map((l) => ({ value: l, label: t(`workerLevel.${l}` as const) }))} />
         </Form.Item>
@@ -81,7 +92,13 @@ export function QualificationsPage() {
         {t('nav.qualifications')}
       </Typography.Title>
       <Card>
-        <Input.Search placeholder={t('sw.search')} allowClear onSearch={(v) => setText(v.trim())} style={{ maxWidth: 320, marginBottom: 12 }} aria-label={t('sw.search')} />
+        <Input.Search
+          placeholder={t('sw.search')}
+          allowClear
+          onSearch={(v) => setText(v.trim())}
+          style={{ maxWidth: 320, marginBottom: 12 }}
+          aria-label={t('sw.search')}
+        />
         <ListState loading={loading} error={error} empty={false} onRetry={() => void refetch()}>
           <Table<Worker>
             rowKey="id"
@@ -101,7 +118,9 @@ export function QualificationsPage() {
                   w.registrationExpiresOn ? (
                     <Space>
                       {w.registrationExpiresOn}
-                      <Tag color={w.registrationValid ? 'green' : 'red'}>{w.registrationValid ? t('org.registrationValid') : t('org.registrationExpired')}</Tag>
+                      <Tag color={w.registrationValid ? 'green' : 'red'}>
+                        {w.registrationValid ? t('org.registrationValid') : t('org.registrationExpired')}
+                      </Tag>
                     </Space>
                   ) : (
                     '—'

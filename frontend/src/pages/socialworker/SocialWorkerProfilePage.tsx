@@ -1,5 +1,11 @@
 import { Alert, Button, Card, Descriptions, List, Space, Tag, Typography, App as AntApp } from 'antd';
-import { AcceptStaffInvitationDocument, DeclineStaffInvitationDocument, MyStaffInvitationsDocument, SocialWorkersDocument, type StaffInvitationFieldsFragment } from '../../api/generated';
+import {
+  AcceptStaffInvitationDocument,
+  DeclineStaffInvitationDocument,
+  MyStaffInvitationsDocument,
+  SocialWorkersDocument,
+  type StaffInvitationFieldsFragment,
+} from '../../api/generated';
 import { useMutation, useQuery } from '../../api/client';
 import { describeError } from '../../api/forms';
 import { errorMessage } from '../../errors/catalogue';
@@ -24,7 +30,9 @@ export function SocialWorkerProfilePage() {
   const answer = async (inv: StaffInvitationFieldsFragment, yes: boolean) => {
     try {
       const input = { invitationId: inv.id };
-      const errors = yes ? (await accept({ input })).acceptStaffInvitation.errors : (await decline({ input })).declineStaffInvitation.errors;
+      const errors = yes
+        ? (await accept({ input })).acceptStaffInvitation.errors
+        : (await decline({ input })).declineStaffInvitation.errors;
       if (errors.length) void message.error(errors.map((e) => errorMessage(e.code, locale, e.message)).join('；'));
       else void message.success(yes ? t('sw.accepted') : t('sw.declined'));
     } catch (exc) {
@@ -73,7 +81,9 @@ export function SocialWorkerProfilePage() {
                   {me.registrationExpiresOn ? (
                     <Space>
                       {me.registrationExpiresOn}
-                      <Tag color={me.registrationValid ? 'green' : 'red'}>{me.registrationValid ? t('org.registrationValid') : t('org.registrationExpired')}</Tag>
+                      <Tag color={me.registrationValid ? 'green' : 'red'}>
+                        {me.registrationValid ? t('org.registrationValid') : t('org.registrationExpired')}
+                      </Tag>
                     </Space>
                   ) : (
                     '—'

@@ -48,7 +48,9 @@ export function TeamsManagePage() {
   const onCreate = async (v: CreateValues) => {
     setGeneral([]);
     try {
-      const r = (await create({ input: { name: v.name, regionId: v.regionId, description: v.description ?? '', organizationId: orgId ?? null } })).createVolunteerTeam;
+      const r = (
+        await create({ input: { name: v.name, regionId: v.regionId, description: v.description ?? '', organizationId: orgId ?? null } })
+      ).createVolunteerTeam;
       if (r.errors.length) {
         setGeneral(applyUserErrors(form, r.errors, locale, CREATE_FIELDS));
         return;
@@ -73,7 +75,12 @@ export function TeamsManagePage() {
           <Form.Item name="name" label={t('team.name')} rules={[{ required: true, message: t('validation.required') }]}>
             <Input maxLength={100} />
           </Form.Item>
-          <Form.Item name="regionId" label={t('team.region')} rules={[{ required: true, message: t('validation.required') }]} style={{ minWidth: 280 }}>
+          <Form.Item
+            name="regionId"
+            label={t('team.region')}
+            rules={[{ required: true, message: t('validation.required') }]}
+            style={{ minWidth: 280 }}
+          >
             <RegionSelect under={activeGrant?.region?.id ?? null} />
           </Form.Item>
           <Form.Item name="description" label={t('team.description')}>
@@ -122,7 +129,8 @@ function TeamPanel({ team, onChanged }: { team: Team; onChanged: () => void }) {
 
   const onInvite = async (v: { volunteerNumber: string }) => {
     try {
-      const r = (await invite({ input: { teamId: team.id, volunteerNumber: normaliseVolunteerNumber(v.volunteerNumber) } })).inviteVolunteerTeamMember;
+      const r = (await invite({ input: { teamId: team.id, volunteerNumber: normaliseVolunteerNumber(v.volunteerNumber) } }))
+        .inviteVolunteerTeamMember;
       if (r.errors.length) {
         applyUserErrors(form, r.errors, locale, ['volunteerNumber']);
         return;
@@ -173,7 +181,12 @@ function TeamPanel({ team, onChanged }: { team: Team; onChanged: () => void }) {
       </Space>
       {team.isActive && (
         <Form form={form} layout="inline" name={`invite-${team.id}`} onFinish={onInvite}>
-          <Form.Item name="volunteerNumber" label={t('team.volunteerNumber')} tooltip={t('team.volunteerNumberHint')} rules={[{ required: true, message: t('validation.required') }]}>
+          <Form.Item
+            name="volunteerNumber"
+            label={t('team.volunteerNumber')}
+            tooltip={t('team.volunteerNumberHint')}
+            rules={[{ required: true, message: t('validation.required') }]}
+          >
             <Input maxLength={20} placeholder="V0000000001" />
           </Form.Item>
           <Form.Item>
@@ -196,7 +209,12 @@ function TeamPanel({ team, onChanged }: { team: Team; onChanged: () => void }) {
                 actions={
                   inv.status === 'INVITED'
                     ? [
-                        <Button key="withdraw" size="small" loading={removeState.loading} onClick={() => void onRemove({ volunteerNumber: inv.volunteerNumber }, t('team.removed'))}>
+                        <Button
+                          key="withdraw"
+                          size="small"
+                          loading={removeState.loading}
+                          onClick={() => void onRemove({ volunteerNumber: inv.volunteerNumber }, t('team.removed'))}
+                        >
                           {t('team.withdraw')}
                         </Button>,
                       ]
@@ -224,7 +242,11 @@ function TeamPanel({ team, onChanged }: { team: Team; onChanged: () => void }) {
             renderItem={(m) => (
               <List.Item
                 actions={[
-                  <Popconfirm key="remove" title={t('team.remove')} onConfirm={() => void onRemove({ volunteerId: m.id }, t('team.removed'))}>
+                  <Popconfirm
+                    key="remove"
+                    title={t('team.remove')}
+                    onConfirm={() => void onRemove({ volunteerId: m.id }, t('team.removed'))}
+                  >
                     <Button size="small" danger loading={removeState.loading}>
                       {t('team.remove')}
                     </Button>

@@ -25,7 +25,13 @@ export function ActivitiesPage({ basePath = '/activities' }: { basePath?: string
         {t('activity.list')}
       </Typography.Title>
       <Space wrap style={{ marginBottom: 16, width: '100%' }}>
-        <Input.Search aria-label={t('activity.search')} placeholder={t('activity.search')} allowClear onSearch={setText} style={{ width: 260, maxWidth: '100%' }} />
+        <Input.Search
+          aria-label={t('activity.search')}
+          placeholder={t('activity.search')}
+          allowClear
+          onSearch={setText}
+          style={{ width: 260, maxWidth: '100%' }}
+        />
         <Select<ServiceCategory | null>
           aria-label={t('activity.category')}
           placeholder={t('activity.category')}

@@ -62,7 +62,13 @@ export function ActivityDetailPage() {
               ? t('activity.waitlistPosition', { n: mine.waitlistPosition })
               : t(`signup.${mine.status}` as const)}
           </Tag>
-          <Button danger disabled={busy} onClick={() => void run(async () => (await cancel({ input: { signupId: mine.id } })).cancelSignup, t('activity.signupCancelled'))}>
+          <Button
+            danger
+            disabled={busy}
+            onClick={() =>
+              void run(async () => (await cancel({ input: { signupId: mine.id } })).cancelSignup, t('activity.signupCancelled'))
+            }
+          >
             {t('activity.cancelSignup')}
           </Button>
         </Space>
@@ -72,10 +78,21 @@ export function ActivityDetailPage() {
       return (
         <Space wrap>
           <Tag color="orange">{t('activity.offerUntil', { time: formatDateTime(mine.offerExpiresAt) })}</Tag>
-          <Button type="primary" disabled={busy} onClick={() => void run(async () => (await accept({ input: { signupId: mine.id } })).acceptSignupOffer, t('activity.offerAccepted'))}>
+          <Button
+            type="primary"
+            disabled={busy}
+            onClick={() =>
+              void run(async () => (await accept({ input: { signupId: mine.id } })).acceptSignupOffer, t('activity.offerAccepted'))
+            }
+          >
             {t('activity.acceptOffer')}
           </Button>
-          <Button disabled={busy} onClick={() => void run(async () => (await cancel({ input: { signupId: mine.id } })).cancelSignup, t('activity.signupCancelled'))}>
+          <Button
+            disabled={busy}
+            onClick={() =>
+              void run(async () => (await cancel({ input: { signupId: mine.id } })).cancelSignup, t('activity.signupCancelled'))
+            }
+          >
             {t('common.cancel')}
           </Button>
         </Space>
@@ -88,10 +105,13 @@ export function ActivityDetailPage() {
         type="primary"
         disabled={busy}
         onClick={() =>
-          void run(async () => {
-            const r = (await signUp({ input: { shiftId: s.id } })).signUp;
-            return r;
-          }, full ? t('activity.waitlisted') : t('activity.signedUp'))
+          void run(
+            async () => {
+              const r = (await signUp({ input: { shiftId: s.id } })).signUp;
+              return r;
+            },
+            full ? t('activity.waitlisted') : t('activity.signedUp'),
+          )
         }
       >
         {full ? t('activity.joinWaitlist') : t('activity.signUp')}
@@ -107,7 +127,13 @@ export function ActivityDetailPage() {
             {activity.title}
           </Typography.Title>
           {activity.status === 'CANCELLED' && (
-            <Alert type="warning" showIcon message={t('activity.cancelled')} description={activity.cancelReason} style={{ marginBottom: 16 }} />
+            <Alert
+              type="warning"
+              showIcon
+              message={t('activity.cancelled')}
+              description={activity.cancelReason}
+              style={{ marginBottom: 16 }}
+            />
           )}
           <Card style={{ marginBottom: 16 }}>
             <Descriptions column={{ xs: 1, sm: 1, md: 2 }} size="small">
@@ -118,13 +144,19 @@ export function ActivityDetailPage() {
                 {activity.latitude !== null && activity.longitude !== null && (
                   <>
                     {' '}
-                    <a href={`https://uri.amap.com/marker?position=${activity.longitude},${activity.latitude}&name=${encodeURIComponent(activity.placeName)}`} target="_blank" rel="noreferrer">
+                    <a
+                      href={`https://uri.amap.com/marker?position=${activity.longitude},${activity.latitude}&name=${encodeURIComponent(activity.placeName)}`}
+                      target="_blank"
+                      rel="noreferrer"
+                    >
                       {t('activity.mapLink')}
                     </a>
                   </>
                 )}
               </Descriptions.Item>
-              {activity.checkinRadiusM ? <Descriptions.Item label="">{t('activity.checkinRadius', { m: activity.checkinRadiusM })}</Descriptions.Item> : null}
+              {activity.checkinRadiusM ? (
+                <Descriptions.Item label="">{t('activity.checkinRadius', { m: activity.checkinRadiusM })}</Descriptions.Item>
+              ) : null}
               {activity.minAge > 0 && <Descriptions.Item label={t('activity.minAge')}>{activity.minAge}</Descriptions.Item>}
               {activity.requiredSkills.length > 0 && (
                 <Descriptions.Item label={t('activity.skills')}>
@@ -134,7 +166,9 @@ export function ActivityDetailPage() {
                 </Descriptions.Item>
               )}
             </Descriptions>
-            {activity.description && <Typography.Paragraph style={{ marginTop: 12, whiteSpace: 'pre-wrap' }}>{activity.description}</Typography.Paragraph>}
+            {activity.description && (
+              <Typography.Paragraph style={{ marginTop: 12, whiteSpace: 'pre-wrap' }}>{activity.description}</Typography.Paragraph>
+            )}
           </Card>
           <Card title={t('activity.shifts')}>
             <List

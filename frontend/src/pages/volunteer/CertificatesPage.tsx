@@ -48,7 +48,8 @@ export function CertificatesPage() {
   const submit = async ({ periodStart, periodEnd }: { periodStart: Dayjs; periodEnd: Dayjs }) => {
     setGeneral([]);
     try {
-      const r = (await request({ input: { periodStart: periodStart.format('YYYY-MM-DD'), periodEnd: periodEnd.format('YYYY-MM-DD') } })).requestCertificate;
+      const r = (await request({ input: { periodStart: periodStart.format('YYYY-MM-DD'), periodEnd: periodEnd.format('YYYY-MM-DD') } }))
+        .requestCertificate;
       if (r.errors.length) {
         setGeneral(applyUserErrors(form, r.errors, locale, ['periodStart', 'periodEnd']));
         return;

@@ -56,7 +56,13 @@ export function CheckinPage() {
         const position = await currentPosition();
         const r = (
           await checkIn({
-            input: { shiftId: values.shiftId, code: values.code.trim(), idempotencyKey, latitude: position?.latitude ?? null, longitude: position?.longitude ?? null },
+            input: {
+              shiftId: values.shiftId,
+              code: values.code.trim(),
+              idempotencyKey,
+              latitude: position?.latitude ?? null,
+              longitude: position?.longitude ?? null,
+            },
           })
         ).checkIn;
         if (r.errors.length) {
@@ -87,11 +93,21 @@ export function CheckinPage() {
       <Card>
         {general.length > 0 && <Alert type="error" role="alert" showIcon message={general.join('；')} style={{ marginBottom: 16 }} />}
         <ListState loading={signups.loading} error={signups.error} empty={false} onRetry={() => void signups.refetch()}>
-          <Form<Values> form={form} layout="vertical" name="checkin" initialValues={{ shiftId: fromLink ?? shifts[0]?.shift?.id, code: params.get('code') ?? '' }}>
+          <Form<Values>
+            form={form}
+            layout="vertical"
+            name="checkin"
+            initialValues={{ shiftId: fromLink ?? shifts[0]?.shift?.id, code: params.get('code') ?? '' }}
+          >
             <Form.Item name="shiftId" label={t('checkin.shift')} rules={[{ required: true, message: t('checkin.noShifts') }]}>
               <Select options={options} notFoundContent={t('checkin.noShifts')} />
             </Form.Item>
-            <Form.Item name="code" label={t('checkin.code')} extra={t('checkin.codeHint')} rules={[{ required: true, whitespace: true, message: t('validation.required') }]}>
+            <Form.Item
+              name="code"
+              label={t('checkin.code')}
+              extra={t('checkin.codeHint')}
+              rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
+            >
               <Input size="large" inputMode="numeric" autoComplete="one-time-code" style={{ letterSpacing: 6, fontSize: 22 }} />
             </Form.Item>
             <Space style={{ width: '100%' }} direction="vertical">

@@ -24,7 +24,11 @@ function serve(initial: { personalizedFeed: boolean; recommendable: boolean }) {
       sent.push(body);
       if (body.query.includes('updateVolunteerProfile')) {
         const input = body.variables.input as Record<string, unknown>;
-        Object.assign(state, 'personalizedFeed' in input ? { personalizedFeed: input.personalizedFeed } : {}, 'recommendable' in input ? { recommendable: input.recommendable } : {});
+        Object.assign(
+          state,
+          'personalizedFeed' in input ? { personalizedFeed: input.personalizedFeed } : {},
+          'recommendable' in input ? { recommendable: input.recommendable } : {},
+        );
         state.version += 1;
         return respond({ data: { updateVolunteerProfile: { volunteer: { ...state }, errors: [] } } });
       }
@@ -86,7 +90,9 @@ describe('the volunteer’s matching preferences', { timeout: 20_000 }, () => {
     expect(screen.getByRole('switch', { name: 'Personalized recommendations' }).getAttribute('aria-checked')).toBe('false');
     fireEvent.click(optOut);
     await waitFor(() => expect(updates(sent)).toEqual([{ volunteerId: 'Vm9sdW50ZWVyOjE=', version: 4, recommendable: true }]));
-    await waitFor(() => expect(screen.getByRole('switch', { name: 'No recommendations or invitations' }).getAttribute('aria-checked')).toBe('false'));
+    await waitFor(() =>
+      expect(screen.getByRole('switch', { name: 'No recommendations or invitations' }).getAttribute('aria-checked')).toBe('false'),
+    );
     fireEvent.click(await screen.findByRole('switch', { name: 'Personalized recommendations' }));
     await waitFor(() => expect(updates(sent)[1]).toEqual({ volunteerId: 'Vm9sdW50ZWVyOjE=', version: 5, personalizedFeed: true }));
   });

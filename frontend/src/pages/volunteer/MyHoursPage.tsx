@@ -1,6 +1,11 @@
 import { useMemo, useState } from 'react';
 import { Alert, Button, Card, Form, Input, List, Modal, Space, Tag, Typography, App as AntApp } from 'antd';
-import { DisputeServiceRecordDocument, MyVolunteerProfileDocument, ServiceRecordsDocument, type RecordFieldsFragment } from '../../api/generated';
+import {
+  DisputeServiceRecordDocument,
+  MyVolunteerProfileDocument,
+  ServiceRecordsDocument,
+  type RecordFieldsFragment,
+} from '../../api/generated';
 import { useMutation, useQuery } from '../../api/client';
 import { usePaged } from '../../api/paged';
 import { applyUserErrors, describeError } from '../../api/forms';
@@ -34,10 +39,23 @@ function DisputeModal({ record, onClose }: { record: RecordFieldsFragment | null
     }
   };
   return (
-    <Modal open={Boolean(record)} title={t('hours.dispute')} onCancel={() => onClose(false)} onOk={submit} confirmLoading={loading} okText={t('common.submit')} cancelText={t('common.cancel')} destroyOnHidden>
+    <Modal
+      open={Boolean(record)}
+      title={t('hours.dispute')}
+      onCancel={() => onClose(false)}
+      onOk={submit}
+      confirmLoading={loading}
+      okText={t('common.submit')}
+      cancelText={t('common.cancel')}
+      destroyOnHidden
+    >
       {general.length > 0 && <Alert type="error" role="alert" message={general.join('；')} style={{ marginBottom: 12 }} />}
       <Form form={form} layout="vertical" name="dispute">
-        <Form.Item name="reason" label={t('hours.disputeReason')} rules={[{ required: true, whitespace: true, message: t('validation.required') }]}>
+        <Form.Item
+          name="reason"
+          label={t('hours.disputeReason')}
+          rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
+        >
           <Input.TextArea rows={3} />
         </Form.Item>
       </Form>
@@ -69,7 +87,13 @@ export function MyHoursPage() {
       <Typography.Title level={2} style={{ marginTop: 0 }}>
         {t('hours.title')}
       </Typography.Title>
-      <ListState loading={profile.loading} error={profile.error} empty={!v} emptyText={t('profile.notRegistered')} onRetry={() => void profile.refetch()}>
+      <ListState
+        loading={profile.loading}
+        error={profile.error}
+        empty={!v}
+        emptyText={t('profile.notRegistered')}
+        onRetry={() => void profile.refetch()}
+      >
         {v && <StarCard totalMinutes={v.totalMinutes} totalHours={v.totalHours} starLevel={v.starLevel} />}
       </ListState>
       {byActivity.length > 1 && (

@@ -1,7 +1,11 @@
 import { Link } from 'react-router-dom';
 import { Button, Card, List, Space, Tag, Typography, App as AntApp } from 'antd';
 import { EnvironmentOutlined } from '@ant-design/icons';
-import { MyVolunteerInvitationsDocument, RespondToVolunteerInvitationDocument, type MyVolunteerInvitationsQuery } from '../../api/generated';
+import {
+  MyVolunteerInvitationsDocument,
+  RespondToVolunteerInvitationDocument,
+  type MyVolunteerInvitationsQuery,
+} from '../../api/generated';
 import { useMutation, useQuery } from '../../api/client';
 import { describeError } from '../../api/forms';
 import { errorMessage } from '../../errors/catalogue';
@@ -10,7 +14,12 @@ import { formatDateTime } from '../../components/format';
 import { useI18n } from '../../i18n';
 
 type Invitation = MyVolunteerInvitationsQuery['myVolunteerInvitations']['nodes'][number];
-export const INVITATION_COLORS: Record<Invitation['status'], string> = { PENDING: 'orange', ACCEPTED: 'green', DECLINED: 'default', EXPIRED: 'default' };
+export const INVITATION_COLORS: Record<Invitation['status'], string> = {
+  PENDING: 'orange',
+  ACCEPTED: 'green',
+  DECLINED: 'default',
+  EXPIRED: 'default',
+};
 
 /** "我的邀请": shifts organizers invited the volunteer to; accepting signs up like 报名 does. */
 export function MyInvitationsPage() {
@@ -36,7 +45,13 @@ export function MyInvitationsPage() {
       <Typography.Title level={2} style={{ marginTop: 0 }}>
         {t('match.invitations.title')}
       </Typography.Title>
-      <ListState loading={list.loading} error={list.error} empty={invitations.length === 0} emptyText={t('match.invitations.empty')} onRetry={() => void list.refetch()}>
+      <ListState
+        loading={list.loading}
+        error={list.error}
+        empty={invitations.length === 0}
+        emptyText={t('match.invitations.empty')}
+        onRetry={() => void list.refetch()}
+      >
         <List
           dataSource={invitations}
           renderItem={(inv) => (

@@ -22,7 +22,10 @@ export function MySignupsPage() {
 
   const act = async (kind: 'cancel' | 'accept', signupId: string) => {
     try {
-      const r = kind === 'cancel' ? (await cancel({ input: { signupId } })).cancelSignup : (await accept({ input: { signupId } })).acceptSignupOffer;
+      const r =
+        kind === 'cancel'
+          ? (await cancel({ input: { signupId } })).cancelSignup
+          : (await accept({ input: { signupId } })).acceptSignupOffer;
       if (r.errors.length) void message.error(errorMessage(r.errors[0].code, locale, r.errors[0].message));
       else void message.success(kind === 'cancel' ? t('activity.signupCancelled') : t('activity.offerAccepted'));
     } catch (exc) {
@@ -43,15 +46,21 @@ export function MySignupsPage() {
             <List.Item>
               <Space direction="vertical" size={4} style={{ width: '100%' }}>
                 <Space wrap>
-                  {s.shift?.activity ? <Link to={`/activities/${encodeURIComponent(s.shift.activity.id)}`}>{s.shift.activity.title}</Link> : null}
+                  {s.shift?.activity ? (
+                    <Link to={`/activities/${encodeURIComponent(s.shift.activity.id)}`}>{s.shift.activity.title}</Link>
+                  ) : null}
                   <Tag color={COLORS[s.status]}>
-                    {s.status === 'WAITLISTED' && s.waitlistPosition ? t('activity.waitlistPosition', { n: s.waitlistPosition }) : t(`signup.${s.status}` as const)}
+                    {s.status === 'WAITLISTED' && s.waitlistPosition
+                      ? t('activity.waitlistPosition', { n: s.waitlistPosition })
+                      : t(`signup.${s.status}` as const)}
                   </Tag>
                 </Space>
                 <Typography.Text type="secondary">
                   {formatDateTime(s.startsAt)} – {formatDateTime(s.endsAt).slice(11)} · {s.shift?.activity?.placeName}
                 </Typography.Text>
-                {s.status === 'OFFERED' && <Typography.Text type="warning">{t('activity.offerUntil', { time: formatDateTime(s.offerExpiresAt) })}</Typography.Text>}
+                {s.status === 'OFFERED' && (
+                  <Typography.Text type="warning">{t('activity.offerUntil', { time: formatDateTime(s.offerExpiresAt) })}</Typography.Text>
+                )}
                 <Space wrap>
                   {s.status === 'OFFERED' && (
                     <Button type="primary" size="small" loading={acceptState.loading} onClick={() => void act('accept', s.id)}>

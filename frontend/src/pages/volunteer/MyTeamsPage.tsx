@@ -1,5 +1,10 @@
 import { Alert, Button, Card, Form, Input, List, Popconfirm, Space, Tag, Typography, App as AntApp } from 'antd';
-import { JoinVolunteerTeamDocument, LeaveVolunteerTeamDocument, MyTeamMembershipsDocument, RespondToTeamInvitationDocument } from '../../api/generated';
+import {
+  JoinVolunteerTeamDocument,
+  LeaveVolunteerTeamDocument,
+  MyTeamMembershipsDocument,
+  RespondToTeamInvitationDocument,
+} from '../../api/generated';
 import { useMutation, useQuery } from '../../api/client';
 import { applyUserErrors, describeError } from '../../api/forms';
 import { errorMessage } from '../../errors/catalogue';
@@ -76,7 +81,13 @@ export function MyTeamsPage() {
             renderItem={(m) => (
               <List.Item
                 actions={[
-                  <Button key="accept" type="primary" size="small" loading={respondState.loading} onClick={() => void onRespond(m.id, true)}>
+                  <Button
+                    key="accept"
+                    type="primary"
+                    size="small"
+                    loading={respondState.loading}
+                    onClick={() => void onRespond(m.id, true)}
+                  >
                     {t('myTeams.accept')}
                   </Button>,
                   <Button key="decline" size="small" loading={respondState.loading} onClick={() => void onRespond(m.id, false)}>
@@ -104,7 +115,10 @@ export function MyTeamsPage() {
               tooltip={t('myTeams.codeHint')}
               rules={[
                 { required: true, message: t('validation.required') },
-                { validator: (_, value: string | undefined) => (!value || isPlausibleJoinCode(value) ? Promise.resolve() : Promise.reject(new Error(t('myTeams.codeInvalid')))) },
+                {
+                  validator: (_, value: string | undefined) =>
+                    !value || isPlausibleJoinCode(value) ? Promise.resolve() : Promise.reject(new Error(t('myTeams.codeInvalid'))),
+                },
               ]}
             >
               <Input maxLength={20} placeholder="ABCDE-23456" autoComplete="off" />

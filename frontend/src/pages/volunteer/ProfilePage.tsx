@@ -49,7 +49,9 @@ export function ProfilePage() {
         status="info"
         title={t('profile.notRegistered')}
         extra={
-          <LinkButton to="/register" type="primary">{t('profile.becomeVolunteer')}</LinkButton>
+          <LinkButton to="/register" type="primary">
+            {t('profile.becomeVolunteer')}
+          </LinkButton>
         }
       />
     );
@@ -105,7 +107,11 @@ export function ProfilePage() {
             <Card style={{ marginTop: 16 }}>
               {general.length > 0 && <Alert type="error" role="alert" showIcon message={general.join('；')} style={{ marginBottom: 12 }} />}
               <Form<Values> form={form} layout="vertical" name="profile" onFinish={onFinish}>
-                <Form.Item name="homeRegionId" label={t('profile.homeRegion')} rules={[{ required: true, message: t('validation.required') }]}>
+                <Form.Item
+                  name="homeRegionId"
+                  label={t('profile.homeRegion')}
+                  rules={[{ required: true, message: t('validation.required') }]}
+                >
                   <RegionSelect level="COMMUNITY" initialLabel={v.homeRegion?.name} />
                 </Form.Item>
                 <Form.Item name="skills" label={t('profile.skills')} extra={t('profile.skillsHint')}>

@@ -49,7 +49,13 @@ export function RecommendedShifts({ onSignedUp }: { onSignedUp?: () => void }) {
     }
     const full = item.shift.placesLeft <= 0;
     return (
-      <Button type="primary" size="small" disabled={signUpState.loading} onClick={() => void onSignUp(item)} aria-label={`${full ? t('activity.joinWaitlist') : t('activity.signUp')}：${item.shift.activity?.title ?? ''}`}>
+      <Button
+        type="primary"
+        size="small"
+        disabled={signUpState.loading}
+        onClick={() => void onSignUp(item)}
+        aria-label={`${full ? t('activity.joinWaitlist') : t('activity.signUp')}：${item.shift.activity?.title ?? ''}`}
+      >
         {full ? t('activity.joinWaitlist') : t('activity.signUp')}
       </Button>
     );
@@ -77,7 +83,9 @@ export function RecommendedShifts({ onSignedUp }: { onSignedUp?: () => void }) {
         emptyText={
           <Space direction="vertical">
             <span>{t('match.noShifts')}</span>
-            <LinkButton to="/activities" size="small">{t('nav.activities')}</LinkButton>
+            <LinkButton to="/activities" size="small">
+              {t('nav.activities')}
+            </LinkButton>
           </Space>
         }
         title={(i) =>
@@ -91,7 +99,9 @@ export function RecommendedShifts({ onSignedUp }: { onSignedUp?: () => void }) {
         }
         description={(i) => (
           <Space direction="vertical" size={0}>
-            <Typography.Text>{formatDateTime(i.shift.startsAt)} – {formatDateTime(i.shift.endsAt).slice(11)}</Typography.Text>
+            <Typography.Text>
+              {formatDateTime(i.shift.startsAt)} – {formatDateTime(i.shift.endsAt).slice(11)}
+            </Typography.Text>
             <Typography.Text type="secondary">
               <EnvironmentOutlined aria-hidden /> {i.shift.activity?.placeName}
               {i.shift.activity?.region ? ` · ${i.shift.activity.region.name}` : ''}

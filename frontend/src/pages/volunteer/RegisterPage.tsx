@@ -26,7 +26,18 @@ interface Values {
   guardianConsent: boolean;
 }
 
-const FIELDS = ['realName', 'idNumber', 'phone', 'password', 'homeRegionId', 'skills', 'interests', 'availability', 'maxDistanceKm', 'guardianConsent'];
+const FIELDS = [
+  'realName',
+  'idNumber',
+  'phone',
+  'password',
+  'homeRegionId',
+  'skills',
+  'interests',
+  'availability',
+  'maxDistanceKm',
+  'guardianConsent',
+];
 
 /** Real-name volunteer registration: a new account (phone + password), or an existing login. */
 export function RegisterPage() {
@@ -58,7 +69,8 @@ export function RegisterPage() {
       if (me) {
         errors = (await become({ input: common })).becomeVolunteer.errors;
       } else {
-        errors = (await register({ input: { ...common, phone: (v.phone ?? '').trim(), password: v.password ?? '' } })).registerVolunteer.errors;
+        errors = (await register({ input: { ...common, phone: (v.phone ?? '').trim(), password: v.password ?? '' } })).registerVolunteer
+          .errors;
       }
       if (errors.length) {
         setGeneral(applyUserErrors(form, errors, locale, FIELDS));
@@ -89,7 +101,11 @@ export function RegisterPage() {
           onFinish={onFinish}
           initialValues={{ skills: [], interests: [], availability: [], maxDistanceKm: 5, guardianConsent: false }}
         >
-          <Form.Item name="realName" label={t('profile.realName')} rules={[{ required: true, whitespace: true, message: t('validation.required') }]}>
+          <Form.Item
+            name="realName"
+            label={t('profile.realName')}
+            rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
+          >
             <Input autoComplete="name" />
           </Form.Item>
           <Form.Item
@@ -117,7 +133,10 @@ export function RegisterPage() {
                 validateTrigger="onBlur"
                 rules={[
                   { required: true, message: t('validation.required') },
-                  { validator: (_, v: string) => (!v || isMobilePhone(v) ? Promise.resolve() : Promise.reject(new Error(t('validation.phone')))) },
+                  {
+                    validator: (_, v: string) =>
+                      !v || isMobilePhone(v) ? Promise.resolve() : Promise.reject(new Error(t('validation.phone'))),
+                  },
                 ]}
               >
                 <Input inputMode="numeric" autoComplete="tel" maxLength={11} />

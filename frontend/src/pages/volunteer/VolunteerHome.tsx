@@ -30,20 +30,30 @@ export function VolunteerHome({ name }: { name: string }) {
             status="info"
             title={t('profile.notRegistered')}
             extra={
-              <LinkButton to="/register" type="primary">{t('profile.becomeVolunteer')}</LinkButton>
+              <LinkButton to="/register" type="primary">
+                {t('profile.becomeVolunteer')}
+              </LinkButton>
             }
           />
         )}
       </ListState>
       <Space wrap style={{ margin: '16px 0' }}>
-        <LinkButton to="/activities" type="primary">{t('nav.activities')}</LinkButton>
+        <LinkButton to="/activities" type="primary">
+          {t('nav.activities')}
+        </LinkButton>
         <LinkButton to="/checkin">{t('nav.checkin')}</LinkButton>
         <LinkButton to="/app/volunteer/hours">{t('nav.myHours')}</LinkButton>
       </Space>
       {v && <PendingInvitations />}
       {v && <RecommendedShifts onSignedUp={() => void signups.refetch()} />}
       <Card title={t('nav.mySignups')} size="small">
-        <ListState loading={signups.loading} error={signups.error} empty={upcoming.length === 0} emptyText={t('checkin.noShifts')} onRetry={() => void signups.refetch()}>
+        <ListState
+          loading={signups.loading}
+          error={signups.error}
+          empty={upcoming.length === 0}
+          emptyText={t('checkin.noShifts')}
+          onRetry={() => void signups.refetch()}
+        >
           <PlainList
             items={upcoming}
             rowKey={(s) => s.id}
