@@ -74,8 +74,24 @@ before(async () => {
   const staffToken = await app.login('community', PASSWORD);
   const deadline = new Date(Date.now() + 10 * 86400_000).toISOString();
   for (const wish of [
-    { kind: 'WISH', category: 'CHILDREN_YOUTH', title: '给留守儿童送一个新书包', needs: 'GOODS', publicDescription: '一名四年级留守儿童的书包坏了，希望得到一个新书包。', beneficiaryName: '李小明', beneficiaryAddress: '解放路8号' },
-    { kind: 'AFFAIR', category: 'ENVIRONMENT', title: '清理3号楼楼道杂物', needs: 'TIME', publicDescription: '3号楼楼道堆放杂物，影响通行，需要两三人清理。', beneficiaryName: '3号楼居民', beneficiaryAddress: '解放路社区3号楼' },
+    {
+      kind: 'WISH',
+      category: 'CHILDREN_YOUTH',
+      title: '给留守儿童送一个新书包',
+      needs: 'GOODS',
+      publicDescription: '一名四年级留守儿童的书包坏了，希望得到一个新书包。',
+      beneficiaryName: '李小明',
+      beneficiaryAddress: '解放路8号',
+    },
+    {
+      kind: 'AFFAIR',
+      category: 'ENVIRONMENT',
+      title: '清理3号楼楼道杂物',
+      needs: 'TIME',
+      publicDescription: '3号楼楼道堆放杂物，影响通行，需要两三人清理。',
+      beneficiaryName: '3号楼居民',
+      beneficiaryAddress: '解放路社区3号楼',
+    },
   ]) {
     await app.mutate(
       'recordMicroWish',
@@ -222,7 +238,7 @@ test("the confirmed time appears in the volunteer's hours ledger", async () => {
   await volunteer.assertClean();
 });
 
-test('the public home shows the fulfilled wish among the platform\'s results, without who it was for', async () => {
+test("the public home shows the fulfilled wish among the platform's results, without who it was for", async () => {
   const visitor = await openPage(browser, app, PHONE);
   try {
     const { page } = visitor;
@@ -262,7 +278,10 @@ test('an organization admin claims a wish for the organization, which then holds
     await page.getByRole('dialog').getByLabel('完成情况').waitFor();
     assert.equal(await page.getByRole('dialog').getByLabel('服务时长（分钟）').count(), 0, 'an organization reports no minutes');
     await page.getByRole('dialog').getByLabel('完成情况').fill('机构社工带领志愿者清理了楼道杂物，已拍照留存。');
-    await page.getByRole('dialog').getByRole('button', { name: /提\s*交/ }).click();
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: /提\s*交/ })
+      .click();
     await card.getByText('已报告完成，等待社区工作人员确认').waitFor();
     await admin.assertClean();
   } finally {

@@ -1,6 +1,24 @@
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
-import { Alert, Button, Col, DatePicker, Form, Input, Modal, Popconfirm, Radio, Row, Select, Space, Table, Tabs, Tag, Typography, App as AntApp } from 'antd';
+import {
+  Alert,
+  Button,
+  Col,
+  DatePicker,
+  Form,
+  Input,
+  Modal,
+  Popconfirm,
+  Radio,
+  Row,
+  Select,
+  Space,
+  Table,
+  Tabs,
+  Tag,
+  Typography,
+  App as AntApp,
+} from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import {
   ConfirmMicroWishDocument,
@@ -31,7 +49,18 @@ import { namesNobodyRule, textRule } from './fieldRules';
 
 type WishRow = ManagedMicroWishesQuery['microWishes']['nodes'][number];
 
-const RECORD_FIELDS = ['regionId', 'kind', 'category', 'title', 'description', 'publicDescription', 'needs', 'deadline', 'beneficiaryName', 'beneficiaryAddress'];
+const RECORD_FIELDS = [
+  'regionId',
+  'kind',
+  'category',
+  'title',
+  'description',
+  'publicDescription',
+  'needs',
+  'deadline',
+  'beneficiaryName',
+  'beneficiaryAddress',
+];
 
 interface RecordValues {
   regionId: string;
@@ -88,13 +117,37 @@ function RecordWishModal({ open, onClose }: { open: boolean; onClose: (done: boo
     }
   };
   return (
-    <Modal open={open} title={t('wish.recordTitle')} onCancel={() => onClose(false)} onOk={submit} confirmLoading={loading} okText={t('common.submit')} cancelText={t('common.cancel')} destroyOnHidden width={720}>
+    <Modal
+      open={open}
+      title={t('wish.recordTitle')}
+      onCancel={() => onClose(false)}
+      onOk={submit}
+      confirmLoading={loading}
+      okText={t('common.submit')}
+      cancelText={t('common.cancel')}
+      destroyOnHidden
+      width={720}
+    >
       {general.length > 0 && <Alert type="error" role="alert" message={general.join('；')} style={{ marginBottom: 12 }} />}
-      <Form form={form} layout="vertical" name="recordWish" initialValues={{ kind: 'WISH', needs: 'TIME', deadline: defaultDeadline(), regionId: grantRegion?.level === 'COMMUNITY' ? grantRegion.id : undefined }}>
+      <Form
+        form={form}
+        layout="vertical"
+        name="recordWish"
+        initialValues={{
+          kind: 'WISH',
+          needs: 'TIME',
+          deadline: defaultDeadline(),
+          regionId: grantRegion?.level === 'COMMUNITY' ? grantRegion.id : undefined,
+        }}
+      >
         <Row gutter={12}>
           <Col xs={24} sm={12}>
             <Form.Item name="regionId" label={t('wish.community')} rules={[{ required: true, message: t('validation.required') }]}>
-              <RegionSelect level="COMMUNITY" under={grantRegion?.level === 'COMMUNITY' ? null : grantRegion?.id} initialLabel={grantRegion?.level === 'COMMUNITY' ? grantRegion.name : undefined} />
+              <RegionSelect
+                level="COMMUNITY"
+                under={grantRegion?.level === 'COMMUNITY' ? null : grantRegion?.id}
+                initialLabel={grantRegion?.level === 'COMMUNITY' ? grantRegion.name : undefined}
+              />
             </Form.Item>
           </Col>
           <Col xs={24} sm={12}>
@@ -118,12 +171,23 @@ function RecordWishModal({ open, onClose }: { open: boolean; onClose: (done: boo
             </Form.Item>
           </Col>
           <Col xs={24} sm={12}>
-            <Form.Item name="beneficiaryAddress" label={t('wish.beneficiaryAddress')} required rules={[textRule(t, LIMITS.beneficiaryAddress)]}>
+            <Form.Item
+              name="beneficiaryAddress"
+              label={t('wish.beneficiaryAddress')}
+              required
+              rules={[textRule(t, LIMITS.beneficiaryAddress)]}
+            >
               <Input maxLength={LIMITS.beneficiaryAddress} autoComplete="off" />
             </Form.Item>
           </Col>
           <Col xs={24} sm={12}>
-            <Form.Item name="title" label={t('wish.title')} required dependencies={['beneficiaryName', 'beneficiaryAddress']} rules={[textRule(t, LIMITS.title), namesNobodyRule(t)]}>
+            <Form.Item
+              name="title"
+              label={t('wish.title')}
+              required
+              dependencies={['beneficiaryName', 'beneficiaryAddress']}
+              rules={[textRule(t, LIMITS.title), namesNobodyRule(t)]}
+            >
               <Input placeholder={t('wish.titleHint')} maxLength={LIMITS.title} />
             </Form.Item>
           </Col>
@@ -133,7 +197,12 @@ function RecordWishModal({ open, onClose }: { open: boolean; onClose: (done: boo
               label={t('wish.deadlineField')}
               rules={[
                 { required: true, message: t('validation.required') },
-                { validator: (_, value: Dayjs | undefined) => (!value || deadlineInFuture(value.toDate(), new Date()) ? Promise.resolve() : Promise.reject(new Error(t('wish.deadlinePast')))) },
+                {
+                  validator: (_, value: Dayjs | undefined) =>
+                    !value || deadlineInFuture(value.toDate(), new Date())
+                      ? Promise.resolve()
+                      : Promise.reject(new Error(t('wish.deadlinePast'))),
+                },
               ]}
             >
               <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" style={{ width: '100%' }} />
@@ -182,12 +251,36 @@ function EscalateModal({ wish, onClose }: { wish: WishRow | null; onClose: (done
     }
   };
   return (
-    <Modal open={Boolean(wish)} title={t('wish.escalateTitle')} onCancel={() => onClose(false)} onOk={submit} okButtonProps={{ disabled: !projectId }} confirmLoading={loading} okText={t('wish.escalate')} cancelText={t('common.cancel')} destroyOnHidden>
+    <Modal
+      open={Boolean(wish)}
+      title={t('wish.escalateTitle')}
+      onCancel={() => onClose(false)}
+      onOk={submit}
+      okButtonProps={{ disabled: !projectId }}
+      confirmLoading={loading}
+      okText={t('wish.escalate')}
+      cancelText={t('common.cancel')}
+      destroyOnHidden
+    >
       {general.length > 0 && <Alert type="error" role="alert" message={general.join('；')} style={{ marginBottom: 12 }} />}
       <Typography.Paragraph>{t('wish.escalateHint')}</Typography.Paragraph>
       <Typography.Paragraph strong>{wish?.title}</Typography.Paragraph>
-      <ListState loading={drafts.loading} error={drafts.error} empty={options.length === 0} emptyText={<Link to="/app/projects/new">{t('wish.noDrafts')}</Link>} onRetry={() => void drafts.refetch()}>
-        <Select id="wish-project" aria-label={t('wish.project')} style={{ width: '100%' }} placeholder={t('wish.project')} value={projectId ?? undefined} onChange={(v: string) => setProjectId(v)} options={options.map((p) => ({ value: p.id, label: p.title }))} />
+      <ListState
+        loading={drafts.loading}
+        error={drafts.error}
+        empty={options.length === 0}
+        emptyText={<Link to="/app/projects/new">{t('wish.noDrafts')}</Link>}
+        onRetry={() => void drafts.refetch()}
+      >
+        <Select
+          id="wish-project"
+          aria-label={t('wish.project')}
+          style={{ width: '100%' }}
+          placeholder={t('wish.project')}
+          value={projectId ?? undefined}
+          onChange={(v: string) => setProjectId(v)}
+          options={options.map((p) => ({ value: p.id, label: p.title }))}
+        />
       </ListState>
     </Modal>
   );
@@ -206,7 +299,12 @@ export function ManageWishesPage() {
   const asked = params.get('status');
   const status: MicroWishStatus = STATUSES.find((s) => s === asked) ?? 'OPEN';
   const setStatus = (next: MicroWishStatus) => setParams({ status: next }, { replace: true });
-  const list = usePaged(ManagedMicroWishesDocument, { first: 50, status, regionId: activeGrant?.region?.id ?? null }, (d) => d.microWishes, { skip: !activeGrant?.region });
+  const list = usePaged(
+    ManagedMicroWishesDocument,
+    { first: 50, status, regionId: activeGrant?.region?.id ?? null },
+    (d) => d.microWishes,
+    { skip: !activeGrant?.region },
+  );
   const [recording, setRecording] = useState(false);
   const [withdrawing, setWithdrawing] = useState<WishRow | null>(null);
   const [returning, setReturning] = useState<WishRow | null>(null);
@@ -242,7 +340,13 @@ export function ManageWishesPage() {
         switch (action) {
           case 'confirm':
             return (
-              <Popconfirm key="confirm" title={t('wish.confirmConfirm')} okText={t('wish.confirm')} cancelText={t('common.cancel')} onConfirm={() => onConfirm(wish)}>
+              <Popconfirm
+                key="confirm"
+                title={t('wish.confirmConfirm')}
+                okText={t('wish.confirm')}
+                cancelText={t('common.cancel')}
+                onConfirm={() => onConfirm(wish)}
+              >
                 <Button type="primary" size="small" loading={confirmState.loading} aria-label={`${t('wish.confirm')} ${wish.title}`}>
                   {t('wish.confirm')}
                 </Button>
@@ -273,8 +377,9 @@ export function ManageWishesPage() {
   );
 
   /** A reason modal's sender for the wish it was opened for. */
-  const send = (wish: WishRow | null, run: (wishId: string, reason: string) => Promise<{ errors: UserErrorLike[] }>) => async (reason: string) =>
-    wish ? (await run(wish.id, reason)).errors : [];
+  const send =
+    (wish: WishRow | null, run: (wishId: string, reason: string) => Promise<{ errors: UserErrorLike[] }>) => async (reason: string) =>
+      wish ? (await run(wish.id, reason)).errors : [];
 
   return (
     <div data-testid="manage-wishes">
@@ -287,8 +392,18 @@ export function ManageWishesPage() {
         </Button>
       </Space>
       <Typography.Paragraph type="secondary">{t('wish.manageIntro')}</Typography.Paragraph>
-      <Tabs activeKey={status} onChange={(k) => setStatus(k as MicroWishStatus)} items={STATUSES.map((s) => ({ key: s, label: t(`wish.status.${s}` as const) }))} />
-      <ListState loading={list.loading} error={list.error} empty={list.nodes.length === 0} emptyText={t('wish.noneInState')} onRetry={() => void list.reload()}>
+      <Tabs
+        activeKey={status}
+        onChange={(k) => setStatus(k as MicroWishStatus)}
+        items={STATUSES.map((s) => ({ key: s, label: t(`wish.status.${s}` as const) }))}
+      />
+      <ListState
+        loading={list.loading}
+        error={list.error}
+        empty={list.nodes.length === 0}
+        emptyText={t('wish.noneInState')}
+        onRetry={() => void list.reload()}
+      >
         <Table<WishRow>
           rowKey="id"
           dataSource={list.nodes}
@@ -369,8 +484,18 @@ export function ManageWishesPage() {
           }
         }}
       />
-      <ReasonModal open={Boolean(withdrawing)} title="wish.withdrawTitle" onSend={send(withdrawing, async (wishId, reason) => (await withdraw({ input: { wishId, reason } })).withdrawMicroWish)} onClose={(done) => closed(done, 'wish.withdrawn')} />
-      <ReasonModal open={Boolean(returning)} title="wish.returnTitle" onSend={send(returning, async (wishId, reason) => (await giveBack({ input: { wishId, reason } })).returnMicroWishFulfilment)} onClose={(done) => closed(done, 'wish.returned')} />
+      <ReasonModal
+        open={Boolean(withdrawing)}
+        title="wish.withdrawTitle"
+        onSend={send(withdrawing, async (wishId, reason) => (await withdraw({ input: { wishId, reason } })).withdrawMicroWish)}
+        onClose={(done) => closed(done, 'wish.withdrawn')}
+      />
+      <ReasonModal
+        open={Boolean(returning)}
+        title="wish.returnTitle"
+        onSend={send(returning, async (wishId, reason) => (await giveBack({ input: { wishId, reason } })).returnMicroWishFulfilment)}
+        onClose={(done) => closed(done, 'wish.returned')}
+      />
       <EscalateModal wish={escalating} onClose={(done) => closed(done, 'wish.escalated')} />
     </div>
   );

@@ -1,6 +1,11 @@
 import { useState } from 'react';
 import { Alert, Button, DatePicker, Descriptions, Form, Input, InputNumber, Modal, Popconfirm, Typography, App as AntApp } from 'antd';
-import { MyMicroWishClaimsDocument, ReleaseMicroWishDocument, ReportMicroWishFulfilmentDocument, type MyMicroWishClaimsQuery } from '../../api/generated';
+import {
+  MyMicroWishClaimsDocument,
+  ReleaseMicroWishDocument,
+  ReportMicroWishFulfilmentDocument,
+  type MyMicroWishClaimsQuery,
+} from '../../api/generated';
 import { useMutation } from '../../api/client';
 import { usePaged } from '../../api/paged';
 import { applyUserErrors, describeError } from '../../api/forms';
@@ -29,7 +34,12 @@ function ReportModal({ wish, onClose }: { wish: Claim | null; onClose: (done: bo
     const v = await form.validateFields();
     setGeneral([]);
     try {
-      const input = { wishId: wish.id, report: v.report.trim(), minutes: withMinutes ? v.minutes : null, startedAt: withMinutes && v.startedAt ? v.startedAt.toISOString() : null };
+      const input = {
+        wishId: wish.id,
+        report: v.report.trim(),
+        minutes: withMinutes ? v.minutes : null,
+        startedAt: withMinutes && v.startedAt ? v.startedAt.toISOString() : null,
+      };
       const r = (await report({ input })).reportMicroWishFulfilment;
       if (r.errors.length) {
         setGeneral(applyUserErrors(form, r.errors, locale, ['report', 'minutes', 'startedAt']));
@@ -42,7 +52,16 @@ function ReportModal({ wish, onClose }: { wish: Claim | null; onClose: (done: bo
     }
   };
   return (
-    <Modal open={Boolean(wish)} title={t('wish.reportTitle')} onCancel={() => onClose(false)} onOk={submit} confirmLoading={loading} okText={t('common.submit')} cancelText={t('common.cancel')} destroyOnHidden>
+    <Modal
+      open={Boolean(wish)}
+      title={t('wish.reportTitle')}
+      onCancel={() => onClose(false)}
+      onOk={submit}
+      confirmLoading={loading}
+      okText={t('common.submit')}
+      cancelText={t('common.cancel')}
+      destroyOnHidden
+    >
       {general.length > 0 && <Alert type="error" role="alert" message={general.join('；')} style={{ marginBottom: 12 }} />}
       <Typography.Paragraph strong>{wish?.title}</Typography.Paragraph>
       <Form form={form} layout="vertical" name="wishReport">
@@ -63,7 +82,9 @@ function ReportModal({ wish, onClose }: { wish: Claim | null; onClose: (done: bo
             rules={[
               ({ getFieldValue }) => ({
                 validator: (_, value: Dayjs | null | undefined) =>
-                  endsInFuture(value?.toDate(), getFieldValue('minutes') as number | undefined, new Date()) ? Promise.reject(new Error(t('wish.endsInFuture'))) : Promise.resolve(),
+                  endsInFuture(value?.toDate(), getFieldValue('minutes') as number | undefined, new Date())
+                    ? Promise.reject(new Error(t('wish.endsInFuture')))
+                    : Promise.resolve(),
               }),
             ]}
           >
@@ -93,7 +114,15 @@ function ClaimDetails({ wish }: { wish: Claim }) {
         </Typography.Paragraph>
       )}
       {wish.status === 'FULFILLED' && <Alert type="info" showIcon style={{ marginTop: 8 }} message={t('wish.waitingConfirm')} />}
-      {wish.status === 'CONFIRMED' && <Alert type="success" showIcon style={{ marginTop: 8 }} message={t('wish.confirmedNote')} description={wish.confirmedAt ? t('wish.confirmedAt', { time: formatDateTime(wish.confirmedAt) }) : undefined} />}
+      {wish.status === 'CONFIRMED' && (
+        <Alert
+          type="success"
+          showIcon
+          style={{ marginTop: 8 }}
+          message={t('wish.confirmedNote')}
+          description={wish.confirmedAt ? t('wish.confirmedAt', { time: formatDateTime(wish.confirmedAt) }) : undefined}
+        />
+      )}
       {wish.fulfilmentReport && (
         <Typography.Paragraph style={{ margin: '8px 0 0', overflowWrap: 'anywhere' }}>
           {t('wish.reportLabel', { text: wish.fulfilmentReport })}
@@ -133,7 +162,13 @@ export function MyWishClaimsPage() {
           {t('wish.report')}
         </Button>
       ) : (
-        <Popconfirm key="release" title={t('wish.releaseConfirm')} okText={t('wish.release')} cancelText={t('common.cancel')} onConfirm={() => onRelease(wish)}>
+        <Popconfirm
+          key="release"
+          title={t('wish.releaseConfirm')}
+          okText={t('wish.release')}
+          cancelText={t('common.cancel')}
+          onConfirm={() => onRelease(wish)}
+        >
           <Button danger loading={releaseState.loading}>
             {t('wish.release')}
           </Button>

@@ -41,14 +41,19 @@ export function ReasonModal({
     }
   };
   return (
-    <Modal open={open} title={t(title)} onCancel={() => onClose(false)} onOk={submit} confirmLoading={busy} okText={t('common.submit')} cancelText={t('common.cancel')} destroyOnHidden>
+    <Modal
+      open={open}
+      title={t(title)}
+      onCancel={() => onClose(false)}
+      onOk={submit}
+      confirmLoading={busy}
+      okText={t('common.submit')}
+      cancelText={t('common.cancel')}
+      destroyOnHidden
+    >
       {general.length > 0 && <Alert type="error" role="alert" message={general.join('；')} style={{ marginBottom: 12 }} />}
       <Form form={form} layout="vertical" name="wishReason">
-        <Form.Item
-          name="reason"
-          label={t('wish.reason')}
-          rules={[textRule(t, LIMITS.reason)]}
-        >
+        <Form.Item name="reason" label={t('wish.reason')} rules={[textRule(t, LIMITS.reason)]}>
           <Input.TextArea rows={3} />
         </Form.Item>
       </Form>

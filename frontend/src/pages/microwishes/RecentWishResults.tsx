@@ -14,8 +14,19 @@ export function RecentWishResults() {
   const { data, loading, error, refetch } = useQuery(RecentMicroWishResultsDocument, { first: 6 });
   const wishes = data?.recentMicroWishResults ?? [];
   return (
-    <Card title={t('wish.recentFulfilled')} style={{ marginBottom: 16 }} extra={<Link to="/wishes">{t('nav.wishWall')}</Link>} data-testid="recent-wish-results">
-      <ListState loading={loading} error={error} empty={wishes.length === 0} emptyText={t('wish.noneFulfilled')} onRetry={() => void refetch()}>
+    <Card
+      title={t('wish.recentFulfilled')}
+      style={{ marginBottom: 16 }}
+      extra={<Link to="/wishes">{t('nav.wishWall')}</Link>}
+      data-testid="recent-wish-results"
+    >
+      <ListState
+        loading={loading}
+        error={error}
+        empty={wishes.length === 0}
+        emptyText={t('wish.noneFulfilled')}
+        onRetry={() => void refetch()}
+      >
         <Row gutter={[12, 12]}>
           {wishes.map((w) => (
             <Col key={w.id} xs={24} sm={12} lg={8}>
@@ -30,7 +41,13 @@ export function RecentWishResults() {
                   </Space>
                 </div>
                 <Typography.Text type="secondary">
-                  {[w.region?.name, w.claimant ? t('wish.doneBy', { name: w.claimant.displayName }) : null, formatDate(w.confirmedAt ?? w.fulfilledAt)].filter(Boolean).join(' · ')}
+                  {[
+                    w.region?.name,
+                    w.claimant ? t('wish.doneBy', { name: w.claimant.displayName }) : null,
+                    formatDate(w.confirmedAt ?? w.fulfilledAt),
+                  ]
+                    .filter(Boolean)
+                    .join(' · ')}
                 </Typography.Text>
               </Card>
             </Col>

@@ -7,7 +7,17 @@ import { STATUS_COLORS } from './rules';
 
 /** One wish as a card: what, where, by when, the public description; `children` and `actions`
  * add what the viewer may see and do. Narrow enough for a 375 px phone. */
-export function WishCard({ wish, showStatus = false, actions, children }: { wish: MicroWishFieldsFragment; showStatus?: boolean; actions?: ReactNode[]; children?: ReactNode }) {
+export function WishCard({
+  wish,
+  showStatus = false,
+  actions,
+  children,
+}: {
+  wish: MicroWishFieldsFragment;
+  showStatus?: boolean;
+  actions?: ReactNode[];
+  children?: ReactNode;
+}) {
   const { t } = useI18n();
   return (
     <Card size="small" style={{ marginBottom: 12 }} actions={actions && actions.length > 0 ? actions : undefined} data-testid="wish-card">
@@ -24,7 +34,9 @@ export function WishCard({ wish, showStatus = false, actions, children }: { wish
       <Space size={[12, 0]} wrap>
         {wish.region && <Typography.Text type="secondary">{wish.region.name}</Typography.Text>}
         <Typography.Text type="secondary">{t('wish.deadlineAt', { time: formatDateTime(wish.deadline) })}</Typography.Text>
-        {wish.claimant && <Typography.Text type="secondary">{t('wish.claimantLabel', { name: wish.claimant.displayName })}</Typography.Text>}
+        {wish.claimant && (
+          <Typography.Text type="secondary">{t('wish.claimantLabel', { name: wish.claimant.displayName })}</Typography.Text>
+        )}
       </Space>
       {children}
     </Card>

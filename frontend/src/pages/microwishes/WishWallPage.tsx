@@ -1,7 +1,14 @@
 import { useState } from 'react';
 import { useLocation, useNavigate } from 'react-router-dom';
 import { Alert, Button, Col, Modal, Popconfirm, Radio, Row, Select, Space, Typography, App as AntApp } from 'antd';
-import { ClaimingTeamsDocument, ClaimMicroWishDocument, MicroWishWallDocument, RegionsDocument, type MicroWishFieldsFragment, type ServiceCategory } from '../../api/generated';
+import {
+  ClaimingTeamsDocument,
+  ClaimMicroWishDocument,
+  MicroWishWallDocument,
+  RegionsDocument,
+  type MicroWishFieldsFragment,
+  type ServiceCategory,
+} from '../../api/generated';
 import { useMutation, useQuery } from '../../api/client';
 import { usePaged } from '../../api/paged';
 import { describeError } from '../../api/forms';
@@ -41,15 +48,25 @@ function CommunityFilter({ value, onChange }: { value: string | null; onChange: 
 }
 
 /** Who the caller may claim for: a team they manage, their organization (as its admin). */
-function ClaimForModal({ wish, onClose, onClaim }: { wish: Wish | null; onClose: () => void; onClaim: (input: ClaimInput) => Promise<void> }) {
+function ClaimForModal({
+  wish,
+  onClose,
+  onClaim,
+}: {
+  wish: Wish | null;
+  onClose: () => void;
+  onClaim: (input: ClaimInput) => Promise<void>;
+}) {
   const { t } = useI18n();
   const { activeGrant } = useSession();
   const teams = useQuery(ClaimingTeamsDocument, {}, { skip: !wish });
   const [choice, setChoice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const options: { value: string; label: string }[] = [];
-  if (activeGrant?.role === 'ORG_ADMIN' && activeGrant.organizationId) options.push({ value: `org:${activeGrant.organizationId}`, label: t('wish.claimForOrganization') });
-  for (const team of teams.data?.volunteerTeams.nodes ?? []) options.push({ value: `team:${team.id}`, label: t('wish.claimForTeam', { name: team.name }) });
+  if (activeGrant?.role === 'ORG_ADMIN' && activeGrant.organizationId)
+    options.push({ value: `org:${activeGrant.organizationId}`, label: t('wish.claimForOrganization') });
+  for (const team of teams.data?.volunteerTeams.nodes ?? [])
+    options.push({ value: `team:${team.id}`, label: t('wish.claimForTeam', { name: team.name }) });
   const submit = async () => {
     if (!wish || !choice) return;
     const [kind, id] = choice.split(':');
@@ -61,11 +78,26 @@ function ClaimForModal({ wish, onClose, onClaim }: { wish: Wish | null; onClose:
     }
   };
   return (
-    <Modal open={Boolean(wish)} title={wish?.title} onCancel={onClose} onOk={submit} okButtonProps={{ disabled: !choice }} confirmLoading={busy} okText={t('wish.claim')} cancelText={t('common.cancel')} destroyOnHidden>
+    <Modal
+      open={Boolean(wish)}
+      title={wish?.title}
+      onCancel={onClose}
+      onOk={submit}
+      okButtonProps={{ disabled: !choice }}
+      confirmLoading={busy}
+      okText={t('wish.claim')}
+      cancelText={t('common.cancel')}
+      destroyOnHidden
+    >
       <Typography.Paragraph>{t('wish.claimConfirm')}</Typography.Paragraph>
       <ListState loading={teams.loading} error={teams.error} empty={options.length === 0} onRetry={() => void teams.refetch()}>
         <Typography.Text strong>{t('wish.claimAs')}</Typography.Text>
-        <Radio.Group aria-label={t('wish.claimAs')} value={choice} onChange={(e) => setChoice(e.target.value as string)} style={{ display: 'block', marginTop: 8 }}>
+        <Radio.Group
+          aria-label={t('wish.claimAs')}
+          value={choice}
+          onChange={(e) => setChoice(e.target.value as string)}
+          style={{ display: 'block', marginTop: 8 }}
+        >
           <Space direction="vertical">
             {options.map((o) => (
               <Radio key={o.value} value={o.value}>
@@ -130,7 +162,13 @@ export function WishWallPage() {
     }
     if (role === 'VOLUNTEER') {
       return (
-        <Popconfirm key="claim" title={t('wish.claimConfirm')} okText={t('wish.claim')} cancelText={t('common.cancel')} onConfirm={() => onClaim({ wishId: wish.id })}>
+        <Popconfirm
+          key="claim"
+          title={t('wish.claimConfirm')}
+          okText={t('wish.claim')}
+          cancelText={t('common.cancel')}
+          onConfirm={() => onClaim({ wishId: wish.id })}
+        >
           <Button type="primary" loading={claimState.loading} aria-label={`${t('wish.claim')} ${wish.title}`}>
             {t('wish.claim')}
           </Button>
@@ -153,7 +191,19 @@ export function WishWallPage() {
         {t('wish.wallTitle')}
       </Typography.Title>
       <Typography.Paragraph type="secondary">{t('wish.wallIntro')}</Typography.Paragraph>
-      {!me && <Alert type="info" showIcon style={{ marginBottom: 12 }} message={t('wish.loginToClaim')} action={<Button size="small" onClick={() => navigate('/register')}>{t('wish.registerToClaim')}</Button>} />}
+      {!me && (
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginBottom: 12 }}
+          message={t('wish.loginToClaim')}
+          action={
+            <Button size="small" onClick={() => navigate('/register')}>
+              {t('wish.registerToClaim')}
+            </Button>
+          }
+        />
+      )}
       <Row gutter={[12, 12]} style={{ marginBottom: 16 }}>
         <Col xs={24} sm={12} md={8}>
           <CommunityFilter value={regionId} onChange={setRegionId} />
@@ -171,7 +221,13 @@ export function WishWallPage() {
           />
         </Col>
       </Row>
-      <ListState loading={list.loading} error={list.error} empty={list.nodes.length === 0} emptyText={t('wish.noOpen')} onRetry={() => void list.reload()}>
+      <ListState
+        loading={list.loading}
+        error={list.error}
+        empty={list.nodes.length === 0}
+        emptyText={t('wish.noOpen')}
+        onRetry={() => void list.reload()}
+      >
         <Row gutter={[12, 0]}>
           {list.nodes.map((wish) => {
             const action = claimAction(wish);

@@ -32,7 +32,11 @@ export function minutesRule(t: Translate): Rule {
 export function namesNobodyRule(t: Translate): Rule {
   return ({ getFieldValue }) => ({
     validator: (_, value: string | undefined) =>
-      namesBeneficiary(value, getFieldValue('beneficiaryName') as string | undefined, getFieldValue('beneficiaryAddress') as string | undefined)
+      namesBeneficiary(
+        value,
+        getFieldValue('beneficiaryName') as string | undefined,
+        getFieldValue('beneficiaryAddress') as string | undefined,
+      )
         ? Promise.reject(new Error(t('wish.namesBeneficiary')))
         : Promise.resolve(),
   });

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { LIMITS, claimable, endsInFuture, claimantActions, deadlineInFuture, minutesProblem, namesBeneficiary, staffActions, takesMinutes, textProblem } from './rules';
+import {
+  LIMITS,
+  claimable,
+  endsInFuture,
+  claimantActions,
+  deadlineInFuture,
+  minutesProblem,
+  namesBeneficiary,
+  staffActions,
+  takesMinutes,
+  textProblem,
+} from './rules';
 
 describe('micro-wish form rules mirror the API', () => {
   it('counts text after trimming, as the server does: blank is required, over the limit is too long', () => {
@@ -59,7 +70,8 @@ describe('which actions each state offers', () => {
 
   it('lets the claimant report or give back a claimed wish only', () => {
     expect(claimantActions('CLAIMED')).toEqual(['report', 'release']);
-    for (const s of ['OPEN', 'FULFILLED', 'CONFIRMED', 'EXPIRED', 'WITHDRAWN', 'ESCALATED'] as const) expect(claimantActions(s)).toEqual([]);
+    for (const s of ['OPEN', 'FULFILLED', 'CONFIRMED', 'EXPIRED', 'WITHDRAWN', 'ESCALATED'] as const)
+      expect(claimantActions(s)).toEqual([]);
   });
 
   it('offers a claim on an open wish before its deadline only', () => {

@@ -25,7 +25,11 @@ export function textProblem(value: string | null | undefined, max: number): Text
 }
 
 /** The public description may not contain the beneficiary's name or address. */
-export function namesBeneficiary(publicDescription: string | null | undefined, name: string | null | undefined, address: string | null | undefined): boolean {
+export function namesBeneficiary(
+  publicDescription: string | null | undefined,
+  name: string | null | undefined,
+  address: string | null | undefined,
+): boolean {
   const text = publicDescription ?? '';
   return [name, address].some((v) => {
     const needle = (v ?? '').trim();
