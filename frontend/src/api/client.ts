@@ -68,7 +68,13 @@ export async function request<TData, TVars>(doc: TypedDocumentNode<TData, TVars>
   try {
     body = await response.json();
   } catch {
-    throw new ApiError(`HTTP ${response.status}`, response.status >= 500 ? 'INTERNAL' : 'UNKNOWN');
+    // Not JSON (a proxy's error page): the request id is still in the response header.
+    throw new ApiError(
+      `HTTP ${response.status}`,
+      response.status >= 500 ? 'INTERNAL' : 'UNKNOWN',
+      null,
+      response.headers.get('x-request-id'),
+    );
   }
   if (body.errors && body.errors.length > 0) {
     const first = body.errors[0];
@@ -77,12 +83,12 @@ export async function request<TData, TVars>(doc: TypedDocumentNode<TData, TVars>
       first.message,
       typeof ext.code === 'string' ? ext.code : 'INTERNAL',
       typeof ext.field === 'string' ? ext.field : null,
-      typeof ext.requestId === 'string' ? ext.requestId : null,
+      typeof ext.requestId === 'string' ? ext.requestId : response.headers.get('x-request-id'),
     );
     if (error.code === 'UNAUTHENTICATED') unauthenticatedListeners.forEach((l) => l(error));
     throw error;
   }
-  if (!body.data) throw new ApiError(`HTTP ${response.status}`, 'INTERNAL');
+  if (!body.data) throw new ApiError(`HTTP ${response.status}`, 'INTERNAL', null, response.headers.get('x-request-id'));
   // A mutation refused because the session ended (expired, logged out elsewhere) sends the
   // user to the login page like a refused query does.
   for (const value of Object.values(body.data as Record<string, unknown>)) {

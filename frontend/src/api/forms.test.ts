@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyUserErrors, formFieldFor } from './forms';
+import { applyUserErrors, describeError, formFieldFor } from './forms';
+import { ApiError } from './client';
 import type { FormInstance } from 'antd';
 
 describe('server errors on form fields', () => {
@@ -25,5 +26,17 @@ describe('server errors on form fields', () => {
     );
     expect(set).toEqual([{ name: 'phone', errors: ['手机号已被注册'] }]);
     expect(general).toEqual(['尝试次数过多，请稍后再试']);
+  });
+});
+
+describe('thrown errors', () => {
+  it('shows the request id with a server error so that a user can quote it', () => {
+    const error = new ApiError('Unexpected error.', 'INTERNAL', null, 'a1b2c3');
+    expect(describeError(error, 'zh-CN')).toBe('服务器内部错误，请稍后重试（请求编号：a1b2c3）');
+    expect(describeError(error, 'en-US')).toBe('Server error, please try again later (request id: a1b2c3)');
+  });
+
+  it('shows no request id when the error has none', () => {
+    expect(describeError(new ApiError('offline', 'NETWORK'), 'en-US')).toBe('Network error: check your connection and try again');
   });
 });

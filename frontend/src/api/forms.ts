@@ -37,8 +37,11 @@ export function applyUserErrors(form: FormInstance | null, errors: UserErrorLike
   return general;
 }
 
-/** A message for anything thrown by `request`. */
+/** A message for anything thrown by `request`. A server error carries the request id the server
+ * logged it under, shown so that the user can quote it (docs/architecture.md, error shape). */
 export function describeError(exc: unknown, locale: Locale): string {
-  if (exc instanceof ApiError) return errorMessage(exc.code, locale, exc.message);
-  return errorMessage('UNKNOWN', locale);
+  if (!(exc instanceof ApiError)) return errorMessage('UNKNOWN', locale);
+  const text = errorMessage(exc.code, locale, exc.message);
+  if (!exc.requestId) return text;
+  return locale === 'zh-CN' ? `${text}（请求编号：${exc.requestId}）` : `${text} (request id: ${exc.requestId})`;
 }
