@@ -31,6 +31,7 @@ import matchmaker.models  # noqa: E402,F401
 from matchmaker import clock  # noqa: E402
 from matchmaker.config import Settings, load_settings  # noqa: E402
 from matchmaker.db import Base, create_engine, create_session_factory  # noqa: E402
+from tests.support.statements import statements  # noqa: E402,F401  (the fixture)
 
 BACKEND = os.environ.get("MATCHMAKER_TEST_DB", "sqlite")
 REQUIRED = {

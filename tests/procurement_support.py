@@ -6,7 +6,6 @@ behaviour under test always goes through the API or the services.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import itertools
 from dataclasses import dataclass, field
@@ -36,15 +35,11 @@ from matchmaker.models.procurement import (
     ProjectStatus,
 )
 from tests import factories
+from tests.support import gid  # noqa: F401  (re-exported: tests import it from here)
 
 _seq = itertools.count(500)
 START = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC)  # 09:00 Beijing, a Monday
 YUAN = 100
-
-
-def gid(type_name: str, pk: int) -> str:
-    """The Relay global id (as ``schema.relay.to_global_id``, without importing the schema)."""
-    return base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode()
 
 
 async def make_org(
