@@ -41,6 +41,7 @@ export function VolunteerHome({ name }: { name: string }) {
         <LinkButton to="/activities" type="primary">
           {t('nav.activities')}
         </LinkButton>
+        <LinkButton to="/wishes">{t('nav.wishWall')}</LinkButton>
         <LinkButton to="/checkin">{t('nav.checkin')}</LinkButton>
         <LinkButton to="/app/volunteer/hours">{t('nav.myHours')}</LinkButton>
       </Space>
