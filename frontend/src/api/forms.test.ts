@@ -36,6 +36,10 @@ describe('thrown errors', () => {
     expect(describeError(error, 'en-US')).toBe('Server error, please try again later (request id: a1b2c3)');
   });
 
+  it('shows no request id with an error the user can act on', () => {
+    expect(describeError(new ApiError('no', 'FORBIDDEN', null, 'a1b2c3'), 'en-US')).toBe('You are not allowed to do this');
+  });
+
   it('shows no request id when the error has none', () => {
     expect(describeError(new ApiError('offline', 'NETWORK'), 'en-US')).toBe('Network error: check your connection and try again');
   });

@@ -1,7 +1,7 @@
 // Put server-side typed errors next to the right form field.
 import type { FormInstance } from 'antd';
 import { ApiError, type UserErrorLike } from './client';
-import { errorMessage } from '../errors/catalogue';
+import { errorMessage, isKnownCode } from '../errors/catalogue';
 import type { Locale } from '../i18n';
 
 /** API field names may be paths ("input.phone", "milestones.0.amount"); forms use the last
@@ -37,11 +37,12 @@ export function applyUserErrors(form: FormInstance | null, errors: UserErrorLike
   return general;
 }
 
-/** A message for anything thrown by `request`. A server error carries the request id the server
+/** A message for anything thrown by `request`. A server fault carries the request id the server
  * logged it under, shown so that the user can quote it (docs/architecture.md, error shape). */
 export function describeError(exc: unknown, locale: Locale): string {
   if (!(exc instanceof ApiError)) return errorMessage('UNKNOWN', locale);
   const text = errorMessage(exc.code, locale, exc.message);
-  if (!exc.requestId) return text;
+  // Errors the user can act on (FORBIDDEN, NOT_FOUND…) need no id; a server fault does.
+  if (!exc.requestId || (exc.code !== 'INTERNAL' && isKnownCode(exc.code))) return text;
   return locale === 'zh-CN' ? `${text}（请求编号：${exc.requestId}）` : `${text} (request id: ${exc.requestId})`;
 }
