@@ -22,7 +22,11 @@ NO_NEEDLESS_LAZY_IMPORTS = (
     "matchmaker.jobs",
     "matchmaker.queue",
     "matchmaker.schema.errors",
+    "matchmaker.services",
 )
+#: Not cleaned yet (lazy imports of the NumPy model code and between the rules): this list may
+#: only shrink.
+NOT_YET_CLEAN = ("matchmaker.services.matching", "matchmaker.services.oversight")
 
 
 def module_name(path: Path, root: Path) -> str:
@@ -167,6 +171,8 @@ class Graph:
         for name, tree in sorted(self.trees.items()):
             if not any(name == p or name.startswith(p + ".") for p in prefixes):
                 continue
+            if any(name == p or name.startswith(p + ".") for p in NOT_YET_CLEAN):
+                continue
             for node in function_level_imports(tree):
                 targets = self.targets(name, iter([node]))
                 deepest = {t for t in targets if not any(o.startswith(t + ".") for o in targets)}
@@ -226,7 +232,7 @@ def test_the_import_graph_of_the_package_has_no_circle():
     assert Graph(SRC).circles() == []
 
 
-def test_the_web_job_and_queue_layers_import_inside_a_function_only_to_break_a_circle():
+def test_the_web_job_queue_and_service_layers_import_inside_a_function_only_to_break_a_circle():
     assert Graph(SRC).needless_lazy_imports(NO_NEEDLESS_LAZY_IMPORTS) == []
 
 

@@ -17,6 +17,7 @@ from matchmaker import clock
 from matchmaker.db.engine import dialect_name
 from matchmaker.models import Activity, Attendance, ServiceRecord, Shift, Signup, Volunteer
 from matchmaker.models.volunteering import ActivityStatus, CheckoutBy, SignupStatus
+from matchmaker.queue.outbox import schedule
 from matchmaker.services import audit, hours
 from matchmaker.services.activities import (
     code_is_valid,
@@ -150,8 +151,6 @@ async def check_in(
         region_path=activity.region_path,
     )
     # Closes this shift's forgotten check-outs at its end (keyed: one job per shift).
-    from matchmaker.queue.outbox import schedule
-
     await schedule(
         sc.session,
         "close_forgotten_checkouts",

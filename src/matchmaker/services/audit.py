@@ -39,8 +39,9 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from matchmaker import clock
 from matchmaker.config import Settings
-from matchmaker.models import Account, AuditEvent, OutboxJob, Region, RoleGrant
+from matchmaker.models import Account, AuditEvent, Bid, OutboxJob, Project, Region, RoleGrant
 from matchmaker.models.enums import JobStatus, Role
+from matchmaker.models.procurement import ProjectStatus
 from matchmaker.services.authz import Capability, Scope, require
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.errors import ErrorCode, invalid, not_found
@@ -439,9 +440,6 @@ def _sealed_bid_event() -> Any:
     """Events about bids not yet opened on a project still taking bids: withheld from every
     reader, since their actor is one of the bidder's people and who has bid is sealed until the
     opening (docs/procurement.md). They appear, unchanged, once the bids are opened."""
-    from matchmaker.models import Bid, Project
-    from matchmaker.models.procurement import ProjectStatus
-
     sealed = (
         select(Bid.id)
         .join(Project, Project.id == Bid.project_id)

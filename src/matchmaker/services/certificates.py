@@ -31,6 +31,7 @@ from matchmaker.queue.outbox import schedule
 from matchmaker.services import audit, notifications
 from matchmaker.services.activities import my_volunteer
 from matchmaker.services.authz import Capability, require
+from matchmaker.services.certificate_pdf import render_pdf
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.crypto import keyed_hash
 from matchmaker.services.errors import DomainError, ErrorCode, invalid, not_found
@@ -274,8 +275,6 @@ async def render(session: AsyncSession, settings: Settings, certificate_id: int)
     minutes, content = await certificate_content(session, cert)
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     issued_on = clock.today_shanghai()
-    from matchmaker.services.certificate_pdf import render_pdf
-
     cert.pdf = render_pdf(
         serial=cert.serial,
         code=code,

@@ -22,6 +22,7 @@ from matchmaker.models import (
     Bid,
     Contract,
     Milestone,
+    Organization,
     Payment,
     PerformanceEvaluation,
     Project,
@@ -36,7 +37,7 @@ from matchmaker.services.matching import procurement as matching_procurement
 from matchmaker.services.notifications import notify, org_admin_ids
 from matchmaker.services.oversight.findings import schedule_scan
 from matchmaker.services.procurement import expect_state, load_in_scope
-from matchmaker.services.projects import MAX_SERVICE_DAYS, PROJECT_FIELDS
+from matchmaker.services.projects import MAX_SERVICE_DAYS, PROJECT_FIELDS, visible_clause
 
 FULL_SHARE_BP = 10000
 MAX_MILESTONES = 24
@@ -499,8 +500,6 @@ async def track_record_summary(session: AsyncSession, organization_id: int) -> T
 
 async def track_record(sc: ServiceContext, *, organization_id: int) -> TrackRecord:
     """An organization's track record, to its admins and the regional roles."""
-    from matchmaker.models import Organization
-
     scope = require(sc.actor, Capability.TRACK_RECORD_READ)
     org = await sc.session.scalar(
         select(Organization)
@@ -550,8 +549,6 @@ async def get_performance_evaluation(
     sc: ServiceContext, evaluation_id: int
 ) -> PerformanceEvaluation | None:
     """Performance evaluations are public, like the project they conclude."""
-    from matchmaker.services.projects import visible_clause
-
     row: PerformanceEvaluation | None = await sc.session.scalar(
         select(PerformanceEvaluation)
         .join(Project, Project.id == PerformanceEvaluation.project_id)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from matchmaker.services.errors import DomainError, ErrorCode
+
 CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -86,8 +88,6 @@ MAX_TEXT_FILTER = 100
 
 def check_text_filter(text: str | None, field: str = "text") -> None:
     if text is not None and len(text) > MAX_TEXT_FILTER:
-        from matchmaker.services.errors import DomainError, ErrorCode
-
         raise DomainError(
             ErrorCode.TEXT_TOO_LONG, f"Search with at most {MAX_TEXT_FILTER} characters", field
         )
