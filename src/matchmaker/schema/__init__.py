@@ -41,6 +41,7 @@ from matchmaker.schema.queries.regions import RegionQueries
 from matchmaker.schema.queries.volunteer_teams import VolunteerTeamQueries
 from matchmaker.schema.queries.volunteering import VolunteeringQueries
 from matchmaker.schema.queries.volunteers import VolunteerQueries
+from matchmaker.schema.queries.workbench import WorkbenchQueries
 from matchmaker.schema.scalars import AWARE_DATETIME
 from matchmaker.schema.types.account import Account, RoleGrant
 from matchmaker.schema.types.audit import AuditEvent
@@ -75,6 +76,7 @@ class Query(
     MatchingProcurementQueries,
     OversightQueries,
     MicroWishQueries,
+    WorkbenchQueries,
 ):
     pass
 

@@ -29,6 +29,7 @@ OPERATIONS: dict[str, Capability | None] = {
     "myStaffInvitations": None,  # invitations to the caller's own social-worker profile
     "myNotifications": None,  # the caller's own, login required
     "unreadNotificationCount": None,
+    "workbench": None,  # the caller's own work; each section scoped by its role (docs/workbench.md)
     # volunteering (docs/volunteering.md)
     # micro-wishes (docs/micro_wishes.md)
     "microWishes": C.MICRO_WISH_READ,
