@@ -177,7 +177,7 @@ function PendingInvitations({ organizationId, refreshKey }: { organizationId: st
   useEffect(() => {
     if (refreshKey) void refetch();
   }, [refreshKey, refetch]);
-  const invitations = data?.node && 'staffInvitations' in data.node ? data.node.staffInvitations : [];
+  const invitations = data?.node?.__typename === 'Organization' ? data.node.staffInvitations : [];
   if (!invitations.length) return null;
   const onWithdraw = async (inv: StaffInvitationFieldsFragment) => {
     try {
@@ -231,7 +231,7 @@ export function OrganizationPage() {
   const [adding, setAdding] = useState(false);
   const [inviting, setInviting] = useState(false);
   const [invitedCount, setInvitedCount] = useState(0);
-  const org = data?.node && 'creditCode' in data.node ? data.node : null;
+  const org = data?.node?.__typename === 'Organization' ? data.node : null;
 
   useEffect(() => {
     if (org) form.setFieldsValue({ ...org, categories: org.categories });

@@ -50,7 +50,7 @@ export function ShiftScreenPage() {
     };
   }, [payload]);
 
-  const s = shift.data?.node && 'startsAt' in shift.data.node ? shift.data.node : null;
+  const s = shift.data?.node?.__typename === 'Shift' ? shift.data.node : null;
 
   const noShow = async (row: RosterRow, value: boolean) => {
     try {

@@ -34,7 +34,7 @@ export function BidPanel({ project, organizationId }: { project: ProjectFieldsFr
   const [withdraw, withdrawState] = useMutation(WithdrawBidDocument);
   const [general, setGeneral] = useState<string[]>([]);
   const mine = (bids.data?.bids.nodes ?? []).find((b) => b.organizationId === organizationId && b.status === 'SUBMITTED');
-  const staff = org.data?.node && 'staff' in org.data.node ? org.data.node.staff.filter((w) => w.isActive) : [];
+  const staff = org.data?.node?.__typename === 'Organization' ? org.data.node.staff.filter((w) => w.isActive) : [];
   const open = project.status === 'OPEN_FOR_BIDS';
   const team = Form.useWatch('team', form) ?? [];
 

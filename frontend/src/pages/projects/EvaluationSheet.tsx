@@ -58,7 +58,7 @@ export function EvaluationSheet({ projectId, onChanged }: { projectId: string; o
   // Bumped after each assignment so the picker drops whoever just joined the panel.
   const [assignedCount, setAssignedCount] = useState(0);
   const [general, setGeneral] = useState<string | null>(null);
-  const project = data?.node && 'bids' in data.node ? data.node : null;
+  const project = data?.node?.__typename === 'Project' ? data.node : null;
   const role = activeGrant?.role;
   const canScore = Boolean(project && project.status === 'BIDS_OPENED' && role && EVALUATORS.includes(role));
   const isBureau = role === 'BUREAU_OFFICER';

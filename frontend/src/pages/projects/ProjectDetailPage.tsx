@@ -25,7 +25,6 @@ import {
   PublishProjectDocument,
   ReturnProjectDocument,
   SubmitProjectDocument,
-  type ProjectFieldsFragment,
 } from '../../api/generated';
 import { useMutation, useQuery } from '../../api/client';
 import { describeError } from '../../api/forms';
@@ -50,7 +49,7 @@ export function ProjectDetailPage() {
   const { activeGrant } = useSession();
   const { message } = AntApp.useApp();
   const { data, loading, error, refetch } = useQuery(ProjectDetailDocument, { id });
-  const project = data?.node && 'priceWeight' in data.node ? (data.node as ProjectFieldsFragment) : null;
+  const project = data?.node?.__typename === 'Project' ? data.node : null;
   const role = activeGrant?.role;
   const showContract = Boolean(
     project &&

@@ -28,7 +28,7 @@ export function ActivityDetailPage() {
   const [cancel, cancelState] = useMutation(CancelSignupDocument);
   const [accept, acceptState] = useMutation(AcceptSignupOfferDocument);
   const busy = signUpState.loading || cancelState.loading || acceptState.loading;
-  const activity = data?.node && 'title' in data.node ? data.node : null;
+  const activity = data?.node?.__typename === 'Activity' ? data.node : null;
 
   const run = async (action: () => Promise<{ errors: { code: string; message: string }[] }>, ok: string) => {
     try {
