@@ -6,6 +6,7 @@ import { teamsEn } from './teams';
 import { oversightEn } from './oversight';
 import { microWishesEn } from './microWishes';
 import { notificationsEn } from './notifications';
+import { workbenchEn } from './workbench';
 
 export const en: Record<MessageKey, string> = {
   ...volunteeringEn,
@@ -16,6 +17,7 @@ export const en: Record<MessageKey, string> = {
   ...oversightEn,
   ...microWishesEn,
   ...notificationsEn,
+  ...workbenchEn,
   'app.name': 'Four-Party Linkage Platform',
   'app.tagline': 'Communities · social organizations · social workers · volunteers',
   'common.loading': 'Loading…',

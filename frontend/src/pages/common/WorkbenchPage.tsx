@@ -10,6 +10,7 @@ import { grantLabel } from '../../shell/RoleSwitch';
 // the oversight figures nor the organization's recommendations (docs/benchmarks.md, first load).
 const VolunteerHome = lazy(() => import('../volunteer/VolunteerHome').then((m) => ({ default: m.VolunteerHome })));
 const RecommendedProjects = lazy(() => import('../org/RecommendedProjects').then((m) => ({ default: m.RecommendedProjects })));
+const WorkCards = lazy(() => import('./WorkCards').then((m) => ({ default: m.WorkCards })));
 const OversightWorkbench = lazy(() => import('../oversight/OversightWorkbench').then((m) => ({ default: m.OversightWorkbench })));
 
 /** The main page of the active role: who you act as, your scope, and where to go next. */
@@ -48,6 +49,7 @@ export function WorkbenchPage() {
         <Typography.Text type="secondary">{t('home.scope', { scope })}</Typography.Text>
       </Card>
       <Suspense fallback={null}>
+        <WorkCards role={activeGrant.role} />
         {activeGrant.role === 'ORG_ADMIN' && activeGrant.organizationId && (
           <RecommendedProjects organizationId={activeGrant.organizationId} />
         )}
