@@ -109,7 +109,8 @@ export const notificationsEn: Record<keyof typeof notificationsZh, string> = {
   'notification.jobs.failed.title': 'Background job failed',
   'notification.jobs.failed.body': 'Job {job} (#{id}) was given up: {error}',
   'notification.matching.volunteer_invitation.title': 'Invitation to volunteer',
-  'notification.matching.volunteer_invitation.body': '“{activity}” invites you to its shift at {startsAt}. Accept or decline it under “My invitations”.',
+  'notification.matching.volunteer_invitation.body':
+    '“{activity}” invites you to its shift at {startsAt}. Accept or decline it under “My invitations”.',
   'notification.micro_wish.claimed.title': 'Micro-wish claimed',
   'notification.micro_wish.claimed.body': '“{wish}” has been claimed.',
   'notification.micro_wish.confirmed.title': 'Micro-wish confirmed',
@@ -141,7 +142,8 @@ export const notificationsEn: Record<keyof typeof notificationsZh, string> = {
   'notification.project.invitation.title': 'Invitation to bid',
   'notification.project.invitation.body': '“{project}” (invited tender) invites your organization to bid by {deadline}.',
   'notification.project.recommended.title': 'Tender recommended to you',
-  'notification.project.recommended.body': '“{project}” is open for bids; the community recommends it to your organization. Deadline: {deadline}.',
+  'notification.project.recommended.body':
+    '“{project}” is open for bids; the community recommends it to your organization. Deadline: {deadline}.',
   'notification.project.returned.title': 'Project returned',
   'notification.project.returned.body': '“{project}” was returned for changes: {reason}',
   'notification.report.accepted.title': 'Progress report accepted',
