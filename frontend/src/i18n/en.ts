@@ -6,6 +6,7 @@ import { teamsEn } from './teams';
 import { oversightEn } from './oversight';
 import { microWishesEn } from './microWishes';
 import { notificationsEn } from './notifications';
+import { auditLogEn } from './auditLog';
 import { workbenchEn } from './workbench';
 
 export const en: Record<MessageKey, string> = {
@@ -17,6 +18,7 @@ export const en: Record<MessageKey, string> = {
   ...oversightEn,
   ...microWishesEn,
   ...notificationsEn,
+  ...auditLogEn,
   ...workbenchEn,
   'app.name': 'Four-Party Linkage Platform',
   'app.tagline': 'Communities · social organizations · social workers · volunteers',

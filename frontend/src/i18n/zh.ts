@@ -6,6 +6,7 @@ import { teamsZh } from './teams';
 import { oversightZh } from './oversight';
 import { microWishesZh } from './microWishes';
 import { notificationsZh } from './notifications';
+import { auditLogZh } from './auditLog';
 import { workbenchZh } from './workbench';
 
 export const zh = {
@@ -17,6 +18,7 @@ export const zh = {
   ...oversightZh,
   ...microWishesZh,
   ...notificationsZh,
+  ...auditLogZh,
   ...workbenchZh,
   'app.name': '四社联动服务平台',
   'app.tagline': '社区 · 社会组织 · 社会工作者 · 志愿者 联动',
