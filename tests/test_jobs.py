@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import func, select
 
 from matchmaker import clock
+from matchmaker.models import AuthSession, LoginFailure, OutboxJob
+from matchmaker.models.enums import JobStatus, Role
 from matchmaker.queue import job, schedule
 from matchmaker.queue.registry import JobContext
 from matchmaker.queue.runner import execute
-from matchmaker.models import AuthSession, LoginFailure, OutboxJob
-from matchmaker.models.enums import JobStatus, Role
 from matchmaker.schema.relay import to_global_id
 from tests import factories
 

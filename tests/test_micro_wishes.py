@@ -478,11 +478,11 @@ async def test_the_nightly_job_runs_the_sweep_through_the_outbox(
     session, settings, session_factory, gql
 ):
     from matchmaker.jobs import tasks  # noqa: F401  (registers the jobs)
+    from matchmaker.models import OutboxJob
+    from matchmaker.models.jobs import JobStatus
     from matchmaker.queue.outbox import schedule
     from matchmaker.queue.registry import JOBS
     from matchmaker.queue.runner import execute
-    from matchmaker.models import OutboxJob
-    from matchmaker.models.jobs import JobStatus
 
     assert JOBS["sweep_micro_wish_deadlines"].cron == ({5}, {16})  # 00:05 Beijing time
     s = await _setup(session, settings)

@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import func, select, text
 
 from matchmaker import clock
-from matchmaker.queue.runner import execute
 from matchmaker.models import AuditEvent, Bid, Contract, OutboxJob, Payment, Project
 from matchmaker.models.procurement import (
     BidStatus,
@@ -17,6 +16,7 @@ from matchmaker.models.procurement import (
     ProcurementMethod,
     ProjectStatus,
 )
+from matchmaker.queue.runner import execute
 from matchmaker.services import bids as bid_service
 from matchmaker.services import contracts as contract_service
 from matchmaker.services.accounts import actor_for_token

@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 from matchmaker import clock
 from matchmaker.config import ConfigError, load_settings
 from matchmaker.jobs.maintenance import expire_sessions
-from matchmaker.queue.registry import JobContext
 from matchmaker.models import Account, AuditEvent, AuthSession, LoginFailure, Volunteer
+from matchmaker.queue.registry import JobContext
 from matchmaker.schema.relay import to_global_id
 from tests import factories
 

@@ -13,11 +13,11 @@ from typing import Any
 from sqlalchemy import select, text
 
 from matchmaker import clock
+from matchmaker.models import LoginFailure, Notification, OutboxJob
+from matchmaker.models.enums import JobStatus, Role
 from matchmaker.queue import job, schedule
 from matchmaker.queue.registry import JobContext
 from matchmaker.queue.runner import MAX_ERROR_LENGTH, execute
-from matchmaker.models import LoginFailure, Notification, OutboxJob
-from matchmaker.models.enums import JobStatus, Role
 from tests import factories
 
 #: Armed by the test before each run of ``sec_hangs`` it expects: the job signals it started,

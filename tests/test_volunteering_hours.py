@@ -368,8 +368,8 @@ async def test_dispute_of_an_approved_record_stays_counted_until_resolved(sessio
 
 
 async def test_the_nightly_job_reports_what_it_repaired(session, settings, gql, run_jobs):
-    from matchmaker.queue.outbox import schedule
     from matchmaker.models import OutboxJob
+    from matchmaker.queue.outbox import schedule
 
     v = await _approved_ledger(session, settings, gql, 60, 2)
     await session.execute(

@@ -34,7 +34,6 @@ from sqlalchemy import select, update
 import matchmaker
 from matchmaker import clock
 from matchmaker.config import Settings
-from matchmaker.queue.outbox import schedule
 from matchmaker.models import (
     Attendance,
     Certificate,
@@ -45,6 +44,7 @@ from matchmaker.models import (
 )
 from matchmaker.models.enums import JobStatus
 from matchmaker.models.volunteering import CheckoutBy, RecordSource, RecordStatus
+from matchmaker.queue.outbox import schedule
 from matchmaker.services.activities import current_code
 from tests import factories
 from tests.conftest import GraphQLClient

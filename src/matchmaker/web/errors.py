@@ -41,9 +41,7 @@ def error_response(
 ) -> JSONResponse:
     """A refusal in the shared shape, carrying the request id the middleware assigned."""
     request_id = getattr(request.state, "request_id", None)
-    return JSONResponse(
-        error_body(message, code, request_id), status_code=status, headers=headers
-    )
+    return JSONResponse(error_body(message, code, request_id), status_code=status, headers=headers)
 
 
 async def http_exception(request: Request, exc: Exception) -> Response:

@@ -21,8 +21,8 @@ from starlette.types import Message
 from strawberry.asgi import GraphQL
 
 from matchmaker.http_auth import session_token
-from matchmaker.queue.outbox import SCHEDULED_FLAG
 from matchmaker.metrics import GRAPHQL_ERRORS
+from matchmaker.queue.outbox import SCHEDULED_FLAG
 from matchmaker.schema.context import Context
 from matchmaker.schema.errors import MASKED_MESSAGE
 from matchmaker.schema.limits import MAX_DOCUMENT_CHARS, is_query_only, parse_bounded

@@ -10,9 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from strawberry.asgi import GraphQL
 
 from matchmaker.config import Settings
+from matchmaker.metrics import JOBS_RELAYED
 from matchmaker.queue.relay import relay_once
 from matchmaker.queue.runner import InProcessRunner
-from matchmaker.metrics import JOBS_RELAYED
 from matchmaker.schema.context import Context
 from matchmaker.services.ratelimit import LoginLimiter, RegistrationLimiter
 
