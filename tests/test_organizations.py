@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import select
 
 from matchmaker import clock
 from matchmaker.models import AuditEvent, Organization, organization_service_regions
 from matchmaker.models.enums import Role
-from matchmaker.schema.relay import to_global_id
 from tests import factories
+from tests.support import count, gid
 
 CREATE = """
 mutation($i: CreateOrganizationInput!) {
@@ -47,10 +48,6 @@ query($region: ID, $category: ServiceCategory, $minGrade: OrganizationGrade,
 NODE = "query($id: ID!) { node(id: $id) { ... on Organization { name contactPhone } } }"
 
 
-def gid(type_name: str, pk: int) -> str:
-    return to_global_id(type_name, pk)
-
-
 def org_input(world: factories.World, **overrides: object) -> dict[str, object]:
     data: dict[str, object] = {
         "name": "历下区阳光社工服务中心",
@@ -70,10 +67,6 @@ def org_input(world: factories.World, **overrides: object) -> dict[str, object]:
     }
     data.update(overrides)
     return data
-
-
-async def count(session, model) -> int:  # type: ignore[no-untyped-def]
-    return int(await session.scalar(select(func.count()).select_from(model)) or 0)
 
 
 @pytest.fixture
@@ -362,12 +355,8 @@ async def test_grant_organization_resolves_through_the_viewers_scope(
     org_a = await factories.organization(session, settings, region=world.street_a)
     org_b = await factories.organization(session, settings, region=world.street_b)
 
-    class Ctx:
-        pass
-
-    ctx = Ctx()
-    ctx.session = session  # type: ignore[attr-defined]
-    ctx.actor = await actor_for_account(session, staff_a.account.id)  # type: ignore[attr-defined]
+    actor = await actor_for_account(session, staff_a.account.id)
+    ctx = SimpleNamespace(service=SimpleNamespace(session=session, actor=actor))
     rows = await organization_by_id(ctx, [org_a.id, org_b.id])  # type: ignore[arg-type]
     assert [r.id if r else None for r in rows] == [org_a.id, None]
 
@@ -460,7 +449,7 @@ query($n: Int!) {
 
 
 async def test_organization_list_makes_the_same_number_of_queries_for_10_and_50(
-    gql, session, settings, engine, world, admin
+    gql, session, settings, statements, world, admin
 ):
     for i in range(50):
         org = await factories.organization(
@@ -477,26 +466,15 @@ async def test_organization_list_makes_the_same_number_of_queries_for_10_and_50(
     )
     await session.commit()
 
-    statements: list[str] = []
-
-    def count_statement(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    async def run(n: int) -> int:
-        statements.clear()
-        event.listen(engine.sync_engine, "before_cursor_execute", count_statement)
-        try:
-            data = await gql(BUDGET_QUERY, {"n": n}, token=admin.token)
-        finally:
-            event.remove(engine.sync_engine, "before_cursor_execute", count_statement)
+    async def run(n: int) -> None:
+        data = await gql(BUDGET_QUERY, {"n": n}, token=admin.token)
         edges = data["organizations"]["edges"]
         assert len(edges) == n
         assert all(e["node"]["serviceRegions"] == [{"name": "新东门社区"}] for e in edges)
-        return len(statements)
 
-    ten, fifty = await run(10), await run(50)
+    ten, fifty = await statements.at(run, 10, 50)
     assert ten == fifty
-    assert fifty <= 8, statements
+    assert fifty <= 8, statements.last
 
 
 @pytest.mark.postgres_only
@@ -556,28 +534,18 @@ query($n: Int!) {
 
 
 async def test_staff_lists_make_the_same_number_of_queries_for_10_and_50_organizations(
-    gql, session, settings, engine, world, admin
+    gql, session, settings, statements, world, admin
 ):
     for _ in range(50):
         org = await factories.organization(session, settings, region=world.street_a)
         await factories.social_worker(
             session, settings, organization_id=org.id, home=world.community_a1
         )
-    statements: list[str] = []
 
-    def count_statement(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    async def run(n: int) -> int:
-        statements.clear()
-        event.listen(engine.sync_engine, "before_cursor_execute", count_statement)
-        try:
-            data = await gql(STAFF_BUDGET, {"n": n}, token=admin.token)
-        finally:
-            event.remove(engine.sync_engine, "before_cursor_execute", count_statement)
+    async def run(n: int) -> None:
+        data = await gql(STAFF_BUDGET, {"n": n}, token=admin.token)
         assert all(len(e["node"]["staff"]) == 1 for e in data["organizations"]["edges"])
-        return len(statements)
 
-    ten, fifty = await run(10), await run(50)
+    ten, fifty = await statements.at(run, 10, 50)
     assert ten == fifty
-    assert fifty <= 8, statements
+    assert fifty <= 8, statements.last

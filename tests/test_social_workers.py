@@ -21,9 +21,9 @@ from matchmaker.models import (
     SocialWorkerMembership,
 )
 from matchmaker.models.enums import Role
-from matchmaker.schema.relay import to_global_id
 from matchmaker.services.social_workers import registration_expiry
 from tests import factories
+from tests.support import count, gid
 
 CREATE = """
 mutation($i: CreateSocialWorkerInput!) {
@@ -78,14 +78,6 @@ mutation($i: RemoveStaffMemberInput!) {
   removeStaffMember(input: $i) { organization { staffCount } errors { code } }
 }
 """
-
-
-def gid(type_name: str, pk: int) -> str:
-    return to_global_id(type_name, pk)
-
-
-async def count(session, model) -> int:  # type: ignore[no-untyped-def]
-    return int(await session.scalar(select(func.count()).select_from(model)) or 0)
 
 
 @pytest.fixture
@@ -559,9 +551,8 @@ query($n: Int!) {
 
 
 async def test_worker_list_makes_the_same_number_of_queries_for_10_and_50(
-    gql, session, settings, engine, world, org_a, org_b
+    gql, session, settings, statements, world, org_a, org_b
 ):
-    from sqlalchemy import event
 
     admin = await factories.account(session, settings, role=Role.PLATFORM_ADMIN)
     for i in range(50):
@@ -573,24 +564,14 @@ async def test_worker_list_makes_the_same_number_of_queries_for_10_and_50(
                 SocialWorkerMembership(social_worker_id=worker.id, organization_id=org_b.id)
             )
     await session.commit()
-    statements: list[str] = []
 
-    def count_statement(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    async def run(n: int) -> int:
-        statements.clear()
-        event.listen(engine.sync_engine, "before_cursor_execute", count_statement)
-        try:
-            data = await gql(WORKER_BUDGET, {"n": n}, token=admin.token)
-        finally:
-            event.remove(engine.sync_engine, "before_cursor_execute", count_statement)
+    async def run(n: int) -> None:
+        data = await gql(WORKER_BUDGET, {"n": n}, token=admin.token)
         assert len(data["socialWorkers"]["edges"]) == n
-        return len(statements)
 
-    ten, fifty = await run(10), await run(50)
+    ten, fifty = await statements.at(run, 10, 50)
     assert ten == fifty
-    assert fifty <= 10, statements
+    assert fifty <= 10, statements.last
 
 
 async def test_hiring_is_audited_in_the_employers_region(gql, session, world, org_a, org_admin):

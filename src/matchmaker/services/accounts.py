@@ -445,7 +445,7 @@ def accounts_statement(sc: ServiceContext, *, text: str | None = None):  # type:
     return stmt
 
 
-async def get_visible_account(sc: ServiceContext, account_id: int) -> Account | None:
+async def get_readable(sc: ServiceContext, account_id: int) -> Account | None:
     """The caller's own account, or any account for account managers; else None."""
     if sc.actor.account_id != account_id and not sc.actor.can(Capability.ACCOUNT_MANAGE):
         return None

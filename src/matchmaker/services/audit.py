@@ -33,7 +33,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import event, select, text
+from sqlalchemy import Select, event, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction
 
@@ -42,7 +42,7 @@ from matchmaker.config import Settings
 from matchmaker.models import Account, AuditEvent, Bid, OutboxJob, Project, Region, RoleGrant
 from matchmaker.models.enums import JobStatus, Role
 from matchmaker.models.procurement import ProjectStatus
-from matchmaker.services.authz import Capability, Scope, require
+from matchmaker.services.authz import Capability, require
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.errors import ErrorCode, invalid, not_found
 
@@ -429,7 +429,9 @@ async def acknowledge_alarm(sc: ServiceContext, *, note: str) -> Alarm:
     return baseline.alarm
 
 
-def readable_events(scope: Scope) -> Any:
+def readable(sc: ServiceContext) -> Select[AuditEvent]:
+    """Every event the caller may read (AUDIT_READ), unfiltered."""
+    scope = require(sc.actor, Capability.AUDIT_READ)
     stmt = select(AuditEvent).where(~_sealed_bid_event())
     if not scope.unrestricted:
         stmt = stmt.where(scope.region_clause(AuditEvent.region_path))
@@ -446,10 +448,6 @@ def _sealed_bid_event() -> Any:
         .where(Project.status == ProjectStatus.OPEN_FOR_BIDS, Bid.opened_at.is_(None))
     )
     return (AuditEvent.subject_type == "Bid") & AuditEvent.subject_id.in_(sealed)
-
-
-def events_statement(sc: ServiceContext) -> Any:
-    return readable_events(require(sc.actor, Capability.AUDIT_READ))
 
 
 @dataclass(frozen=True)
@@ -475,7 +473,7 @@ async def filtered_events_statement(sc: ServiceContext, f: EventFilter) -> Any:
     scope = require(sc.actor, Capability.AUDIT_READ)
     if f.since is not None and f.until is not None and f.since > f.until:
         raise invalid("since", "The first day is after the last day")
-    stmt = readable_events(scope)
+    stmt = readable(sc)
     if f.actor_account_id is not None:
         stmt = stmt.where(AuditEvent.actor_account_id == f.actor_account_id)
     if f.action:
@@ -504,7 +502,7 @@ def _beijing_midnight(day: dt.date) -> dt.datetime:
 
 async def get_event(sc: ServiceContext, event_id: int) -> AuditEvent | None:
     """One event, if it lies in the caller's audit scope (else None, like a missing one)."""
-    stmt = events_statement(sc).where(AuditEvent.id == event_id)
+    stmt = readable(sc).where(AuditEvent.id == event_id)
     result: AuditEvent | None = await sc.session.scalar(stmt)
     return result
 

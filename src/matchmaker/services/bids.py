@@ -92,7 +92,7 @@ def bids_statement(sc: ServiceContext, *, project_id: int | None = None) -> Sele
     return stmt
 
 
-async def get_visible(sc: ServiceContext, bid_id: int) -> Bid | None:
+async def get_readable(sc: ServiceContext, bid_id: int) -> Bid | None:
     if sc.actor.scope(Capability.BID_READ).is_empty:
         return None
     bid: Bid | None = await sc.session.scalar(bids_statement(sc).where(Bid.id == bid_id))
@@ -223,7 +223,7 @@ async def submit_bid(
         )
     await session.flush()
     # Sealed: the event says that a bid came, not who made it or what it offered (audit reads
-    # also withhold the event, and so its actor, until the opening: audit.readable_events).
+    # also withhold the event, and so its actor, until the opening: audit.readable).
     await audit.record(
         sc,
         action="bid.replace" if replacing else "bid.submit",

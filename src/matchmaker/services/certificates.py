@@ -11,7 +11,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import undefer
 
@@ -398,19 +398,22 @@ async def revoke(sc: ServiceContext, *, certificate_id: int, reason: str) -> Cer
     return cert
 
 
-def readable_clause(sc: ServiceContext) -> ColumnElement[bool]:
+def readable(sc: ServiceContext) -> Select[Certificate]:
     """Certificates the caller may read: own, region subtree, organization (CERTIFICATE_READ)."""
-    return require(sc.actor, Capability.CERTIFICATE_READ).any_of(
-        region=Certificate.region_path,
-        organization=Certificate.organization_id,
-        volunteer=Certificate.volunteer_id,
+    scope = require(sc.actor, Capability.CERTIFICATE_READ)
+    return select(Certificate).where(
+        scope.any_of(
+            region=Certificate.region_path,
+            organization=Certificate.organization_id,
+            volunteer=Certificate.volunteer_id,
+        )
     )
 
 
 def certificates_statement(
     sc: ServiceContext, *, volunteer_id: int | None = None, mine: bool = False
 ) -> Select[Any]:
-    stmt = select(Certificate).where(readable_clause(sc))
+    stmt: Select[Any] = readable(sc)
     if volunteer_id is not None:
         stmt = stmt.where(Certificate.volunteer_id == volunteer_id)
     if mine:
@@ -422,9 +425,9 @@ def certificates_statement(
     return stmt
 
 
-async def get_certificate(sc: ServiceContext, certificate_id: int) -> Certificate | None:
+async def get_readable(sc: ServiceContext, certificate_id: int) -> Certificate | None:
     row: Certificate | None = await sc.session.scalar(
-        certificates_statement(sc).where(Certificate.id == certificate_id)
+        readable(sc).where(Certificate.id == certificate_id)
     )
     return row
 
@@ -432,9 +435,10 @@ async def get_certificate(sc: ServiceContext, certificate_id: int) -> Certificat
 async def certificate_pdf(sc: ServiceContext, certificate_id: int) -> tuple[str, bytes] | None:
     """(serial, PDF bytes) for a reader in scope, once rendered."""
     row = await sc.session.execute(
-        select(Certificate.serial, Certificate.pdf).where(
+        readable(sc)
+        .with_only_columns(Certificate.serial, Certificate.pdf)
+        .where(
             Certificate.id == certificate_id,
-            readable_clause(sc),
             Certificate.status != CertificateStatus.PENDING,
         )
     )

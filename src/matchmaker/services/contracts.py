@@ -37,7 +37,8 @@ from matchmaker.services.matching import procurement as matching_procurement
 from matchmaker.services.notifications import notify, org_admin_ids
 from matchmaker.services.oversight.findings import schedule_scan
 from matchmaker.services.procurement import expect_state, load_in_scope
-from matchmaker.services.projects import MAX_SERVICE_DAYS, PROJECT_FIELDS, visible_clause
+from matchmaker.services.projects import MAX_SERVICE_DAYS, PROJECT_FIELDS
+from matchmaker.services.projects import readable as readable_projects
 
 FULL_SHARE_BP = 10000
 MAX_MILESTONES = 24
@@ -60,7 +61,7 @@ def split_amount(amount_fen: int, shares_bp: list[int]) -> list[int]:
     return amounts
 
 
-def contract_scope_clause(scope: Scope) -> Any:
+def scope_clause(scope: Scope) -> Any:
     """Contracts the scope reaches: by the project's region or by the organization."""
     region_part = Contract.project_id.in_(
         select(Project.id)
@@ -78,7 +79,7 @@ def contract_scope_clause(scope: Scope) -> Any:
 
 def contracts_statement(sc: ServiceContext, *, project_id: int | None = None) -> Select[Any]:
     scope = require(sc.actor, Capability.CONTRACT_READ)
-    stmt = select(Contract).where(contract_scope_clause(scope))
+    stmt = select(Contract).where(scope_clause(scope))
     if project_id is not None:
         stmt = stmt.where(Contract.project_id == project_id)
     return stmt
@@ -224,7 +225,7 @@ async def record_payment(
     contract_id = await session.scalar(
         select(Milestone.contract_id)
         .join(Contract, Contract.id == Milestone.contract_id)
-        .where(Milestone.id == milestone_id, contract_scope_clause(scope))
+        .where(Milestone.id == milestone_id, scope_clause(scope))
     )
     if contract_id is None:
         raise not_found("Milestone")
@@ -517,7 +518,7 @@ async def track_record(sc: ServiceContext, *, organization_id: int) -> TrackReco
 def payments_statement(sc: ServiceContext, *, contract_id: int | None = None) -> Select[Any]:
     scope = require(sc.actor, Capability.CONTRACT_READ)
     stmt = select(Payment).where(
-        Payment.contract_id.in_(select(Contract.id).where(contract_scope_clause(scope)))
+        Payment.contract_id.in_(select(Contract.id).where(scope_clause(scope)))
     )
     if contract_id is not None:
         stmt = stmt.where(Payment.contract_id == contract_id)
@@ -550,8 +551,11 @@ async def get_performance_evaluation(
 ) -> PerformanceEvaluation | None:
     """Performance evaluations are public, like the project they conclude."""
     row: PerformanceEvaluation | None = await sc.session.scalar(
-        select(PerformanceEvaluation)
-        .join(Project, Project.id == PerformanceEvaluation.project_id)
-        .where(PerformanceEvaluation.id == evaluation_id, visible_clause(sc))
+        select(PerformanceEvaluation).where(
+            PerformanceEvaluation.id == evaluation_id,
+            PerformanceEvaluation.project_id.in_(
+                readable_projects(sc).with_only_columns(Project.id)
+            ),
+        )
     )
     return row

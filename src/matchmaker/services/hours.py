@@ -468,12 +468,15 @@ async def record_micro_wish_time(
 # --- the organizer's decisions -----------------------------------------------------------------
 
 
-def readable_clause(sc: ServiceContext) -> ColumnElement[bool]:
+def readable(sc: ServiceContext) -> Select[ServiceRecord]:
     """Records the caller may read: own, region subtree, organization (HOURS_READ)."""
-    return require(sc.actor, Capability.HOURS_READ).any_of(
-        region=ServiceRecord.region_path,
-        organization=ServiceRecord.organization_id,
-        volunteer=ServiceRecord.volunteer_id,
+    scope = require(sc.actor, Capability.HOURS_READ)
+    return select(ServiceRecord).where(
+        scope.any_of(
+            region=ServiceRecord.region_path,
+            organization=ServiceRecord.organization_id,
+            volunteer=ServiceRecord.volunteer_id,
+        )
     )
 
 
@@ -489,9 +492,10 @@ async def _organized_records(
         raise invalid("recordIds", f"Give 1 to {MAX_BATCH} records")
     rows = (
         await sc.session.execute(
-            select(ServiceRecord, Activity)
+            readable(sc)
+            .add_columns(Activity)
             .outerjoin(Activity, Activity.id == ServiceRecord.activity_id)
-            .where(ServiceRecord.id.in_(ids), readable_clause(sc))
+            .where(ServiceRecord.id.in_(ids))
             .order_by(ServiceRecord.id)
             .execution_options(populate_existing=True)
         )
@@ -843,7 +847,7 @@ def records_statement(
     mine: bool = False,
     to_decide: bool = False,
 ) -> Select[Any]:
-    stmt = select(ServiceRecord).where(readable_clause(sc))
+    stmt = readable(sc)
     if mine:
         stmt = stmt.where(
             ServiceRecord.volunteer_id.in_(
@@ -885,9 +889,7 @@ def disputes_statement(sc: ServiceContext, *, status: DisputeStatus | None = Non
 
 
 async def get_record(sc: ServiceContext, record_id: int) -> ServiceRecord | None:
-    return await sc.session.scalar(
-        select(ServiceRecord).where(ServiceRecord.id == record_id, readable_clause(sc))
-    )
+    return await sc.session.scalar(readable(sc).where(ServiceRecord.id == record_id))
 
 
 async def get_dispute(sc: ServiceContext, dispute_id: int) -> HoursDispute | None:

@@ -80,7 +80,7 @@ def needs_statement(
     return stmt
 
 
-async def get_visible(sc: ServiceContext, need_id: int) -> Need | None:
+async def get_readable(sc: ServiceContext, need_id: int) -> Need | None:
     if sc.actor.scope(Capability.NEED_READ).is_empty:
         return None
     need: Need | None = await sc.session.scalar(needs_statement(sc).where(Need.id == need_id))

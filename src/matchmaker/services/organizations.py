@@ -83,9 +83,9 @@ def scope_clause(scope: Scope) -> ColumnElement[bool]:
     return or_(*clauses) if clauses else false()
 
 
-def readable_statement(actor: Actor) -> Select[Organization]:
+def readable(sc: ServiceContext) -> Select[Organization]:
     """Every organization the caller may read (no filters); empty when they may read none."""
-    scope = actor.scope(Capability.ORGANIZATION_READ)
+    scope = sc.actor.scope(Capability.ORGANIZATION_READ)
     if scope.is_empty:
         return select(Organization).where(false())
     return select(Organization).where(scope_clause(scope))
@@ -619,8 +619,6 @@ async def service_regions_of(
     return result
 
 
-async def readable_by_ids(
-    actor: Actor, session: AsyncSession, ids: Sequence[int]
-) -> dict[int, Organization]:
-    rows = await session.scalars(readable_statement(actor).where(Organization.id.in_(set(ids))))
+async def readable_by_ids(sc: ServiceContext, ids: Sequence[int]) -> dict[int, Organization]:
+    rows = await sc.session.scalars(readable(sc).where(Organization.id.in_(set(ids))))
     return {r.id: r for r in rows}

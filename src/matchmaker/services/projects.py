@@ -506,22 +506,22 @@ def pipeline_statement(
     return stmt
 
 
-def visible_clause(sc: ServiceContext) -> Any:
-    """Published, or in the caller's pipeline scope."""
+def readable(sc: ServiceContext) -> Select[Project]:
+    """Every project the caller may read: published ones, and the caller's pipeline scope."""
     scope = sc.actor.scope(Capability.PROJECT_PIPELINE_READ)
     published = Project.status.in_(PUBLISHED_STATES)
     if scope.is_empty:
-        return published
-    return or_(
-        published,
-        Project.region_id.in_(select(Region.id).where(scope.region_clause(Region.path))),
+        return select(Project).where(published)
+    return select(Project).where(
+        or_(
+            published,
+            Project.region_id.in_(select(Region.id).where(scope.region_clause(Region.path))),
+        )
     )
 
 
-async def get_visible(sc: ServiceContext, project_id: int) -> Project | None:
-    return await sc.session.scalar(
-        select(Project).where(Project.id == project_id, visible_clause(sc))
-    )
+async def get_readable(sc: ServiceContext, project_id: int) -> Project | None:
+    return await sc.session.scalar(readable(sc).where(Project.id == project_id))
 
 
 async def qualifying_open_statement(sc: ServiceContext, *, organization_id: int) -> Select[Any]:

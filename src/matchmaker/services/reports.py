@@ -29,10 +29,9 @@ from matchmaker.models import (
     ReportBeneficiary,
 )
 from matchmaker.models.procurement import MilestoneStatus, ProjectStatus, ReportStatus
-from matchmaker.services import audit, hours
+from matchmaker.services import audit, contracts, hours
 from matchmaker.services.authz import Capability, require
 from matchmaker.services.context import ServiceContext
-from matchmaker.services.contracts import contract_scope_clause
 from matchmaker.services.crypto import keyed_hash
 from matchmaker.services.errors import DomainError, ErrorCode, invalid, not_found
 from matchmaker.services.notifications import notify
@@ -290,7 +289,7 @@ async def _review(
         select(ProgressReport)
         .join(Milestone, Milestone.id == ProgressReport.milestone_id)
         .join(Contract, Contract.id == Milestone.contract_id)
-        .where(ProgressReport.id == report_id, contract_scope_clause(scope))
+        .where(ProgressReport.id == report_id, contracts.scope_clause(scope))
     )
     if report is None:
         raise not_found("Progress report")
@@ -362,7 +361,7 @@ def reports_statement(sc: ServiceContext, *, milestone_id: int | None = None) ->
         ProgressReport.milestone_id.in_(
             select(Milestone.id)
             .join(Contract, Contract.id == Milestone.contract_id)
-            .where(contract_scope_clause(scope))
+            .where(contracts.scope_clause(scope))
         )
     )
     if milestone_id is not None:

@@ -79,7 +79,7 @@ def _member_of(org_clause: ColumnElement[bool]) -> ColumnElement[bool]:
     )
 
 
-def readable_clause(scope: Scope) -> ColumnElement[bool]:
+def scope_clause(scope: Scope) -> ColumnElement[bool]:
     """Workers a SOCIAL_WORKER_READ scope reaches."""
     if scope.unrestricted:
         return true()
@@ -110,7 +110,7 @@ def manageable_clause(scope: Scope) -> ColumnElement[bool]:
 async def get(sc: ServiceContext, *, social_worker_id: int) -> SocialWorker:
     scope = require(sc.actor, Capability.SOCIAL_WORKER_READ)
     worker = await sc.session.scalar(
-        select(SocialWorker).where(SocialWorker.id == social_worker_id, readable_clause(scope))
+        select(SocialWorker).where(SocialWorker.id == social_worker_id, scope_clause(scope))
     )
     if worker is None:
         raise not_found("Social worker")
@@ -138,7 +138,7 @@ def social_workers_statement(
     include_inactive: bool = False,
 ) -> Select[SocialWorker]:
     scope = require(sc.actor, Capability.SOCIAL_WORKER_READ)
-    stmt = select(SocialWorker).where(readable_clause(scope))
+    stmt = select(SocialWorker).where(scope_clause(scope))
     if under_path is not None:
         under = (
             select(Region.id)
@@ -374,7 +374,7 @@ async def set_qualification(
     """
     scope = require(sc.actor, Capability.SOCIAL_WORKER_QUALIFY)
     worker = await sc.session.scalar(
-        select(SocialWorker).where(SocialWorker.id == social_worker_id, readable_clause(scope))
+        select(SocialWorker).where(SocialWorker.id == social_worker_id, scope_clause(scope))
     )
     if worker is None:
         raise not_found("Social worker")
@@ -440,7 +440,7 @@ async def find_worker_to_add(
     if social_worker_id is not None:
         scope = sc.actor.scope(Capability.SOCIAL_WORKER_READ)
         worker = await sc.session.scalar(
-            stmt.where(SocialWorker.id == social_worker_id, readable_clause(scope))
+            stmt.where(SocialWorker.id == social_worker_id, scope_clause(scope))
         )
     elif phone and name:
         worker = await sc.session.scalar(
@@ -569,7 +569,7 @@ async def readable_by_ids(
     if scope.is_empty:
         return {}
     rows = await session.scalars(
-        select(SocialWorker).where(SocialWorker.id.in_(set(ids)), readable_clause(scope))
+        select(SocialWorker).where(SocialWorker.id.in_(set(ids)), scope_clause(scope))
     )
     return {r.id: r for r in rows}
 
@@ -587,7 +587,7 @@ async def readable_staff(
         .where(
             SocialWorkerMembership.organization_id.in_(set(org_ids)),
             SocialWorkerMembership.status == MembershipStatus.ACTIVE,
-            readable_clause(scope),
+            scope_clause(scope),
         )
         .order_by(SocialWorker.id)
     )

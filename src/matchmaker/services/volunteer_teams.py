@@ -64,7 +64,7 @@ def _member_clause(scope: Scope) -> ColumnElement[bool]:
     )
 
 
-def readable_clause(scope: Scope) -> ColumnElement[bool]:
+def scope_clause(scope: Scope) -> ColumnElement[bool]:
     if scope.unrestricted:
         return true()
     return or_(
@@ -74,8 +74,9 @@ def readable_clause(scope: Scope) -> ColumnElement[bool]:
     )
 
 
-def readable_teams(scope: Scope) -> Select[Any]:
-    return select(VolunteerTeam).where(readable_clause(scope))
+def readable(sc: ServiceContext) -> Select[VolunteerTeam]:
+    """Every team the caller may read (TEAM_READ), unfiltered."""
+    return select(VolunteerTeam).where(scope_clause(require(sc.actor, Capability.TEAM_READ)))
 
 
 def manageable_clause(scope: Scope) -> ColumnElement[bool]:
@@ -98,7 +99,7 @@ def teams_statement(
     text: str | None = None,
     is_active: bool | None = None,
 ) -> Select[Any]:
-    stmt = readable_teams(require(sc.actor, Capability.TEAM_READ))
+    stmt: Select[Any] = readable(sc)
     if under_path is not None:
         stmt = stmt.where(_team_region_path().startswith(under_path, autoescape=True))
     if organization_id is not None:
@@ -111,13 +112,11 @@ def teams_statement(
     return stmt
 
 
-async def get_readable(sc: ServiceContext, team_id: int) -> VolunteerTeam:
-    scope = require(sc.actor, Capability.TEAM_READ)
+async def get_readable(sc: ServiceContext, team_id: int) -> VolunteerTeam | None:
+    """One team the caller may read, or None (missing and out of scope look the same)."""
     row: VolunteerTeam | None = await sc.session.scalar(
-        readable_teams(scope).where(VolunteerTeam.id == team_id)
+        readable(sc).where(VolunteerTeam.id == team_id)
     )
-    if row is None:
-        raise not_found("Volunteer team")
     return row
 
 
@@ -568,7 +567,7 @@ async def members_of(sc: ServiceContext, team_ids: Sequence[int]) -> dict[int, l
         .where(
             TeamMembership.team_id.in_(set(team_ids)),
             TeamMembership.status == TeamMembershipStatus.ACTIVE,
-            readable_clause(scope),
+            scope_clause(scope),
         )
         .order_by(TeamMembership.id)
     )
@@ -586,7 +585,7 @@ async def member_counts(sc: ServiceContext, team_ids: Sequence[int]) -> dict[int
         .where(
             TeamMembership.team_id.in_(set(team_ids)),
             TeamMembership.status == TeamMembershipStatus.ACTIVE,
-            readable_clause(scope),
+            scope_clause(scope),
         )
         .group_by(TeamMembership.team_id)
     )
@@ -606,7 +605,7 @@ async def teams_of_volunteers(
         .where(
             TeamMembership.volunteer_id.in_(set(volunteer_ids)),
             TeamMembership.status == TeamMembershipStatus.ACTIVE,
-            readable_clause(scope),
+            scope_clause(scope),
         )
         .order_by(VolunteerTeam.id)
     )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import Select, String, or_, select, type_coerce
+from sqlalchemy import ColumnElement, Select, String, or_, select, true, type_coerce
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -358,11 +358,10 @@ async def become_volunteer(sc: ServiceContext, *, profile: ProfileInput) -> Volu
 # --- reads ----------------------------------------------------------------------------------------
 
 
-def readable_volunteers(scope: Scope) -> Select[Any]:
+def scope_clause(scope: Scope) -> ColumnElement[bool]:
     """Volunteers inside ``scope``: the home region's subtree, or the caller's own profile."""
-    stmt = select(Volunteer)
     if scope.unrestricted:
-        return stmt
+        return true()
     region = aliased(Region)
     home = (
         select(region.path)
@@ -370,7 +369,12 @@ def readable_volunteers(scope: Scope) -> Select[Any]:
         .correlate(Volunteer)
         .scalar_subquery()
     )
-    return stmt.where(or_(scope.region_clause(home), scope.self_clause(Volunteer.account_id)))
+    return or_(scope.region_clause(home), scope.self_clause(Volunteer.account_id))
+
+
+def readable(sc: ServiceContext) -> Select[Volunteer]:
+    """Every volunteer the caller may read (VOLUNTEER_READ), unfiltered."""
+    return select(Volunteer).where(scope_clause(require(sc.actor, Capability.VOLUNTEER_READ)))
 
 
 def _tags(column: Any) -> Any:
@@ -388,7 +392,7 @@ def volunteers_statement(
     text: str | None = None,
     is_active: bool | None = None,
 ) -> Select[Any]:
-    stmt = readable_volunteers(require(sc.actor, Capability.VOLUNTEER_READ))
+    stmt: Select[Any] = readable(sc)
     if under_path is not None:
         stmt = stmt.where(
             Volunteer.home_region_id.in_(
@@ -418,14 +422,11 @@ def volunteers_statement(
     return stmt
 
 
-async def get_readable(sc: ServiceContext, volunteer_id: int) -> Volunteer:
-    """One volunteer the caller may read; missing and out of scope look the same."""
-    scope = require(sc.actor, Capability.VOLUNTEER_READ)
+async def get_readable(sc: ServiceContext, volunteer_id: int) -> Volunteer | None:
+    """One volunteer the caller may read, or None (missing and out of scope look the same)."""
     row: Volunteer | None = await sc.session.scalar(
-        readable_volunteers(scope).where(Volunteer.id == volunteer_id)
+        readable(sc).where(Volunteer.id == volunteer_id)
     )
-    if row is None:
-        raise not_found("Volunteer")
     return row
 
 
@@ -455,7 +456,7 @@ async def region_path(session: AsyncSession, region_id: int) -> str | None:
 
 async def _in_scope(sc: ServiceContext, scope: Scope, volunteer_id: int) -> Volunteer:
     row: Volunteer | None = await sc.session.scalar(
-        readable_volunteers(scope).where(Volunteer.id == volunteer_id)
+        select(Volunteer).where(Volunteer.id == volunteer_id, scope_clause(scope))
     )
     if row is None:
         raise not_found("Volunteer")

@@ -17,7 +17,7 @@ from matchmaker.services.social_workers import Invitation
 
 
 async def organization_by_id(ctx: Context, keys: Sequence[int]) -> list[Organization | None]:
-    found = await org_service.readable_by_ids(ctx.actor, ctx.session, keys)
+    found = await org_service.readable_by_ids(ctx.service, keys)
     return [found.get(k) for k in keys]
 
 

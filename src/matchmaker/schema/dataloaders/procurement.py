@@ -47,9 +47,7 @@ from matchmaker.services.evaluation import Ranked
 async def project_by_id(ctx: Context, keys: Sequence[int]) -> list[Project | None]:
     """Projects the caller may see: published ones, and its pipeline."""
     rows = await ctx.session.scalars(
-        select(Project).where(
-            Project.id.in_(set(keys)), project_service.visible_clause(ctx.service)
-        )
+        project_service.readable(ctx.service).where(Project.id.in_(set(keys)))
     )
     by_id = {r.id: r for r in rows}
     return [by_id.get(k) for k in keys]

@@ -71,9 +71,7 @@ async def record_by_id(ctx: Context, keys: Sequence[int]) -> list[ServiceRecord 
     from matchmaker.services import hours as hours_service
 
     rows = await ctx.session.scalars(
-        select(ServiceRecord).where(
-            ServiceRecord.id.in_(set(keys)), hours_service.readable_clause(ctx.service)
-        )
+        hours_service.readable(ctx.service).where(ServiceRecord.id.in_(set(keys)))
     )
     by_id = {r.id: r for r in rows}
     return [by_id.get(k) for k in keys]

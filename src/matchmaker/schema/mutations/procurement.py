@@ -537,7 +537,7 @@ class ProcurementMutations:
         async def action(sc: ServiceContext) -> models.Project:
             pid = gid(input.project_id, "Project", "projectId")
             await bid_service.open_bids(sc, project_id=pid)
-            project = await project_service.get_visible(sc, pid)
+            project = await project_service.get_readable(sc, pid)
             if project is None:
                 raise not_found("Project")
             return project

@@ -89,5 +89,5 @@ class Account(Node):
 
 @node_resolver("Account")
 async def resolve_account(info: Info, pk: int) -> Account | None:
-    row = await account_service.get_visible_account(info.context.service, pk)
+    row = await account_service.get_readable(info.context.service, pk)
     return Account.from_row(row, viewer_id=info.context.actor.account_id) if row else None

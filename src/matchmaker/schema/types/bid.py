@@ -135,7 +135,7 @@ async def bid_views(info: Info, rows: Sequence[models.Bid]) -> list[Bid]:
 
 @node_resolver("Bid")
 async def resolve_bid(info: Info, pk: int) -> Bid | None:
-    row = await bid_service.get_visible(info.context.service, pk)
+    row = await bid_service.get_readable(info.context.service, pk)
     if row is None:
         return None
     return (await bid_views(info, [row]))[0]

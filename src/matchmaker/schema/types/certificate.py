@@ -67,7 +67,7 @@ class Certificate(Node):
 
 @node_resolver("Certificate")
 async def resolve_certificate(info: Info, pk: int) -> Certificate | None:
-    row = await certificate_service.get_certificate(info.context.service, pk)
+    row = await certificate_service.get_readable(info.context.service, pk)
     return Certificate.from_row(row) if row else None
 
 

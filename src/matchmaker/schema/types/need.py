@@ -41,5 +41,5 @@ class Need(Node):
 
 @node_resolver("Need")
 async def resolve_need(info: Info, pk: int) -> Need | None:
-    row = await need_service.get_visible(info.context.service, pk)
+    row = await need_service.get_readable(info.context.service, pk)
     return Need.from_row(row) if row else None

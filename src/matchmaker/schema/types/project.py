@@ -242,5 +242,5 @@ async def load_announcement(
 
 @node_resolver("Project")
 async def resolve_project(info: Info, pk: int) -> Project | None:
-    row = await project_service.get_visible(info.context.service, pk)
+    row = await project_service.get_readable(info.context.service, pk)
     return Project.from_row(row) if row else None

@@ -145,4 +145,4 @@ class VolunteerTeam(Node):
 @node_resolver("VolunteerTeam")
 async def resolve_volunteer_team(info: Info, pk: int) -> VolunteerTeam | None:
     row = await team_service.get_readable(info.context.service, pk)
-    return VolunteerTeam.from_row(row)
+    return VolunteerTeam.from_row(row) if row else None
