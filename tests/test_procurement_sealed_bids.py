@@ -99,6 +99,11 @@ async def _responses(gql, project_id, bid_id, token):
         body = await gql(
             query, {"p": gid("Project", project_id), "b": bid_id}, token=token, expect_errors=True
         )
+        # A refusal is a fine answer; a query that no longer validates (no code) or crashes
+        # (INTERNAL) would read nothing and let the secrecy checks pass for the wrong reason.
+        for error in body.get("errors") or []:
+            code = (error.get("extensions") or {}).get("code")
+            assert code in {"UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND"}, f"{name}: {error}"
         out[name] = json.dumps(body, ensure_ascii=False)
     return out
 
