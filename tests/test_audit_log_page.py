@@ -178,7 +178,7 @@ async def test_a_region_outside_the_scope_is_not_found_and_days_in_the_wrong_ord
 
 
 async def test_the_page_costs_the_same_statements_for_few_or_many_actors_and_regions(
-    gql, session, settings, engine
+    gql, session, settings, app
 ):
     w = await factories.world(session)
     auditor = await factories.account(session, settings, role=Role.AUDITOR, region=w.district)
@@ -206,11 +206,11 @@ async def test_the_page_costs_the_same_statements_for_few_or_many_actors_and_reg
 
     async def run() -> int:
         statements.clear()
-        event.listen(engine.sync_engine, "before_cursor_execute", count)
+        event.listen(app.state.mm.engine.sync_engine, "before_cursor_execute", count)
         try:
             nodes = await _nodes(gql, auditor.token, a="project.update")
         finally:
-            event.remove(engine.sync_engine, "before_cursor_execute", count)
+            event.remove(app.state.mm.engine.sync_engine, "before_cursor_execute", count)
         assert all(n["actorName"] and n["regionName"] for n in nodes)
         return len(statements)
 

@@ -580,7 +580,7 @@ async def test_training_rows_hold_what_was_known_when_the_list_was_shown(session
 
 
 async def test_recommending_organizations_costs_the_same_statements_for_2_or_10(
-    gql, session, settings, engine
+    gql, session, settings, app
 ):
     clock.freeze(START)
     c, project, _, _ = await _market(session, settings, established=8, new=4)
@@ -591,11 +591,11 @@ async def test_recommending_organizations_costs_the_same_statements_for_2_or_10(
 
     async def run(n: int) -> int:
         statements.clear()
-        event.listen(engine.sync_engine, "before_cursor_execute", count)
+        event.listen(app.state.mm.engine.sync_engine, "before_cursor_execute", count)
         try:
             data = await gql(ORGS, {"p": gid("Project", project.id), "n": n}, token=c.staff.token)
         finally:
-            event.remove(engine.sync_engine, "before_cursor_execute", count)
+            event.remove(app.state.mm.engine.sync_engine, "before_cursor_execute", count)
         assert len(data["recommendedOrganizations"]["items"]) == n
         return len(statements)
 

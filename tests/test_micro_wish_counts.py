@@ -206,7 +206,7 @@ async def test_counts_refuse_a_region_outside_the_callers_scope_and_other_roles(
 
 
 async def test_counting_takes_the_same_statements_for_one_month_and_for_many(
-    session, settings, gql, engine
+    session, settings, gql, app
 ):
     s = await _seeded(session, settings)
     auditor = await factories.account(session, settings, role=Role.AUDITOR, region=s["w"].city)
@@ -215,7 +215,7 @@ async def test_counting_takes_the_same_statements_for_one_month_and_for_many(
     def count_statement(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
         statements.append(statement)
 
-    target = engine.sync_engine
+    target = app.state.mm.engine.sync_engine
     event.listen(target, "before_cursor_execute", count_statement)
     try:
         await gql(COUNTS, {"y": 2026}, token=auditor.token)

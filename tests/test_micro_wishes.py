@@ -546,7 +546,7 @@ async def test_staff_who_claimed_for_their_team_cannot_confirm_their_own_fulfilm
 
 
 async def test_the_board_reads_a_page_in_the_same_number_of_statements_at_10_and_50_wishes(
-    session, settings, gql, engine
+    session, settings, gql, app
 ):
     s = await _setup(session, settings)
     people = await many_volunteers(session, 50, s["w"].community_a1)
@@ -581,11 +581,11 @@ async def test_the_board_reads_a_page_in_the_same_number_of_statements_at_10_and
 
     async def run(n: int, token: str) -> int:
         statements.clear()
-        event.listen(engine.sync_engine, "before_cursor_execute", count_statement)
+        event.listen(app.state.mm.engine.sync_engine, "before_cursor_execute", count_statement)
         try:
             data = await gql(query, {"n": n}, token=token)
         finally:
-            event.remove(engine.sync_engine, "before_cursor_execute", count_statement)
+            event.remove(app.state.mm.engine.sync_engine, "before_cursor_execute", count_statement)
         assert len(data["microWishes"]["edges"]) == n
         return len(statements)
 

@@ -176,7 +176,7 @@ async def test_the_chain_is_scoped_like_the_figures(gql, session, settings):
 
 
 async def test_the_chain_costs_the_same_statements_for_a_small_or_a_large_project(
-    gql, session, settings, engine
+    gql, session, settings, app
 ):
     d = await _chain_dataset(session, settings)
     statements: list[str] = []
@@ -186,11 +186,11 @@ async def test_the_chain_costs_the_same_statements_for_a_small_or_a_large_projec
 
     async def run() -> int:
         statements.clear()
-        event.listen(engine.sync_engine, "before_cursor_execute", count)
+        event.listen(app.state.mm.engine.sync_engine, "before_cursor_execute", count)
         try:
             await gql(CHAIN, {"p": gid("Project", d.p1.id)}, token=d.c.auditor.token)
         finally:
-            event.remove(engine.sync_engine, "before_cursor_execute", count)
+            event.remove(app.state.mm.engine.sync_engine, "before_cursor_execute", count)
         return len(statements)
 
     few = await run()
@@ -500,7 +500,7 @@ async def test_a_finding_names_its_region_and_the_projects_in_scope_it_is_about(
 
 
 async def test_region_names_and_project_titles_cost_the_same_statements_for_2_or_10_findings(
-    gql, session, settings, engine
+    gql, session, settings, app
 ):
     d = await dataset(session, settings)
     w = d.c.world
@@ -511,11 +511,11 @@ async def test_region_names_and_project_titles_cost_the_same_statements_for_2_or
 
     async def run() -> int:
         statements.clear()
-        event.listen(engine.sync_engine, "before_cursor_execute", count)
+        event.listen(app.state.mm.engine.sync_engine, "before_cursor_execute", count)
         try:
             await gql(FINDING_NAMES, token=d.c.auditor.token)
         finally:
-            event.remove(engine.sync_engine, "before_cursor_execute", count)
+            event.remove(app.state.mm.engine.sync_engine, "before_cursor_execute", count)
         return len(statements)
 
     communities = [w.community_a1, w.community_a2, w.community_b1]

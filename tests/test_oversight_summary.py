@@ -372,7 +372,7 @@ async def test_a_sealed_bid_counts_in_no_figure_until_it_is_opened(gql, session,
 
 
 async def test_the_summary_costs_the_same_statements_for_few_or_many_projects(
-    gql, session, settings, engine
+    gql, session, settings, app
 ):
     d = await dataset(session, settings)
     statements: list[str] = []
@@ -382,11 +382,11 @@ async def test_the_summary_costs_the_same_statements_for_few_or_many_projects(
 
     async def run() -> int:
         statements.clear()
-        event.listen(engine.sync_engine, "before_cursor_execute", count)
+        event.listen(app.state.mm.engine.sync_engine, "before_cursor_execute", count)
         try:
             await gql(SUMMARY, {"y": 2027}, token=d.c.auditor.token)
         finally:
-            event.remove(engine.sync_engine, "before_cursor_execute", count)
+            event.remove(app.state.mm.engine.sync_engine, "before_cursor_execute", count)
         return len(statements)
 
     few = await run()
