@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import ClassVar
 
 from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -52,6 +53,42 @@ class MicroWish(TimestampMixin, VersionedMixin, Base):
     """One micro-wish of a community, from recording to the staff's confirmation."""
 
     __tablename__ = "micro_wishes"
+    #: The columns an audit event's before/after snapshot records (services/audit.snapshot);
+    #: every other column is in NOT_AUDITED (ids, timestamps, secrets, derived values).
+    AUDITED: ClassVar[tuple[str, ...]] = (
+        "region_id",
+        "kind",
+        "category",
+        "title",
+        "public_description",
+        "needs",
+        "deadline",
+        "status",
+        "claimant_type",
+        "claimant_id",
+        "claimed_at",
+        "minutes_given",
+        "started_at",
+        "fulfilled_at",
+        "confirmed_by_id",
+        "confirmed_at",
+        "project_id",
+    )
+    NOT_AUDITED: ClassVar[frozenset[str]] = frozenset(
+        {
+            "beneficiary_address_encrypted",
+            "beneficiary_name_encrypted",
+            "claimed_by_id",
+            "created_at",
+            "description",
+            "fulfilment_report",
+            "id",
+            "recorded_by_id",
+            "region_path",
+            "updated_at",
+            "version",
+        }
+    )
 
     region_id: Mapped[int] = mapped_column(BigIntPK, ForeignKey("regions.id"), index=True)
     #: Copied from the community: scope filters need no join.

@@ -46,25 +46,7 @@ from matchmaker.services.matching.store import ENGAGED, SUCCEEDED
 from matchmaker.services.validation import mask_name
 from matchmaker.services.volunteer_teams import manageable_clause
 
-WISH_FIELDS = (
-    "region_id",
-    "kind",
-    "category",
-    "title",
-    "public_description",
-    "needs",
-    "deadline",
-    "status",
-    "claimant_type",
-    "claimant_id",
-    "claimed_at",
-    "minutes_given",
-    "started_at",
-    "fulfilled_at",
-    "confirmed_by_id",
-    "confirmed_at",
-    "project_id",
-)
+WISH_FIELDS = MicroWish.AUDITED
 MAX_TITLE = 200
 MAX_TEXT = 2000
 #: A volunteer's time for one wish: at most 12 hours, as a manual service record.
