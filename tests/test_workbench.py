@@ -7,6 +7,8 @@ import datetime as dt
 import os
 from typing import Any
 
+from sqlalchemy import event
+
 from matchmaker import clock
 from matchmaker.models import (
     Activity,
@@ -355,6 +357,7 @@ async def _seed(session, settings) -> dict[str, Any]:
     )
     await session.commit()
     return {
+        "a1": a1,
         "staff": staff,
         "worker": worker,
         "admin": admin,
@@ -457,3 +460,42 @@ async def test_a_volunteer_has_no_workbench_sections(session, settings, gql):
 async def test_the_workbench_needs_a_login(session, settings, gql):
     body = await gql("{ workbench { communityStaff { shiftsToday } } }", expect_errors=True)
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_each_sections_statements_do_not_grow_with_the_rows_counted(
+    session, settings, gql, app
+):
+    seed = await _seed(session, settings)
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args) -> None:
+        statements.append(statement)
+
+    async def run(login) -> int:
+        statements.clear()
+        event.listen(app.state.mm.engine.sync_engine, "before_cursor_execute", count)
+        try:
+            await _workbench(gql, login)
+        finally:
+            event.remove(app.state.mm.engine.sync_engine, "before_cursor_execute", count)
+        return len(statements)
+
+    roles = ("staff", "worker", "admin", "bureau", "platform")
+    before = {role: await run(seed[role]) for role in roles}
+    a1 = seed["a1"]
+    for _ in range(5):
+        session.add(_wish(a1, MicroWishStatus.FULFILLED))
+        session.add(
+            Need(
+                region_id=a1.id,
+                category=ServiceCategory.ELDERLY,
+                target_group="独居老人",
+                description="助餐",
+                people_affected=3,
+            )
+        )
+        session.add(OutboxJob(name="send_email", run_at=NOW, status=JobStatus.FAILED))
+    await session.commit()
+    after = {role: await run(seed[role]) for role in roles}
+    assert after == before
+    assert (await _workbench(gql, seed["staff"]))["communityStaff"]["needsWithoutProject"] == 7
