@@ -169,10 +169,17 @@ test('a volunteer claims the wish on a phone, reads who it is for under 我的�
   await uiLogin(volunteer, PHONE_LOGIN, PASSWORD);
   await page.getByTestId('workbench-VOLUNTEER').waitFor();
   await volunteer.go('/wishes');
-  await page.getByRole('button', { name: `认领 ${WISH}` }).click();
+  // A volunteer also sees the wishes nearby ranked for them, above the wall.
+  await page.getByTestId('recommended-wishes').waitFor();
+  await noOverflow(page, 'the wall with recommendations');
+  await screenshot(page, 'wish-wall-volunteer-phone');
+  await page
+    .getByTestId('wish-list')
+    .getByRole('button', { name: `认领 ${WISH}` })
+    .click();
   await popconfirmOk(page, /认\s*领/).click();
   await page.getByText('认领成功').waitFor();
-  await page.getByText(WISH).waitFor({ state: 'detached' });
+  await page.getByTestId('wish-list').getByText(WISH).waitFor({ state: 'detached' });
 
   await volunteer.go('/app/wishes/mine');
   await page.getByTestId('my-wish-claims').waitFor();

@@ -109,6 +109,9 @@ export const microWishesZh = {
   'wish.openProject': '查看项目',
   'wish.noneInState': '暂无此状态的心愿',
   'wish.recentFulfilled': '最近完成的心愿',
+  'wish.forYouHint': '根据您的技能、住址和可服务时间，为您挑选附近的心愿',
+  'wish.noRecommended': '附近暂时没有适合您的心愿',
+  'wish.forYouPlain': '已关闭个性化推荐：推荐不使用您的个人特征',
   'wish.noneFulfilled': '还没有完成的心愿',
   'wish.doneBy': '{name} 完成',
 } as const;
@@ -226,6 +229,9 @@ export const microWishesEn: Record<keyof typeof microWishesZh, string> = {
   'wish.openProject': 'Open the project',
   'wish.noneInState': 'No wishes in this state',
   'wish.recentFulfilled': 'Recently fulfilled wishes',
+  'wish.forYouHint': 'Wishes nearby picked for your skills, address and free time',
+  'wish.noRecommended': 'No wishes nearby suit you right now',
+  'wish.forYouPlain': 'Personalization is off: ranked without your personal characteristics',
   'wish.noneFulfilled': 'No fulfilled wishes yet',
   'wish.doneBy': 'done by {name}',
 };

@@ -19,6 +19,7 @@ import { CATEGORIES } from '../../components/enums';
 import { useSession } from '../../auth/session';
 import { useI18n } from '../../i18n';
 import { WishCard } from './WishCard';
+import { RecommendedWishes } from './RecommendedWishes';
 import { claimable } from './rules';
 
 type Wish = MicroWishFieldsFragment;
@@ -127,6 +128,8 @@ export function WishWallPage() {
   const list = usePaged(MicroWishWallDocument, { first: 20, status: 'OPEN', regionId, category }, (d) => d.microWishes);
   const [claim, claimState] = useMutation(ClaimMicroWishDocument);
   const [claimingFor, setClaimingFor] = useState<Wish | null>(null);
+  // Bumped after each claim: the recommendations are read again (the claimed wish leaves them).
+  const [claims, setClaims] = useState(0);
   const role = activeGrant?.role;
   const now = new Date();
 
@@ -138,6 +141,7 @@ export function WishWallPage() {
       } else {
         void message.success(t('wish.claimed'));
         setClaimingFor(null);
+        setClaims((n) => n + 1);
       }
     } catch (exc) {
       void message.error(describeError(exc, locale));
@@ -204,6 +208,7 @@ export function WishWallPage() {
           }
         />
       )}
+      {role === 'VOLUNTEER' && <RecommendedWishes key={claims} action={claimAction} />}
       <Row gutter={[12, 12]} style={{ marginBottom: 16 }}>
         <Col xs={24} sm={12} md={8}>
           <CommunityFilter value={regionId} onChange={setRegionId} />
@@ -228,7 +233,7 @@ export function WishWallPage() {
         emptyText={t('wish.noOpen')}
         onRetry={() => void list.reload()}
       >
-        <Row gutter={[12, 0]}>
+        <Row gutter={[12, 0]} data-testid="wish-list">
           {list.nodes.map((wish) => {
             const action = claimAction(wish);
             return (
