@@ -112,7 +112,7 @@ async def seed_database(
     for name, step in steps if steps is not None else STEPS:
         ctx.log(f"step {name}…")
         await step(ctx)
-    await ctx.writer.finish()
+        await ctx.writer.finish()
     await audit.record(
         ctx.sc,
         action="seed.run",

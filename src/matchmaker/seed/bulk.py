@@ -121,14 +121,22 @@ class BulkWriter:
                 await copy.write_row([conv(row[n]) for conv, n in zip(convs, names, strict=True)])
 
     async def finish(self) -> None:
-        """Move PostgreSQL's id sequences past the ids assigned here."""
-        if not self.is_postgresql:
-            return
-        for table in self._tables.values():
-            # From the table itself: robust to rows written by the ORM in the same run.
-            next_value = select(func.coalesce(func.max(table.c.id), 0) + 1).scalar_subquery()
-            await self.session.execute(
-                select(
-                    func.setval(func.pg_get_serial_sequence(table.name, "id"), next_value, False)
+        """Agree with the ORM on every table's next id, in both directions.
+
+        Called between seed steps as well as at the end, because a step may add rows through
+        the ORM (which takes ids from PostgreSQL's sequence, or SQLite's max + 1) after or
+        before rows written here: the next id this writer hands out moves past the rows the
+        ORM wrote, and PostgreSQL's sequence moves past the ids this writer handed out.
+        """
+        for name, table in self._tables.items():
+            current = await self.session.scalar(select(func.max(table.c.id)))
+            next_value = max(self._next_id[name], int(current or 0) + 1)
+            self._next_id[name] = next_value
+            if self.is_postgresql:
+                await self.session.execute(
+                    select(
+                        func.setval(
+                            func.pg_get_serial_sequence(table.name, "id"), next_value, False
+                        )
+                    )
                 )
-            )
