@@ -18,6 +18,7 @@ from matchmaker.models import Certificate, ServiceRecord
 from matchmaker.models.enums import Role
 from matchmaker.models.volunteering import RecordSource, RecordStatus
 from matchmaker.services import certificate_pdf
+from matchmaker.services import certificates as certificate_service
 from matchmaker.services.certificates import common_region_path
 from tests import factories
 from tests.volunteering_helpers import (
@@ -45,7 +46,8 @@ def printed(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
         calls.append(kwargs)
         return real(**kwargs)
 
-    monkeypatch.setattr(certificate_pdf, "render_pdf", spy)
+    # services/certificates.py imported the name: patch it where it is called.
+    monkeypatch.setattr(certificate_service, "render_pdf", spy)
     return calls
 
 
