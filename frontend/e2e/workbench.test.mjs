@@ -67,9 +67,11 @@ test("the staff's cards fit a 375 px phone two to a row", async () => {
   }
 });
 
-test('the bureau officer and the platform admin see their own cards', async () => {
+test('the bureau officer, the organization admin, the social worker and the platform admin see their own cards', async () => {
   for (const [login, password, card, name] of [
     ['bureau', PASSWORD, 'work-approvals', 'bureau-officer-work-cards'],
+    ['orga', PASSWORD, 'work-open', 'org-admin-work-cards'],
+    ['worker', PASSWORD, 'work-fill', 'social-worker-work-cards'],
     [ADMIN.login, ADMIN.password, 'work-chain', 'platform-admin-work-cards'],
   ]) {
     const s = await openPage(browser, app, DESKTOP);
