@@ -714,7 +714,8 @@ async def recommended_volunteers(
     need = int(shift_slot_masks([shift.starts_at], [shift.ends_at])[0])
     trials = np.array([hist.trials.get(i, 0) for i in ids], dtype=np.float64)
     attended = np.array([hist.attended.get(i, 0) for i in ids], dtype=np.float64)
-    here = np.array([hist.here.get((i, activity.region_id), 0) for i in ids], dtype=np.float64)
+    community = activity.region_id
+    here = np.array([hist.here.get((i, community), 0) for i in ids], dtype=np.float64)
     minutes = np.array([hist.minutes.get(i, 0) for i in ids], dtype=np.float64)
     invites = np.array([hist.invitations.get(i, 0) for i in ids], dtype=np.float64)
     X = pair_features(
