@@ -2,6 +2,7 @@ import { Input } from 'antd';
 import type { Rule } from 'antd/es/form';
 import { yuanToFen } from './format';
 import type { Translate } from '../i18n';
+import { required as requiredRule } from '../validation/rules';
 
 /** Yuan typed as text (no float arithmetic); the form converts with yuanToFen on submit. */
 export function MoneyInput(props: { value?: string; onChange?: (v: string) => void; id?: string; placeholder?: string }) {
@@ -20,7 +21,7 @@ export function MoneyInput(props: { value?: string; onChange?: (v: string) => vo
 
 export function moneyRules(t: Translate, required = true): Rule[] {
   return [
-    ...(required ? [{ required: true, message: t('validation.required') }] : []),
+    ...(required ? [requiredRule(t)] : []),
     {
       validator: (_: unknown, value: string | undefined) =>
         !value || (yuanToFen(value) !== null && (yuanToFen(value) ?? 0) > 0)

@@ -16,6 +16,7 @@ import { LoadMore } from '../../components/LoadMore';
 import { useI18n } from '../../i18n';
 import { grantLabel } from '../../shell/RoleSwitch';
 import { isMobilePhone } from '../../validation/phone';
+import { required } from '../../validation/rules';
 
 type AccountRow = AccountsQuery['accounts']['nodes'][number];
 const ROLES: Role[] = [
@@ -69,7 +70,7 @@ function CreateAccountModal({ open, onClose, onDone }: { open: boolean; onClose:
     >
       {general.length > 0 && <Alert type="error" role="alert" message={general.join('；')} style={{ marginBottom: 12 }} />}
       <Form form={form} layout="vertical" name="createAccount">
-        <Form.Item name="displayName" label={t('account.displayName')} rules={[{ required: true, message: t('validation.required') }]}>
+        <Form.Item name="displayName" label={t('account.displayName')} rules={[required(t)]}>
           <Input />
         </Form.Item>
         <Form.Item name="username" label={t('account.username')}>
@@ -82,7 +83,7 @@ function CreateAccountModal({ open, onClose, onDone }: { open: boolean; onClose:
         >
           <Input inputMode="numeric" />
         </Form.Item>
-        <Form.Item name="password" label={t('login.password')} rules={[{ required: true, message: t('validation.required') }]}>
+        <Form.Item name="password" label={t('login.password')} rules={[required(t)]}>
           <Input.Password autoComplete="new-password" />
         </Form.Item>
       </Form>
@@ -133,7 +134,7 @@ function GrantRoleModal({ account, onClose, onDone }: { account: AccountRow | nu
     >
       {general.length > 0 && <Alert type="error" role="alert" message={general.join('；')} style={{ marginBottom: 12 }} />}
       <Form form={form} layout="vertical" name="grantRole">
-        <Form.Item name="role" label={t('shell.role')} rules={[{ required: true, message: t('validation.required') }]}>
+        <Form.Item name="role" label={t('shell.role')} rules={[required(t)]}>
           <Select options={ROLES.map((r) => ({ value: r, label: t(`role.${r}` as const) }))} />
         </Form.Item>
         <Form.Item name="regionId" label={t('admin.region')}>

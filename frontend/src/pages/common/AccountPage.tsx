@@ -1,11 +1,10 @@
-import { useState } from 'react';
 import { Alert, Button, Card, Descriptions, Form, Input, List, Typography, message } from 'antd';
 import { ChangePasswordDocument } from '../../api/generated';
-import { useMutation } from '../../api/client';
-import { applyUserErrors, describeError } from '../../api/forms';
+import { useFormMutation } from '../../api/useFormMutation';
 import { useI18n } from '../../i18n';
 import { useSession } from '../../auth/session';
 import { grantLabel } from '../../shell/RoleSwitch';
+import { required } from '../../validation/rules';
 
 interface PasswordValues {
   oldPassword: string;
@@ -14,28 +13,23 @@ interface PasswordValues {
 }
 
 export function AccountPage() {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const { me } = useSession();
   const [form] = Form.useForm<PasswordValues>();
-  const [change, { loading }] = useMutation(ChangePasswordDocument);
-  const [general, setGeneral] = useState<string[]>([]);
   const [api, holder] = message.useMessage();
-  if (!me) return null;
-
-  const onFinish = async (values: PasswordValues) => {
-    setGeneral([]);
-    try {
-      const result = await change({ input: { oldPassword: values.oldPassword, newPassword: values.newPassword } });
-      if (result.changePassword.errors.length) {
-        setGeneral(applyUserErrors(form, result.changePassword.errors, locale, ['oldPassword', 'newPassword']));
-        return;
-      }
+  const change = useFormMutation(ChangePasswordDocument, {
+    form,
+    fields: ['oldPassword', 'newPassword'],
+    payload: (data) => data.changePassword,
+    onSuccess: () => {
       form.resetFields();
       void api.success(t('account.passwordChanged'));
-    } catch (exc) {
-      setGeneral([describeError(exc, locale)]);
-    }
-  };
+    },
+  });
+  if (!me) return null;
+
+  const onFinish = (values: PasswordValues) =>
+    change.submit({ input: { oldPassword: values.oldPassword, newPassword: values.newPassword } });
 
   return (
     <div>
@@ -54,12 +48,14 @@ export function AccountPage() {
         <List dataSource={me.grants} renderItem={(g) => <List.Item>{grantLabel(g, t)}</List.Item>} />
       </Card>
       <Card title={t('account.changePassword')}>
-        {general.length > 0 && <Alert type="error" role="alert" showIcon message={general.join('；')} style={{ marginBottom: 16 }} />}
+        {change.general.length > 0 && (
+          <Alert type="error" role="alert" showIcon message={change.general.join('；')} style={{ marginBottom: 16 }} />
+        )}
         <Form form={form} layout="vertical" onFinish={onFinish} style={{ maxWidth: 400 }} name="changePassword">
-          <Form.Item name="oldPassword" label={t('account.oldPassword')} rules={[{ required: true, message: t('validation.required') }]}>
+          <Form.Item name="oldPassword" label={t('account.oldPassword')} rules={[required(t)]}>
             <Input.Password autoComplete="current-password" />
           </Form.Item>
-          <Form.Item name="newPassword" label={t('account.newPassword')} rules={[{ required: true, message: t('validation.required') }]}>
+          <Form.Item name="newPassword" label={t('account.newPassword')} rules={[required(t)]}>
             <Input.Password autoComplete="new-password" />
           </Form.Item>
           <Form.Item
@@ -67,7 +63,7 @@ export function AccountPage() {
             label={t('account.newPasswordAgain')}
             dependencies={['newPassword']}
             rules={[
-              { required: true, message: t('validation.required') },
+              required(t),
               ({ getFieldValue }) => ({
                 validator: (_, value) =>
                   !value || getFieldValue('newPassword') === value
@@ -78,7 +74,7 @@ export function AccountPage() {
           >
             <Input.Password autoComplete="new-password" />
           </Form.Item>
-          <Button type="primary" htmlType="submit" loading={loading}>
+          <Button type="primary" htmlType="submit" loading={change.loading}>
             {t('common.save')}
           </Button>
         </Form>

@@ -22,6 +22,7 @@ import { creditCodeProblem } from '../../validation/creditCode';
 import { isMobilePhone } from '../../validation/phone';
 import { formatDateTime } from '../../components/format';
 import { errorMessage } from '../../errors/catalogue';
+import { required, requiredText } from '../../validation/rules';
 
 interface ProfileValues {
   name: string;
@@ -81,11 +82,7 @@ function AddWorkerModal({ organizationId, open, onClose }: { organizationId: str
       {general.length > 0 && <Alert type="error" role="alert" message={general.join('；')} style={{ marginBottom: 12 }} />}
       <Typography.Paragraph type="secondary">{t('org.qualificationByBureau')}</Typography.Paragraph>
       <Form form={form} layout="vertical" name="addWorker">
-        <Form.Item
-          name="name"
-          label={t('org.workerName')}
-          rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
-        >
+        <Form.Item name="name" label={t('org.workerName')} rules={[requiredText(t)]}>
           <Input />
         </Form.Item>
         <Form.Item
@@ -95,7 +92,7 @@ function AddWorkerModal({ organizationId, open, onClose }: { organizationId: str
         >
           <Input inputMode="numeric" maxLength={11} />
         </Form.Item>
-        <Form.Item name="password" label={t('login.password')} rules={[{ required: true, message: t('validation.required') }]}>
+        <Form.Item name="password" label={t('login.password')} rules={[required(t)]}>
           <Input.Password autoComplete="new-password" />
         </Form.Item>
       </Form>
@@ -150,17 +147,13 @@ function InviteWorkerModal({
           name="phone"
           label={t('account.phone')}
           rules={[
-            { required: true, message: t('validation.required') },
+            required(t),
             { validator: (_, v) => (!v || isMobilePhone(v) ? Promise.resolve() : Promise.reject(new Error(t('validation.phone')))) },
           ]}
         >
           <Input inputMode="numeric" maxLength={11} />
         </Form.Item>
-        <Form.Item
-          name="name"
-          label={t('org.workerName')}
-          rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
-        >
+        <Form.Item name="name" label={t('org.workerName')} rules={[requiredText(t)]}>
           <Input />
         </Form.Item>
       </Form>
@@ -276,11 +269,7 @@ export function OrganizationPage() {
               <Form<ProfileValues> form={form} layout="vertical" name="organization" onFinish={onFinish}>
                 <Row gutter={16}>
                   <Col xs={24} md={12}>
-                    <Form.Item
-                      name="name"
-                      label={t('org.name')}
-                      rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
-                    >
+                    <Form.Item name="name" label={t('org.name')} rules={[requiredText(t)]}>
                       <Input />
                     </Form.Item>
                   </Col>
@@ -290,7 +279,7 @@ export function OrganizationPage() {
                       label={t('org.creditCode')}
                       validateTrigger="onBlur"
                       rules={[
-                        { required: true, message: t('validation.required') },
+                        required(t),
                         {
                           validator: (_, value: string) => {
                             const problem = value ? creditCodeProblem(value) : null;
@@ -323,20 +312,12 @@ export function OrganizationPage() {
                     </Form.Item>
                   </Col>
                   <Col xs={24} md={8}>
-                    <Form.Item
-                      name="contactName"
-                      label={t('org.contactName')}
-                      rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
-                    >
+                    <Form.Item name="contactName" label={t('org.contactName')} rules={[requiredText(t)]}>
                       <Input />
                     </Form.Item>
                   </Col>
                   <Col xs={24} md={8}>
-                    <Form.Item
-                      name="contactPhone"
-                      label={t('org.contactPhone')}
-                      rules={[{ required: true, message: t('validation.required') }]}
-                    >
+                    <Form.Item name="contactPhone" label={t('org.contactPhone')} rules={[required(t)]}>
                       <Input inputMode="tel" />
                     </Form.Item>
                   </Col>

@@ -10,6 +10,7 @@ import { RegionSelect } from '../../components/RegionSelect';
 import { CATEGORIES } from '../../components/enums';
 import { useI18n } from '../../i18n';
 import { useSession } from '../../auth/session';
+import { required, requiredText } from '../../validation/rules';
 
 interface ShiftValues {
   startsAt: Dayjs;
@@ -120,22 +121,18 @@ export function CreateActivityPage() {
             shifts: [{ startsAt: start, endsAt: start.add(3, 'hour'), capacity: 10 }],
           }}
         >
-          <Form.Item
-            name="title"
-            label={t('activity.title')}
-            rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
-          >
+          <Form.Item name="title" label={t('activity.title')} rules={[requiredText(t)]}>
             <Input maxLength={100} />
           </Form.Item>
           <Row gutter={16}>
             <Col xs={24} sm={12}>
-              <Form.Item name="category" label={t('activity.category')} rules={[{ required: true, message: t('validation.required') }]}>
+              <Form.Item name="category" label={t('activity.category')} rules={[required(t)]}>
                 <Select options={CATEGORIES.map((c) => ({ value: c, label: t(`category.${c}` as const) }))} />
               </Form.Item>
             </Col>
             <Col xs={24} sm={12}>
               {forProject ? (
-                <Form.Item name="projectId" label={t('bid.project')} rules={[{ required: true, message: t('validation.required') }]}>
+                <Form.Item name="projectId" label={t('bid.project')} rules={[required(t)]}>
                   <Select
                     loading={contracts.loading}
                     options={(contracts.data?.contracts.nodes ?? [])
@@ -144,17 +141,13 @@ export function CreateActivityPage() {
                   />
                 </Form.Item>
               ) : (
-                <Form.Item name="regionId" label={t('activity.community')} rules={[{ required: true, message: t('validation.required') }]}>
+                <Form.Item name="regionId" label={t('activity.community')} rules={[required(t)]}>
                   <RegionSelect level="COMMUNITY" under={activeGrant?.region?.level === 'COMMUNITY' ? null : activeGrant?.region?.id} />
                 </Form.Item>
               )}
             </Col>
           </Row>
-          <Form.Item
-            name="placeName"
-            label={t('activity.place')}
-            rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
-          >
+          <Form.Item name="placeName" label={t('activity.place')} rules={[requiredText(t)]}>
             <Input />
           </Form.Item>
           <Typography.Paragraph type="secondary">{t('activity.coordinatesHint')}</Typography.Paragraph>
@@ -201,11 +194,7 @@ export function CreateActivityPage() {
               <>
                 {fields.map((field, index) => (
                   <Space key={field.key} align="start" wrap style={{ display: 'flex', marginBottom: 8 }}>
-                    <Form.Item
-                      name={[field.name, 'startsAt']}
-                      label={`${t('activity.shiftStart')} ${index + 1}`}
-                      rules={[{ required: true, message: t('validation.required') }]}
-                    >
+                    <Form.Item name={[field.name, 'startsAt']} label={`${t('activity.shiftStart')} ${index + 1}`} rules={[required(t)]}>
                       <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" />
                     </Form.Item>
                     <Form.Item
@@ -213,7 +202,7 @@ export function CreateActivityPage() {
                       label={`${t('activity.shiftEnd')} ${index + 1}`}
                       dependencies={[['shifts', field.name, 'startsAt']]}
                       rules={[
-                        { required: true, message: t('validation.required') },
+                        required(t),
                         ({ getFieldValue }) => ({
                           validator: (_, value: Dayjs | undefined) => {
                             const begin: Dayjs | undefined = getFieldValue(['shifts', field.name, 'startsAt']);
@@ -226,11 +215,7 @@ export function CreateActivityPage() {
                     >
                       <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" />
                     </Form.Item>
-                    <Form.Item
-                      name={[field.name, 'capacity']}
-                      label={`${t('activity.capacity')} ${index + 1}`}
-                      rules={[{ required: true, message: t('validation.required') }]}
-                    >
+                    <Form.Item name={[field.name, 'capacity']} label={`${t('activity.capacity')} ${index + 1}`} rules={[required(t)]}>
                       <InputNumber min={1} max={1000} />
                     </Form.Item>
                     {fields.length > 1 && (

@@ -8,6 +8,7 @@ import { ListState } from '../../components/ListState';
 import { LoadMore } from '../../components/LoadMore';
 import { formatDateTime } from '../../components/format';
 import { useI18n } from '../../i18n';
+import { requiredText } from '../../validation/rules';
 
 type DisputeRow = HoursDisputesQuery['hoursDisputes']['nodes'][number];
 
@@ -103,7 +104,7 @@ export function DisputesPage() {
               <Radio value={false}>{t('dispute.DISMISSED')}</Radio>
             </Radio.Group>
           </Form.Item>
-          <Form.Item name="note" label={t('hours.note')} rules={[{ required: true, whitespace: true, message: t('validation.required') }]}>
+          <Form.Item name="note" label={t('hours.note')} rules={[requiredText(t)]}>
             <Input.TextArea rows={3} />
           </Form.Item>
         </Form>

@@ -15,6 +15,7 @@ import { MoneyInput, fenToYuanText, moneyRules } from '../../components/MoneyInp
 import { formatDateTime, formatFen, yuanToFen } from '../../components/format';
 import { useI18n } from '../../i18n';
 import { RecommendedSocialWorkers } from './RecommendedSocialWorkers';
+import { requiredText } from '../../validation/rules';
 
 interface Values {
   priceFen: string;
@@ -133,11 +134,7 @@ export function BidPanel({ project, organizationId }: { project: ProjectFieldsFr
             >
               <MoneyInput />
             </Form.Item>
-            <Form.Item
-              name="technicalProposal"
-              label={t('bid.proposal')}
-              rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
-            >
+            <Form.Item name="technicalProposal" label={t('bid.proposal')} rules={[requiredText(t)]}>
               <Input.TextArea rows={5} />
             </Form.Item>
             <RecommendedSocialWorkers

@@ -38,6 +38,7 @@ import { MoneyInput, fenToYuanText, moneyRules } from '../../components/MoneyInp
 import { formatFen, yuanToFen } from '../../components/format';
 import { useI18n } from '../../i18n';
 import { useSession } from '../../auth/session';
+import { required, requiredText } from '../../validation/rules';
 
 type MilestoneRow = ContractFieldsFragment['milestones'][number];
 const COLORS: Record<string, string> = { PENDING: 'default', REPORTED: 'gold', ACCEPTED: 'blue', PAID: 'green' };
@@ -93,14 +94,10 @@ function PaymentModal({ milestone, onClose }: { milestone: MilestoneRow | null; 
         <Form.Item name="amountFen" label={t('contract.paymentAmount')} rules={moneyRules(t)}>
           <MoneyInput />
         </Form.Item>
-        <Form.Item name="paidOn" label={t('contract.paidOn')} rules={[{ required: true, message: t('validation.required') }]}>
+        <Form.Item name="paidOn" label={t('contract.paidOn')} rules={[required(t)]}>
           <DatePicker />
         </Form.Item>
-        <Form.Item
-          name="voucherNumber"
-          label={t('contract.voucher')}
-          rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
-        >
+        <Form.Item name="voucherNumber" label={t('contract.voucher')} rules={[requiredText(t)]}>
           <Input />
         </Form.Item>
       </Form>
@@ -126,11 +123,7 @@ function BeneficiaryListEditor() {
           <>
             {fields.map((field, i) => (
               <Space key={field.key} align="start" size={6} wrap>
-                <Form.Item
-                  name={[field.name, 'name']}
-                  label={`${t('contract.beneficiaryName')} ${i + 1}`}
-                  rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
-                >
+                <Form.Item name={[field.name, 'name']} label={`${t('contract.beneficiaryName')} ${i + 1}`} rules={[requiredText(t)]}>
                   <Input style={{ width: 100 }} maxLength={50} />
                 </Form.Item>
                 <Form.Item
@@ -252,11 +245,7 @@ function ReportModal({ milestone, onClose }: { milestone: MilestoneRow | null; o
           files: [],
         }}
       >
-        <Form.Item
-          name="narrative"
-          label={t('contract.narrative')}
-          rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
-        >
+        <Form.Item name="narrative" label={t('contract.narrative')} rules={[requiredText(t)]}>
           <Input.TextArea rows={4} />
         </Form.Item>
         <Space wrap>

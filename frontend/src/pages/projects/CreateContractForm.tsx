@@ -8,6 +8,7 @@ import { applyUserErrors, describeError } from '../../api/forms';
 import { MoneyInput, fenToYuanText, moneyRules } from '../../components/MoneyInput';
 import { yuanToFen } from '../../components/format';
 import { useI18n } from '../../i18n';
+import { required, requiredText } from '../../validation/rules';
 
 interface Values {
   amountFen: string;
@@ -82,10 +83,10 @@ export function CreateContractForm({ project, onDone }: { project: ProjectFields
           <Form.Item name="amountFen" label={t('contract.amount')} rules={moneyRules(t)}>
             <MoneyInput />
           </Form.Item>
-          <Form.Item name="startDate" label={t('project.serviceStart')} rules={[{ required: true, message: t('validation.required') }]}>
+          <Form.Item name="startDate" label={t('project.serviceStart')} rules={[required(t)]}>
             <DatePicker />
           </Form.Item>
-          <Form.Item name="endDate" label={t('project.serviceEnd')} rules={[{ required: true, message: t('validation.required') }]}>
+          <Form.Item name="endDate" label={t('project.serviceEnd')} rules={[required(t)]}>
             <DatePicker />
           </Form.Item>
         </Space>
@@ -96,29 +97,17 @@ export function CreateContractForm({ project, onDone }: { project: ProjectFields
               {fields.map((field, i) => (
                 <Row key={field.key} gutter={8}>
                   <Col flex="auto">
-                    <Form.Item
-                      name={[field.name, 'title']}
-                      label={`${t('contract.milestone')} ${i + 1}`}
-                      rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
-                    >
+                    <Form.Item name={[field.name, 'title']} label={`${t('contract.milestone')} ${i + 1}`} rules={[requiredText(t)]}>
                       <Input />
                     </Form.Item>
                   </Col>
                   <Col>
-                    <Form.Item
-                      name={[field.name, 'share']}
-                      label={`${t('contract.share')} ${i + 1}`}
-                      rules={[{ required: true, message: t('validation.required') }]}
-                    >
+                    <Form.Item name={[field.name, 'share']} label={`${t('contract.share')} ${i + 1}`} rules={[required(t)]}>
                       <InputNumber min={1} max={100} />
                     </Form.Item>
                   </Col>
                   <Col>
-                    <Form.Item
-                      name={[field.name, 'dueDate']}
-                      label={`${t('contract.dueDate')} ${i + 1}`}
-                      rules={[{ required: true, message: t('validation.required') }]}
-                    >
+                    <Form.Item name={[field.name, 'dueDate']} label={`${t('contract.dueDate')} ${i + 1}`} rules={[required(t)]}>
                       <DatePicker />
                     </Form.Item>
                   </Col>

@@ -11,6 +11,7 @@ import { CATEGORIES } from '../../components/enums';
 import { formatDate } from '../../components/format';
 import { useI18n } from '../../i18n';
 import { useSession } from '../../auth/session';
+import { required, requiredText } from '../../validation/rules';
 
 type NeedRow = NeedsQuery['needs']['nodes'][number];
 
@@ -85,24 +86,16 @@ export function NeedsPage() {
       >
         {general.length > 0 && <Alert type="error" role="alert" message={general.join('；')} style={{ marginBottom: 12 }} />}
         <Form form={form} layout="vertical" name="need" initialValues={{ peopleAffected: 10 }}>
-          <Form.Item name="regionId" label={t('project.community')} rules={[{ required: true, message: t('validation.required') }]}>
+          <Form.Item name="regionId" label={t('project.community')} rules={[required(t)]}>
             <RegionSelect level="COMMUNITY" under={activeGrant?.region?.level === 'COMMUNITY' ? null : activeGrant?.region?.id} />
           </Form.Item>
-          <Form.Item name="category" label={t('project.category')} rules={[{ required: true, message: t('validation.required') }]}>
+          <Form.Item name="category" label={t('project.category')} rules={[required(t)]}>
             <Select options={CATEGORIES.map((c) => ({ value: c, label: t(`category.${c}` as const) }))} />
           </Form.Item>
-          <Form.Item
-            name="targetGroup"
-            label={t('need.targetGroup')}
-            rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
-          >
+          <Form.Item name="targetGroup" label={t('need.targetGroup')} rules={[requiredText(t)]}>
             <Input />
           </Form.Item>
-          <Form.Item
-            name="description"
-            label={t('need.description')}
-            rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
-          >
+          <Form.Item name="description" label={t('need.description')} rules={[requiredText(t)]}>
             <Input.TextArea rows={3} />
           </Form.Item>
           <Form.Item name="peopleAffected" label={t('need.people')}>

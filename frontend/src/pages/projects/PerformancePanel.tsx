@@ -6,6 +6,7 @@ import { applyUserErrors, describeError } from '../../api/forms';
 import { errorMessage } from '../../errors/catalogue';
 import { useI18n } from '../../i18n';
 import { useSession } from '../../auth/session';
+import { requiredText } from '../../validation/rules';
 
 interface Values {
   criteria: { name: string; score: number; max: number }[];
@@ -110,11 +111,7 @@ export function PerformancePanel({ project, onChanged }: { project: ProjectField
             fields.map((field, i) => (
               <Row key={field.key} gutter={8}>
                 <Col flex="auto">
-                  <Form.Item
-                    name={[field.name, 'name']}
-                    label={`${t('perf.criterion')} ${i + 1}`}
-                    rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
-                  >
+                  <Form.Item name={[field.name, 'name']} label={`${t('perf.criterion')} ${i + 1}`} rules={[requiredText(t)]}>
                     <Input />
                   </Form.Item>
                 </Col>

@@ -38,6 +38,7 @@ import { CATEGORIES } from '../../components/enums';
 import { formatFen, yuanToFen } from '../../components/format';
 import { useI18n } from '../../i18n';
 import { useSession } from '../../auth/session';
+import { required, requiredText } from '../../validation/rules';
 
 const FUNDING: FundingSource[] = ['GOVERNMENT_PURCHASE', 'VENTURE_PHILANTHROPY', 'SUBSIDY', 'COMMUNITY_FUND'];
 const METHODS: ProcurementMethod[] = [
@@ -210,14 +211,10 @@ export function ProjectWizardPage() {
         {general.length > 0 && <Alert type="error" role="alert" showIcon message={general.join('；')} style={{ marginBottom: 16 }} />}
         <Form<Values> form={form} layout="vertical" name="project" initialValues={initial}>
           <div style={show('basics')}>
-            <Form.Item
-              name="title"
-              label={t('project.title')}
-              rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
-            >
+            <Form.Item name="title" label={t('project.title')} rules={[requiredText(t)]}>
               <Input maxLength={120} />
             </Form.Item>
-            <Form.Item name="regionId" label={t('project.community')} rules={[{ required: true, message: t('validation.required') }]}>
+            <Form.Item name="regionId" label={t('project.community')} rules={[required(t)]}>
               <RegionSelect level="COMMUNITY" under={activeGrant?.region?.level === 'COMMUNITY' ? null : activeGrant?.region?.id} />
             </Form.Item>
             <Form.Item name="description" label={t('project.description')}>
@@ -225,7 +222,7 @@ export function ProjectWizardPage() {
             </Form.Item>
           </div>
           <div style={show('category')}>
-            <Form.Item name="category" label={t('project.category')} rules={[{ required: true, message: t('validation.required') }]}>
+            <Form.Item name="category" label={t('project.category')} rules={[required(t)]}>
               <Select options={CATEGORIES.map((c) => ({ value: c, label: t(`category.${c}` as const) }))} />
             </Form.Item>
             <Form.Item name="targetGroups" label={t('project.targetGroups')} extra={t('profile.skillsHint')}>
@@ -248,10 +245,10 @@ export function ProjectWizardPage() {
             {(needs.data?.needs.nodes ?? []).length === 0 && <Typography.Text type="secondary">{t('common.empty')}</Typography.Text>}
           </div>
           <div style={show('funding')}>
-            <Form.Item name="fundingSource" label={t('project.funding')} rules={[{ required: true, message: t('validation.required') }]}>
+            <Form.Item name="fundingSource" label={t('project.funding')} rules={[required(t)]}>
               <Select options={FUNDING.map((f) => ({ value: f, label: t(`funding.${f}` as const) }))} />
             </Form.Item>
-            <Form.Item name="procurementMethod" label={t('project.method')} rules={[{ required: true, message: t('validation.required') }]}>
+            <Form.Item name="procurementMethod" label={t('project.method')} rules={[required(t)]}>
               <Select options={METHODS.map((m) => ({ value: m, label: t(`method.${m}` as const) }))} />
             </Form.Item>
           </div>
@@ -260,14 +257,10 @@ export function ProjectWizardPage() {
               <MoneyInput />
             </Form.Item>
             <Space wrap>
-              <Form.Item
-                name="serviceStart"
-                label={t('project.serviceStart')}
-                rules={[{ required: true, message: t('validation.required') }]}
-              >
+              <Form.Item name="serviceStart" label={t('project.serviceStart')} rules={[required(t)]}>
                 <DatePicker />
               </Form.Item>
-              <Form.Item name="serviceEnd" label={t('project.serviceEnd')} rules={[{ required: true, message: t('validation.required') }]}>
+              <Form.Item name="serviceEnd" label={t('project.serviceEnd')} rules={[required(t)]}>
                 <DatePicker />
               </Form.Item>
             </Space>
@@ -285,18 +278,10 @@ export function ProjectWizardPage() {
                 <div style={{ marginTop: 8 }}>
                   {fields.map((field, i) => (
                     <Space key={field.key} align="start" wrap>
-                      <Form.Item
-                        name={[field.name, 'level']}
-                        label={`${t('org.workerLevel')} ${i + 1}`}
-                        rules={[{ required: true, message: t('validation.required') }]}
-                      >
+                      <Form.Item name={[field.name, 'level']} label={`${t('org.workerLevel')} ${i + 1}`} rules={[required(t)]}>
                         <Select style={{ width: 180 }} options={LEVELS.map((l) => ({ value: l, label: t(`workerLevel.${l}` as const) }))} />
                       </Form.Item>
-                      <Form.Item
-                        name={[field.name, 'count']}
-                        label={`${t('project.workerCount')} ${i + 1}`}
-                        rules={[{ required: true, message: t('validation.required') }]}
-                      >
+                      <Form.Item name={[field.name, 'count']} label={`${t('project.workerCount')} ${i + 1}`} rules={[required(t)]}>
                         <InputNumber min={1} max={50} />
                       </Form.Item>
                       <Button
@@ -324,7 +309,7 @@ export function ProjectWizardPage() {
             </Form.Item>
           </div>
           <div style={show('criteria')}>
-            <Form.Item name="priceWeight" label={t('project.priceWeight')} rules={[{ required: true, message: t('validation.required') }]}>
+            <Form.Item name="priceWeight" label={t('project.priceWeight')} rules={[required(t)]}>
               <InputNumber min={0} max={100} />
             </Form.Item>
             <Form.List name="criteria">
@@ -333,20 +318,12 @@ export function ProjectWizardPage() {
                   {fields.map((field, i) => (
                     <Row key={field.key} gutter={8} align="top">
                       <Col flex="auto">
-                        <Form.Item
-                          name={[field.name, 'name']}
-                          label={`${t('project.criterion')} ${i + 1}`}
-                          rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
-                        >
+                        <Form.Item name={[field.name, 'name']} label={`${t('project.criterion')} ${i + 1}`} rules={[requiredText(t)]}>
                           <Input />
                         </Form.Item>
                       </Col>
                       <Col>
-                        <Form.Item
-                          name={[field.name, 'weight']}
-                          label={`${t('project.weight')} ${i + 1}`}
-                          rules={[{ required: true, message: t('validation.required') }]}
-                        >
+                        <Form.Item name={[field.name, 'weight']} label={`${t('project.weight')} ${i + 1}`} rules={[required(t)]}>
                           <InputNumber min={1} max={90} />
                         </Form.Item>
                       </Col>

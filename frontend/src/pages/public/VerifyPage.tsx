@@ -5,6 +5,7 @@ import { VerifyCertificateDocument } from '../../api/generated';
 import { useQuery } from '../../api/client';
 import { ListState } from '../../components/ListState';
 import { useI18n } from '../../i18n';
+import { requiredText } from '../../validation/rules';
 
 /** Public certificate verification by serial and code; the certificate's QR code opens it filled in. */
 export function VerifyPage() {
@@ -30,14 +31,10 @@ export function VerifyPage() {
           initialValues={{ serial, code }}
           onFinish={(v) => setParams({ serial: v.serial.trim(), code: v.code.trim() })}
         >
-          <Form.Item
-            name="serial"
-            label={t('public.serial')}
-            rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
-          >
+          <Form.Item name="serial" label={t('public.serial')} rules={[requiredText(t)]}>
             <Input spellCheck={false} />
           </Form.Item>
-          <Form.Item name="code" label={t('public.code')} rules={[{ required: true, whitespace: true, message: t('validation.required') }]}>
+          <Form.Item name="code" label={t('public.code')} rules={[requiredText(t)]}>
             <Input spellCheck={false} />
           </Form.Item>
           <Button type="primary" htmlType="submit">

@@ -11,6 +11,7 @@ import { useMutation, useQuery } from '../../api/client';
 import { applyUserErrors, describeError } from '../../api/forms';
 import { ListState } from '../../components/ListState';
 import { useI18n } from '../../i18n';
+import { required } from '../../validation/rules';
 
 const LEVELS: WorkerLevel[] = ['NONE', 'ASSISTANT', 'SOCIAL_WORKER', 'SENIOR'];
 type Worker = SocialWorkersQuery['socialWorkers']['nodes'][number];
@@ -64,7 +65,7 @@ function QualificationModal({ worker, onClose }: { worker: Worker | null; onClos
         initialValues={{ level: worker?.level ?? 'NONE', certificateNumber: worker?.certificateNumber ?? '' }}
         preserve={false}
       >
-        <Form.Item name="level" label={t('org.workerLevel')} rules={[{ required: true, message: t('validation.required') }]}>
+        <Form.Item name="level" label={t('org.workerLevel')} rules={[required(t)]}>
           <Select options={LEVELS.map((l) => ({ value: l, label: t(`workerLevel.${l}` as const) }))} />
         </Form.Item>
         <Form.Item name="certificateNumber" label={t('org.certificateNumber')}>

@@ -19,6 +19,7 @@ import { formatDateTime } from '../../components/format';
 import { useI18n } from '../../i18n';
 import { useSession } from '../../auth/session';
 import { MEMBERSHIP_COLORS, formatJoinCode, normaliseVolunteerNumber } from './joinCode';
+import { required } from '../../validation/rules';
 
 type Team = ManagedTeamsQuery['volunteerTeams']['nodes'][number];
 
@@ -72,15 +73,10 @@ export function TeamsManagePage() {
       <Card title={t('team.create')} size="small" style={{ marginBottom: 16 }}>
         {general.length > 0 && <Alert type="error" showIcon message={general.join('；')} style={{ marginBottom: 12 }} />}
         <Form<CreateValues> form={form} layout="inline" name="createTeam" onFinish={onCreate}>
-          <Form.Item name="name" label={t('team.name')} rules={[{ required: true, message: t('validation.required') }]}>
+          <Form.Item name="name" label={t('team.name')} rules={[required(t)]}>
             <Input maxLength={100} />
           </Form.Item>
-          <Form.Item
-            name="regionId"
-            label={t('team.region')}
-            rules={[{ required: true, message: t('validation.required') }]}
-            style={{ minWidth: 280 }}
-          >
+          <Form.Item name="regionId" label={t('team.region')} rules={[required(t)]} style={{ minWidth: 280 }}>
             <RegionSelect under={activeGrant?.region?.id ?? null} />
           </Form.Item>
           <Form.Item name="description" label={t('team.description')}>
@@ -181,12 +177,7 @@ function TeamPanel({ team, onChanged }: { team: Team; onChanged: () => void }) {
       </Space>
       {team.isActive && (
         <Form form={form} layout="inline" name={`invite-${team.id}`} onFinish={onInvite}>
-          <Form.Item
-            name="volunteerNumber"
-            label={t('team.volunteerNumber')}
-            tooltip={t('team.volunteerNumberHint')}
-            rules={[{ required: true, message: t('validation.required') }]}
-          >
+          <Form.Item name="volunteerNumber" label={t('team.volunteerNumber')} tooltip={t('team.volunteerNumberHint')} rules={[required(t)]}>
             <Input maxLength={20} placeholder="V0000000001" />
           </Form.Item>
           <Form.Item>

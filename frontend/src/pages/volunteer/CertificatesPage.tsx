@@ -10,6 +10,7 @@ import { ListState } from '../../components/ListState';
 import { LoadMore } from '../../components/LoadMore';
 import { useI18n } from '../../i18n';
 import { notificationsChanged } from '../../shell/notificationEvents';
+import { required } from '../../validation/rules';
 
 const COLORS: Record<string, string> = { PENDING: 'processing', READY: 'green', REVOKED: 'red' };
 
@@ -72,10 +73,10 @@ export function CertificatesPage() {
         {general.length > 0 && <Alert type="error" role="alert" showIcon message={general.join('；')} style={{ marginBottom: 12 }} />}
         <Form form={form} layout="vertical" name="requestCertificate" onFinish={submit}>
           <Space wrap>
-            <Form.Item name="periodStart" label={t('cert.periodStart')} rules={[{ required: true, message: t('validation.required') }]}>
+            <Form.Item name="periodStart" label={t('cert.periodStart')} rules={[required(t)]}>
               <DatePicker />
             </Form.Item>
-            <Form.Item name="periodEnd" label={t('cert.periodEnd')} rules={[{ required: true, message: t('validation.required') }]}>
+            <Form.Item name="periodEnd" label={t('cert.periodEnd')} rules={[required(t)]}>
               <DatePicker />
             </Form.Item>
           </Space>

@@ -7,6 +7,7 @@ import { applyUserErrors, describeError } from '../../api/forms';
 import { formatDateTime } from '../../components/format';
 import { ListState } from '../../components/ListState';
 import { useI18n } from '../../i18n';
+import { requiredText } from '../../validation/rules';
 
 interface Values {
   shiftId: string;
@@ -102,12 +103,7 @@ export function CheckinPage() {
             <Form.Item name="shiftId" label={t('checkin.shift')} rules={[{ required: true, message: t('checkin.noShifts') }]}>
               <Select options={options} notFoundContent={t('checkin.noShifts')} />
             </Form.Item>
-            <Form.Item
-              name="code"
-              label={t('checkin.code')}
-              extra={t('checkin.codeHint')}
-              rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
-            >
+            <Form.Item name="code" label={t('checkin.code')} extra={t('checkin.codeHint')} rules={[requiredText(t)]}>
               <Input size="large" inputMode="numeric" autoComplete="one-time-code" style={{ letterSpacing: 6, fontSize: 22 }} />
             </Form.Item>
             <Space style={{ width: '100%' }} direction="vertical">

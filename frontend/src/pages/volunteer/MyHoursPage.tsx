@@ -15,6 +15,7 @@ import { LazyChart as Chart } from '../../components/LazyChart';
 import { formatDateTime } from '../../components/format';
 import { useI18n } from '../../i18n';
 import { StarCard } from './StarCard';
+import { requiredText } from '../../validation/rules';
 
 const COLORS: Record<string, string> = { PENDING: 'blue', APPROVED: 'green', REJECTED: 'red', DISPUTED: 'orange' };
 
@@ -51,11 +52,7 @@ function DisputeModal({ record, onClose }: { record: RecordFieldsFragment | null
     >
       {general.length > 0 && <Alert type="error" role="alert" message={general.join('；')} style={{ marginBottom: 12 }} />}
       <Form form={form} layout="vertical" name="dispute">
-        <Form.Item
-          name="reason"
-          label={t('hours.disputeReason')}
-          rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
-        >
+        <Form.Item name="reason" label={t('hours.disputeReason')} rules={[requiredText(t)]}>
           <Input.TextArea rows={3} />
         </Form.Item>
       </Form>

@@ -12,6 +12,7 @@ import { ListState } from '../../components/ListState';
 import { formatDateTime } from '../../components/format';
 import { useI18n } from '../../i18n';
 import { MEMBERSHIP_COLORS, isPlausibleJoinCode, normaliseJoinCode, splitMemberships } from '../teams/joinCode';
+import { required } from '../../validation/rules';
 
 /**
  * A volunteer's teams: invitations to accept or decline, joining by a team's code, leaving.
@@ -114,7 +115,7 @@ export function MyTeamsPage() {
               label={t('myTeams.code')}
               tooltip={t('myTeams.codeHint')}
               rules={[
-                { required: true, message: t('validation.required') },
+                required(t),
                 {
                   validator: (_, value: string | undefined) =>
                     !value || isPlausibleJoinCode(value) ? Promise.resolve() : Promise.reject(new Error(t('myTeams.codeInvalid'))),

@@ -11,6 +11,7 @@ import { LinkButton } from '../../components/LinkButton';
 import { useI18n } from '../../i18n';
 import { StarCard } from './StarCard';
 import { MatchingPreferences } from './MatchingPreferences';
+import { required } from '../../validation/rules';
 
 interface Values {
   skills: string[];
@@ -107,11 +108,7 @@ export function ProfilePage() {
             <Card style={{ marginTop: 16 }}>
               {general.length > 0 && <Alert type="error" role="alert" showIcon message={general.join('；')} style={{ marginBottom: 12 }} />}
               <Form<Values> form={form} layout="vertical" name="profile" onFinish={onFinish}>
-                <Form.Item
-                  name="homeRegionId"
-                  label={t('profile.homeRegion')}
-                  rules={[{ required: true, message: t('validation.required') }]}
-                >
+                <Form.Item name="homeRegionId" label={t('profile.homeRegion')} rules={[required(t)]}>
                   <RegionSelect level="COMMUNITY" initialLabel={v.homeRegion?.name} />
                 </Form.Item>
                 <Form.Item name="skills" label={t('profile.skills')} extra={t('profile.skillsHint')}>

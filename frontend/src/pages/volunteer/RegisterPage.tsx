@@ -12,6 +12,7 @@ import { useI18n } from '../../i18n';
 import { useSession } from '../../auth/session';
 import { ageOn, idNumberProblem } from '../../validation/idNumber';
 import { isMobilePhone } from '../../validation/phone';
+import { required, requiredText } from '../../validation/rules';
 
 interface Values {
   realName: string;
@@ -101,11 +102,7 @@ export function RegisterPage() {
           onFinish={onFinish}
           initialValues={{ skills: [], interests: [], availability: [], maxDistanceKm: 5, guardianConsent: false }}
         >
-          <Form.Item
-            name="realName"
-            label={t('profile.realName')}
-            rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
-          >
+          <Form.Item name="realName" label={t('profile.realName')} rules={[requiredText(t)]}>
             <Input autoComplete="name" />
           </Form.Item>
           <Form.Item
@@ -113,7 +110,7 @@ export function RegisterPage() {
             label={t('profile.idNumber')}
             validateTrigger="onBlur"
             rules={[
-              { required: true, message: t('validation.required') },
+              required(t),
               {
                 validator: (_, value: string) => {
                   if (!value) return Promise.resolve();
@@ -132,7 +129,7 @@ export function RegisterPage() {
                 label={t('profile.phone')}
                 validateTrigger="onBlur"
                 rules={[
-                  { required: true, message: t('validation.required') },
+                  required(t),
                   {
                     validator: (_, v: string) =>
                       !v || isMobilePhone(v) ? Promise.resolve() : Promise.reject(new Error(t('validation.phone'))),
@@ -141,12 +138,12 @@ export function RegisterPage() {
               >
                 <Input inputMode="numeric" autoComplete="tel" maxLength={11} />
               </Form.Item>
-              <Form.Item name="password" label={t('profile.password')} rules={[{ required: true, message: t('validation.required') }]}>
+              <Form.Item name="password" label={t('profile.password')} rules={[required(t)]}>
                 <Input.Password autoComplete="new-password" />
               </Form.Item>
             </>
           )}
-          <Form.Item name="homeRegionId" label={t('profile.homeRegion')} rules={[{ required: true, message: t('validation.required') }]}>
+          <Form.Item name="homeRegionId" label={t('profile.homeRegion')} rules={[required(t)]}>
             <RegionSelect level="COMMUNITY" />
           </Form.Item>
           <Form.Item name="skills" label={t('profile.skills')} extra={t('profile.skillsHint')}>
