@@ -131,9 +131,16 @@ test('community staff record a wish, and a public text naming the resident is ca
   await screenshot(page, 'community-staff-wish-record');
   await dialog.getByRole('button', { name: /提\s*交/ }).click();
   await page.getByText('心愿已登记，已在心愿墙展示').waitFor();
-  await page.getByRole('cell', { name: new RegExp(WISH) }).waitFor();
+  await page.getByRole('cell', { name: new RegExp(`^${WISH}`) }).waitFor();
   await page.getByRole('cell', { name: new RegExp(NAME) }).waitFor();
   await screenshot(page, 'community-staff-wishes');
+  // Whom to ask: the street's volunteers ranked for the wish, shown as `volunteers` shows them to
+  // these staff (a resident of their own community by name).
+  await page.getByRole('button', { name: `推荐认领人 ${WISH}` }).click();
+  const claimers = page.getByTestId('wish-claimers');
+  await claimers.getByTestId('recommendation').filter({ hasText: '赵志愿' }).waitFor();
+  await screenshot(page, 'community-staff-wish-claimers');
+  await page.keyboard.press('Escape');
   await staff.assertClean();
 });
 
@@ -221,11 +228,11 @@ test('community staff read the report and confirm it after checking with the res
   // It leaves the 待确认 tab (nothing else waits there) and is found under 已确认.
   await page.getByText('暂无此状态的心愿').waitFor();
   await page.getByRole('tab', { name: '已确认' }).click();
-  await page.getByRole('cell', { name: new RegExp(WISH) }).waitFor();
+  await page.getByRole('cell', { name: new RegExp(`^${WISH}`) }).waitFor();
 
   await setLocale(staff, 'en-US');
   await page.getByRole('tab', { name: 'Confirmed' }).click();
-  await page.getByRole('cell', { name: new RegExp(WISH) }).waitFor();
+  await page.getByRole('cell', { name: new RegExp(`^${WISH}`) }).waitFor();
   await screenshot(page, 'community-staff-wishes-en');
   await setLocale(staff, 'zh-CN');
   await staff.assertClean();

@@ -44,6 +44,7 @@ import { formatDateTime } from '../../components/format';
 import { useSession } from '../../auth/session';
 import { useI18n } from '../../i18n';
 import { ReasonModal } from './ReasonModal';
+import { WishClaimersModal } from './WishClaimersModal';
 import { LIMITS, STATUSES, STATUS_COLORS, deadlineInFuture, staffActions } from './rules';
 import { namesNobodyRule, textRule } from './fieldRules';
 
@@ -309,6 +310,7 @@ export function ManageWishesPage() {
   const [withdrawing, setWithdrawing] = useState<WishRow | null>(null);
   const [returning, setReturning] = useState<WishRow | null>(null);
   const [escalating, setEscalating] = useState<WishRow | null>(null);
+  const [asking, setAsking] = useState<WishRow | null>(null);
   const [confirm, confirmState] = useMutation(ConfirmMicroWishDocument);
   const [withdraw] = useMutation(WithdrawMicroWishDocument);
   const [giveBack] = useMutation(ReturnMicroWishFulfilmentDocument);
@@ -372,6 +374,11 @@ export function ManageWishesPage() {
             );
         }
       })}
+      {wish.status === 'OPEN' && (
+        <Button size="small" type="link" onClick={() => setAsking(wish)} aria-label={`${t('wish.askWho')} ${wish.title}`}>
+          {t('wish.askWho')}
+        </Button>
+      )}
       {wish.projectId && <Link to={`/projects/${wish.projectId}`}>{t('wish.openProject')}</Link>}
     </Space>
   );
@@ -496,6 +503,7 @@ export function ManageWishesPage() {
         onSend={send(returning, async (wishId, reason) => (await giveBack({ input: { wishId, reason } })).returnMicroWishFulfilment)}
         onClose={(done) => closed(done, 'wish.returned')}
       />
+      <WishClaimersModal wish={asking} onClose={() => setAsking(null)} />
       <EscalateModal wish={escalating} onClose={(done) => closed(done, 'wish.escalated')} />
     </div>
   );
