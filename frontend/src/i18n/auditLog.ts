@@ -326,7 +326,8 @@ export const auditLogZh = {
   'auditLog.changed': '{count} 个字段有变化',
   'auditLog.noSnapshot': '此操作没有记录变更前后的内容',
   'auditLog.requestId': '请求编号',
-  'auditLog.eventId': '记录编号',
+  'auditLog.since': '开始日期',
+  'auditLog.until': '结束日期',
   'auditLog.unknownAction': '执行了 {code}',
   'auditLog.subjectHistory': '此对象的全部记录',
 };
@@ -498,7 +499,8 @@ export const auditLogEn: Record<keyof typeof auditLogZh, string> = {
   'auditLog.changed': '{count} fields changed',
   'auditLog.noSnapshot': 'This action recorded no before or after',
   'auditLog.requestId': 'Request id',
-  'auditLog.eventId': 'Record number',
+  'auditLog.since': 'From',
+  'auditLog.until': 'To',
   'auditLog.unknownAction': 'did {code}',
   'auditLog.subjectHistory': 'All records of this subject',
 };

@@ -25,6 +25,16 @@ interface Filters {
   days: [Dayjs, Dayjs] | null;
 }
 
+/** Read by screen readers, not shown (the placeholder says the same). */
+const VISUALLY_HIDDEN = {
+  position: 'absolute',
+  width: 1,
+  height: 1,
+  overflow: 'hidden',
+  clip: 'rect(0 0 0 0)',
+  whiteSpace: 'nowrap',
+} as const;
+
 const NO_FILTERS: Filters = { actor: null, action: null, subjectType: null, subjectId: null, regionId: null, days: null };
 
 export function AuditLogPage() {
@@ -156,8 +166,12 @@ export function AuditLogPage() {
             {subjectText(t, filters.subjectType ?? '', filters.subjectId)}
           </Tag>
         )}
-        <div style={{ minWidth: 200 }}>
+        <div style={{ width: 200, display: 'grid' }}>
+          <label htmlFor="audit-filter-region" style={VISUALLY_HIDDEN}>
+            {t('auditLog.filterRegion')}
+          </label>
           <RegionSelect
+            id="audit-filter-region"
             value={filters.regionId ?? undefined}
             onChange={(v) => set({ regionId: v || null })}
             placeholder={t('auditLog.filterRegion')}
@@ -165,7 +179,7 @@ export function AuditLogPage() {
         </div>
         <DatePicker.RangePicker
           aria-label={t('auditLog.filterDays')}
-          placeholder={[t('auditLog.filterDays'), t('auditLog.filterDays')]}
+          placeholder={[t('auditLog.since'), t('auditLog.until')]}
           value={filters.days}
           onChange={(v) => set({ days: v && v[0] && v[1] ? [v[0], v[1]] : null })}
         />
@@ -188,7 +202,7 @@ export function AuditLogPage() {
               render: (_, e) => (e.regionPath ? <span title={e.regionPath}>{e.regionName ?? e.regionPath}</span> : '—'),
             },
             {
-              title: t('common.actions'),
+              title: t('auditLog.details'),
               render: (_, e) => (
                 <Button
                   size="small"
@@ -255,9 +269,6 @@ function EventDrawer({
               </Space>
             </Descriptions.Item>
             <Descriptions.Item label={t('audit.region')}>{event.regionName ?? event.regionPath ?? '—'}</Descriptions.Item>
-            <Descriptions.Item label={t('auditLog.eventId')}>
-              <Typography.Text code>{event.id}</Typography.Text>
-            </Descriptions.Item>
           </Descriptions>
           {rows.length === 0 ? (
             <Alert type="info" showIcon message={t('auditLog.noSnapshot')} />
