@@ -105,7 +105,9 @@ test('the auditor reads the audit log in words, filters it and opens a change si
   await app.mutate(
     'recordNeed',
     'mutation($i: RecordNeedInput!) { recordNeed(input: $i) { errors { code field message } } }',
-    { i: { regionId: community.id, category: 'ELDERLY', targetGroup: '独居老人', description: '独居老人需要每周探访', peopleAffected: 12 } },
+    {
+      i: { regionId: community.id, category: 'ELDERLY', targetGroup: '独居老人', description: '独居老人需要每周探访', peopleAffected: 12 },
+    },
     staff,
   );
   const auditorToken = await app.login('auditor', PASSWORD);

@@ -132,10 +132,7 @@ test('the auditor reads the spending overview, drills into a district and confir
   await ranking.getByRole('button', { name: '历下区' }).click();
   await page.waitForURL((url) => url.searchParams.has('region'));
   await page.locator('.ant-breadcrumb').getByText('历下区').waitFor();
-  await page.waitForFunction(
-    (before) => document.querySelector('[data-testid="fig-contracted"]')?.textContent !== before,
-    cityContracted,
-  );
+  await page.waitForFunction((before) => document.querySelector('[data-testid="fig-contracted"]')?.textContent !== before, cityContracted);
   await ranking.locator('tbody tr.ant-table-row').first().waitFor();
   await ranking.scrollIntoViewIfNeeded();
   await screenshot(page, 'auditor-spending-district');
@@ -167,7 +164,11 @@ test('the auditor reads the spending overview, drills into a district and confir
   }
   const priorities = await table.locator('tbody tr.ant-table-row td:nth-child(6)').allTextContents();
   const numbers = priorities.map(Number);
-  assert.deepEqual(numbers, [...numbers].sort((a, b) => b - a), 'highest priority first');
+  assert.deepEqual(
+    numbers,
+    [...numbers].sort((a, b) => b - a),
+    'highest priority first',
+  );
   await assertInputsLabelled(page);
   await screenshot(page, 'auditor-findings');
 

@@ -76,8 +76,6 @@ async function startSeededApp() {
   return started;
 }
 
-
-
 before(async () => {
   app = await startSeededApp();
   browser = await launchBrowser();
@@ -141,9 +139,16 @@ test('the auditor opens a project evidence chain from the spending drill-down an
     await detail.waitFor();
     if ((await detail.getByTestId('finding-projects').count()) > 0) {
       await screenshot(page, 'auditor-finding-projects');
-      await detail.getByTestId('finding-projects').getByRole('link', { name: /查看证据链/ }).first().click();
+      await detail
+        .getByTestId('finding-projects')
+        .getByRole('link', { name: /查看证据链/ })
+        .first()
+        .click();
       await page.waitForURL((url) => url.pathname.startsWith('/app/evidence/'));
-      await page.getByTestId('evidence-chain').getByText(/^证据链：/).waitFor();
+      await page
+        .getByTestId('evidence-chain')
+        .getByText(/^证据链：/)
+        .waitFor();
       opened = true;
     } else {
       await page.keyboard.press('Escape');
@@ -154,7 +159,10 @@ test('the auditor opens a project evidence chain from the spending drill-down an
   // The same chain in English.
   await page.evaluate(() => window.localStorage.setItem('mm.locale', 'en-US'));
   await page.reload();
-  await page.getByTestId('evidence-chain').getByText(/^Evidence chain: /).waitFor();
+  await page
+    .getByTestId('evidence-chain')
+    .getByText(/^Evidence chain: /)
+    .waitFor();
   await page.getByTestId('chain-hours').getByText('Activities and hours').waitFor();
   await screenshot(page, 'auditor-evidence-chain-en');
 

@@ -70,7 +70,8 @@ export const en: Record<MessageKey, string> = {
   'login.welcome': 'Welcome, {name}',
   'login.noGrant': 'This account has no role yet; ask your administrator.',
   'public.heroTitle': 'Matching community needs with the right services',
-  'public.heroText': 'Communities design projects, social organizations bid for them, social workers run them, volunteers help, and the civil-affairs bureau oversees it all.',
+  'public.heroText':
+    'Communities design projects, social organizations bid for them, social workers run them, volunteers help, and the civil-affairs bureau oversees it all.',
   'public.regions': 'Service areas',
   'public.regionsHint': 'Administrative divisions on the platform',
   'public.verify': 'Verify a certificate',
@@ -141,9 +142,12 @@ export const en: Record<MessageKey, string> = {
   'region.name': 'Name',
   'region.level': 'Level',
   'home.welcome': 'Hello, {name}',
-  'home.roleIntro.COMMUNITY_STAFF': 'Record residents’ needs, design and publish projects, take part in evaluation, accept milestones and approve volunteer hours for community activities.',
-  'home.roleIntro.ORG_ADMIN': 'Keep your organization’s profile and staff, find open projects, prepare and submit sealed bids, run contracts.',
-  'home.roleIntro.SOCIAL_WORKER': 'Run awarded projects: activities and shifts, volunteer check-in and out, hours approval, progress reports.',
+  'home.roleIntro.COMMUNITY_STAFF':
+    'Record residents’ needs, design and publish projects, take part in evaluation, accept milestones and approve volunteer hours for community activities.',
+  'home.roleIntro.ORG_ADMIN':
+    'Keep your organization’s profile and staff, find open projects, prepare and submit sealed bids, run contracts.',
+  'home.roleIntro.SOCIAL_WORKER':
+    'Run awarded projects: activities and shifts, volunteer check-in and out, hours approval, progress reports.',
   'home.roleIntro.VOLUNTEER': 'Sign up for activities, check in and out, see your hours, star level and certificates.',
   'home.roleIntro.BUREAU_OFFICER': 'Approve projects, run evaluation and award, sign contracts, record payments, evaluate performance.',
   'home.roleIntro.AUDITOR': 'See spending and delivery evidence in your area, work the findings queue, verify the audit log.',

@@ -55,7 +55,8 @@ export const matchingZh = {
   'match.waitlisted': '已加入候补',
   'match.prefs.title': '推荐与邀请',
   'match.prefs.personalized': '个性化推荐',
-  'match.prefs.personalizedHint': '开启时按你的技能、兴趣、空闲时间和距离推荐班次；关闭后“为你推荐”不使用你的个人特征，只按距离和开始时间排序。',
+  'match.prefs.personalizedHint':
+    '开启时按你的技能、兴趣、空闲时间和距离推荐班次；关闭后“为你推荐”不使用你的个人特征，只按距离和开始时间排序。',
   'match.prefs.optOut': '不接受推荐/邀请',
   'match.prefs.optOutHint': '开启后，组织者的“推荐志愿者”名单中不会出现你，你也不会再收到班次邀请。',
   'match.prefs.saved': '设置已保存',
@@ -98,7 +99,8 @@ export const matchingZh = {
   'match.orgs.grade': '{grade} 级',
   'match.orgs.staff': '{n} 名社工',
   'match.models.title': '匹配模型',
-  'match.models.intro': '每个推荐方向的模型版本及其在验证期上的表现（NDCG@10、Recall@10），与随机、最近、最热门、重合度等基线对比。只有胜过当前模型和最佳基线的版本才会被自动启用。',
+  'match.models.intro':
+    '每个推荐方向的模型版本及其在验证期上的表现（NDCG@10、Recall@10），与随机、最近、最热门、重合度等基线对比。只有胜过当前模型和最佳基线的版本才会被自动启用。',
   'match.models.train': '立即训练',
   'match.models.trainQueued': '训练任务已排队',
   'match.models.promote': '启用',
@@ -174,7 +176,8 @@ export const matchingEn: Record<keyof typeof matchingZh, string> = {
   'match.waitlisted': 'On the waitlist',
   'match.prefs.title': 'Recommendations and invitations',
   'match.prefs.personalized': 'Personalized recommendations',
-  'match.prefs.personalizedHint': 'On: shifts are recommended for your skills, interests, free time and distance. Off: “Recommended for you” uses none of your personal characteristics and is sorted by distance and start time only.',
+  'match.prefs.personalizedHint':
+    'On: shifts are recommended for your skills, interests, free time and distance. Off: “Recommended for you” uses none of your personal characteristics and is sorted by distance and start time only.',
   'match.prefs.optOut': 'No recommendations or invitations',
   'match.prefs.optOutHint': 'On: organizers will not see you among recommended volunteers and you will get no more shift invitations.',
   'match.prefs.saved': 'Settings saved',
@@ -217,7 +220,8 @@ export const matchingEn: Record<keyof typeof matchingZh, string> = {
   'match.orgs.grade': 'Grade {grade}',
   'match.orgs.staff': '{n} social workers',
   'match.models.title': 'Matching models',
-  'match.models.intro': 'Model versions per recommendation direction and how they did on the validation window (NDCG@10, Recall@10) against the random, nearest, most popular and overlap baselines. A version is switched on automatically only when it beats the current model and the best baseline.',
+  'match.models.intro':
+    'Model versions per recommendation direction and how they did on the validation window (NDCG@10, Recall@10) against the random, nearest, most popular and overlap baselines. A version is switched on automatically only when it beats the current model and the best baseline.',
   'match.models.train': 'Train now',
   'match.models.trainQueued': 'Training job queued',
   'match.models.promote': 'Promote',

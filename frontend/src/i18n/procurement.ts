@@ -404,7 +404,8 @@ export const procurementEn: Record<keyof typeof procurementZh, string> = {
   'contract.activitiesHeld': 'Activities held',
   'contract.beneficiariesServed': 'People served',
   'contract.beneficiaryList': 'Beneficiary list (optional)',
-  'contract.beneficiaryListHint': 'Used to check that no person is counted by several projects. Only a keyed hash of the name with the ID number or phone is kept, never the text.',
+  'contract.beneficiaryListHint':
+    'Used to check that no person is counted by several projects. Only a keyed hash of the name with the ID number or phone is kept, never the text.',
   'contract.beneficiaryName': 'Name',
   'contract.beneficiaryIdNumber': 'ID number',
   'contract.beneficiaryPhone': 'Phone',
@@ -553,7 +554,7 @@ export const organizationEn: Record<keyof typeof organizationZh, string> = {
   'sw.noInvitations': 'No pending invitations',
   'sw.accept': 'Accept',
   'sw.decline': 'Decline',
-  'sw.accepted': 'You have joined the organization\'s staff',
+  'sw.accepted': "You have joined the organization's staff",
   'sw.declined': 'Invitation declined',
   'sw.organizations': 'Organizations',
   'sw.search': 'Search by name or certificate number',

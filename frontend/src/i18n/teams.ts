@@ -3,7 +3,8 @@ export const teamsZh = {
   'nav.teams': '志愿服务队',
   'nav.myTeams': '我的服务队',
   'team.title': '志愿服务队管理',
-  'team.intro': '邀请志愿者需对方同意：输入志愿者编号发出邀请，对方接受后才会成为队员，您才能看到其资料；也可以把加入码告诉志愿者，由其自行加入。',
+  'team.intro':
+    '邀请志愿者需对方同意：输入志愿者编号发出邀请，对方接受后才会成为队员，您才能看到其资料；也可以把加入码告诉志愿者，由其自行加入。',
   'team.create': '新建服务队',
   'team.name': '队名',
   'team.region': '所属区域（街道/社区/网格）',
@@ -56,7 +57,8 @@ export const teamsEn: Record<keyof typeof teamsZh, string> = {
   'nav.teams': 'Volunteer teams',
   'nav.myTeams': 'My teams',
   'team.title': 'Volunteer teams',
-  'team.intro': 'Volunteers join with their consent: invite one by their volunteer number and they become a member (and you see their profile) only once they accept; or give them the join code.',
+  'team.intro':
+    'Volunteers join with their consent: invite one by their volunteer number and they become a member (and you see their profile) only once they accept; or give them the join code.',
   'team.create': 'New team',
   'team.name': 'Name',
   'team.region': 'Region (street, community or grid)',
@@ -101,6 +103,7 @@ export const teamsEn: Record<keyof typeof teamsZh, string> = {
   'myTeams.codeHint': '10 letters and digits, from the team’s organizer; case doesn’t matter',
   'myTeams.codeInvalid': 'A join code has 10 letters and digits',
   'myTeams.joined': 'You joined “{name}”',
-  'myTeams.privacy': 'Once you join, the team’s managers see your volunteer number, your name (masked by the usual rules), skills, home community and masked phone.',
+  'myTeams.privacy':
+    'Once you join, the team’s managers see your volunteer number, your name (masked by the usual rules), skills, home community and masked phone.',
   'myTeams.invitedAt': 'Invited {time}',
 };

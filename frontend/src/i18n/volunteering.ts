@@ -379,7 +379,8 @@ export const volunteeringEn: Record<keyof typeof volunteeringZh, string> = {
   'verify.submit': 'Verify',
   'profile.title': 'Volunteer profile',
   'profile.register': 'Volunteer registration',
-  'profile.registerIntro': 'Register with your real name to sign up for activities. Your ID number is stored encrypted and shown to you only.',
+  'profile.registerIntro':
+    'Register with your real name to sign up for activities. Your ID number is stored encrypted and shown to you only.',
   'profile.realName': 'Real name',
   'profile.idNumber': 'Resident ID number',
   'profile.phone': 'Mobile number (your login)',

@@ -17,7 +17,10 @@ const work: WorkbenchQuery['workbench'] = {
   socialWorker: { shiftsToday: 2, placesToday: 15, placesFilledToday: 9, fillRate: 0.6, hoursToApprove: 3, reportsDue: 1 },
   orgAdmin: null,
   bureauOfficer: null,
-  platformAdmin: { failedJobs: 0, lastChainCheck: { at: '2026-12-03T01:00:00+00:00', ok: false, reason: 'content does not match its hash' } },
+  platformAdmin: {
+    failedJobs: 0,
+    lastChainCheck: { at: '2026-12-03T01:00:00+00:00', ok: false, reason: 'content does not match its hash' },
+  },
 };
 
 describe('work cards', () => {

@@ -28,7 +28,9 @@ type Sent = { variables: { input: { findingId: string; decision: string; note: s
 
 function serve(payload: { finding: unknown; errors: { code: string; field: string | null; message: string }[] }) {
   const fetchMock = vi.fn((_url: string, _init: RequestInit) =>
-    Promise.resolve(new Response(JSON.stringify({ data: { decideFinding: payload } }), { status: 200, headers: { 'Content-Type': 'application/json' } })),
+    Promise.resolve(
+      new Response(JSON.stringify({ data: { decideFinding: payload } }), { status: 200, headers: { 'Content-Type': 'application/json' } }),
+    ),
   );
   vi.stubGlobal('fetch', fetchMock);
   return fetchMock;

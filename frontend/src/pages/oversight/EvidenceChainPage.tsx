@@ -122,7 +122,9 @@ function ChainView({ chain }: { chain: Chain }) {
               <Descriptions.Item label={t('evc.approvedTime')}>
                 {t('ovs.hoursValue', { hours: hours(tot.approvedMinutes) })} · {t('evc.volunteerCount', { n: tot.volunteers })}
               </Descriptions.Item>
-              <Descriptions.Item label={t('evc.reportedTime')}>{t('ovs.hoursValue', { hours: hours(tot.reportedMinutes) })}</Descriptions.Item>
+              <Descriptions.Item label={t('evc.reportedTime')}>
+                {t('ovs.hoursValue', { hours: hours(tot.reportedMinutes) })}
+              </Descriptions.Item>
             </Descriptions>
           </Card>
         </Col>
@@ -193,7 +195,12 @@ function ChainView({ chain }: { chain: Chain }) {
                 ),
               },
               { title: t('evc.price'), dataIndex: 'priceFen', align: 'right', render: (v: number) => yuan(v) },
-              { title: t('evc.score'), dataIndex: 'totalScore', align: 'right', render: (v: number | null) => (v === null ? '—' : v.toFixed(2)) },
+              {
+                title: t('evc.score'),
+                dataIndex: 'totalScore',
+                align: 'right',
+                render: (v: number | null) => (v === null ? '—' : v.toFixed(2)),
+              },
               { title: t('evc.status'), dataIndex: 'status', render: (s: string) => label(t, 'bidStatus', s) },
               { title: t('evc.disqualified'), dataIndex: 'disqualifiedReason', render: (v: string | null) => v ?? '' },
             ]}
@@ -262,7 +269,11 @@ function ChainView({ chain }: { chain: Chain }) {
                 </Space>
               ),
             },
-            { title: t('evc.milestone'), dataIndex: 'milestoneId', render: (id: string) => chain.milestones.find((m) => m.id === id)?.title ?? '—' },
+            {
+              title: t('evc.milestone'),
+              dataIndex: 'milestoneId',
+              render: (id: string) => chain.milestones.find((m) => m.id === id)?.title ?? '—',
+            },
             { title: t('evc.amount'), dataIndex: 'amountFen', align: 'right', render: (v: number) => yuan(v) },
           ]}
         />
@@ -277,7 +288,11 @@ function ChainView({ chain }: { chain: Chain }) {
           scroll={{ x: true }}
           locale={{ emptyText: t('evc.none') }}
           columns={[
-            { title: t('evc.milestone'), dataIndex: 'milestoneId', render: (id: string) => chain.milestones.find((m) => m.id === id)?.title ?? '—' },
+            {
+              title: t('evc.milestone'),
+              dataIndex: 'milestoneId',
+              render: (id: string) => chain.milestones.find((m) => m.id === id)?.title ?? '—',
+            },
             {
               title: t('evc.status'),
               render: (_, r) => (

@@ -6,9 +6,19 @@ import { ExportButton } from './ExportButton';
 
 type Sent = { variables: { input: Record<string, unknown> } };
 
-function serve(payload: { url: string | null; jobId: string | null; rows: number | null; errors: { code: string; field: string | null; message: string }[] }) {
+function serve(payload: {
+  url: string | null;
+  jobId: string | null;
+  rows: number | null;
+  errors: { code: string; field: string | null; message: string }[];
+}) {
   const fetchMock = vi.fn((_url: string, _init: RequestInit) =>
-    Promise.resolve(new Response(JSON.stringify({ data: { requestOversightExport: payload } }), { status: 200, headers: { 'Content-Type': 'application/json' } })),
+    Promise.resolve(
+      new Response(JSON.stringify({ data: { requestOversightExport: payload } }), {
+        status: 200,
+        headers: { 'Content-Type': 'application/json' },
+      }),
+    ),
   );
   vi.stubGlobal('fetch', fetchMock);
   return fetchMock;

@@ -43,7 +43,13 @@ export function ExportButton({ input, testId }: { input: OversightExportInput; t
 
   return (
     <Tooltip title={t('exp.hint')}>
-      <Button icon={<FileExcelOutlined />} onClick={() => void run()} loading={loading} data-testid={testId} data-url={lastUrl ?? undefined}>
+      <Button
+        icon={<FileExcelOutlined />}
+        onClick={() => void run()}
+        loading={loading}
+        data-testid={testId}
+        data-url={lastUrl ?? undefined}
+      >
         {t('exp.download')}
       </Button>
     </Tooltip>

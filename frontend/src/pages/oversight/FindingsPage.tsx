@@ -1,7 +1,13 @@
 import { useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { Alert, Button, Descriptions, Drawer, Form, Select, Space, Table, Tag, Tooltip, Typography, App as AntApp } from 'antd';
-import { FindingsDocument, RunAuditScanDocument, type FindingFieldsFragment, type FindingSeverity, type FindingStatus } from '../../api/generated';
+import {
+  FindingsDocument,
+  RunAuditScanDocument,
+  type FindingFieldsFragment,
+  type FindingSeverity,
+  type FindingStatus,
+} from '../../api/generated';
 import { useMutation } from '../../api/client';
 import { usePaged } from '../../api/paged';
 import { describeError } from '../../api/forms';
@@ -48,7 +54,14 @@ function evidenceText(t: Translate, key: string, value: string): string {
   if (CODED_EVIDENCE.has(key)) {
     return value.replace(/\b(STEP|RATIO|member|formerMember|sameLegalRepresentative)\b/g, (code) => t(`find.code.${code}` as MessageKey));
   }
-  const prefix = key === 'method' ? 'method.' : key === 'category' ? 'category.' : key === 'requiredGrade' || key === 'organizationGrade' ? 'org.grade.' : null;
+  const prefix =
+    key === 'method'
+      ? 'method.'
+      : key === 'category'
+        ? 'category.'
+        : key === 'requiredGrade' || key === 'organizationGrade'
+          ? 'org.grade.'
+          : null;
   if (!prefix) return value;
   const k = `${prefix}${value}` as MessageKey;
   const text = t(k);
@@ -151,7 +164,13 @@ export function FindingsPage() {
         <Form.Item label={t('find.filterRegion')} htmlFor="filter-region">
           <div style={{ display: 'flex', gap: 4 }}>
             <div style={{ width: 200 }}>
-              <RegionSelect id="filter-region" value={regionId ?? undefined} under={activeGrant?.region?.id ?? null} placeholder={t('find.all')} onChange={(v) => setFilter('region', v)} />
+              <RegionSelect
+                id="filter-region"
+                value={regionId ?? undefined}
+                under={activeGrant?.region?.id ?? null}
+                placeholder={t('find.all')}
+                onChange={(v) => setFilter('region', v)}
+              />
             </div>
             {regionId && (
               <Button size="small" type="link" onClick={() => setFilter('region', null)}>
@@ -174,7 +193,13 @@ export function FindingsPage() {
           />
         </Form.Item>
       </Form>
-      <ListState loading={list.loading} error={list.error} empty={rows.length === 0} emptyText={t('find.empty')} onRetry={() => void list.reload()}>
+      <ListState
+        loading={list.loading}
+        error={list.error}
+        empty={rows.length === 0}
+        emptyText={t('find.empty')}
+        onRetry={() => void list.reload()}
+      >
         <Table<FindingFieldsFragment>
           data-testid="findings-table"
           rowKey="id"
@@ -219,7 +244,11 @@ export function FindingsPage() {
               width: 80,
               fixed: 'right',
               render: (_, f) => (
-                <Button size="small" onClick={() => setOpenId(f.id)} aria-label={`${t('find.open')} ${ruleTitle(t, f.rule, f.ruleTitle)} ${f.subject.label}`}>
+                <Button
+                  size="small"
+                  onClick={() => setOpenId(f.id)}
+                  aria-label={`${t('find.open')} ${ruleTitle(t, f.rule, f.ruleTitle)} ${f.subject.label}`}
+                >
                   {t('find.open')}
                 </Button>
               ),
@@ -250,7 +279,15 @@ export function FindingsPage() {
   );
 }
 
-function FindingDetail({ finding, mayDecide, onDecided }: { finding: FindingFieldsFragment; mayDecide: boolean; onDecided: (f: FindingFieldsFragment) => void }) {
+function FindingDetail({
+  finding,
+  mayDecide,
+  onDecided,
+}: {
+  finding: FindingFieldsFragment;
+  mayDecide: boolean;
+  onDecided: (f: FindingFieldsFragment) => void;
+}) {
   const { t } = useI18n();
   const projects = finding.evidenceProjects;
   return (

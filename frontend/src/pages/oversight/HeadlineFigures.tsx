@@ -58,11 +58,7 @@ export function HeadlineFigures({ summary, compact = false }: { summary: Summary
           </Col>
           <Col {...span}>
             <Card size="small" style={{ height: '100%' }} data-testid="fig-hhi">
-              <Statistic
-                title={t('ovs.hhi')}
-                value={conc.hhi ?? '—'}
-                valueStyle={state === 'flagged' ? { color: '#c41d1d' } : undefined}
-              />
+              <Statistic title={t('ovs.hhi')} value={conc.hhi ?? '—'} valueStyle={state === 'flagged' ? { color: '#c41d1d' } : undefined} />
               {state === 'flagged' && <Tag color="red">{t('ovs.hhiFlagged', { limit: HHI_FLAG.toLocaleString('en-US') })}</Tag>}
               {state === 'ok' && <Tag color="green">{t('ovs.hhiOk', { limit: HHI_FLAG.toLocaleString('en-US') })}</Tag>}
               {state === 'none' && <Typography.Text type="secondary">{t('ovs.hhiNone')}</Typography.Text>}

@@ -20,12 +20,7 @@ export function OversightWorkbench() {
   return (
     <Row gutter={[16, 16]} style={{ marginBottom: 16 }} data-testid="oversight-workbench">
       <Col xs={24} lg={18}>
-        <Card
-          size="small"
-          title={t('wb.figures')}
-          extra={<Link to="/app/spending">{t('wb.moreFigures')}</Link>}
-          style={{ height: '100%' }}
-        >
+        <Card size="small" title={t('wb.figures')} extra={<Link to="/app/spending">{t('wb.moreFigures')}</Link>} style={{ height: '100%' }}>
           <ListState loading={summary.loading} error={summary.error} empty={false} onRetry={() => void summary.refetch()}>
             {summary.data && <HeadlineFigures summary={summary.data.spendingSummary} compact />}
           </ListState>

@@ -2,7 +2,14 @@ import { useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { Breadcrumb, Button, Card, Col, Descriptions, Row, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import { DownloadOutlined } from '@ant-design/icons';
-import { OversightSummaryDocument, SpendingProjectsDocument, type FundingSource, type ServiceCategory, type SpendingProjectsQuery, type SpendingSliceFragment } from '../../api/generated';
+import {
+  OversightSummaryDocument,
+  SpendingProjectsDocument,
+  type FundingSource,
+  type ServiceCategory,
+  type SpendingProjectsQuery,
+  type SpendingSliceFragment,
+} from '../../api/generated';
 import { useQuery } from '../../api/client';
 import { ListState } from '../../components/ListState';
 import { LazyEChart } from '../../components/charts/LazyEChart';
@@ -75,7 +82,11 @@ export function SpendingOverviewPage() {
   };
 
   const trendOption = useMemo(
-    () => lineOption((summary?.byMonth ?? []).map((m) => ({ name: m.month, value: fenToYuanNumber(m.paidFen) })), t('ovs.chartYuan')),
+    () =>
+      lineOption(
+        (summary?.byMonth ?? []).map((m) => ({ name: m.month, value: fenToYuanNumber(m.paidFen) })),
+        t('ovs.chartYuan'),
+      ),
     [summary, t],
   );
   const categoryOption = useMemo(() => {
@@ -93,13 +104,18 @@ export function SpendingOverviewPage() {
   const fundingOption = useMemo(
     () =>
       pieOption(
-        (summary?.byFundingSource ?? []).filter((s) => s.contractedFen > 0).map((s) => ({ name: sliceLabel('funding', s), value: fenToYuanNumber(s.contractedFen) })),
+        (summary?.byFundingSource ?? [])
+          .filter((s) => s.contractedFen > 0)
+          .map((s) => ({ name: sliceLabel('funding', s), value: fenToYuanNumber(s.contractedFen) })),
         t('ovs.chartYuan'),
       ),
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [summary, t],
   );
-  const regions = useMemo(() => [...(summary?.byRegion ?? [])].sort((a, b) => b.contractedFen - a.contractedFen || b.budgetedFen - a.budgetedFen), [summary]);
+  const regions = useMemo(
+    () => [...(summary?.byRegion ?? [])].sort((a, b) => b.contractedFen - a.contractedFen || b.budgetedFen - a.budgetedFen),
+    [summary],
+  );
 
   return (
     <div data-testid="spending-overview">
@@ -116,7 +132,12 @@ export function SpendingOverviewPage() {
             options={[{ value: 0, label: t('ovs.allYears') }, ...yearOptions().map((y) => ({ value: y, label: String(y) }))]}
           />
           <Tooltip title={t('ovs.downloadOcdsHint')}>
-            <Button icon={<DownloadOutlined />} href="/ocds/release-package.json" download="release-package.json" data-testid="ocds-download">
+            <Button
+              icon={<DownloadOutlined />}
+              href="/ocds/release-package.json"
+              download="release-package.json"
+              data-testid="ocds-download"
+            >
               {t('ovs.downloadOcds')}
             </Button>
           </Tooltip>
@@ -147,7 +168,9 @@ export function SpendingOverviewPage() {
                     <Descriptions.Item label={t('ovs.tenders')}>{summary.competition.tenders}</Descriptions.Item>
                     <Descriptions.Item label={t('ovs.openTenderShare')}>{percent(summary.competition.openTenderShare)}</Descriptions.Item>
                     <Descriptions.Item label={t('ovs.singleBidShare')}>{percent(summary.competition.singleBidShare)}</Descriptions.Item>
-                    <Descriptions.Item label={t('ovs.singleBidValueShare')}>{percent(summary.competition.singleBidValueShare)}</Descriptions.Item>
+                    <Descriptions.Item label={t('ovs.singleBidValueShare')}>
+                      {percent(summary.competition.singleBidValueShare)}
+                    </Descriptions.Item>
                     <Descriptions.Item label={t('ovs.medianValidBids')}>{summary.competition.medianValidBids ?? '—'}</Descriptions.Item>
                     <Descriptions.Item label={t('ovs.failedTenders')}>{summary.competition.failedTenders}</Descriptions.Item>
                     <Descriptions.Item label={t('ovs.smallOrNewShare')}>{percent(summary.concentration.smallOrNewShare)}</Descriptions.Item>
@@ -170,7 +193,12 @@ export function SpendingOverviewPage() {
               <Col xs={24} lg={12}>
                 <Card title={t('ovs.byCategory')} size="small">
                   {summary.byCategory.some((s) => s.budgetedFen || s.contractedFen) ? (
-                    <LazyEChart option={categoryOption} label={t('ovs.byCategoryLabel')} height={Math.max(200, 48 + summary.byCategory.filter((s) => s.budgetedFen || s.contractedFen).length * 34)} testId="chart-category" />
+                    <LazyEChart
+                      option={categoryOption}
+                      label={t('ovs.byCategoryLabel')}
+                      height={Math.max(200, 48 + summary.byCategory.filter((s) => s.budgetedFen || s.contractedFen).length * 34)}
+                      testId="chart-category"
+                    />
                   ) : (
                     <Typography.Text type="secondary">{t('ovs.noData')}</Typography.Text>
                   )}
@@ -224,7 +252,12 @@ export function SpendingOverviewPage() {
                 ]}
               />
             </Card>
-            <ProjectsBehind regionId={regionId} year={year} categories={summary.byCategory.map((c) => c.key)} fundings={summary.byFundingSource.map((c) => c.key)} />
+            <ProjectsBehind
+              regionId={regionId}
+              year={year}
+              categories={summary.byCategory.map((c) => c.key)}
+              fundings={summary.byFundingSource.map((c) => c.key)}
+            />
           </>
         )}
       </ListState>
@@ -235,7 +268,17 @@ export function SpendingOverviewPage() {
 type Row = SpendingProjectsQuery['spendingProjects']['projects'][number];
 
 /** The projects behind the figures above (same region and year), each opening its 证据链. */
-function ProjectsBehind({ regionId, year, categories, fundings }: { regionId: string | null; year: number | null; categories: string[]; fundings: string[] }) {
+function ProjectsBehind({
+  regionId,
+  year,
+  categories,
+  fundings,
+}: {
+  regionId: string | null;
+  year: number | null;
+  categories: string[];
+  fundings: string[];
+}) {
   const { t } = useI18n();
   const [params, setParams] = useSearchParams();
   const category = (params.get('category') || null) as ServiceCategory | null;
@@ -276,7 +319,9 @@ function ProjectsBehind({ regionId, year, categories, fundings }: { regionId: st
           onChange={(v) => set('funding', v || null)}
           options={[{ value: '', label: t('evc.allFunding') }, ...fundings.map((c) => ({ value: c, label: label('funding', c) }))]}
         />
-        {list && <Typography.Text type="secondary">{t('evc.projectsShown', { total: list.total, shown: list.projects.length })}</Typography.Text>}
+        {list && (
+          <Typography.Text type="secondary">{t('evc.projectsShown', { total: list.total, shown: list.projects.length })}</Typography.Text>
+        )}
       </Space>
       <ListState loading={loading && !list} error={error} empty={false} onRetry={() => void refetch()}>
         <Table<Row>

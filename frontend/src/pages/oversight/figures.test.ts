@@ -92,8 +92,13 @@ describe('links from a finding', () => {
     ]);
   });
   it('shows pairs of bidders one per line, amounts inside them in yuan', () => {
-    expect(evidenceEntries({ pairs: [{ bidIds: [57, 58], similarity: 0.967 }, { bidIds: [59, 60], priceFen: 8000000 }] })).toEqual([
-      ['pairs', 'bidIds 57, 58 · similarity 0.967\nbidIds 59, 60 · priceFen ¥80,000.00'],
-    ]);
+    expect(
+      evidenceEntries({
+        pairs: [
+          { bidIds: [57, 58], similarity: 0.967 },
+          { bidIds: [59, 60], priceFen: 8000000 },
+        ],
+      }),
+    ).toEqual([['pairs', 'bidIds 57, 58 · similarity 0.967\nbidIds 59, 60 · priceFen ¥80,000.00']]);
   });
 });
