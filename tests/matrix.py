@@ -95,15 +95,21 @@ REFUSAL_CODES = {"FORBIDDEN", "UNAUTHENTICATED", "NOT_FOUND"}
 
 
 def refused_by_error(body: dict[str, Any]) -> bool:
-    """A query refused with a typed error in ``errors[].extensions.code``."""
-    return any(
-        (e.get("extensions") or {}).get("code") in REFUSAL_CODES for e in body.get("errors") or []
-    )
+    """A query refused with a typed error in ``errors[].extensions.code``.
+
+    Only a refusal counts: a top-level error with any other code (a crash is ``INTERNAL``, an
+    invalid document has none) fails the test instead of passing as "refused".
+    """
+    errors = body.get("errors") or []
+    codes = [(e.get("extensions") or {}).get("code") for e in errors]
+    assert all(c in REFUSAL_CODES for c in codes), f"not a refusal: {errors}"
+    return bool(errors)
 
 
 def payload_outcome(body: dict[str, Any], field_name: str) -> Outcome:
-    """A mutation payload: allowed when it has no errors; refused on a refusal code."""
-    if body.get("errors"):
+    """A mutation payload: allowed when it has no errors; refused on a refusal code (in the
+    payload or at the top level); any other error fails the test."""
+    if refused_by_error(body):
         return Outcome(allowed=False, detail=body["errors"])
     errors = body["data"][field_name]["errors"]
     if not errors:

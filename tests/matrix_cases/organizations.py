@@ -102,7 +102,7 @@ MY_ORGS = "{ myOrganizations { name } }"
 @case("myOrganizations", LOGGED_IN, allowed=True)
 async def my_organizations_lists_own(env: MatrixEnv, role: Role | None) -> Outcome:
     body = await _query(env, role, MY_ORGS)
-    if body.get("errors"):
+    if refused_by_error(body):
         return Outcome(allowed=False, detail=body["errors"])
     names = [o["name"] for o in body["data"]["myOrganizations"]]
     expected = (
