@@ -15,7 +15,7 @@ LOGGED_IN = [r for r in ROLES if r is not None]
 
 async def _notify(env: MatrixEnv, role: Role, title: str) -> int:
     account_id = env.logins[role].account.id
-    await notify(env.session, account_id=account_id, kind="test.hello", title=title)
+    await notify(env.session, [account_id], code="test.hello", text=title)
     row_id = await env.session.scalar(
         select(Notification.id).where(
             Notification.account_id == account_id, Notification.title == title
