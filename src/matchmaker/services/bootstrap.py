@@ -14,6 +14,7 @@ from matchmaker.services.authz import SYSTEM
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.errors import DomainError
 
+
 def system_context(session: AsyncSession, settings: Settings) -> ServiceContext:
     """The command line's context: the platform itself, request id ``cli`` (jobs use
     ``matchmaker.jobs.context.service_context`` instead)."""

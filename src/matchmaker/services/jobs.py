@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import Select, select
 
 from matchmaker import clock
-from matchmaker.queue.outbox import schedule
-from matchmaker.queue.registry import JOBS
 from matchmaker.models import OutboxJob
 from matchmaker.models.enums import JobStatus
+from matchmaker.queue.outbox import schedule
+from matchmaker.queue.registry import JOBS
 from matchmaker.services import audit
 from matchmaker.services.authz import Capability, require
 from matchmaker.services.context import ServiceContext
