@@ -454,17 +454,27 @@ class ReportBeneficiary(TimestampMixin, Base):
 
 
 class EvidenceFile(TimestampMixin, Base):
-    """A file attached to a progress report, stored in the database."""
+    """A file attached to a progress report or to a micro-wish's fulfilment report (exactly
+    one of the two), stored in the database (docs/micro_wishes.md, Photo evidence)."""
 
     __tablename__ = "evidence_files"
 
-    report_id: Mapped[int] = mapped_column(BigIntPK, ForeignKey("progress_reports.id"), index=True)
+    report_id: Mapped[int | None] = mapped_column(
+        BigIntPK, ForeignKey("progress_reports.id"), index=True
+    )
+    micro_wish_id: Mapped[int | None] = mapped_column(
+        BigIntPK, ForeignKey("micro_wishes.id"), index=True
+    )
     filename: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64))
     data: Mapped[bytes] = mapped_column(LargeBinary)
     uploaded_by_id: Mapped[int | None] = mapped_column(BigIntPK, ForeignKey("accounts.id"))
+
+    __table_args__ = (
+        CheckConstraint("(report_id IS NULL) <> (micro_wish_id IS NULL)", name="one_subject"),
+    )
 
 
 class PerformanceEvaluation(TimestampMixin, Base):
