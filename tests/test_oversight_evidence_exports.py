@@ -314,6 +314,56 @@ async def test_the_spending_workbook_has_a_sheet_per_breakdown_and_the_dashboard
     assert categories["青少年儿童"][3] == 90_000
 
 
+async def test_the_ledger_workbook_has_a_sheet_per_table_adding_up_to_the_project_list(
+    http, session, settings
+):
+    d = await dataset(session, settings)
+    response = await _get(http, "/oversight/exports/projects.xlsx?year=2027", d.c.auditor.token)
+    assert response.status_code == 200, response.text
+    book = _book(response.content)
+    assert book.sheetnames == ["项目清单", "合同", "里程碑", "付款"]
+    projects = _rows(book["项目清单"])[1:]
+    contracts = _rows(book["合同"])
+    milestones = _rows(book["里程碑"])
+    payments = _rows(book["付款"])
+    assert contracts[0][:6] == (
+        "合同编号",
+        "项目编号",
+        "项目名称",
+        "承接机构",
+        "统一社会信用代码",
+        "合同金额（元）",
+    )
+    # Every contracted project has its contract; the contract sheet adds up to the list.
+    contracted = {p[0]: p[9] for p in projects if p[9]}
+    assert {c[1]: c[5] for c in contracts[1:]} == contracted
+    # Every milestone belongs to a listed contract; the payments add up to the paid figure
+    # (120,000 yuan) and each names its milestone.
+    contract_ids = {c[0] for c in contracts[1:]}
+    assert milestones[1:] and {m[1] for m in milestones[1:]} <= contract_ids
+    assert {p[2] for p in payments[1:]} <= {m[0] for m in milestones[1:]}
+    assert sum(p[4] for p in payments[1:]) == 120_000
+    assert {p[3] for p in payments[1:]} <= set(contracted)
+    assert book["里程碑"]["F2"].number_format == "0.0%"
+
+
+async def test_the_ledger_workbook_of_another_street_holds_none_of_these_contracts(
+    http, session, settings
+):
+    d = await dataset(session, settings)
+    auditor_b = await factories.account(
+        session, settings, role=Role.AUDITOR, region=d.c.world.street_b
+    )
+    path = "/oversight/exports/projects.xlsx?year=2027"
+    whole = _book((await _get(http, path, d.c.auditor.token)).content)
+    mine = _book((await _get(http, path, auditor_b.token)).content)
+    # Street B holds only P4, still taking bids: no contract, milestone or payment of street A.
+    assert [p[0] for p in _rows(mine["项目清单"])[1:]] == [d.p4.id]
+    assert len(_rows(whole["合同"])) == 3  # header + P1's and P2's contracts
+    for sheet in ("合同", "里程碑", "付款"):
+        assert len(_rows(mine[sheet])) == 1, sheet  # the header alone
+
+
 async def test_the_findings_workbook_carries_status_and_notes_in_scope(http, session, settings):
     d = await dataset(session, settings)
     w = d.c.world

@@ -1,9 +1,10 @@
 """.xlsx exports of oversight (docs/oversight.md, "Exports").
 
 Four exports, each in the caller's scope and exactly what the matching screen shows (names of
-volunteers masked): the spending summary (one sheet per breakdown), the projects behind a
-figure, the findings queue (with status and notes) and one project's evidence chain. Headers
-are Chinese, money is a number of yuan formatted as such, times are Beijing time.
+volunteers masked): the spending summary (one sheet per breakdown), the spending ledger (the
+projects behind a figure with their contracts, milestones and payments), the findings queue
+(with status and notes) and one project's evidence chain. Headers are Chinese, money is a
+number of yuan formatted as such, times are Beijing time.
 
 A scope of at most ``oversight_export_direct_max_rows`` rows downloads at once from
 ``GET /oversight/exports/{kind}.xlsx``; a larger one is written by the ``oversight_export``
@@ -27,7 +28,7 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import func, select
 
 from matchmaker import clock
-from matchmaker.models import Finding
+from matchmaker.models import Contract, Finding, Milestone, Organization, Payment, Project
 from matchmaker.models.enums import ServiceCategory
 from matchmaker.models.oversight import FindingStatus, OversightExport
 from matchmaker.queue.outbox import schedule
@@ -322,7 +323,125 @@ PROJECT_COLUMNS = (
 )
 
 
+CONTRACT_COLUMNS = (
+    Column("合同编号", "int"),
+    Column("项目编号", "int"),
+    Column("项目名称"),
+    Column("承接机构"),
+    Column("统一社会信用代码"),
+    Column("合同金额（元）", "yuan"),
+    Column("已支付（元）", "yuan"),
+    Column("开始日期", "date"),
+    Column("结束日期", "date"),
+    Column("状态"),
+)
+MILESTONE_COLUMNS = (
+    Column("里程碑编号", "int"),
+    Column("合同编号", "int"),
+    Column("项目编号", "int"),
+    Column("序号", "int"),
+    Column("里程碑"),
+    Column("比例", "share"),
+    Column("金额（元）", "yuan"),
+    Column("已支付（元）", "yuan"),
+    Column("到期日", "date"),
+    Column("状态"),
+    Column("验收时间", "datetime"),
+)
+PAYMENT_COLUMNS = (
+    Column("付款编号", "int"),
+    Column("合同编号", "int"),
+    Column("里程碑编号", "int"),
+    Column("项目编号", "int"),
+    Column("金额（元）", "yuan"),
+    Column("付款日期", "date"),
+    Column("凭证号"),
+)
+CONTRACT_STATUS_ZH = {"ACTIVE": "履行中", "COMPLETED": "已完成"}
+MILESTONE_STATUS_ZH = {
+    "PENDING": "未开始",
+    "REPORTED": "已报告",
+    "ACCEPTED": "已验收",
+    "PAID": "已支付",
+}
+#: Ids per IN list when the ledger sheets read the projects' contracts (a job may export a
+#: whole province).
+_LEDGER_BATCH = 5_000
+
+
+async def ledger_sheets(sc: ServiceContext, project_ids: Sequence[int]) -> list[Sheet]:
+    """The contracts, milestones and payments of these projects (already scoped by the
+    caller's figures): one sheet per table, three statements per batch of ids."""
+    contracts: list[tuple[Any, ...]] = []
+    milestones: list[tuple[Any, ...]] = []
+    payments: list[tuple[Any, ...]] = []
+    for start in range(0, len(project_ids), _LEDGER_BATCH):
+        ids = list(project_ids[start : start + _LEDGER_BATCH])
+        for c in await sc.session.execute(
+            select(
+                Contract.id,
+                Contract.project_id,
+                Project.title,
+                Organization.name,
+                Organization.credit_code,
+                Contract.amount_fen,
+                Contract.paid_fen,
+                Contract.start_date,
+                Contract.end_date,
+                Contract.status,
+            )
+            .join(Project, Project.id == Contract.project_id)
+            .join(Organization, Organization.id == Contract.organization_id)
+            .where(Contract.project_id.in_(ids))
+            .order_by(Contract.id)
+        ):
+            contracts.append((*c[:9], _zh(CONTRACT_STATUS_ZH, c[9])))
+        for m in await sc.session.execute(
+            select(
+                Milestone.id,
+                Milestone.contract_id,
+                Contract.project_id,
+                Milestone.sequence,
+                Milestone.title,
+                Milestone.share_bp,
+                Milestone.amount_fen,
+                Milestone.paid_fen,
+                Milestone.due_date,
+                Milestone.status,
+                Milestone.accepted_at,
+            )
+            .join(Contract, Contract.id == Milestone.contract_id)
+            .where(Contract.project_id.in_(ids))
+            .order_by(Milestone.contract_id, Milestone.sequence)
+        ):
+            milestones.append(
+                (*m[:5], m[5] / 10_000, *m[6:9], _zh(MILESTONE_STATUS_ZH, m[9]), m[10])
+            )
+        for pay in await sc.session.execute(
+            select(
+                Payment.id,
+                Payment.contract_id,
+                Payment.milestone_id,
+                Contract.project_id,
+                Payment.amount_fen,
+                Payment.paid_on,
+                Payment.voucher_number,
+            )
+            .join(Contract, Contract.id == Payment.contract_id)
+            .where(Contract.project_id.in_(ids))
+            .order_by(Payment.paid_on, Payment.id)
+        ):
+            payments.append(tuple(pay))
+    return [
+        Sheet("合同", CONTRACT_COLUMNS, contracts),
+        Sheet("里程碑", MILESTONE_COLUMNS, milestones),
+        Sheet("付款", PAYMENT_COLUMNS, payments),
+    ]
+
+
 async def project_sheets(sc: ServiceContext, r: ExportRequest, limit: int | None) -> list[Sheet]:
+    """The spending ledger: the projects behind the figure, then their contracts, milestones
+    and payments."""
     _, rows = await spending_projects(
         sc,
         region_id=r.region_id,
@@ -353,7 +472,8 @@ async def project_sheets(sc: ServiceContext, r: ExportRequest, limit: int | None
                 )
                 for p in rows
             ],
-        )
+        ),
+        *await ledger_sheets(sc, [p.project_id for p in rows]),
     ]
 
 
