@@ -117,6 +117,7 @@ bench: install ## Benchmarks on PostgreSQL (not part of the tests); prints figur
 	MATCHMAKER_BENCH_DATABASE_URL=$(PG_URL) $(PY) -m benchmarks.run
 	MATCHMAKER_BENCH_DATABASE_URL=$(PG_URL) $(PY) -m benchmarks.volunteering
 	MATCHMAKER_BENCH_DATABASE_URL=$(PG_URL) $(PY) -m benchmarks.matching
+	MATCHMAKER_BENCH_DATABASE_URL=$(PG_URL) $(PY) -m benchmarks.oversight
 
 clean: ## Remove the virtual environment, build output and local data
 	rm -rf $(VENV) var frontend/dist frontend/node_modules .pytest_cache .mypy_cache .ruff_cache
