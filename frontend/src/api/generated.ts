@@ -678,6 +678,8 @@ export type ReportMicroWishFulfilmentInput = {
   minutes?: number | null | undefined;
   /** When the time given began (with `minutes`); by default it ended at the report. Confirmed, it becomes the volunteer's service record (docs/micro_wishes.md). */
   startedAt?: string | null | undefined;
+  /** Optional photos (JPEG, PNG; at most 10 MB each, 10 per wish), checked like a progress report's evidence; send them through /graphql/upload (docs/micro_wishes.md). */
+  files?: Array<EvidenceFileInput>;
 };
 
 /** Review state of a progress report. */

@@ -22,6 +22,7 @@ from sqlalchemy import ColumnElement, Select, and_, false, or_, select, update
 from matchmaker import clock
 from matchmaker.db.engine import dialect_name
 from matchmaker.models import (
+    EvidenceFile,
     MicroWish,
     Organization,
     Region,
@@ -36,7 +37,7 @@ from matchmaker.models.micro_wishes import (
     MicroWishStatus,
 )
 from matchmaker.models.procurement import ProjectStatus
-from matchmaker.services import audit, hours, notifications, procurement
+from matchmaker.services import audit, hours, notifications, procurement, reports
 from matchmaker.services.authz import Capability, Scope, require
 from matchmaker.services.context import ServiceContext
 from matchmaker.services.crypto import decrypt_pii, encrypt_pii
@@ -177,6 +178,39 @@ async def beneficiary_readable_ids(sc: ServiceContext, wish_ids: list[int]) -> s
     return set(rows)
 
 
+async def evidence_readable_ids(sc: ServiceContext, wish_ids: list[int]) -> set[int]:
+    """Of these wishes, the ones whose fulfilment photos the caller may see, in one statement:
+    community staff of the wish's community, and whoever holds (or held to confirmation) the
+    claim now. Never the public, other volunteers or staff of other communities."""
+    if not wish_ids or sc.actor.account_id is None:
+        return set()
+    staff = sc.actor.scope(Capability.MICRO_WISH_MANAGE)
+    rows = await sc.session.scalars(
+        select(MicroWish.id).where(
+            MicroWish.id.in_(wish_ids),
+            or_(
+                staff.region_clause(MicroWish.region_path),
+                _claimant_clause(sc, await my_volunteer_id(sc)),
+            ),
+        )
+    )
+    return set(rows)
+
+
+async def get_evidence(sc: ServiceContext, *, file_id: int) -> EvidenceFile:
+    """A wish's fulfilment photo, if the caller may see the wish's photos; else NOT_FOUND."""
+    f = await sc.session.scalar(
+        select(EvidenceFile).where(
+            EvidenceFile.id == file_id, EvidenceFile.micro_wish_id.is_not(None)
+        )
+    )
+    if f is None or f.micro_wish_id is None:
+        raise not_found("File")
+    if f.micro_wish_id not in await evidence_readable_ids(sc, [f.micro_wish_id]):
+        raise not_found("File")
+    return f
+
+
 @dataclass(frozen=True, slots=True)
 class Beneficiary:
     name: str
@@ -270,7 +304,11 @@ async def _claimed_wish(sc: ServiceContext, wish_id: int) -> MicroWish:
 
 
 async def _audit(
-    sc: ServiceContext, wish: MicroWish, action: str, before: dict[str, Any] | None
+    sc: ServiceContext,
+    wish: MicroWish,
+    action: str,
+    before: dict[str, Any] | None,
+    extra: dict[str, Any] | None = None,
 ) -> None:
     await sc.session.flush()
     await audit.record(
@@ -279,7 +317,7 @@ async def _audit(
         subject_type="MicroWish",
         subject_id=wish.id,
         before=before,
-        after=audit.snapshot(wish, WISH_FIELDS),
+        after=audit.snapshot(wish, WISH_FIELDS) | (extra or {}),
         region_path=wish.region_path,
     )
 
@@ -534,14 +572,28 @@ async def report_fulfilment(
     report: str,
     minutes: int | None = None,
     started_at: dt.datetime | None = None,
+    files: list[reports.FileSpec] | None = None,
 ) -> MicroWish:
     """The claimant says what was done; a volunteer giving time says for how long and, if
     not just now, when it began (by default it ended at the report: ``now - minutes``). The
-    time may not overlap the volunteer's other live ledger entries (docs/micro_wishes.md)."""
+    time may not overlap the volunteer's other live ledger entries (docs/micro_wishes.md).
+    Optional photos (JPEG, PNG) are checked like a progress report's evidence files and kept
+    with the wish; a report made again after a return adds to those already kept."""
     wish = await _claimed_wish(sc, wish_id)
     if wish.status is not MicroWishStatus.CLAIMED:
         raise _illegal(wish, "reported fulfilled")
     report = _text(report, "report", MAX_TEXT, "The report")
+    files = files or []
+    kept = 0
+    if files:
+        kept = len(
+            list(
+                await sc.session.scalars(
+                    select(EvidenceFile.id).where(EvidenceFile.micro_wish_id == wish.id)
+                )
+            )
+        )
+    checked = reports.check_files(files, allowed=reports.PHOTO_TYPES, already=kept)
     now = clock.now()
     if started_at is not None and minutes is None:
         raise invalid("startedAt", "A start is given with the minutes")
@@ -575,7 +627,10 @@ async def report_fulfilment(
     wish.minutes_given = minutes
     wish.started_at = started_at
     wish.fulfilled_at = now
-    await _audit(sc, wish, "micro_wish.report", before)
+    sc.session.add_all(
+        reports.evidence_rows(checked, uploaded_by_id=sc.actor.account_id, micro_wish_id=wish.id)
+    )
+    await _audit(sc, wish, "micro_wish.report", before, {"files": reports.audited_files(files)})
     if wish.recorded_by_id is not None:
         await _notify(
             sc,

@@ -133,7 +133,13 @@ class FileSpec:
     data: bytes
 
 
-def check_file(f: FileSpec) -> str:
+#: What a photo may be (a micro-wish's fulfilment evidence, docs/micro_wishes.md).
+PHOTO_TYPES = (JPEG, PNG)
+
+
+def check_file(f: FileSpec, allowed: tuple[str, ...] = ALLOWED_TYPES) -> str:
+    """The file's sniffed type, or a typed error on ``files`` (empty, over 10 MB, a bad name,
+    bytes that are not one of ``allowed`` or not the declared type)."""
     if len(f.data) == 0:
         raise invalid("files", f"{f.filename} is empty", ErrorCode.FILE_TYPE_NOT_ALLOWED)
     if len(f.data) > MAX_FILE_BYTES:
@@ -142,13 +148,51 @@ def check_file(f: FileSpec) -> str:
     if not 1 <= len(name) <= 255 or "/" in name or "\\" in name:
         raise invalid("files", "A file name is 1 to 255 characters without slashes")
     sniffed = sniff_content_type(f.data)
-    if sniffed is None or sniffed != f.content_type:
+    if sniffed is None or sniffed != f.content_type or sniffed not in allowed:
+        kinds = "JPEG and PNG" if allowed == PHOTO_TYPES else "PDF, JPEG, PNG, DOCX and XLSX"
         raise invalid(
             "files",
-            f"{name}: only PDF, JPEG, PNG, DOCX and XLSX files whose content matches their type",
+            f"{name}: only {kinds} files whose content matches their type",
             ErrorCode.FILE_TYPE_NOT_ALLOWED,
         )
     return sniffed
+
+
+def check_files(
+    files: list[FileSpec], *, allowed: tuple[str, ...] = ALLOWED_TYPES, already: int = 0
+) -> list[tuple[FileSpec, str]]:
+    """Each file with its sniffed type; at most :data:`MAX_FILES` with the ``already`` kept."""
+    if already + len(files) > MAX_FILES:
+        raise invalid("files", f"At most {MAX_FILES} files per report")
+    return [(f, check_file(f, allowed)) for f in files]
+
+
+def evidence_rows(
+    checked: list[tuple[FileSpec, str]],
+    *,
+    uploaded_by_id: int | None,
+    report_id: int | None = None,
+    micro_wish_id: int | None = None,
+) -> list[EvidenceFile]:
+    """The rows to store for checked files, of a progress report or of a micro-wish."""
+    return [
+        EvidenceFile(
+            report_id=report_id,
+            micro_wish_id=micro_wish_id,
+            filename=f.filename.strip(),
+            content_type=content_type,
+            size=len(f.data),
+            sha256=hashlib.sha256(f.data).hexdigest(),
+            data=f.data,
+            uploaded_by_id=uploaded_by_id,
+        )
+        for f, content_type in checked
+    ]
+
+
+def audited_files(files: list[FileSpec]) -> list[dict[str, str]]:
+    """What the audit trail keeps of uploaded files: names and digests, never the bytes."""
+    return [{"name": f.filename, "sha256": hashlib.sha256(f.data).hexdigest()} for f in files]
 
 
 async def _milestone_period(
@@ -216,9 +260,7 @@ async def submit_report(
         raise invalid("activitiesHeld", "Activities held is 0 to 100000")
     if beneficiaries_served < 0 or beneficiaries_served > 10_000_000:
         raise invalid("beneficiariesServed", "Beneficiaries served can't be negative")
-    if len(files) > MAX_FILES:
-        raise invalid("files", f"At most {MAX_FILES} files per report")
-    checked = [(f, check_file(f)) for f in files]
+    checked = check_files(files)
     people = beneficiary_hashes(sc.settings.secret_key, beneficiaries or [])
     if len(people) > beneficiaries_served:
         raise invalid(
@@ -242,18 +284,7 @@ async def submit_report(
     )
     session.add(report)
     await session.flush()
-    for f, content_type in checked:
-        session.add(
-            EvidenceFile(
-                report_id=report.id,
-                filename=f.filename.strip(),
-                content_type=content_type,
-                size=len(f.data),
-                sha256=hashlib.sha256(f.data).hexdigest(),
-                data=f.data,
-                uploaded_by_id=sc.actor.account_id,
-            )
-        )
+    session.add_all(evidence_rows(checked, uploaded_by_id=sc.actor.account_id, report_id=report.id))
     for digest in people:
         session.add(ReportBeneficiary(report_id=report.id, identity_hash=digest))
     milestone.status = MilestoneStatus.REPORTED
@@ -269,9 +300,7 @@ async def submit_report(
             "beneficiaries_served": beneficiaries_served,
             "volunteer_minutes": minutes,
             "listed_beneficiaries": len(people),
-            "files": [
-                {"name": f.filename, "sha256": hashlib.sha256(f.data).hexdigest()} for f in files
-            ],
+            "files": audited_files(files),
         },
         region_path=await region_path_of(session, project),
     )

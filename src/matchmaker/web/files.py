@@ -1,4 +1,6 @@
-"""``GET /files/{id}``: download an evidence file, scoped like the report it belongs to."""
+"""``GET /files/{id}``: download an evidence file, scoped like the progress report it belongs
+to, or like a micro-wish's photos (the community's staff and the claimant,
+docs/micro_wishes.md)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from matchmaker.http_auth import session_token
+from matchmaker.services import micro_wishes as micro_wish_service
 from matchmaker.services import reports as report_service
 from matchmaker.services.accounts import actor_for_token
 from matchmaker.services.context import ServiceContext
@@ -23,7 +26,10 @@ async def evidence_file(request: Request) -> Response:
         actor = await actor_for_token(session, session_token(request))
         sc = ServiceContext(session=session, actor=actor, settings=state.settings)
         try:
-            f = await report_service.get_evidence(sc, file_id=file_id)
+            try:
+                f = await report_service.get_evidence(sc, file_id=file_id)
+            except DomainError:
+                f = await micro_wish_service.get_evidence(sc, file_id=file_id)
         except DomainError:
             # Missing and out of scope look the same.
             return error_response(request, "No such file", "NOT_FOUND", 404)

@@ -32,8 +32,9 @@ from matchmaker.web.state import AppState
 
 log = logging.getLogger("matchmaker.web")
 
-#: The only operation /graphql/upload runs: the one whose input carries evidence files.
-UPLOAD_FIELDS = frozenset({"submitProgressReport"})
+#: The only operations /graphql/upload runs: those whose input carries evidence files (a
+#: progress report's, a micro-wish fulfilment's photos).
+UPLOAD_FIELDS = frozenset({"submitProgressReport", "reportMicroWishFulfilment"})
 
 
 class MatchmakerGraphQL(GraphQL[Context, None]):
@@ -167,7 +168,8 @@ def _upload_document_refusal(request: Request, body: bytes) -> Response | None:
     query = _document(request, body)
     refused = error_response(
         request,
-        "/graphql/upload runs one submitProgressReport mutation and nothing else",
+        "/graphql/upload runs one submitProgressReport or reportMicroWishFulfilment mutation "
+        "and nothing else",
         "UPLOAD_OPERATION_ONLY",
         400,
     )

@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import load_only
+from sqlalchemy.orm import InstrumentedAttribute, load_only
 
 from matchmaker.models import (
     Account,
@@ -206,14 +206,16 @@ async def reports_by_milestone(ctx: Context, keys: Sequence[int]) -> list[list[P
     return [grouped.get(k, []) for k in keys]
 
 
-async def evidence_by_report(ctx: Context, keys: Sequence[int]) -> list[list[EvidenceFile]]:
+async def _evidence_by(
+    ctx: Context, subject: InstrumentedAttribute[int | None], keys: Sequence[int]
+) -> list[list[EvidenceFile]]:
     """File metadata only: the bytes are served by ``/files/{id}``."""
     rows = await ctx.session.scalars(
         select(EvidenceFile)
         .options(
             load_only(
                 EvidenceFile.id,
-                EvidenceFile.report_id,
+                subject,
                 EvidenceFile.filename,
                 EvidenceFile.content_type,
                 EvidenceFile.size,
@@ -222,13 +224,24 @@ async def evidence_by_report(ctx: Context, keys: Sequence[int]) -> list[list[Evi
                 raiseload=True,
             )
         )
-        .where(EvidenceFile.report_id.in_(set(keys)))
+        .where(subject.in_(set(keys)))
         .order_by(EvidenceFile.id)
     )
     grouped: dict[int, list[EvidenceFile]] = defaultdict(list)
     for r in rows:
-        grouped[r.report_id].append(r)
+        key = getattr(r, subject.key)
+        assert key is not None
+        grouped[key].append(r)
     return [grouped.get(k, []) for k in keys]
+
+
+async def evidence_by_report(ctx: Context, keys: Sequence[int]) -> list[list[EvidenceFile]]:
+    return await _evidence_by(ctx, EvidenceFile.report_id, keys)
+
+
+async def evidence_by_micro_wish(ctx: Context, keys: Sequence[int]) -> list[list[EvidenceFile]]:
+    """A micro-wish's fulfilment photos; ask only for wishes whose photos the caller may see."""
+    return await _evidence_by(ctx, EvidenceFile.micro_wish_id, keys)
 
 
 async def listed_beneficiaries_by_report(ctx: Context, keys: Sequence[int]) -> list[int]:

@@ -8,6 +8,7 @@ from matchmaker import models
 from matchmaker.models.micro_wishes import MicroWishKind, MicroWishNeed
 from matchmaker.schema.context import Info
 from matchmaker.schema.errors import Payload, mutate
+from matchmaker.schema.mutations.procurement import EvidenceFileInput, evidence_file_spec
 from matchmaker.schema.relay import gid, opt_gid
 from matchmaker.schema.types.enums import ServiceCategory
 from matchmaker.schema.types.micro_wish import MicroWish, wish_from_row
@@ -74,6 +75,11 @@ class ReportMicroWishFulfilmentInput:
         default=None,
         description="When the time given began (with `minutes`); by default it ended at the "
         "report. Confirmed, it becomes the volunteer's service record (docs/micro_wishes.md).",
+    )
+    files: list[EvidenceFileInput] = strawberry.field(
+        default_factory=list,
+        description="Optional photos (JPEG, PNG; at most 10 MB each, 10 per wish), checked like a "
+        "progress report's evidence; send them through /graphql/upload (docs/micro_wishes.md).",
     )
 
 
@@ -149,6 +155,7 @@ class MicroWishMutations:
                 report=input.report,
                 minutes=input.minutes,
                 started_at=input.started_at,
+                files=[evidence_file_spec(f) for f in input.files],
             ),
         )
 

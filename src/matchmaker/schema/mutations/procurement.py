@@ -368,7 +368,8 @@ def _score_centi(text: str) -> int:
     return int(whole) * 100 + int((frac + "00")[:2])
 
 
-def _file(f: EvidenceFileInput) -> report_service.FileSpec:
+def evidence_file_spec(f: EvidenceFileInput) -> report_service.FileSpec:
+    """The decoded file of an upload input (also a micro-wish's photos)."""
     # Base64 is 4/3 of the bytes: refuse oversized uploads before decoding them.
     if len(f.content_base64) > (report_service.MAX_FILE_BYTES * 4) // 3 + 8:
         raise invalid("files", f"{f.filename} is larger than 10 MB", ErrorCode.FILE_TOO_LARGE)
@@ -642,7 +643,7 @@ class ProcurementMutations:
                 narrative=input.narrative,
                 activities_held=input.activities_held,
                 beneficiaries_served=input.beneficiaries_served,
-                files=[_file(f) for f in input.files],
+                files=[evidence_file_spec(f) for f in input.files],
                 beneficiaries=[
                     report_service.BeneficiarySpec(b.name, b.id_number, b.phone)
                     for b in input.beneficiaries or []

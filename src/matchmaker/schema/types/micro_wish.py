@@ -16,8 +16,10 @@ from matchmaker.models.micro_wishes import (
     MicroWishStatus,
 )
 from matchmaker.schema.context import Context, Info
+from matchmaker.schema.dataloaders.procurement import evidence_by_micro_wish
 from matchmaker.schema.relay import Node, node_resolver
 from matchmaker.schema.types.enums import ServiceCategory
+from matchmaker.schema.types.progress_report import EvidenceFile, evidence_file
 from matchmaker.schema.types.region import Region, load_region
 from matchmaker.services import micro_wishes as service
 from matchmaker.services.context import ServiceContext
@@ -117,6 +119,16 @@ class MicroWish(Node):
             return None
         return self.row.fulfilment_report
 
+    @strawberry.field(
+        description="Photos the claimant sent with the fulfilment report (download each from "
+        "its `url`): empty unless you are the community's staff or the claimant."
+    )
+    async def evidence_files(self, info: Info) -> list[EvidenceFile]:
+        if not await info.context.loader(evidence_readable).load(self.pk):
+            return []
+        rows = await info.context.loader(evidence_by_micro_wish).load(self.pk)
+        return [evidence_file(r) for r in rows]
+
     @strawberry.field(description="Null unless you are the community's staff or the claimant.")
     async def beneficiary(self, info: Info) -> MicroWishBeneficiary | None:
         if not await info.context.loader(beneficiary_readable).load(self.pk):
@@ -130,6 +142,12 @@ class MicroWish(Node):
 async def beneficiary_readable(ctx: Context, keys: Sequence[int]) -> list[bool]:
     """Batched: whether the caller may read each wish's beneficiary (one statement a page)."""
     readable = await service.beneficiary_readable_ids(ctx.service, list(keys))
+    return [k in readable for k in keys]
+
+
+async def evidence_readable(ctx: Context, keys: Sequence[int]) -> list[bool]:
+    """Batched: whether the caller may see each wish's fulfilment photos."""
+    readable = await service.evidence_readable_ids(ctx.service, list(keys))
     return [k in readable for k in keys]
 
 

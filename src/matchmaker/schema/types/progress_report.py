@@ -70,17 +70,19 @@ class ProgressReport(Node):
     @strawberry.field
     async def files(self, info: Info) -> list[EvidenceFile]:
         rows = await info.context.loader(evidence_by_report).load(self.pk)
-        return [
-            EvidenceFile(
-                id=strawberry.ID(to_global_id("EvidenceFile", r.id)),
-                filename=r.filename,
-                content_type=r.content_type,
-                size=r.size,
-                sha256=r.sha256,
-                url=f"/files/{r.id}",
-            )
-            for r in rows
-        ]
+        return [evidence_file(r) for r in rows]
+
+
+def evidence_file(r: models.EvidenceFile) -> EvidenceFile:
+    """A stored file's metadata; its bytes come from ``/files/{id}``, scoped by its subject."""
+    return EvidenceFile(
+        id=strawberry.ID(to_global_id("EvidenceFile", r.id)),
+        filename=r.filename,
+        content_type=r.content_type,
+        size=r.size,
+        sha256=r.sha256,
+        url=f"/files/{r.id}",
+    )
 
 
 @node_resolver("ProgressReport")
