@@ -35,7 +35,7 @@ function source(doc: TypedDocumentNode<unknown, unknown>): string {
 
 /** Operations that carry evidence files go to the authenticated upload route, whose body limit
  * is large; every other request goes to /graphql, whose limit is small (docs/security.md). */
-const UPLOAD_OPERATIONS = new Set(['SubmitProgressReport']);
+const UPLOAD_OPERATIONS = new Set(['SubmitProgressReport', 'ReportMicroWishFulfilment']);
 function endpoint(doc: TypedDocumentNode<unknown, unknown>): string {
   const op = doc.definitions.find((d) => d.kind === 'OperationDefinition');
   const name = op && 'name' in op ? op.name?.value : undefined;
