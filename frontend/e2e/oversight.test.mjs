@@ -213,7 +213,7 @@ test('the auditor reads the spending overview, drills into a district and confir
   await screenshot(page, 'auditor-findings-en');
   await s.go('/app/findings');
   await table.locator('tbody tr.ant-table-row').first().getByRole('button', { name: /Open/ }).click();
-  await page.getByTestId('finding-detail').getByText('Evidence').waitFor();
+  await page.getByTestId('finding-detail').getByText('Evidence', { exact: true }).waitFor();
   await screenshot(page, 'auditor-finding-detail-en');
 
   await s.assertClean();
