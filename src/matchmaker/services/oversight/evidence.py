@@ -301,7 +301,10 @@ async def evidence_chain(sc: ServiceContext, project_id: int) -> EvidenceChain:
         .order_by(EvidenceFile.id)
     )
     for f in files.all():
-        reports[f.report_id].files.append(ChainFile(*f))
+        assert f.report_id is not None  # joined to its report above
+        reports[f.report_id].files.append(
+            ChainFile(f.id, f.report_id, f.filename, f.content_type, f.size, f.sha256)
+        )
 
     activities = {
         a.id: ChainActivity(id=a.id, title=a.title)
