@@ -35,7 +35,10 @@ export const ERROR_CATALOGUE = {
   DOCUMENT_TOO_LARGE: { zh: '请求内容过大', en: 'The request is too large' },
   QUERY_TOO_COSTLY: { zh: '查询范围过大，请减少每页条数', en: 'The query asks for too much; use smaller pages' },
   ONE_PASSWORD_CHECK_PER_REQUEST: { zh: '每次请求只能登录或修改密码一次', en: 'One login or password change per request' },
-  UPLOAD_OPERATION_ONLY: { zh: '上传地址只接受进度报告和心愿完成报告', en: 'The upload address accepts progress reports and wish fulfilment reports only' },
+  UPLOAD_OPERATION_ONLY: {
+    zh: '上传地址只接受进度报告和心愿完成报告',
+    en: 'The upload address accepts progress reports and wish fulfilment reports only',
+  },
   INVALID_CREDENTIALS: { zh: '账号或密码错误', en: 'Wrong login or password' },
   ACCOUNT_DISABLED: { zh: '该账户已停用', en: 'This account is disabled' },
   USERNAME_TAKEN: { zh: '用户名已被使用', en: 'This username is taken' },
